@@ -1,0 +1,151 @@
+"""The configuration as frozen values, version 1 of the format in DESIGN.md.
+
+Every object remembers where it was declared (`where`) and where each of its keys
+was (`at(key)`), so that a finding can point at the exact line and column. These
+locations never take part in equality: two configurations that say the same thing
+in another order or another file compare equal where the plan needs them to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ecrrepl.findings import Location
+
+NOWHERE = Location("<generated>", 1, 1)
+
+JsonObject = Mapping[str, Any]
+
+
+@dataclass(frozen=True, order=True)
+class RegistryAddress:
+    """One private registry: an account in a region."""
+
+    account: str
+    region: str
+
+    def __str__(self) -> str:
+        return f"{self.account}/{self.region}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Declared:
+    """Where an object and each of its keys stand in the file."""
+
+    where: Location = field(default=NOWHERE, compare=False, repr=False)
+    key_locations: Mapping[str, Location] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def at(self, key: str) -> Location:
+        """The location of `key`'s value, or of the object itself when the key is absent."""
+        return self.key_locations.get(key, self.where)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Destination(Declared):
+    account: str
+    region: str
+
+    @property
+    def address(self) -> RegistryAddress:
+        return RegistryAddress(self.account, self.region)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepositoryFilter(Declared):
+    """A repository-name prefix (the only filter type ECR offers: PREFIX_MATCH)."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplicationRule(Declared):
+    name: str | None = None
+    # None: the key was omitted, and the rule replicates every repository.
+    filters: tuple[RepositoryFilter, ...] | None = None
+    destinations: tuple[Destination, ...] = ()
+    delete_replication: bool = False
+
+    @property
+    def prefixes(self) -> tuple[str, ...] | None:
+        return None if self.filters is None else tuple(f.prefix for f in self.filters)
+
+    def label(self, index: int) -> str:
+        """How messages name the rule: its name, or its position."""
+        return f"rule '{self.name}'" if self.name else f"rule #{index + 1}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceRegistry(Declared):
+    """A registry whose whole replication configuration the file owns."""
+
+    account: str
+    region: str
+    rules: tuple[ReplicationRule, ...] = ()
+
+    @property
+    def address(self) -> RegistryAddress:
+        return RegistryAddress(self.account, self.region)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountAccess(Declared):
+    """How to reach one account; absent accounts use the base credentials."""
+
+    account: str
+    role_arn: str | None = None
+    external_id: str | None = None
+    profile: str | None = None
+    manage_registry_policy: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Encryption(Declared):
+    type: str = "AES256"
+    kms_key: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreationTemplate(Declared):
+    """A repository creation template in one registry, identified by its prefix."""
+
+    account: str
+    region: str
+    prefix: str
+    applied_for: tuple[str, ...] = ("REPLICATION",)
+    description: str | None = None
+    image_tag_mutability: str | None = None
+    image_tag_mutability_exclusion_filters: tuple[str, ...] = ()
+    encryption: Encryption | None = None
+    resource_tags: Mapping[str, str] = field(default_factory=dict)
+    lifecycle_policy: JsonObject | None = None
+    repository_policy: JsonObject | None = None
+    custom_role_arn: str | None = None
+
+    @property
+    def address(self) -> RegistryAddress:
+        return RegistryAddress(self.account, self.region)
+
+
+@dataclass(frozen=True)
+class Config:
+    """One configuration, merged from one or more files."""
+
+    files: tuple[str, ...] = ()
+    accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
+    registries: tuple[SourceRegistry, ...] = ()
+    templates: tuple[CreationTemplate, ...] = ()
+
+    def access(self, account: str) -> AccountAccess | None:
+        return self.accounts.get(account)
+
+    def manages_policy_of(self, account: str) -> bool:
+        access = self.accounts.get(account)
+        return access is None or access.manage_registry_policy
+
+    @property
+    def source_addresses(self) -> frozenset[RegistryAddress]:
+        return frozenset(registry.address for registry in self.registries)

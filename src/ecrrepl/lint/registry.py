@@ -1,0 +1,115 @@
+"""The rule catalogue: every rule's metadata as data, and the checks that produce findings.
+
+A rule is a plain function from the configuration to findings, registered with its
+stable ID, a one-line summary and its AWS source; its docstring says what and why and
+carries a failing and a passing example (run by the tests, rendered into docs/rules.md).
+Rules that the loader emits while reading YAML (E001..E007) are declared here too, with
+no check function, so that their documentation lives in the same catalogue.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ecrrepl.config.model import Config
+from ecrrepl.findings import Finding, Location, Severity
+
+Check = Callable[[Config], Iterable[Finding]]
+
+RULE_ID = re.compile(r"^[EWI]\d{3}$")
+
+
+class DuplicateRuleError(Exception):
+    """Two rules claim one ID: IDs are stable and never reused."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    summary: str
+    source: str
+    doc: str
+    check: Check | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.of_rule(self.id)
+
+    def finding(self, message: str, location: Location) -> Finding:
+        return Finding(self.id, message, location)
+
+    def example(self, kind: str) -> str | None:
+        """The YAML under the docstring's `Fails:` or `Passes:` heading, dedented."""
+        return _section(self.doc, kind)
+
+    @property
+    def description(self) -> str:
+        """The docstring's prose, before its examples."""
+        return re.split(r"^(?:Fails|Passes):\s*$", self.doc, maxsplit=1, flags=re.M)[0].strip()
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> Rule:
+    if not RULE_ID.match(rule.id):
+        raise ValueError(f"rule ID {rule.id!r} is not a letter E/W/I and three digits")
+    if rule.id in _RULES:
+        raise DuplicateRuleError(f"rule ID {rule.id} is registered twice")
+    if not rule.doc.strip() or rule.example("Fails") is None or rule.example("Passes") is None:
+        raise ValueError(f"rule {rule.id} needs a docstring with Fails: and Passes: examples")
+    _RULES[rule.id] = rule
+    return rule
+
+
+def rule(rule_id: str, summary: str, *, source: str) -> Callable[[Check], Check]:
+    """Register a check function as rule `rule_id`; its docstring is the rule's doc."""
+
+    def decorate(check: Check) -> Check:
+        _register(Rule(rule_id, summary, source, inspect.getdoc(check) or "", check))
+        return check
+
+    return decorate
+
+
+def declare(rule_id: str, summary: str, *, source: str, doc: str) -> Rule:
+    """Register a rule whose findings the loader emits (no check function)."""
+    return _register(Rule(rule_id, summary, source, inspect.cleandoc(doc)))
+
+
+def _load_rule_modules() -> None:
+    from ecrrepl.lint import rules
+
+    for module in pkgutil.iter_modules(rules.__path__):
+        importlib.import_module(f"{rules.__name__}.{module.name}")
+
+
+def all_rules() -> list[Rule]:
+    if not _RULES:
+        _load_rule_modules()
+    return sorted(_RULES.values(), key=lambda r: r.id)
+
+
+def get_rule(rule_id: str) -> Rule:
+    all_rules()
+    return _RULES[rule_id]
+
+
+def run_checks(config: Config) -> Iterator[Finding]:
+    for registered in all_rules():
+        if registered.check is not None:
+            yield from registered.check(config)
+
+
+def _section(doc: str, kind: str) -> str | None:
+    match = re.search(rf"^{kind}:\s*\n((?:[ \t]+.*\n?|\s*\n)+)", doc, flags=re.M)
+    if match is None:
+        return None
+    lines = match.group(1).rstrip().splitlines()
+    indent = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    return "\n".join(line[indent:] for line in lines) + "\n"

@@ -1,0 +1,80 @@
+"""Live state of the registries a configuration touches, in the config's own model types.
+
+The state reader (aws/) fills this from AWS; the plan compares it with the desired
+configuration without any I/O. A fingerprint of the state lets `apply` notice that
+someone changed a registry between `diff --out` and the write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ecrrepl.config.model import CreationTemplate, JsonObject, RegistryAddress, ReplicationRule
+
+
+@dataclass(frozen=True)
+class LiveState:
+    # The replication rules of each source registry of the configuration, as AWS has them
+    # (rule names are never sent to AWS, so live rules have none).
+    replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]] = field(
+        default_factory=dict
+    )
+    # The registry policy of each cross-account destination registry; None when it has none.
+    registry_policies: Mapping[RegistryAddress, JsonObject | None] = field(default_factory=dict)
+    # The creation templates of each registry where the configuration declares any.
+    templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]] = field(
+        default_factory=dict
+    )
+
+    def fingerprint(self) -> str:
+        """A digest of everything read, insensitive to the order of reading."""
+        return hashlib.sha256(
+            json.dumps(self.as_json(), sort_keys=True, separators=(",", ":")).encode()
+        ).hexdigest()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "replication": {
+                str(address): [_rule_json(rule) for rule in rules]
+                for address, rules in sorted(self.replication.items())
+            },
+            "registry_policies": {
+                str(address): policy for address, policy in sorted(self.registry_policies.items())
+            },
+            "templates": {
+                str(address): [_template_json(t) for t in templates]
+                for address, templates in sorted(self.templates.items())
+            },
+        }
+
+
+def _rule_json(rule: ReplicationRule) -> dict[str, Any]:
+    return {
+        "filters": None if rule.prefixes is None else sorted(rule.prefixes),
+        "destinations": sorted(str(d.address) for d in rule.destinations),
+        "delete_replication": rule.delete_replication,
+    }
+
+
+def _template_json(template: CreationTemplate) -> dict[str, Any]:
+    encryption = template.encryption
+    return {
+        "prefix": template.prefix,
+        "applied_for": sorted(template.applied_for),
+        "description": template.description,
+        "image_tag_mutability": template.image_tag_mutability,
+        "image_tag_mutability_exclusion_filters": sorted(
+            template.image_tag_mutability_exclusion_filters
+        ),
+        "encryption": None
+        if encryption is None
+        else {"type": encryption.type, "kms_key": encryption.kms_key},
+        "resource_tags": dict(sorted(template.resource_tags.items())),
+        "lifecycle_policy": template.lifecycle_policy,
+        "repository_policy": template.repository_policy,
+        "custom_role_arn": template.custom_role_arn,
+    }
