@@ -1,0 +1,295 @@
+"""YAML text to nodes that remember file, line and column.
+
+Safe loading only: PyYAML composes the node graph (no Python objects are ever
+constructed from tags), and this module turns it into a small tree of positioned
+nodes. Nothing here raises on bad input: syntax errors, duplicate keys, unquoted
+account numbers and oversized or alias-bombed input all become findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ecrrepl.findings import Finding, Location
+
+# A replication config is a few kilobytes; a generated org-wide one (200 registries x
+# 10 rules x 20 filters) is about 1.5 MB. Anything far beyond that is not a config.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# Nodes after expanding aliases: a "billion laughs" document is tiny as text but expands
+# to 10^9 nodes. Counting expansion on the composed graph costs one visit per node.
+MAX_EXPANDED_NODES = 2_000_000
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG_INT = "tag:yaml.org,2002:int"
+_TAG_FLOAT = "tag:yaml.org,2002:float"
+_TAG_BOOL = "tag:yaml.org,2002:bool"
+_TAG_NULL = "tag:yaml.org,2002:null"
+_TAG_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class Node:
+    loc: Location
+
+
+@dataclass
+class ScalarNode(Node):
+    value: Any  # str, int, float, bool or None, as YAML 1.1 resolves the plain scalar
+    text: str  # the scalar as written, without quotes
+    tag: str
+
+    @property
+    def is_string(self) -> bool:
+        return isinstance(self.value, str)
+
+
+@dataclass
+class MappingNode(Node):
+    # key text -> (key node, value node), in document order
+    entries: dict[str, tuple[ScalarNode, Node]] = field(default_factory=dict)
+
+
+@dataclass
+class SequenceNode(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+def kind_name(node: Node) -> str:
+    """How messages name a node's YAML type."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    assert isinstance(node, ScalarNode)
+    if node.value is None:
+        return "null"
+    if isinstance(node.value, bool):
+        return "a boolean"
+    if isinstance(node.value, int):
+        return "a number"
+    if isinstance(node.value, float):
+        return "a number"
+    return "a string"
+
+
+def to_python(node: Node) -> Any:
+    """The plain value of a node, for free-form JSON such as policies."""
+    if isinstance(node, MappingNode):
+        return {key: to_python(value) for key, (_, value) in node.entries.items()}
+    if isinstance(node, SequenceNode):
+        return [to_python(item) for item in node.items]
+    assert isinstance(node, ScalarNode)
+    return node.value
+
+
+def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
+    """Parse one file's bytes. Returns the root node (None when unusable) and findings."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            Finding(
+                "E006",
+                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
+                Location(file, 1, 1),
+            )
+        ]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _line_column(data[: error.start].decode("utf-8", "replace"))
+        return None, [
+            Finding("E001", "file is not UTF-8 text", Location(file, line, column))
+        ]
+    try:
+        root = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem += " (a tab: YAML indents with spaces only)"
+        return None, [Finding("E001", f"YAML syntax error: {problem}", Location(file, line, column))]
+    except yaml.reader.ReaderError as error:
+        line, column = _line_column(text[: error.position])
+        return None, [
+            Finding(
+                "E001",
+                f"character {_describe_char(error.character)} is not allowed in YAML",
+                Location(file, line, column),
+            )
+        ]
+    except yaml.YAMLError as error:  # anything else PyYAML can say about the text
+        return None, [Finding("E001", f"YAML syntax error: {error}", Location(file, 1, 1))]
+    if root is None:
+        return None, []
+    try:
+        size = _expanded_size(root, {}, set())
+    except _Recursive as recursive:
+        return None, [
+            Finding(
+                "E006",
+                "recursive alias: a node contains itself",
+                _mark_location(file, recursive.node, ""),
+            )
+        ]
+    if size > MAX_EXPANDED_NODES:
+        return None, [
+            Finding(
+                "E006",
+                f"aliases expand the document to more than {MAX_EXPANDED_NODES:,} nodes "
+                "(a 'billion laughs' document?)",
+                _mark_location(file, root, ""),
+            )
+        ]
+    findings: list[Finding] = []
+    return _convert(file, root, "", findings), findings
+
+
+class _Recursive(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
+    """Nodes the document has once every alias is expanded, computed without expanding."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if key in active:
+        raise _Recursive(node)
+    active.add(key)
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            size += _expanded_size(key_node, memo, active) + _expanded_size(
+                value_node, memo, active
+            )
+            if size > MAX_EXPANDED_NODES:
+                break
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            size += _expanded_size(item, memo, active)
+            if size > MAX_EXPANDED_NODES:
+                break
+    active.discard(key)
+    memo[key] = size
+    return size
+
+
+def _convert(file: str, node: yaml.Node, path: str, findings: list[Finding]) -> Node:
+    loc = _mark_location(file, node, path)
+    if isinstance(node, yaml.MappingNode):
+        mapping = MappingNode(loc)
+        for key_node, value_node in _merged_pairs(node):
+            key = _convert(file, key_node, path, findings)
+            if not isinstance(key, ScalarNode):
+                findings.append(Finding("E004", "a mapping key must be a plain value", key.loc))
+                continue
+            name = key.text
+            child_path = f"{path}.{name}" if path else name
+            key.loc = Location(file, key.loc.line, key.loc.column, child_path)
+            if name in mapping.entries:
+                first = mapping.entries[name][0].loc
+                findings.append(
+                    Finding(
+                        "E002",
+                        f"duplicate key '{name}' (first at line {first.line}); YAML would "
+                        "silently keep only the last one",
+                        key.loc,
+                    )
+                )
+                continue
+            mapping.entries[name] = (key, _convert(file, value_node, child_path, findings))
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return SequenceNode(
+            loc,
+            [_convert(file, item, f"{path}[{i}]", findings) for i, item in enumerate(node.value)],
+        )
+    assert isinstance(node, yaml.ScalarNode)
+    return ScalarNode(loc, _scalar_value(node), node.value, node.tag)
+
+
+def _merged_pairs(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The mapping's pairs with YAML merge keys (`<<: *defaults`) resolved; own keys win."""
+    own = [(k, v) for k, v in node.value if k.tag != _TAG_MERGE]
+    merged: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _TAG_MERGE:
+            continue
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in sources:
+            if isinstance(source, yaml.MappingNode):
+                merged.extend(_merged_pairs(source))
+    own_keys = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
+    inherited: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in merged:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value not in own_keys:
+            inherited.setdefault(key_node.value, (key_node, value_node))
+    return list(inherited.values()) + own
+
+
+_BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+
+
+def _scalar_value(node: yaml.ScalarNode) -> Any:
+    text: str = node.value
+    if node.tag == _TAG_NULL:
+        return None
+    if node.tag == _TAG_BOOL:
+        return _BOOLS[text.lower()]
+    if node.tag == _TAG_INT:
+        return _yaml11_int(text)
+    if node.tag == _TAG_FLOAT:
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:  # .inf, .nan and sexagesimal floats: keep the text
+            return text
+    # Strings, timestamps ("2012-10-17" stays the string policies expect), binary, ...
+    return text
+
+
+def _yaml11_int(text: str) -> int | str:
+    """YAML 1.1 integers, as PyYAML reads them: 012 is octal, 0x1f hex, 1_000 a thousand."""
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    try:
+        if digits.startswith("0b"):
+            return sign * int(digits[2:], 2)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        if digits.startswith("0") and len(digits) > 1 and ":" not in digits:
+            return sign * int(digits, 8)
+        if ":" in digits:  # sexagesimal, 1:30 == 90
+            value = 0
+            for part in digits.split(":"):
+                value = value * 60 + int(part)
+            return sign * value
+        return sign * int(digits)
+    except ValueError:
+        return text
+
+
+def _mark_location(file: str, node: yaml.Node, path: str) -> Location:
+    mark = node.start_mark
+    return Location(file, mark.line + 1, mark.column + 1, path)
+
+
+def _line_column(prefix: str) -> tuple[int, int]:
+    line = prefix.count("\n") + 1
+    column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+    return line, column
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
+def _describe_char(character: object) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"#x{code:04x}"

@@ -1,0 +1,198 @@
+"""The JSON Schema (draft 2020-12) of the configuration format, version 1.
+
+It is the single statement of which keys exist, which are required and which values
+an enum allows: `ecrrepl schema` prints it for editors, and the model builder reads
+its `properties` and `required` to report unknown (E003) and missing (E004) keys.
+Limits and patterns with a rule of their own (E007, E101.., E104, ...) are in the
+schema too, so that editors flag them early, but the linter reports them with their
+own rule IDs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
+REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-[0-9]+$"
+FILTER_PATTERN = (
+    r"^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$"
+)
+TEMPLATE_PREFIX_PATTERN = (
+    r"^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$"
+)
+IMAGE_TAG_MUTABILITY = ["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"]
+APPLIED_FOR = ["REPLICATION", "PULL_THROUGH_CACHE", "CREATE_ON_PUSH"]
+ENCRYPTION_TYPES = ["AES256", "KMS", "KMS_DSSE"]
+
+_account = {
+    "type": "string",
+    "pattern": ACCOUNT_ID_PATTERN,
+    "description": "A 12-digit AWS account ID, quoted.",
+}
+_region = {
+    "type": "string",
+    "pattern": REGION_PATTERN,
+    "description": "An AWS region known to botocore, e.g. us-east-1.",
+}
+_json_document = {
+    "description": "A JSON document as a mapping, or 'file:relative/path.json'.",
+    "oneOf": [{"type": "object"}, {"type": "string", "pattern": "^file:.+"}],
+}
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://github.com/ecrrepl/ecrrepl/schema/v1.json",
+    "title": "ecrrepl configuration",
+    "description": "Amazon ECR registry replication as code (version 1).",
+    "type": "object",
+    "required": ["version", "registries"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": 1, "description": "The format version; 1 is the only one."},
+        "accounts": {
+            "type": "object",
+            "description": "How to reach each account; keys are quoted 12-digit IDs.",
+            "propertyNames": {"pattern": ACCOUNT_ID_PATTERN},
+            "additionalProperties": {"$ref": "#/$defs/account"},
+        },
+        "registries": {
+            "type": "array",
+            "description": "Each entry owns one source registry's replication configuration.",
+            "items": {"$ref": "#/$defs/registry"},
+        },
+        "templates": {
+            "type": "array",
+            "description": "Repository creation templates in destination registries.",
+            "items": {"$ref": "#/$defs/template"},
+        },
+    },
+    "$defs": {
+        "account": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "role_arn": {
+                    "type": "string",
+                    "description": "IAM role assumed from the base credentials.",
+                },
+                "external_id": {"type": "string", "description": "Only with role_arn."},
+                "profile": {
+                    "type": "string",
+                    "description": "A named profile; never together with role_arn.",
+                },
+                "manage_registry_policy": {
+                    "type": "boolean",
+                    "default": True,
+                    "description": "false: only read and check the registry policy.",
+                },
+            },
+        },
+        "registry": {
+            "type": "object",
+            "required": ["account", "region", "rules"],
+            "additionalProperties": False,
+            "properties": {
+                "account": _account,
+                "region": _region,
+                "rules": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "description": "0..10 rules; [] clears the live configuration.",
+                    "items": {"$ref": "#/$defs/rule"},
+                },
+            },
+        },
+        "rule": {
+            "type": "object",
+            "required": ["destinations"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "description": "Unique in the registry; shown in messages, not sent to AWS.",
+                },
+                "filters": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 100,
+                    "description": "Repository-name prefixes; omit to replicate every repository.",
+                    "items": {
+                        "type": "string",
+                        "minLength": 2,
+                        "maxLength": 256,
+                        "pattern": FILTER_PATTERN,
+                    },
+                },
+                "destinations": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"$ref": "#/$defs/destination"},
+                },
+                "delete_replication": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Also replicate deletes (deleteReplication).",
+                },
+            },
+        },
+        "destination": {
+            "type": "object",
+            "required": ["region"],
+            "additionalProperties": False,
+            "properties": {
+                "account": {**_account, "description": "Defaults to the registry's account."},
+                "region": _region,
+            },
+        },
+        "template": {
+            "type": "object",
+            "required": ["account", "region", "prefix"],
+            "additionalProperties": False,
+            "properties": {
+                "account": _account,
+                "region": _region,
+                "prefix": {
+                    "type": "string",
+                    "pattern": TEMPLATE_PREFIX_PATTERN,
+                    "description": "A repository-name prefix, or ROOT (every repository).",
+                },
+                "applied_for": {
+                    "type": "array",
+                    "minItems": 1,
+                    "default": ["REPLICATION"],
+                    "items": {"enum": APPLIED_FOR},
+                },
+                "description": {"type": "string", "maxLength": 256},
+                "image_tag_mutability": {"enum": IMAGE_TAG_MUTABILITY},
+                "image_tag_mutability_exclusion_filters": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 5,
+                    "items": {"type": "string", "pattern": r"^[0-9a-zA-Z._*-]{1,128}$"},
+                },
+                "encryption": {
+                    "type": "object",
+                    "required": ["type"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "type": {"enum": ENCRYPTION_TYPES},
+                        "kms_key": {"type": "string"},
+                    },
+                },
+                "resource_tags": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                },
+                "lifecycle_policy": _json_document,
+                "repository_policy": _json_document,
+                "custom_role_arn": {"type": "string"},
+            },
+        },
+    },
+}
+
+
+def keys_of(definition: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The known and the required keys of a `$defs` entry ("" for the top level)."""
+    shape = SCHEMA if not definition else SCHEMA["$defs"][definition]
+    return frozenset(shape["properties"]), frozenset(shape.get("required", ()))

@@ -1,0 +1,84 @@
+"""From file names to a configuration and its findings: the offline pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecrrepl.config.build import ModelBuilder
+from ecrrepl.config.loader import parse_document
+from ecrrepl.config.model import AccountAccess, Config
+from ecrrepl.errors import UsageError
+from ecrrepl.findings import Finding, Severity
+from ecrrepl.lint.registry import run_checks
+
+
+@dataclass
+class ValidationResult:
+    config: Config
+    findings: list[Finding] = field(default_factory=list)
+    # file name -> its text, so that renderers can quote the offending line
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+def read_config_bytes(path: str) -> bytes:
+    """A config file's bytes, or a usage error (exit 2) naming it."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a config file") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def load_files(paths: Sequence[str]) -> ValidationResult:
+    """Parse and build every file into one configuration, with structural findings."""
+    findings: list[Finding] = []
+    sources: dict[str, str] = {}
+    accounts: dict[str, AccountAccess] = {}
+    registries = []
+    templates = []
+    for path in paths:
+        data = read_config_bytes(path)
+        sources[path] = data.decode("utf-8", "replace")
+        root, file_findings = parse_document(path, data)
+        findings.extend(file_findings)
+        if any(f.rule in ("E001", "E006") for f in file_findings):
+            continue
+        contents = ModelBuilder(path, findings).build(root)
+        for account, access in contents.accounts.items():
+            if account in accounts:
+                first = accounts[account].where
+                findings.append(
+                    Finding(
+                        "E002",
+                        f"account {account} is declared again (first at {first})",
+                        access.where,
+                    )
+                )
+                continue
+            accounts[account] = access
+        registries.extend(contents.registries)
+        templates.extend(contents.templates)
+    config = Config(
+        files=tuple(paths),
+        accounts=accounts,
+        registries=tuple(registries),
+        templates=tuple(templates),
+    )
+    return ValidationResult(config, findings, sources)
+
+
+def validate_files(paths: Sequence[str]) -> ValidationResult:
+    """Load the files and run every lint rule; findings sorted by file, line, column."""
+    result = load_files(paths)
+    result.findings.extend(run_checks(result.config))
+    result.findings.sort(key=Finding.sort_key)
+    return result
