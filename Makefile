@@ -22,7 +22,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
 
+# cfn-lint is only a yardstick for the benchmark, not a dependency of ecrrepl.
 bench: $(STAMP)
+	-$(BIN)/pip install --quiet cfn-lint
 	$(BIN)/python scripts/bench.py
 
 docs: $(STAMP)
