@@ -11,6 +11,7 @@ import difflib
 import functools
 import importlib.util
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,17 @@ def partition_of(region: str) -> str | None:
 
 
 def closest_region(region: str) -> str | None:
-    matches = difflib.get_close_matches(region, sorted(_partition_by_region()), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    """The known region most like `region`; ties go to the longest common start,
+    so `us-est-1` suggests `us-east-1` rather than `us-west-1`."""
+    matches = difflib.get_close_matches(region, sorted(_partition_by_region()), n=5, cutoff=0.6)
+    if not matches:
+        return None
+
+    def likeness(candidate: str) -> tuple[float, int]:
+        ratio = difflib.SequenceMatcher(None, region, candidate).ratio()
+        return ratio, len(os.path.commonprefix([region, candidate]))
+
+    return max(matches, key=likeness)
 
 
 def needs_opt_in(region: str) -> bool:

@@ -89,9 +89,14 @@ def _load_rule_modules() -> None:
         importlib.import_module(f"{rules.__name__}.{module.name}")
 
 
+_modules_loaded = False
+
+
 def all_rules() -> list[Rule]:
-    if not _RULES:
+    global _modules_loaded
+    if not _modules_loaded:
         _load_rule_modules()
+        _modules_loaded = True
     return sorted(_RULES.values(), key=lambda r: r.id)
 
 

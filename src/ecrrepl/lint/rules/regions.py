@@ -1,0 +1,185 @@
+"""Regions: known to botocore, in the source's partition, and enabled in every account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ecrrepl import regions
+from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.findings import Finding, Location
+from ecrrepl.lint.registry import get_rule, rule
+
+_CONSIDERATIONS = (
+    'ECR user guide, "Private image replication", considerations: '
+    "https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html"
+)
+
+
+@rule(
+    "E105",
+    "region unknown to botocore (suggest the closest)",
+    source=(
+        "botocore endpoint data (partitions.json); AWS General Reference, "
+        '"AWS service endpoints": https://docs.aws.amazon.com/general/latest/gr/rande.html'
+    ),
+)
+def unknown_region(config: Config) -> Iterator[Finding]:
+    """Every region (of a registry, a destination or a template) must be a real AWS region.
+
+    The list comes from the endpoint data that botocore ships, so it follows AWS as
+    botocore is upgraded; nothing is hard-coded. A misspelt region would only fail
+    at apply time, in the middle of a run, so it is caught here with a suggestion.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-wset-1}]
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+    """
+    check = get_rule("E105")
+    for region, location in _every_region(config):
+        if not regions.is_known_region(region):
+            yield check.finding(_unknown_region_message(region), location)
+
+
+def _every_region(config: Config) -> Iterator[tuple[str, Location]]:
+    for registry in config.registries:
+        yield registry.region, registry.at("region")
+        for replication_rule in registry.rules:
+            for destination in replication_rule.destinations:
+                yield destination.region, destination.at("region")
+    for template in config.templates:
+        yield template.region, template.at("region")
+
+
+def _unknown_region_message(region: str) -> str:
+    suggestion = region.lower() if regions.is_known_region(region.lower()) else None
+    suggestion = suggestion or regions.closest_region(region)
+    if suggestion is None:
+        return f"unknown region {region!r}; it is in none of the AWS partitions botocore knows"
+    return f"unknown region {region!r}; did you mean {suggestion!r}?"
+
+
+@rule("E106", "destination in another partition than its source", source=_CONSIDERATIONS)
+def cross_partition_destination(config: Config) -> Iterator[Finding]:
+    """ECR does not replicate across partitions.
+
+    A partition is a separate AWS (aws, aws-cn, aws-us-gov, ...), with its own
+    accounts and credentials: us-west-2 cannot replicate to cn-north-1.
+    PutReplicationConfiguration refuses such a destination.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: cn-north-1}]
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: cn-northwest-1
+            rules:
+              - filters: [prod/]
+                destinations: [{region: cn-north-1}]
+    """
+    check = get_rule("E106")
+    for registry in config.registries:
+        source_partition = regions.partition_of(registry.region)
+        if source_partition is None:
+            continue  # E105 reports the unknown region
+        for replication_rule in registry.rules:
+            for destination in replication_rule.destinations:
+                partition = regions.partition_of(destination.region)
+                if partition is not None and partition != source_partition:
+                    yield check.finding(
+                        f"destination region {destination.region!r} is in partition "
+                        f"{partition}, but registry {registry.address} is in "
+                        f"{source_partition}; ECR does not replicate across partitions",
+                        destination.at("region"),
+                    )
+
+
+@rule(
+    "W115",
+    "region that needs opt-in: both accounts must be opted in",
+    source=(
+        f"{_CONSIDERATIONS}; AWS Account Management reference, "
+        '"Enable or disable AWS Regions in your account": '
+        "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html"
+    ),
+)
+def opt_in_region(config: Config) -> Iterator[Finding]:
+    """Replication within or to an opt-in region needs that region enabled in both accounts.
+
+    Regions launched after March 2019 are disabled in an account until someone enables
+    them. ECR replicates within or to such a region only when both the source and the
+    destination account have opted in; otherwise images silently stay behind. The
+    tool cannot see an account's region settings offline, so it reminds.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: me-south-1}]
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-central-1}]
+    """
+    check = get_rule("W115")
+    for registry in config.registries:
+        destinations = [d for r in registry.rules for d in r.destinations]
+        if destinations and regions.needs_opt_in(registry.region):
+            accounts = {registry.account} | {d.account for d in destinations}
+            yield check.finding(
+                _opt_in_message(registry.region, accounts, "this registry's replication"),
+                registry.at("region"),
+            )
+        reported: set[RegistryAddress] = set()
+        for destination in destinations:
+            if destination.address in reported or not regions.needs_opt_in(destination.region):
+                continue
+            reported.add(destination.address)
+            yield check.finding(
+                _opt_in_message(
+                    destination.region,
+                    {registry.account, destination.account},
+                    f"replication from {registry.address}",
+                ),
+                destination.at("region"),
+            )
+
+
+def _opt_in_message(region: str, accounts: Iterable[str], what: str) -> str:
+    ordered = sorted(set(accounts))
+    if len(ordered) == 1:
+        who = f"account {ordered[0]} must have it enabled"
+    elif len(ordered) == 2:
+        who = f"accounts {ordered[0]} and {ordered[1]} must both have it enabled"
+    else:
+        who = f"accounts {', '.join(ordered[:-1])} and {ordered[-1]} must all have it enabled"
+    return f"region {region!r} needs opt-in: {who} for {what} to work"
