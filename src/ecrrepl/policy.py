@@ -1,0 +1,290 @@
+"""Registry policy statements that cross-account replication needs, and how they are merged.
+
+A destination registry in another account accepts replicated images only when its
+registry policy allows the source account `ecr:CreateRepository` and `ecr:ReplicateImage`.
+ecrrepl owns one statement per source registry in each such policy, named by a Sid
+derived from the source registry (`Ecrrepl111111111111uswest2`); every other statement
+belongs to someone else and is kept exactly as it is. A registry policy is one document
+that PutRegistryPolicy replaces whole, so merging happens here, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ecrrepl import regions
+from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
+from ecrrepl.errors import UserError
+
+# botocore `RegistryPolicyText`: max 10240.
+MAX_POLICY_CHARS = 10240
+
+DEFAULT_POLICY_VERSION = "2012-10-17"
+REPLICATION_ACTIONS = ("ecr:CreateRepository", "ecr:ReplicateImage")
+SID_PREFIX = "Ecrrepl"
+
+
+def statement_sid(source: RegistryAddress) -> str:
+    """The Sid of the statement a source registry owns: Sids allow only letters and digits."""
+    return f"{SID_PREFIX}{source.account}{source.region.replace('-', '')}"
+
+
+def _partition(region: str) -> str:
+    # An unknown region is reported by the lint (E105); "aws" keeps the ARN well formed.
+    return regions.partition_of(region) or "aws"
+
+
+def account_root_arn(account: str, region: str) -> str:
+    return f"arn:{_partition(region)}:iam::{account}:root"
+
+
+def repository_arn(destination: RegistryAddress, name_pattern: str) -> str:
+    return (
+        f"arn:{_partition(destination.region)}:ecr:{destination.region}:"
+        f"{destination.account}:repository/{name_pattern}"
+    )
+
+
+@dataclass(frozen=True)
+class PolicyStatement:
+    """The statement that lets `source` replicate into `destination`."""
+
+    source: RegistryAddress
+    destination: RegistryAddress
+    resources: tuple[str, ...]
+
+    @property
+    def sid(self) -> str:
+        return statement_sid(self.source)
+
+    @property
+    def principal(self) -> str:
+        # Both registries are in one partition (E106 refuses anything else).
+        return account_root_arn(self.source.account, self.destination.region)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "Sid": self.sid,
+            "Effect": "Allow",
+            "Principal": {"AWS": self.principal},
+            "Action": list(REPLICATION_ACTIONS),
+            "Resource": list(self.resources),
+        }
+
+
+def _reachable_name_patterns(rules: Iterable[ReplicationRule]) -> tuple[str, ...]:
+    """Repository-name patterns (`prod/*`) for what the filters of `rules` replicate.
+
+    A filter is a name prefix, so `prod/` reaches `prod/*`. One rule without filters
+    reaches everything, and `*` alone says so. A prefix that starts with another one adds
+    nothing (`prod*` already covers `prod/api*`), and leaving it out keeps the policy
+    under its size limit for longer.
+    """
+    prefixes: set[str] = set()
+    for rule in rules:
+        if rule.prefixes is None:
+            return ("*",)
+        prefixes.update(rule.prefixes)
+    kept = [
+        prefix
+        for prefix in prefixes
+        if not any(other != prefix and prefix.startswith(other) for other in prefixes)
+    ]
+    return tuple(sorted(f"{prefix}*" for prefix in kept))
+
+
+def required_statements(config: Config) -> dict[RegistryAddress, tuple[PolicyStatement, ...]]:
+    """For each cross-account destination registry, the statements it needs, in Sid order."""
+    rules_into: dict[RegistryAddress, dict[RegistryAddress, list[ReplicationRule]]] = {}
+    for registry in config.registries:
+        for rule in registry.rules:
+            for destination in rule.destinations:
+                if destination.account == registry.account:
+                    continue
+                senders = rules_into.setdefault(destination.address, {})
+                rules_of_source = senders.setdefault(registry.address, [])
+                if rule not in rules_of_source:
+                    rules_of_source.append(rule)
+    required: dict[RegistryAddress, tuple[PolicyStatement, ...]] = {}
+    for target, senders in sorted(rules_into.items()):
+        statements = [
+            PolicyStatement(
+                source=source,
+                destination=target,
+                resources=tuple(
+                    repository_arn(target, pattern) for pattern in _reachable_name_patterns(rules)
+                ),
+            )
+            for source, rules in senders.items()
+        ]
+        required[target] = tuple(sorted(statements, key=lambda s: s.sid))
+    return required
+
+
+def owned_sids(config: Config) -> frozenset[str]:
+    """Sids that belong to this configuration: one per source registry it declares."""
+    return frozenset(statement_sid(registry.address) for registry in config.registries)
+
+
+def _statements_of(policy: Mapping[str, Any]) -> list[Any]:
+    # IAM grammar allows "Statement" to be a single statement object instead of a list.
+    statements = policy.get("Statement", [])
+    if isinstance(statements, Mapping):
+        return [statements]
+    if isinstance(statements, list):
+        return list(statements)
+    return []
+
+
+def _sid_of(statement: Any) -> Any:
+    return statement.get("Sid") if isinstance(statement, Mapping) else None
+
+
+def merge_policy(
+    live: Mapping[str, Any] | None,
+    required: Sequence[PolicyStatement],
+    owned: Collection[str],
+) -> dict[str, Any] | None:
+    """The registry policy to put: foreign statements untouched, ours replaced.
+
+    Statements whose Sid is not owned keep their content and order; the required
+    statements follow in Sid order. Returns None when no statement remains, which
+    means the policy should be deleted rather than put empty.
+    """
+    ours = set(owned) | {statement.sid for statement in required}
+    merged: dict[str, Any] = dict(live) if live is not None else {}
+    merged.setdefault("Version", DEFAULT_POLICY_VERSION)
+    foreign = [s for s in _statements_of(merged) if _sid_of(s) not in ours]
+    statements = foreign + [s.as_json() for s in sorted(required, key=lambda s: s.sid)]
+    if not statements:
+        return None
+    merged["Statement"] = statements
+    return merged
+
+
+def policy_text(policy: Mapping[str, Any]) -> str:
+    """The exact text sent to PutRegistryPolicy; its length is what the limit applies to."""
+    return json.dumps(policy, separators=(",", ":"))
+
+
+def parse_policy_text(text: str, where: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"the {where} is not valid JSON ({error.msg} at line {error.lineno}, "
+            f"column {error.colno})"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise UserError(f"the {where} is JSON but not an object: {type(parsed).__name__}")
+    return parsed
+
+
+# --- checking a policy that someone else manages -------------------------------------
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+@dataclass(frozen=True)
+class _Grant:
+    """One Allow or Deny statement, reduced to the parts the replication check reads."""
+
+    effect: str
+    principals: tuple[str, ...]
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, statement: Any) -> _Grant | None:
+        if not isinstance(statement, Mapping):
+            return None
+        principal = statement.get("Principal")
+        if isinstance(principal, Mapping):
+            principals = _as_list(principal.get("AWS"))
+        else:
+            principals = _as_list(principal)
+        # NotPrincipal, NotAction and NotResource are not evaluated: the part they stand
+        # for matches nothing, so such a statement neither grants nor denies here, which
+        # errs towards reporting a grant as missing.
+        return cls(
+            effect=str(statement.get("Effect", "")),
+            principals=tuple(str(p) for p in principals),
+            actions=tuple(str(a) for a in _as_list(statement.get("Action"))),
+            resources=tuple(str(r) for r in _as_list(statement.get("Resource"))),
+        )
+
+    def names(self, account: str, root_arn: str) -> bool:
+        return any(p in ("*", account, root_arn) for p in self.principals)
+
+    def covers_action(self, action: str) -> bool:
+        # Action names are case-insensitive in IAM.
+        return any(_glob(pattern.lower()).fullmatch(action.lower()) for pattern in self.actions)
+
+    def covers_resource(self, resource: str) -> bool:
+        return any(_glob(pattern).fullmatch(resource) for pattern in self.resources)
+
+    def overlaps_resource(self, resource: str) -> bool:
+        """Whether some of `resource`'s repositories fall under this statement."""
+        return self.covers_resource(resource) or any(
+            _glob(resource).fullmatch(pattern) for pattern in self.resources
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob(pattern: str) -> re.Pattern[str]:
+    # IAM wildcards: `*` any run of characters, `?` one character; nothing else.
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def missing_grants(live: Mapping[str, Any] | None, statement: PolicyStatement) -> list[str]:
+    """What replication from `statement.source` needs that the `live` policy does not grant.
+
+    Used for accounts whose policy ecrrepl must not change. Allow statements with any
+    Sid may together grant the needed actions; a covering resource may be `*` or a
+    wildcard ARN. Conditions are not evaluated. An explicit Deny of a needed action for
+    the source account on any of the needed repositories counts as not granted.
+    """
+    account = statement.source.account
+    root = statement.principal
+    if live is None:
+        return [
+            f"{statement.destination} has no registry policy; it must allow {root} "
+            f"{' and '.join(REPLICATION_ACTIONS)}"
+        ]
+    grants = [g for g in map(_Grant.parse, _statements_of(live)) if g is not None]
+    mine = [g for g in grants if g.names(account, root)]
+    allows = [g for g in mine if g.effect == "Allow"]
+    denies = [g for g in mine if g.effect == "Deny"]
+    if not allows:
+        return [f"no Allow statement names {root} (or {account}) as principal"]
+    missing: list[str] = []
+    for action in REPLICATION_ACTIONS:
+        acting = [g for g in allows if g.covers_action(action)]
+        if not acting:
+            missing.append(f"{action} is not allowed for {root}")
+            continue
+        uncovered = [
+            resource
+            for resource in statement.resources
+            if not any(g.covers_resource(resource) for g in acting)
+        ]
+        if uncovered:
+            missing.append(f"{action} is not allowed for {root} on {', '.join(uncovered)}")
+        denied = [
+            resource
+            for resource in statement.resources
+            if any(g.covers_action(action) and g.overlaps_resource(resource) for g in denies)
+        ]
+        if denied:
+            missing.append(f"{action} is denied to {root} on {', '.join(denied)}")
+    return missing
