@@ -1,0 +1,336 @@
+"""Repository creation templates: where they are declared and what they apply to
+(E301, E302, E305, W306, W307)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ecrrepl import regions
+from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, RepositoryFilter
+from ecrrepl.config.schema import TEMPLATE_PREFIX_PATTERN
+from ecrrepl.findings import Finding
+from ecrrepl.lint.registry import get_rule, rule
+
+MAX_PREFIX_LENGTH = 256
+MAX_REPOSITORY_POLICY_CHARS = 10240
+MAX_LIFECYCLE_POLICY_CHARS = 30720
+MAX_EXCLUSION_FILTERS = 5
+ROOT = "ROOT"
+
+PREFIX = re.compile(TEMPLATE_PREFIX_PATTERN)
+KMS_KEY_ARN = re.compile(
+    r"^arn:(?P<partition>[a-z0-9-]+):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[A-Za-z0-9-]+$"
+)
+EXCLUSION_FILTER = re.compile(r"^[0-9a-zA-Z._*-]{1,128}$")
+WITH_EXCLUSION = frozenset({"IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"})
+KMS_TYPES = frozenset({"KMS", "KMS_DSSE"})
+
+API_REFERENCE = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/"
+CREATE_TEMPLATE_SOURCE = (
+    f"ECR API reference, CreateRepositoryCreationTemplate: "
+    f"{API_REFERENCE}API_CreateRepositoryCreationTemplate.html"
+)
+TEMPLATES_GUIDE_SOURCE = (
+    'ECR user guide, "Templates to control repositories created during a pull through '
+    'cache, create on push, or replication action": '
+    "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html"
+)
+
+
+def _namespace(prefix: str) -> str:
+    """What a template prefix matches: AWS always assumes a `/` after it."""
+    return prefix.rstrip("/") + "/"
+
+
+@rule(
+    "E301",
+    "template prefix not a valid repository prefix or `ROOT`",
+    source=CREATE_TEMPLATE_SOURCE + " (botocore ECR model, Prefix)",
+)
+def invalid_template_prefix(config: Config) -> Iterator[Finding]:
+    """A template prefix is a repository namespace (`prod`, `prod/team`) or `ROOT`.
+
+    Prefixes follow repository names: lowercase letters and digits, separated by `.`,
+    `_`, `__` or dashes, segments joined by `/`, at most 256 characters. `ROOT` (in
+    capitals) is the template for every repository no other template matches.
+    CreateRepositoryCreationTemplate refuses anything else.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: Prod/*
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+    """
+    check = get_rule("E301")
+    for template in config.templates:
+        prefix = template.prefix
+        if 1 <= len(prefix) <= MAX_PREFIX_LENGTH and PREFIX.match(prefix):
+            continue
+        hint = "; ROOT must be written in capitals" if prefix.lower() == "root" else ""
+        yield check.finding(
+            f"template prefix '{prefix}' is not a repository prefix (lowercase segments "
+            f"joined by '/', at most {MAX_PREFIX_LENGTH} characters) or ROOT{hint}",
+            template.at("prefix"),
+        )
+
+
+@rule("E302", "template declared twice (same registry and prefix)", source=CREATE_TEMPLATE_SOURCE)
+def duplicate_template(config: Config) -> Iterator[Finding]:
+    """A registry has one template per prefix, so the file may declare it once.
+
+    ecrrepl owns templates by registry and prefix; two declarations would fight over
+    one template, and which one wins would depend on the order of files. A prefix
+    written with and without its trailing `/` is the same template.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - {account: "111111111111", region: eu-west-1,
+             prefix: prod, image_tag_mutability: IMMUTABLE}
+          - {account: "111111111111", region: eu-west-1,
+             prefix: prod/, image_tag_mutability: MUTABLE}
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - {account: "111111111111", region: eu-west-1,
+             prefix: prod, image_tag_mutability: IMMUTABLE}
+          - {account: "111111111111", region: eu-west-1,
+             prefix: ROOT, image_tag_mutability: MUTABLE}
+    """
+    check = get_rule("E302")
+    first: dict[tuple[RegistryAddress, str], CreationTemplate] = {}
+    for template in config.templates:
+        key = (template.address, _namespace(template.prefix))
+        if key not in first:
+            first[key] = template
+            continue
+        yield check.finding(
+            f"template '{template.prefix}' in {template.address} is already declared at "
+            f"{first[key].where}",
+            template.at("prefix"),
+        )
+
+
+@rule(
+    "E305",
+    "template in a region where creation templates are not offered",
+    source=TEMPLATES_GUIDE_SOURCE,
+)
+def template_region_without_templates(config: Config) -> Iterator[Finding]:
+    """Repository creation templates are not offered in the China and GovCloud regions.
+
+    CreateRepositoryCreationTemplate does not exist there, so the template could never
+    be written. Repositories created by replication into those regions get default
+    settings; set what they need after replication creates them.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: cn-north-1
+            rules:
+              - filters: [prod/]
+                destinations: [{region: cn-northwest-1}]
+        templates:
+          - account: "111111111111"
+            region: cn-northwest-1
+            prefix: prod
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: cn-north-1
+            rules:
+              - filters: [prod/]
+                destinations: [{region: cn-northwest-1}]
+    """
+    check = get_rule("E305")
+    for template in config.templates:
+        if not regions.offers_templates(template.region):
+            yield check.finding(
+                f"repository creation templates are not offered in {template.region} "
+                f"(partition {regions.partition_of(template.region)})",
+                template.at("region"),
+            )
+
+
+@rule(
+    "W306",
+    "REPLICATION template in a registry that no rule replicates into",
+    source=TEMPLATES_GUIDE_SOURCE,
+)
+def replication_template_without_replication(config: Config) -> Iterator[Finding]:
+    """A template applied for REPLICATION acts only where replication creates repositories.
+
+    If no rule of the configuration sends to the template's registry, the template
+    does nothing for replication: usually a wrong region or account, or a destination
+    that was removed while its template stayed. (Another tool may replicate there; then
+    this warning can be ignored.)
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-central-1
+            prefix: prod
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+    """
+    check = get_rule("W306")
+    replicated_into = {
+        destination.address
+        for registry in config.registries
+        for replication_rule in registry.rules
+        for destination in replication_rule.destinations
+    }
+    for template in config.templates:
+        if "REPLICATION" in template.applied_for and template.address not in replicated_into:
+            yield check.finding(
+                f"template '{template.prefix}' applies to REPLICATION, but no rule of this "
+                f"configuration replicates into {template.address}",
+                template.at("applied_for"),
+            )
+
+
+def _misaligned_filters(
+    config: Config, templates: list[CreationTemplate]
+) -> Iterator[tuple[RepositoryFilter, CreationTemplate, RegistryAddress]]:
+    """Filters sending into a registry whose names start like a template's prefix but
+    leave its namespace: `prod` and `production/` both against template `prod`."""
+    by_address: dict[RegistryAddress, list[CreationTemplate]] = {}
+    for template in templates:
+        by_address.setdefault(template.address, []).append(template)
+    for registry in config.registries:
+        for replication_rule in registry.rules:
+            for destination in replication_rule.destinations:
+                candidates = by_address.get(destination.address, [])
+                for repository_filter in replication_rule.filters or ():
+                    related = [
+                        t
+                        for t in candidates
+                        if repository_filter.prefix.startswith(t.prefix.rstrip("/"))
+                    ]
+                    if not related:
+                        continue
+                    # Only the most specific template the filter reads like is meant.
+                    closest = max(related, key=lambda t: len(t.prefix.rstrip("/")))
+                    if not repository_filter.prefix.startswith(_namespace(closest.prefix)):
+                        yield repository_filter, closest, destination.address
+
+
+@rule(
+    "W307",
+    "template prefix and replication filter that mean different things",
+    source=CREATE_TEMPLATE_SOURCE + ' (prefix: "there is always an assumed / applied to the end")',
+)
+def filter_outside_template_namespace(config: Config) -> Iterator[Finding]:
+    """A template prefix matches whole path segments; a replication filter matches text.
+
+    Template `prod` applies to repositories under `prod/` only (AWS appends the `/`),
+    while filter `prod` replicates every name that starts with those letters:
+    `prod-tools`, `production/api`. Those repositories replicate but get default
+    settings. The check: for each filter of a rule that sends into a registry with
+    REPLICATION templates, take the longest template prefix (not ROOT) that the filter
+    starts with; warn when the filter does not start with that prefix plus `/`. A
+    filter shorter than the prefix (`pr`) is a broad filter by intent and is left alone.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+    """
+    check = get_rule("W307")
+    replication_templates = [
+        t for t in config.templates if "REPLICATION" in t.applied_for and t.prefix != ROOT
+    ]
+    seen: set[tuple[str, str, RegistryAddress]] = set()
+    for repository_filter, template, address in _misaligned_filters(config, replication_templates):
+        key = (repository_filter.prefix, template.prefix, address)
+        if key in seen:
+            continue
+        seen.add(key)
+        namespace = _namespace(template.prefix)
+        yield check.finding(
+            f"filter '{repository_filter.prefix}' replicates into {address} repositories "
+            f"outside '{namespace}' (e.g. '{_outside_example(repository_filter.prefix)}'), "
+            f"which template '{template.prefix}' does not apply to; they get default "
+            f"settings. Use filter '{namespace}' or add a template for them",
+            repository_filter.where,
+        )
+
+
+def _outside_example(prefix: str) -> str:
+    return prefix + ("app" if prefix.endswith(("/", "-", "_", ".")) else "-app")

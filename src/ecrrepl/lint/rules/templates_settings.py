@@ -1,0 +1,328 @@
+"""Repository creation templates: the settings replicated repositories get
+(E303, E304, E308, E309)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+
+from ecrrepl import regions
+from ecrrepl.config.model import Config
+from ecrrepl.findings import Finding
+from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.rules.templates_placement import (
+    API_REFERENCE,
+    CREATE_TEMPLATE_SOURCE,
+)
+
+MAX_REPOSITORY_POLICY_CHARS = 10240
+MAX_LIFECYCLE_POLICY_CHARS = 30720
+MAX_EXCLUSION_FILTERS = 5
+KMS_KEY_ARN = re.compile(
+    r"^arn:(?P<partition>[a-z0-9-]+):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[A-Za-z0-9-]+$"
+)
+EXCLUSION_FILTER = re.compile(r"^[0-9a-zA-Z._*-]{1,128}$")
+WITH_EXCLUSION = frozenset({"IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"})
+KMS_TYPES = frozenset({"KMS", "KMS_DSSE"})
+
+
+@rule(
+    "E303",
+    "template policy that is not a JSON object, or over its size limit "
+    "(repository 10240, lifecycle 30720 chars)",
+    source=CREATE_TEMPLATE_SOURCE + " (botocore ECR model, RepositoryPolicyText and "
+    "LifecyclePolicyTextForRepositoryCreationTemplate)",
+)
+def invalid_template_policy(config: Config) -> Iterator[Finding]:
+    """A template's repository and lifecycle policies are JSON objects of limited size.
+
+    Give each inline as a mapping or as `file:relative/path.json`. ecrrepl sends them as
+    compact JSON text; a repository policy may hold 10240 characters, a lifecycle
+    policy 30720, and CreateRepositoryCreationTemplate refuses longer text. A file that
+    is missing or holds no JSON object is reported under this ID when it is read.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            lifecycle_policy: [expire untagged images after 14 days]
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            lifecycle_policy:
+              rules:
+                - rulePriority: 1
+                  description: expire untagged images after 14 days
+                  selection:
+                    tagStatus: untagged
+                    countType: sinceImagePushed
+                    countUnit: days
+                    countNumber: 14
+                  action: {type: expire}
+    """
+    check = get_rule("E303")
+    limits = (
+        ("repository_policy", MAX_REPOSITORY_POLICY_CHARS),
+        ("lifecycle_policy", MAX_LIFECYCLE_POLICY_CHARS),
+    )
+    for template in config.templates:
+        for key, limit in limits:
+            document: object = getattr(template, key)
+            if document is None:
+                continue
+            if not isinstance(document, Mapping):
+                yield check.finding(
+                    f"`{key}` of template '{template.prefix}' is not a JSON object",
+                    template.at(key),
+                )
+                continue
+            size = len(json.dumps(document, separators=(",", ":")))
+            if size > limit:
+                yield check.finding(
+                    f"`{key}` of template '{template.prefix}' is {size} characters of "
+                    f"compact JSON, over the limit of {limit}",
+                    template.at(key),
+                )
+
+
+@rule(
+    "E304",
+    "KMS key that is not a KMS key ARN in the template's region and partition",
+    source=f"ECR API reference, EncryptionConfigurationForRepositoryCreationTemplate: "
+    f"{API_REFERENCE}API_EncryptionConfigurationForRepositoryCreationTemplate.html",
+)
+def invalid_kms_key(config: Config) -> Iterator[Finding]:
+    """`encryption.kms_key` is the full ARN of a KMS key in the template's region.
+
+    Repositories are encrypted with a key in their own region; a key ID, an alias or a
+    key from another region or partition cannot be used. Without `kms_key`, a KMS type
+    uses the AWS managed key for ECR. `kms_key` with type AES256 has no meaning (AES256
+    uses no KMS key) and AWS refuses it.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            encryption:
+              type: KMS
+              kms_key: arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab
+            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            encryption:
+              type: KMS
+              kms_key: arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab
+            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
+    """
+    check = get_rule("E304")
+    for template in config.templates:
+        encryption = template.encryption
+        if encryption is None or encryption.kms_key is None:
+            continue
+        key, where = encryption.kms_key, encryption.at("kms_key")
+        if encryption.type not in KMS_TYPES:
+            yield check.finding(
+                f"kms_key is given with encryption type {encryption.type}, which uses no KMS "
+                "key; use type KMS or KMS_DSSE, or remove kms_key",
+                where,
+            )
+            continue
+        match = KMS_KEY_ARN.match(key)
+        partition = regions.partition_of(template.region)
+        if match is None:
+            yield check.finding(
+                f"kms_key '{key}' is not a KMS key ARN; expected arn:{partition or 'aws'}:kms:"
+                f"{template.region}:ACCOUNT:key/KEY-ID",
+                where,
+            )
+        elif match["region"] != template.region or (
+            partition is not None and match["partition"] != partition
+        ):
+            yield check.finding(
+                f"kms_key '{key}' is a key in {match['region']} ({match['partition']}), but "
+                f"the template is in {template.region} ({partition}); repositories can only "
+                "use a key in their own region",
+                where,
+            )
+
+
+@rule(
+    "E308",
+    "KMS encryption or resource tags without `custom_role_arn`",
+    source='ECR user guide, "Creating a repository creation template": '
+    "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates-create.html",
+)
+def missing_custom_role(config: Config) -> Iterator[Finding]:
+    """A template that encrypts with KMS or tags repositories needs `custom_role_arn`.
+
+    ECR creates the repository with the template's role; the service-linked role it
+    uses by default may not tag resources or create KMS grants, so AWS requires a
+    custom role (in the registry's account, trusted by ecr.amazonaws.com) for
+    templates with KMS keys or resource tags.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            resource_tags: {team: platform}
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            resource_tags: {team: platform}
+            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
+    """
+    check = get_rule("E308")
+    for template in config.templates:
+        if template.custom_role_arn is not None:
+            continue
+        encryption = template.encryption
+        if encryption is not None and encryption.type in KMS_TYPES:
+            yield check.finding(
+                f"template '{template.prefix}' encrypts with {encryption.type}, which needs "
+                "custom_role_arn: a role ECR assumes to create the KMS grants",
+                encryption.at("type"),
+            )
+        if template.resource_tags:
+            yield check.finding(
+                f"template '{template.prefix}' sets resource_tags, which needs "
+                "custom_role_arn: a role ECR assumes to tag the repositories",
+                template.at("resource_tags"),
+            )
+
+
+@rule(
+    "E309",
+    "exclusion filters without a `*_WITH_EXCLUSION` mutability, more than 5, or an invalid pattern",
+    source=f"ECR API reference, ImageTagMutabilityExclusionFilter: "
+    f"{API_REFERENCE}API_ImageTagMutabilityExclusionFilter.html",
+)
+def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
+    """Tag exclusion filters go with a `*_WITH_EXCLUSION` mutability, and only with it.
+
+    `IMMUTABLE_WITH_EXCLUSION` makes tags immutable except those matching the filters
+    (`MUTABLE_WITH_EXCLUSION` the reverse); such a mutability needs 1 to 5 filters, and
+    filters mean nothing with plain `IMMUTABLE` or `MUTABLE`. A filter is 1..128 of
+    letters, digits, `.`, `_`, `-` and the wildcard `*`.
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            image_tag_mutability: IMMUTABLE
+            image_tag_mutability_exclusion_filters: [latest]
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: us-west-2
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: eu-west-1
+            prefix: prod
+            image_tag_mutability: IMMUTABLE_WITH_EXCLUSION
+            image_tag_mutability_exclusion_filters: [latest, dev-*]
+    """
+    check = get_rule("E309")
+    for template in config.templates:
+        filters = template.image_tag_mutability_exclusion_filters
+        mutability = template.image_tag_mutability
+        filters_at = template.at("image_tag_mutability_exclusion_filters")
+        name = f"template '{template.prefix}'"
+        if filters and mutability not in WITH_EXCLUSION:
+            wanted = (
+                f"{mutability}_WITH_EXCLUSION"
+                if mutability
+                else "IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"
+            )
+            yield check.finding(
+                f"{name} has exclusion filters but image_tag_mutability "
+                f"{mutability or 'MUTABLE (the default)'}, which ignores them; use {wanted}",
+                filters_at,
+            )
+        if mutability in WITH_EXCLUSION and not filters:
+            yield check.finding(
+                f"{name} has image_tag_mutability {mutability} but no "
+                "image_tag_mutability_exclusion_filters (1 to 5 are needed)",
+                template.at("image_tag_mutability"),
+            )
+        if len(filters) > MAX_EXCLUSION_FILTERS:
+            yield check.finding(
+                f"{name} has {len(filters)} exclusion filters; at most "
+                f"{MAX_EXCLUSION_FILTERS} are allowed",
+                filters_at,
+            )
+        for tag_filter in filters:
+            if not EXCLUSION_FILTER.match(tag_filter):
+                yield check.finding(
+                    f"exclusion filter '{tag_filter}' of {name} must be 1 to 128 letters, "
+                    "digits, '.', '_', '-' or '*'",
+                    filters_at,
+                )

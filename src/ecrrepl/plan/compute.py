@@ -1,0 +1,30 @@
+"""Desired configuration against live state: the whole plan, without any I/O."""
+
+from __future__ import annotations
+
+from ecrrepl.config.model import Config
+from ecrrepl.plan.model import Plan
+from ecrrepl.plan.registry_policy import plan_registry_policies
+from ecrrepl.plan.replication import plan_replication
+from ecrrepl.plan.templates import plan_templates
+from ecrrepl.state import LiveState
+
+
+def compute_plan(config: Config, live: LiveState) -> Plan:
+    """What would change in every registry the configuration owns a part of.
+
+    A registry missing from `live` is taken to have nothing yet: no rules, no
+    registry policy, no templates.
+    """
+    return Plan(
+        fingerprint=live.fingerprint(),
+        replication=tuple(
+            plan_replication(
+                registry.address, registry.rules, live.replication.get(registry.address, ())
+            )
+            for registry in sorted(config.registries, key=lambda r: r.address)
+        ),
+        registry_policies=plan_registry_policies(config, live),
+        templates=plan_templates(config, live),
+        accounts=dict(config.accounts),
+    )

@@ -1,0 +1,286 @@
+"""Reading a plan file's object back into a Plan, naming the first malformed place.
+
+A plan file may have been edited, truncated or written by another version; whatever
+is wrong is told in one sentence with the JSON path to it, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from ecrrepl.config.model import (
+    AccountAccess,
+    CreationTemplate,
+    Destination,
+    Encryption,
+    RegistryAddress,
+    ReplicationRule,
+    RepositoryFilter,
+)
+from ecrrepl.errors import UserError
+from ecrrepl.plan.model import (
+    Action,
+    Change,
+    Plan,
+    PolicySection,
+    ReplicationSection,
+    SourceFile,
+    TemplateSection,
+)
+
+
+class PlanFileReader:
+    """Reads a plan file's object, naming the first malformed place by its path."""
+
+    def __init__(self, source: str, *, kind: str, version: int) -> None:
+        self.source = source
+        self.kind = kind
+        self.version = version
+
+    def fail(self, path: str, problem: str) -> NoReturn:
+        where = f" at `{path}`" if path else ""
+        raise UserError(f"{self.source} is not a valid ecrrepl plan{where}: {problem}")
+
+    # -- the document -----------------------------------------------------------------
+
+    def plan(self, data: Any) -> Plan:
+        top = self.obj(data, "")
+        version = top.get("format_version")
+        if top.get("kind") != self.kind or version is None:
+            self.fail("", f"it lacks `kind: {self.kind}` and a `format_version`")
+        if version != self.version:
+            self.fail(
+                "format_version",
+                f"format version {version!r} is not {self.version}, the one this ecrrepl reads",
+            )
+        templates = tuple(
+            self.template_section(item, f"templates[{i}]")
+            for i, item in enumerate(self.sequence(top, "templates", ""))
+        )
+        return Plan(
+            fingerprint=self.string(top, "fingerprint", ""),
+            replication=tuple(
+                self.replication_section(item, f"replication[{i}]")
+                for i, item in enumerate(self.sequence(top, "replication", ""))
+            ),
+            registry_policies=tuple(
+                self.policy_section(item, f"registry_policies[{i}]")
+                for i, item in enumerate(self.sequence(top, "registry_policies", ""))
+            ),
+            templates=templates,
+            accounts={
+                account: self.account(account, value, f"accounts.{account}")
+                for account, value in self.obj(top.get("accounts"), "accounts").items()
+            },
+            sources=tuple(
+                SourceFile(
+                    self.string(self.obj(item, f"config_files[{i}]"), "name", f"config_files[{i}]"),
+                    self.string(
+                        self.obj(item, f"config_files[{i}]"), "sha256", f"config_files[{i}]"
+                    ),
+                )
+                for i, item in enumerate(self.sequence(top, "config_files", ""))
+            ),
+        )
+
+    def account(self, account: str, value: Any, path: str) -> AccountAccess:
+        entry = self.obj(value, path)
+        return AccountAccess(
+            account=account,
+            role_arn=self.optional_string(entry, "role_arn", path),
+            external_id=self.optional_string(entry, "external_id", path),
+            profile=self.optional_string(entry, "profile", path),
+            manage_registry_policy=self.boolean(entry, "manage_registry_policy", path),
+        )
+
+    def replication_section(self, value: Any, path: str) -> ReplicationSection:
+        entry = self.obj(value, path)
+        return ReplicationSection(
+            registry=self.registry(entry.get("registry"), f"{path}.registry"),
+            rules=tuple(
+                self.rule(item, f"{path}.rules[{i}]")
+                for i, item in enumerate(self.sequence(entry, "rules", path))
+            ),
+            changes=self.changes(entry, path),
+            unchanged=self.count(entry, "unchanged", path),
+        )
+
+    def policy_section(self, value: Any, path: str) -> PolicySection:
+        entry = self.obj(value, path)
+        policy = entry.get("policy")
+        if policy is not None:
+            policy = self.obj(policy, f"{path}.policy")
+        return PolicySection(
+            registry=self.registry(entry.get("registry"), f"{path}.registry"),
+            managed=self.boolean(entry, "managed", path),
+            policy=policy,
+            changes=self.changes(entry, path),
+            unchanged=self.count(entry, "unchanged", path),
+            warnings=self.strings(entry, "warnings", path),
+            errors=self.strings(entry, "errors", path),
+        )
+
+    def template_section(self, value: Any, path: str) -> TemplateSection:
+        entry = self.obj(value, path)
+        registry = self.registry(entry.get("registry"), f"{path}.registry")
+        declared = tuple(
+            self.template(item, f"{path}.declared[{i}]")
+            for i, item in enumerate(self.sequence(entry, "declared", path))
+        )
+        changes = self.changes(entry, path)
+        prefixes = {template.prefix for template in declared}
+        for i, change in enumerate(changes):
+            if change.key not in prefixes or change.action is Action.REMOVE:
+                self.fail(
+                    f"{path}.changes[{i}]",
+                    "a template change must add or change a declared template, by its prefix",
+                )
+        for i, template in enumerate(declared):
+            if template.address != registry:
+                self.fail(f"{path}.declared[{i}]", f"the template is not in {registry}")
+        return TemplateSection(
+            registry=registry,
+            declared=declared,
+            changes=changes,
+            unchanged=self.count(entry, "unchanged", path),
+            unmanaged=self.strings(entry, "unmanaged", path),
+        )
+
+    # -- model values -----------------------------------------------------------------
+
+    def registry(self, value: Any, path: str) -> RegistryAddress:
+        entry = self.obj(value, path)
+        return RegistryAddress(
+            self.string(entry, "account", path), self.string(entry, "region", path)
+        )
+
+    def rule(self, value: Any, path: str) -> ReplicationRule:
+        entry = self.obj(value, path)
+        filters = entry.get("filters")
+        return ReplicationRule(
+            name=self.optional_string(entry, "name", path),
+            filters=None
+            if filters is None
+            else tuple(
+                RepositoryFilter(prefix=prefix) for prefix in self.strings(entry, "filters", path)
+            ),
+            destinations=tuple(
+                Destination(account=address.account, region=address.region)
+                for address in (
+                    self.registry(item, f"{path}.destinations[{i}]")
+                    for i, item in enumerate(self.sequence(entry, "destinations", path))
+                )
+            ),
+            delete_replication=self.boolean(entry, "delete_replication", path),
+        )
+
+    def template(self, value: Any, path: str) -> CreationTemplate:
+        entry = self.obj(value, path)
+        encryption = entry.get("encryption")
+        if encryption is not None:
+            encryption_entry = self.obj(encryption, f"{path}.encryption")
+            encryption = Encryption(
+                type=self.string(encryption_entry, "type", f"{path}.encryption"),
+                kms_key=self.optional_string(encryption_entry, "kms_key", f"{path}.encryption"),
+            )
+        tags = self.obj(entry.get("resource_tags"), f"{path}.resource_tags")
+        if not all(isinstance(tag, str) for tag in tags.values()):
+            self.fail(f"{path}.resource_tags", "every tag value must be a string")
+        documents = {}
+        for key in ("lifecycle_policy", "repository_policy"):
+            document = entry.get(key)
+            documents[key] = None if document is None else self.obj(document, f"{path}.{key}")
+        return CreationTemplate(
+            account=self.string(entry, "account", path),
+            region=self.string(entry, "region", path),
+            prefix=self.string(entry, "prefix", path),
+            applied_for=self.strings(entry, "applied_for", path),
+            description=self.optional_string(entry, "description", path),
+            image_tag_mutability=self.optional_string(entry, "image_tag_mutability", path),
+            image_tag_mutability_exclusion_filters=self.strings(
+                entry, "image_tag_mutability_exclusion_filters", path
+            ),
+            encryption=encryption,
+            resource_tags=dict(tags),
+            lifecycle_policy=documents["lifecycle_policy"],
+            repository_policy=documents["repository_policy"],
+            custom_role_arn=self.optional_string(entry, "custom_role_arn", path),
+        )
+
+    def changes(self, entry: Mapping[str, Any], path: str) -> tuple[Change, ...]:
+        return tuple(
+            self.change(item, f"{path}.changes[{i}]")
+            for i, item in enumerate(self.sequence(entry, "changes", path))
+        )
+
+    def change(self, value: Any, path: str) -> Change:
+        entry = self.obj(value, path)
+        action = entry.get("action")
+        if action not in {a.value for a in Action}:
+            self.fail(f"{path}.action", "the action must be add, change or remove")
+        return Change(
+            action=Action(action),
+            subject=self.string(entry, "subject", path),
+            details=self.strings(entry, "details", path),
+            effects=self.strings(entry, "effects", path),
+            key=self.string(entry, "key", path),
+        )
+
+    # -- JSON values ------------------------------------------------------------------
+
+    def obj(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected an object, found {_json_kind(value)}")
+        return value
+
+    def sequence(self, entry: Mapping[str, Any], key: str, path: str) -> list[Any]:
+        value = entry.get(key)
+        if not isinstance(value, list):
+            self.fail(_join(path, key), f"expected a list, found {_json_kind(value)}")
+        return value
+
+    def string(self, entry: Mapping[str, Any], key: str, path: str) -> str:
+        value = entry.get(key)
+        if not isinstance(value, str):
+            self.fail(_join(path, key), f"expected a string, found {_json_kind(value)}")
+        return value
+
+    def optional_string(self, entry: Mapping[str, Any], key: str, path: str) -> str | None:
+        return None if entry.get(key) is None else self.string(entry, key, path)
+
+    def strings(self, entry: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        values = self.sequence(entry, key, path)
+        if not all(isinstance(value, str) for value in values):
+            self.fail(_join(path, key), "expected a list of strings")
+        return tuple(values)
+
+    def boolean(self, entry: Mapping[str, Any], key: str, path: str) -> bool:
+        value = entry.get(key)
+        if not isinstance(value, bool):
+            self.fail(_join(path, key), f"expected true or false, found {_json_kind(value)}")
+        return value
+
+    def count(self, entry: Mapping[str, Any], key: str, path: str) -> int:
+        value = entry.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(_join(path, key), f"expected a count, found {_json_kind(value)}")
+        return value
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null or missing)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

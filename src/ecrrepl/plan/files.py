@@ -1,0 +1,158 @@
+"""Plan files: a plan saved by `diff --out PLAN.json` and applied by `apply PLAN.json`.
+
+A plan file holds everything `apply` needs without the configuration: how to reach
+each account, the whole rule list of each source registry, the merged registry
+policies, the templates, and the fingerprint of the live state the plan was computed
+from (apply refuses when the registries changed since). The configuration files'
+names and sha256 digests are recorded so that a reviewer can tell which file revision
+a plan came from.
+
+    {"format_version": 1, "kind": "ecrrepl-plan",
+     "config_files": [{"name": "ecrrepl.yaml", "sha256": "..."}],
+     "fingerprint": "...",
+     "accounts": {"222222222222": {"role_arn": ..., "external_id": ..., "profile": ...,
+                                   "manage_registry_policy": true}},
+     "replication": [{"registry": {"account": ..., "region": ...}, "rules": [...],
+                      "changes": [...], "unchanged": 0}],
+     "registry_policies": [{"registry": ..., "managed": true, "policy": {...} | null,
+                            "changes": [...], "unchanged": 0, "warnings": [], "errors": []}],
+     "templates": [{"registry": ..., "declared": [...], "changes": [...], "unchanged": 0,
+                    "unmanaged": ["legacy"]}]}
+
+A change is {"action": "add|change|remove", "subject", "details", "effects", "key"}.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule
+from ecrrepl.errors import UserError
+from ecrrepl.plan.file_reader import PlanFileReader
+from ecrrepl.plan.model import Change, Plan, SourceFile
+
+PLAN_FORMAT_VERSION = 1
+PLAN_KIND = "ecrrepl-plan"
+
+
+def plan_to_json(plan: Plan, config_files: Mapping[str, str | bytes]) -> dict[str, Any]:
+    """The plan file's object; `config_files` maps each file name to its content."""
+    sources = [
+        SourceFile(name, hashlib.sha256(_bytes(content)).hexdigest())
+        for name, content in config_files.items()
+    ] or list(plan.sources)
+    return {
+        "format_version": PLAN_FORMAT_VERSION,
+        "kind": PLAN_KIND,
+        "config_files": [{"name": s.name, "sha256": s.sha256} for s in sources],
+        "fingerprint": plan.fingerprint,
+        "accounts": {
+            account: {
+                "role_arn": access.role_arn,
+                "external_id": access.external_id,
+                "profile": access.profile,
+                "manage_registry_policy": access.manage_registry_policy,
+            }
+            for account, access in sorted(plan.accounts.items())
+        },
+        "replication": [
+            {
+                "registry": _registry_json(section.registry),
+                "rules": [_rule_json(rule) for rule in section.rules],
+                "changes": [_change_json(change) for change in section.changes],
+                "unchanged": section.unchanged,
+            }
+            for section in plan.replication
+        ],
+        "registry_policies": [
+            {
+                "registry": _registry_json(section.registry),
+                "managed": section.managed,
+                "policy": section.policy,
+                "changes": [_change_json(change) for change in section.changes],
+                "unchanged": section.unchanged,
+                "warnings": list(section.warnings),
+                "errors": list(section.errors),
+            }
+            for section in plan.registry_policies
+        ],
+        "templates": [
+            {
+                "registry": _registry_json(section.registry),
+                "declared": [_template_json(template) for template in section.declared],
+                "changes": [_change_json(change) for change in section.changes],
+                "unchanged": section.unchanged,
+                "unmanaged": list(section.unmanaged),
+            }
+            for section in plan.templates
+        ],
+    }
+
+
+def plan_from_text(text: str, source: str) -> Plan:
+    """A plan read from the text of the file `source`."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise UserError(f"{source} is not a plan file: it is not valid JSON ({error})") from None
+    return plan_from_json(data, source)
+
+
+def plan_from_json(data: Any, source: str = "the plan file") -> Plan:
+    """The plan a plan file's object describes; UserError names what is malformed."""
+    return PlanFileReader(source, kind=PLAN_KIND, version=PLAN_FORMAT_VERSION).plan(data)
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _registry_json(address: RegistryAddress) -> dict[str, str]:
+    return {"account": address.account, "region": address.region}
+
+
+def _rule_json(rule: ReplicationRule) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "filters": None if rule.prefixes is None else list(rule.prefixes),
+        "destinations": [
+            {"account": destination.account, "region": destination.region}
+            for destination in rule.destinations
+        ],
+        "delete_replication": rule.delete_replication,
+    }
+
+
+def _template_json(template: CreationTemplate) -> dict[str, Any]:
+    encryption = template.encryption
+    return {
+        "account": template.account,
+        "region": template.region,
+        "prefix": template.prefix,
+        "applied_for": list(template.applied_for),
+        "description": template.description,
+        "image_tag_mutability": template.image_tag_mutability,
+        "image_tag_mutability_exclusion_filters": list(
+            template.image_tag_mutability_exclusion_filters
+        ),
+        "encryption": None
+        if encryption is None
+        else {"type": encryption.type, "kms_key": encryption.kms_key},
+        "resource_tags": dict(template.resource_tags),
+        "lifecycle_policy": template.lifecycle_policy,
+        "repository_policy": template.repository_policy,
+        "custom_role_arn": template.custom_role_arn,
+    }
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {
+        "action": change.action.value,
+        "subject": change.subject,
+        "details": list(change.details),
+        "effects": list(change.effects),
+        "key": change.key,
+    }

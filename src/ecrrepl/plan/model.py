@@ -1,0 +1,294 @@
+"""A plan as values: what would change in each registry, and what to write to get there.
+
+Computing a plan (compute.py) and showing it (render/plan_*.py) are separate steps,
+as in Terraform: every change carries what differs (`details`) and what it means for
+the images (`effects`), so that a renderer only arranges words. The writes the applier
+needs are part of the plan too, so that a saved plan can be applied without its
+configuration files.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ecrrepl.config.model import (
+    AccountAccess,
+    Config,
+    CreationTemplate,
+    JsonObject,
+    RegistryAddress,
+    ReplicationRule,
+    SourceRegistry,
+)
+
+
+class Action(enum.Enum):
+    ADD = "add"
+    CHANGE = "change"
+    REMOVE = "remove"
+
+    @property
+    def symbol(self) -> str:
+        return {"add": "+", "change": "~", "remove": "-"}[self.value]
+
+
+class Aspect(enum.Enum):
+    """What part of a registry a section of the plan is about, in display order."""
+
+    REPLICATION = "replication configuration"
+    REGISTRY_POLICY = "registry policy"
+    TEMPLATES = "creation templates"
+
+    @property
+    def key(self) -> str:
+        """The aspect's stable name in JSON output."""
+        return self.name.lower()
+
+    @property
+    def unchanged_noun(self) -> tuple[str, str]:
+        """How an unchanged item of this aspect is called, singular and plural."""
+        return {
+            Aspect.REPLICATION: ("rule", "rules"),
+            Aspect.REGISTRY_POLICY: ("statement", "statements"),
+            Aspect.TEMPLATES: ("template", "templates"),
+        }[self]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item added, changed or removed, told for a reviewer."""
+
+    action: Action
+    # What the change is about: "rule 'prod'", "statement Ecrrepl111111111111uswest2", ...
+    subject: str
+    # What differs: the item's content when added or removed, the differences when changed.
+    details: tuple[str, ...] = ()
+    # What it means for the images, in words.
+    effects: tuple[str, ...] = ()
+    # The item's identity inside its section: a template's prefix, a statement's Sid.
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ReplicationSection:
+    """The replication configuration of one source registry."""
+
+    registry: RegistryAddress
+    # The whole configuration to send, in file order: the write replaces it, and an empty
+    # tuple clears it.
+    rules: tuple[ReplicationRule, ...]
+    changes: tuple[Change, ...] = ()
+    unchanged: int = 0
+
+    aspect = Aspect.REPLICATION
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class PolicySection:
+    """The registry policy of one cross-account destination registry."""
+
+    registry: RegistryAddress
+    # False when the account's policy is only read and checked (manage_registry_policy).
+    managed: bool
+    # The whole policy to put when `changes` is not empty; None deletes it.
+    policy: JsonObject | None
+    changes: tuple[Change, ...] = ()
+    # Statements left as they are, other owners' statements included.
+    unchanged: int = 0
+    warnings: tuple[str, ...] = ()
+    # Why this policy cannot be written (it would exceed the size ECR accepts).
+    errors: tuple[str, ...] = ()
+
+    aspect = Aspect.REGISTRY_POLICY
+
+
+@dataclass(frozen=True)
+class TemplateSection:
+    """The repository creation templates of one registry."""
+
+    registry: RegistryAddress
+    # Every template the configuration declares here, changed or not.
+    declared: tuple[CreationTemplate, ...]
+    # Changes keyed by prefix: ADD creates the template, CHANGE updates it.
+    changes: tuple[Change, ...] = ()
+    unchanged: int = 0
+    # Prefixes of live templates the configuration does not declare; never touched.
+    unmanaged: tuple[str, ...] = ()
+
+    aspect = Aspect.TEMPLATES
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return ()
+
+
+Section = ReplicationSection | PolicySection | TemplateSection
+
+
+def aspect_words(section: Section) -> str:
+    """What a section is about, as a heading says it."""
+    if isinstance(section, PolicySection) and not section.managed:
+        return f"{section.aspect.value} (not managed: manage_registry_policy is false)"
+    return section.aspect.value
+
+
+def is_noteworthy(section: Section) -> bool:
+    """Whether a reader must see this section: anything but a quiet match."""
+    unmanaged = section.unmanaged if isinstance(section, TemplateSection) else ()
+    return bool(section.changes or section.warnings or section.errors or unmanaged)
+
+
+@dataclass(frozen=True)
+class PolicyWrite:
+    registry: RegistryAddress
+    # None: delete the registry policy, no statement is left in it.
+    policy: JsonObject | None
+
+
+@dataclass(frozen=True)
+class TemplateWrite:
+    template: CreationTemplate
+    # True: CreateRepositoryCreationTemplate; False: UpdateRepositoryCreationTemplate.
+    create: bool
+
+    @property
+    def registry(self) -> RegistryAddress:
+        return self.template.address
+
+
+@dataclass(frozen=True)
+class ReplicationWrite:
+    registry: RegistryAddress
+    rules: tuple[ReplicationRule, ...]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A configuration file a plan was computed from."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    add: int = 0
+    change: int = 0
+    remove: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.add + self.change + self.remove
+
+    def sentence(self) -> str:
+        if not self.total:
+            return "No changes. The live registries match the configuration."
+        return f"Plan: {self.add} to add, {self.change} to change, {self.remove} to remove."
+
+
+@dataclass(frozen=True)
+class Plan:
+    # LiveState.fingerprint() of the state this plan was computed from.
+    fingerprint: str
+    replication: tuple[ReplicationSection, ...] = ()
+    registry_policies: tuple[PolicySection, ...] = ()
+    templates: tuple[TemplateSection, ...] = ()
+    # How to reach each account, so that a saved plan can be applied on its own.
+    accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
+    # The files the plan came from; filled when it is read back from a plan file.
+    sources: tuple[SourceFile, ...] = ()
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """Every section, by registry, then replication, policy and templates."""
+        order = list(Aspect)
+        everything: list[Section] = [*self.replication, *self.registry_policies, *self.templates]
+        return tuple(sorted(everything, key=lambda s: (s.registry, order.index(s.aspect))))
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(change for section in self.sections for change in section.changes)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def summary(self) -> Summary:
+        actions = [change.action for change in self.changes]
+        return Summary(
+            add=actions.count(Action.ADD),
+            change=actions.count(Action.CHANGE),
+            remove=actions.count(Action.REMOVE),
+        )
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """Reasons the plan must not be applied at all."""
+        return tuple(error for section in self.sections for error in section.errors)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(warning for section in self.sections for warning in section.warnings)
+
+    # -- what the applier writes, in the order it must write them: permissions and
+    # -- settings in the destinations before the sources start sending --------------
+
+    @property
+    def policy_writes(self) -> tuple[PolicyWrite, ...]:
+        return tuple(
+            PolicyWrite(section.registry, section.policy)
+            for section in self.registry_policies
+            if section.managed and section.changes
+        )
+
+    @property
+    def template_writes(self) -> tuple[TemplateWrite, ...]:
+        writes = []
+        for section in self.templates:
+            by_prefix = {template.prefix: template for template in section.declared}
+            for change in section.changes:
+                writes.append(
+                    TemplateWrite(by_prefix[change.key], create=change.action is Action.ADD)
+                )
+        return tuple(writes)
+
+    @property
+    def replication_writes(self) -> tuple[ReplicationWrite, ...]:
+        return tuple(
+            ReplicationWrite(section.registry, section.rules)
+            for section in self.replication
+            if section.changes
+        )
+
+    def desired_config(self) -> Config:
+        """The configuration this plan leads to, enough to read the same live state again."""
+        return Config(
+            files=tuple(source.name for source in self.sources),
+            accounts=dict(self.accounts),
+            registries=tuple(
+                SourceRegistry(
+                    account=section.registry.account,
+                    region=section.registry.region,
+                    rules=section.rules,
+                )
+                for section in self.replication
+            ),
+            templates=tuple(
+                template for section in self.templates for template in section.declared
+            ),
+        )

@@ -1,0 +1,245 @@
+"""The registry policy of each cross-account destination: ecrrepl's statements, by Sid.
+
+Only statements whose Sid belongs to a source registry of the configuration are
+compared; every other statement is someone else's, counted as unchanged and kept
+byte for byte by `policy.merge_policy`. Statements are compared as IAM reads them:
+the order of actions, resources and principals does not matter, nor whether a single
+value is written as a string or a one-element list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ecrrepl.config.model import Config, JsonObject, RegistryAddress
+from ecrrepl.plan.model import Action, Change, PolicySection
+from ecrrepl.plan.words import join_words, resource_words, source_words
+from ecrrepl.policy import (
+    MAX_POLICY_CHARS,
+    PolicyStatement,
+    merge_policy,
+    missing_grants,
+    owned_sids,
+    policy_text,
+    required_statements,
+    statement_sid,
+)
+from ecrrepl.state import LiveState
+
+_LIST_VALUED = ("Action", "NotAction", "Resource", "NotResource")
+
+
+def plan_registry_policies(config: Config, live: LiveState) -> tuple[PolicySection, ...]:
+    required = required_statements(config)
+    owned = owned_sids(config)
+    sources = {statement_sid(address): address for address in config.source_addresses}
+    registries = set(required) | _former_destinations(config, live)
+    sections = []
+    for registry in sorted(registries):
+        live_policy = live.registry_policies.get(registry)
+        statements = required.get(registry, ())
+        if config.manages_policy_of(registry.account):
+            sections.append(_managed(registry, live_policy, statements, owned, sources))
+        else:
+            sections.append(_unmanaged(registry, live_policy, statements))
+    return tuple(sections)
+
+
+def _former_destinations(config: Config, live: LiveState) -> set[RegistryAddress]:
+    """Cross-account registries the live rules send to, whose policies were read.
+
+    When the file stops sending to a registry, its policy still holds the statement
+    for the source, and that statement has to go.
+    """
+    return {
+        destination.address
+        for registry in config.registries
+        for rule in live.replication.get(registry.address, ())
+        for destination in rule.destinations
+        if destination.account != registry.account and destination.address in live.registry_policies
+    }
+
+
+def _managed(
+    registry: RegistryAddress,
+    live_policy: JsonObject | None,
+    required: Sequence[PolicyStatement],
+    owned: frozenset[str],
+    sources: Mapping[str, RegistryAddress],
+) -> PolicySection:
+    live_statements = _statements_of(live_policy)
+    ours: dict[str, Mapping[str, Any]] = {}
+    duplicates: list[str] = []
+    foreign = 0
+    for statement in live_statements:
+        sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+        if not isinstance(sid, str) or sid not in owned:
+            foreign += 1
+        elif sid in ours:
+            duplicates.append(sid)
+        else:
+            ours[sid] = statement
+
+    changes: list[Change] = []
+    unchanged = foreign
+    wanted = {statement.sid for statement in required}
+    for statement in required:
+        current = ours.get(statement.sid)
+        if current is None:
+            changes.append(_added(statement))
+        elif _canonical(current) != _canonical(statement.as_json()):
+            changes.append(_changed(statement, current))
+        else:
+            unchanged += 1
+    for sid in ours:
+        if sid not in wanted:
+            changes.append(_removed(sid, sources[sid]))
+    for sid in duplicates:
+        changes.append(
+            Change(
+                Action.REMOVE,
+                f"statement {sid} (a second copy)",
+                ("a Sid must be unique in a policy; the copy goes",),
+                ("the one statement ecrrepl keeps under this Sid decides what is allowed",),
+                key=sid,
+            )
+        )
+
+    merged = merge_policy(live_policy, required, owned)
+    errors = []
+    if changes and merged is not None:
+        size = len(policy_text(merged))
+        if size > MAX_POLICY_CHARS:
+            errors.append(
+                f"the registry policy of {registry} would be {size} characters, over the "
+                f"{MAX_POLICY_CHARS} that ECR accepts; fewer or broader filters in the rules "
+                f"that replicate into it make it shorter"
+            )
+    return PolicySection(
+        registry=registry,
+        managed=True,
+        policy=merged,
+        changes=tuple(changes),
+        unchanged=unchanged,
+        errors=tuple(errors),
+    )
+
+
+def _unmanaged(
+    registry: RegistryAddress,
+    live_policy: JsonObject | None,
+    required: Sequence[PolicyStatement],
+) -> PolicySection:
+    warnings = [
+        f"replication from {statement.source} to {registry} lacks permission: {grant} "
+        f"(account {registry.account} has manage_registry_policy: false, so its registry "
+        f"policy is left to its owners)"
+        for statement in required
+        for grant in missing_grants(live_policy, statement)
+    ]
+    return PolicySection(
+        registry=registry,
+        managed=False,
+        policy=None,
+        unchanged=len(_statements_of(live_policy)),
+        warnings=tuple(warnings),
+    )
+
+
+# --- changes in words ------------------------------------------------------------------
+
+
+def _resources(resources: Iterable[Any]) -> str:
+    return join_words([resource_words(str(resource)) for resource in resources])
+
+
+def _added(statement: PolicyStatement) -> Change:
+    return Change(
+        Action.ADD,
+        f"statement {statement.sid}",
+        (
+            f"principal: {statement.principal}",
+            f"resources: {', '.join(resource_words(r) for r in statement.resources)}",
+        ),
+        (
+            f"{source_words(statement.source)} may now replicate into "
+            f"{_resources(statement.resources)} of this registry",
+        ),
+        key=statement.sid,
+    )
+
+
+def _removed(sid: str, source: RegistryAddress) -> Change:
+    return Change(
+        Action.REMOVE,
+        f"statement {sid}",
+        (f"the configuration no longer replicates from {source} into this registry",),
+        (f"{source_words(source)} may no longer replicate into this registry",),
+        key=sid,
+    )
+
+
+def _changed(statement: PolicyStatement, current: Mapping[str, Any]) -> Change:
+    desired = _canonical(statement.as_json())
+    live = _canonical(current)
+    wanted_resources = desired.get("Resource", [])
+    live_resources = live.get("Resource", [])
+    added = [r for r in wanted_resources if r not in live_resources]
+    removed = [r for r in live_resources if r not in wanted_resources]
+    details = [f"resource added: {resource_words(str(r))}" for r in added]
+    details += [f"resource removed: {resource_words(str(r))}" for r in removed]
+    effects = []
+    if added:
+        effects.append(
+            f"{source_words(statement.source)} may now replicate into {_resources(added)} "
+            f"of this registry"
+        )
+    if removed:
+        effects.append(
+            f"{source_words(statement.source)} may no longer replicate into "
+            f"{_resources(removed)} of this registry"
+        )
+    rewritten = sorted(
+        key
+        for key in desired.keys() | live.keys()
+        if key != "Resource" and desired.get(key) != live.get(key)
+    )
+    if rewritten:
+        details.append(f"differs from what ecrrepl writes in: {', '.join(rewritten)}")
+        effects.append("the statement is rewritten to grant exactly what replication needs")
+    return Change(
+        Action.CHANGE,
+        f"statement {statement.sid}",
+        tuple(details),
+        tuple(effects),
+        key=statement.sid,
+    )
+
+
+def _statements_of(policy: JsonObject | None) -> list[Any]:
+    if policy is None:
+        return []
+    statements = policy.get("Statement", [])
+    # IAM grammar allows a single statement object instead of a list.
+    if isinstance(statements, Mapping):
+        return [statements]
+    return list(statements) if isinstance(statements, list) else []
+
+
+def _as_sorted_list(value: Any) -> list[Any]:
+    values = value if isinstance(value, list) else [value]
+    return sorted(values, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def _canonical(statement: Mapping[str, Any]) -> dict[str, Any]:
+    canonical: dict[str, Any] = {}
+    for key, value in statement.items():
+        if key in _LIST_VALUED:
+            canonical[key] = _as_sorted_list(value)
+        elif key in ("Principal", "NotPrincipal") and isinstance(value, Mapping):
+            canonical[key] = {kind: _as_sorted_list(names) for kind, names in value.items()}
+        else:
+            canonical[key] = value
+    return canonical
