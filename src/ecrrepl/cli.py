@@ -1,0 +1,134 @@
+"""The command line: parse flags, call one function per command, map errors to exit codes.
+
+Every command is a plain function in `ecrrepl.commands` that returns an exit code; the
+click functions below only turn flags into its arguments, and import it when called so
+that starting `ecrrepl` stays cheap. Adding a command is one more such function here.
+
+Exit codes (README): 0 success, 1 findings or a failed operation, 2 usage error, 3
+pending changes. A `UserError` becomes one line on stderr; click's usage errors exit 2;
+anything else is a bug, reported on one line (the traceback only with -v).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from ecrrepl import __version__
+from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError
+
+PROG = "ecrrepl"
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def report_user_error(error: UserError) -> int:
+    click.echo(f"{PROG}: error: {_one_line(error.message)}", err=True)
+    return error.exit_code
+
+
+def report_internal_error(error: BaseException, *, verbose: bool) -> int:
+    if verbose:
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
+        hint = "this is a bug"
+    else:
+        hint = "this is a bug; run with -v for the traceback"
+    detail = _one_line(str(error))
+    name = type(error).__name__
+    click.echo(f"{PROG}: internal error: {name}: {detail} ({hint})", err=True)
+    return EXIT_FAILED
+
+
+class CommandLine(click.Group):
+    """A group whose commands return exit codes, and whose errors never end in a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            exit_code = super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+            raise  # click prints these itself, with its own exit codes
+        except UserError as error:
+            exit_code = report_user_error(error)
+        except Exception as error:
+            exit_code = report_internal_error(error, verbose=bool(ctx.params.get("verbose")))
+        ctx.exit(exit_code if isinstance(exit_code, int) else EXIT_OK)
+
+
+@click.group(cls=CommandLine, name=PROG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--profile", metavar="NAME", help="Named AWS profile for the base credentials.")
+@click.option("--no-color", is_flag=True, help="No colour in the output (also: NO_COLOR).")
+@click.option("-v", "--verbose", is_flag=True, help="Say more; show tracebacks of internal errors.")
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, profile: str | None, no_color: bool, verbose: bool) -> None:
+    """Amazon ECR registry replication as code."""
+    ctx.obj = GlobalOptions(profile=profile, no_color=no_color, verbose=verbose)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FINDINGS_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format: text for people, json for scripts, github or sarif for CI.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.pass_obj
+def validate(
+    options: GlobalOptions, files: tuple[str, ...], output_format: str, strict: bool
+) -> int:
+    """Check configuration files offline (default: ecrrepl.yaml)."""
+    from ecrrepl.commands.validate import validate as run
+
+    return run(
+        files,
+        output_format=output_format,
+        strict=strict,
+        color=options.color_for(sys.stdout),
+    )
+
+
+@cli.command()
+def schema() -> int:
+    """Print the JSON Schema (draft 2020-12) of the configuration file."""
+    from ecrrepl.commands.schema import schema as run
+
+    return run()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (the console script exits with it)."""
+    try:
+        result = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
+    except click.UsageError as error:
+        error.show()
+        return EXIT_USAGE
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        click.echo(f"{PROG}: aborted", err=True)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`ecrrepl schema | head`): nothing to report, but the
+        # interpreter would complain again when it flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except UserError as error:
+        return report_user_error(error)
+    except Exception as error:
+        arguments = sys.argv[1:] if argv is None else argv
+        return report_internal_error(error, verbose=bool({"-v", "--verbose"} & set(arguments)))
+    return result if isinstance(result, int) else EXIT_OK

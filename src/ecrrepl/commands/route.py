@@ -1,0 +1,94 @@
+"""`ecrrepl route`: where will this repository's images end up? Offline, from the files.
+
+A configuration with errors is not routed: its answer would mislead. The route itself is
+informational, so it exits 0 whatever it finds.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from ecrrepl.commands.validate import DEFAULT_CONFIG
+from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
+from ecrrepl.route import parse_registry_argument, repository_name_problem, route_repository
+from ecrrepl.validation import ValidationResult, validate_files
+
+ROUTE_FORMATS = ("text", "json")
+
+
+def route(
+    files: Sequence[str],
+    repository: str,
+    from_registry: str | None,
+    output_format: str,
+    color: bool,
+) -> int:
+    """Print where a push of `repository` replicates, from every source registry of the
+    files (default ecrrepl.yaml) or only from `from_registry` (ACCOUNT/REGION).
+
+    Returns 1 when the configuration has error findings (printed to stderr), else 0.
+    """
+    if output_format not in ROUTE_FORMATS:
+        raise UsageError(
+            f"unknown format {output_format!r}; use one of {', '.join(ROUTE_FORMATS)}"
+        )
+    problem = repository_name_problem(repository)
+    if problem is not None:
+        raise UsageError(problem)
+    wanted = _registry_argument(from_registry)
+    paths = list(dict.fromkeys(files)) or [DEFAULT_CONFIG]
+    result = validate_files(paths)
+    if result.errors:
+        sys.stderr.write(_findings_report(result, file_count=len(paths), color=color))
+        count = len(result.errors)
+        sys.stderr.write(
+            f"no route: the configuration has {count} error{'s' if count > 1 else ''}; "
+            "fix them first\n"
+        )
+        return EXIT_FAILED
+    if wanted is not None:
+        _require_source(result.config, wanted)
+    answer = route_repository(result.config, repository, source=wanted)
+    if output_format == "json":
+        from ecrrepl.render.route_json import render_route_json
+
+        sys.stdout.write(render_route_json(answer))
+    else:
+        from ecrrepl.render.route_text import render_route_text
+
+        sys.stdout.write(render_route_text(answer, color=color))
+    return EXIT_OK
+
+
+def _registry_argument(text: str | None) -> RegistryAddress | None:
+    if text is None:
+        return None
+    address = parse_registry_argument(text)
+    if address is None:
+        raise UsageError(
+            f"--from {text!r} is not a registry: give ACCOUNT/REGION, "
+            "such as 111111111111/us-west-2"
+        )
+    return address
+
+
+def _require_source(config: Config, wanted: RegistryAddress) -> None:
+    known = sorted(config.source_addresses)
+    if wanted in known:
+        return
+    if known:
+        names = ", ".join(str(address) for address in known)
+        detail = f"the source registries are {names}"
+    else:
+        detail = "it declares no source registries"
+    raise UsageError(f"--from {wanted} is not a source registry of the configuration; {detail}")
+
+
+def _findings_report(result: ValidationResult, *, file_count: int, color: bool) -> str:
+    from ecrrepl.render.findings_summary import FindingsSummary
+    from ecrrepl.render.findings_text import render_findings_text
+
+    summary = FindingsSummary.of(result.findings, files=file_count)
+    return render_findings_text(result.findings, result.sources, summary, color=color)

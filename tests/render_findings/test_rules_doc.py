@@ -1,0 +1,94 @@
+"""docs/rules.md is generated from the rule catalogue, and kept current by this test."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from ecrrepl.lint.docs import render_rules_markdown
+from ecrrepl.lint.registry import Rule, all_rules
+
+RULES_MD = Path(__file__).parents[2] / "docs" / "rules.md"
+
+EXAMPLE = Rule(
+    id="W999",
+    summary="a filter | with a pipe",
+    source="ECR user guide, https://docs.aws.amazon.com/AmazonECR/latest/userguide/",
+    doc="""A rule made up for this test.
+
+It has two paragraphs.
+
+Fails:
+    version: 1
+    registries: [bad]
+
+Passes:
+    version: 1
+    registries: []
+""",
+)
+
+
+def test_docs_rules_md_is_current() -> None:
+    assert RULES_MD.read_text(encoding="utf-8") == render_rules_markdown(), (
+        "docs/rules.md is out of date with the rules' documentation: run `make docs`"
+    )
+
+
+def test_module_prints_the_document() -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "ecrrepl.lint.docs"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert printed == render_rules_markdown()
+
+
+def test_every_rule_has_a_table_row_linking_to_its_section() -> None:
+    document = render_rules_markdown()
+    headings = re.findall(r"^## (\S+)$", document, flags=re.M)
+    links = re.findall(r"^\| \[(\S+)\]\(#(\S+)\) \|", document, flags=re.M)
+    ids = sorted(rule.id for rule in all_rules())
+    assert sorted(headings) == ids
+    assert sorted(link for link, _ in links) == ids
+    assert all(anchor == link.lower() for link, anchor in links)
+
+
+def test_rules_are_listed_in_number_order() -> None:
+    document = render_rules_markdown()
+    headings = re.findall(r"^## \w(\d+)$", document, flags=re.M)
+    assert headings == sorted(headings)
+
+
+def test_section_lays_out_summary_prose_examples_and_source() -> None:
+    document = render_rules_markdown([EXAMPLE])
+    assert "| [W999](#w999) | warning | a filter \\| with a pipe |\n" in document
+    section = document[document.index("## W999") :]
+    assert section == (
+        "## W999\n"
+        "\n"
+        "**a filter | with a pipe** (warning)\n"
+        "\n"
+        "A rule made up for this test.\n"
+        "\n"
+        "It has two paragraphs.\n"
+        "\n"
+        "Fails:\n"
+        "\n"
+        "```yaml\n"
+        "version: 1\n"
+        "registries: [bad]\n"
+        "```\n"
+        "\n"
+        "Passes:\n"
+        "\n"
+        "```yaml\n"
+        "version: 1\n"
+        "registries: []\n"
+        "```\n"
+        "\n"
+        "Source: ECR user guide, https://docs.aws.amazon.com/AmazonECR/latest/userguide/\n"
+    )
