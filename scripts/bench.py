@@ -37,7 +37,9 @@ def median_wall(command: Sequence[str], runs: int = 15, env: dict[str, str] | No
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        subprocess.run(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+        )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -52,7 +54,8 @@ def bench_validate() -> None:
     print("validate configs/example.yaml")
     print(f"  python -c 'import yaml'   median {baseline * 1000:7.1f} ms")
     print(f"  ecrrepl validate          median {ours * 1000:7.1f} ms")
-    print(f"  ratio                     {ratio:.2f}x   (budget 2.00x: {'ok' if ratio <= 2 else 'OVER'})")
+    verdict = "ok" if ratio <= 2 else "OVER"
+    print(f"  ratio                     {ratio:.2f}x   (budget 2.00x: {verdict})")
     check = subprocess.run(
         [sys.executable, "-c",
          "import sys; from ecrrepl.cli import main; sys.argv=['ecrrepl','validate',sys.argv[1]];\n"
@@ -61,7 +64,9 @@ def bench_validate() -> None:
          example],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    print(f"  boto3/botocore modules imported by validate: {check.stdout.strip().splitlines()[-1:]}")
+    print(
+        f"  boto3/botocore modules imported by validate: {check.stdout.strip().splitlines()[-1:]}"
+    )
 
 
 def bench_scale() -> None:
@@ -75,7 +80,10 @@ def bench_scale() -> None:
             rows.append((count, seconds, path.stat().st_size))
     for count, seconds, size in rows:
         per = seconds / count * 1000
-        print(f"  {count:4d} registries ({size / 1e6:4.1f} MB)  median {seconds:6.2f} s   {per:5.2f} ms/registry")
+        print(
+            f"  {count:4d} registries ({size / 1e6:4.1f} MB)"
+            f"  median {seconds:6.2f} s   {per:5.2f} ms/registry"
+        )
     growth = rows[-1][1] / rows[0][1]
     print(f"  200 vs 50 registries: {growth:.2f}x the time for 4x the input (linear: ~4x)")
     print(f"  budget: 200 registries under 3 s: {'ok' if rows[-1][1] < 3 else 'OVER'}")
@@ -83,7 +91,6 @@ def bench_scale() -> None:
 
 def cloudformation_template(registries: int) -> str:
     import yaml
-
     from generate_config import REGIONS
 
     resources = {}
@@ -95,11 +102,18 @@ def cloudformation_template(registries: int) -> str:
             rules.append(
                 {
                     "Destinations": [
-                        {"Region": targets[r % len(targets)], "RegistryId": f"{100000000000 + i:012d}"},
-                        {"Region": targets[(r + 1) % len(targets)], "RegistryId": f"{100000000000 + i:012d}"},
+                        {
+                            "Region": targets[r % len(targets)],
+                            "RegistryId": f"{100000000000 + i:012d}",
+                        },
+                        {
+                            "Region": targets[(r + 1) % len(targets)],
+                            "RegistryId": f"{100000000000 + i:012d}",
+                        },
                     ],
                     "RepositoryFilters": [
-                        {"Filter": f"team{r}/service{k}/", "FilterType": "PREFIX_MATCH"} for k in range(20)
+                        {"Filter": f"team{r}/service{k}/", "FilterType": "PREFIX_MATCH"}
+                        for k in range(20)
                     ],
                 }
             )
@@ -124,8 +138,10 @@ def bench_cfn_lint() -> None:
             config.write_text(generate(count))
             theirs = median_wall([cfn_lint, str(template)], runs=runs)
             ours = median_wall([ECRREPL, "validate", str(config)], runs=runs)
-            print(f"  {count:4d} registries: cfn-lint {theirs:6.2f} s   ecrrepl validate {ours:6.2f} s"
-                  f"   ({theirs / ours:.1f}x faster)")  # fmt: skip
+            print(
+                f"  {count:4d} registries: cfn-lint {theirs:6.2f} s"
+                f"   ecrrepl validate {ours:6.2f} s   ({theirs / ours:.1f}x faster)"
+            )
 
 
 SECTIONS: dict[str, Callable[[], None]] = {

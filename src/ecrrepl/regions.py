@@ -79,7 +79,7 @@ def closest_region(region: str) -> str | None:
 
     def likeness(candidate: str) -> tuple[float, int]:
         ratio = difflib.SequenceMatcher(None, region, candidate).ratio()
-        return ratio, len(os.path.commonprefix([region, candidate]))
+        return ratio, len(os.path.commonprefix([region, candidate]))  # noqa: RUF071 (characters meant)
 
     return max(matches, key=likeness)
 

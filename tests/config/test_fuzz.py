@@ -44,15 +44,30 @@ scalars = st.one_of(
     st.booleans(),
     st.integers(),
     st.floats(allow_nan=False),
-    st.sampled_from(["us-east-1", "us-est-1", "cn-north-1", "111111111111", "prod/", "Prod",
-                     "ROOT", "IMMUTABLE", "KMS", "file:x.json", ""]),  # fmt: skip
+    st.sampled_from(
+        [
+            "us-east-1",
+            "us-est-1",
+            "cn-north-1",
+            "111111111111",
+            "prod/",
+            "Prod",
+            "ROOT",
+            "IMMUTABLE",
+            "KMS",
+            "file:x.json",
+            "",
+        ]
+    ),
     st.text(max_size=12),
 )
 documents = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), children, max_size=5),
+        st.dictionaries(
+            st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), children, max_size=5
+        ),
     ),
     max_leaves=40,
 )

@@ -98,7 +98,9 @@ def test_omitted_filters_mean_every_repository(tmp_path: Path) -> None:
         "typo",
     ],
 )
-def test_document_level_problems(tmp_path: Path, text: str, expected: list[tuple[str, int, int]]) -> None:
+def test_document_level_problems(
+    tmp_path: Path, text: str, expected: list[tuple[str, int, int]]
+) -> None:
     assert findings_of(tmp_path, text) == expected
 
 
@@ -134,7 +136,9 @@ registries:
     ],
 )
 def test_account_ids(tmp_path: Path, account: str, message_part: str) -> None:
-    text = f"version: 1\nregistries:\n  - account: {account}\n    region: us-west-2\n    rules: []\n"
+    text = (
+        f"version: 1\nregistries:\n  - account: {account}\n    region: us-west-2\n    rules: []\n"
+    )
     result = load_files([write(tmp_path, text)])
     (finding,) = result.findings
     assert (finding.rule, finding.location.line, finding.location.column) == ("E007", 3, 14)
@@ -142,7 +146,7 @@ def test_account_ids(tmp_path: Path, account: str, message_part: str) -> None:
 
 
 def test_unquoted_account_key(tmp_path: Path) -> None:
-    text = 'version: 1\naccounts:\n  222222222222: {profile: x}\nregistries: []\n'
+    text = "version: 1\naccounts:\n  222222222222: {profile: x}\nregistries: []\n"
     assert findings_of(tmp_path, text) == [("E007", 3, 3)]
 
 
@@ -160,7 +164,11 @@ def test_ten_megabyte_file_is_refused_without_parsing(tmp_path: Path) -> None:
 
 
 def test_billion_laughs_answers_fast(tmp_path: Path) -> None:
-    lines = ['version: 1', 'registries: []', 'l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines = [
+        "version: 1",
+        "registries: []",
+        'l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ]
     for level in range(1, 10):
         refs = ",".join([f"*l{level - 1}"] * 9)
         lines.append(f"l{level}: &l{level} [{refs}]")
@@ -207,7 +215,8 @@ def test_several_files_merge(tmp_path: Path) -> None:
     first = write(tmp_path, GOOD, "a.yaml")
     second = write(
         tmp_path,
-        'version: 1\nregistries:\n  - account: "333333333333"\n    region: eu-west-1\n    rules: []\n',
+        'version: 1\nregistries:\n  - account: "333333333333"\n'
+        "    region: eu-west-1\n    rules: []\n",
         "b.yaml",
     )
     result = load_files([first, second])

@@ -72,8 +72,10 @@ class ModelBuilder:
         return contents
 
     def _version(self, node: Node) -> None:
-        if isinstance(node, ScalarNode) and node.value == SUPPORTED_VERSION and node.tag.endswith(
-            ":int"
+        if (
+            isinstance(node, ScalarNode)
+            and node.value == SUPPORTED_VERSION
+            and node.tag.endswith(":int")
         ):
             return
         shown = node.text if isinstance(node, ScalarNode) else kind_name(node)
@@ -171,7 +173,9 @@ class ModelBuilder:
             return None
         fields = self._fields(entry)
         region = self._string(fields, "region")
-        account = self._account_field(fields, "account") if "account" in fields else registry_account
+        account = (
+            self._account_field(fields, "account") if "account" in fields else registry_account
+        )
         if region is None or account is None:
             return None
         return Destination(
@@ -203,7 +207,9 @@ class ModelBuilder:
             ),
             encryption=self._encryption(fields.get("encryption")),
             resource_tags=self._tags(fields.get("resource_tags")),
-            lifecycle_policy=self._json_document(fields.get("lifecycle_policy"), "lifecycle_policy"),
+            lifecycle_policy=self._json_document(
+                fields.get("lifecycle_policy"), "lifecycle_policy"
+            ),
             repository_policy=self._json_document(
                 fields.get("repository_policy"), "repository_policy"
             ),
@@ -373,8 +379,10 @@ class ModelBuilder:
         return None if node is None else self._account_id(node, f"`{key}`")
 
     def _account_id(self, node: Node, what: str) -> str | None:
-        if isinstance(node, ScalarNode) and isinstance(node.value, int) and not isinstance(
-            node.value, bool
+        if (
+            isinstance(node, ScalarNode)
+            and isinstance(node.value, int)
+            and not isinstance(node.value, bool)
         ):
             read_as = (
                 f"; YAML reads {node.text} as the octal number {node.value}"
@@ -384,7 +392,7 @@ class ModelBuilder:
             self._report(
                 "E007",
                 f"{what} {node.text} is an unquoted number{read_as}; "
-                f"write it as a quoted string: \"{node.text}\"",
+                f'write it as a quoted string: "{node.text}"',
                 node.loc,
             )
             return None

@@ -8,7 +8,6 @@ account numbers and oversized or alias-bombed input all become findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -31,31 +30,46 @@ _TAG_NULL = "tag:yaml.org,2002:null"
 _TAG_MERGE = "tag:yaml.org,2002:merge"
 
 
-@dataclass
+# Plain slotted classes rather than dataclasses: a node is made per YAML value, and
+# generating dataclass methods would cost `validate` a measurable part of its start-up.
 class Node:
-    loc: Location
+    __slots__ = ("loc",)
+
+    def __init__(self, loc: Location) -> None:
+        self.loc = loc
 
 
-@dataclass
 class ScalarNode(Node):
-    value: Any  # str, int, float, bool or None, as YAML 1.1 resolves the plain scalar
-    text: str  # the scalar as written, without quotes
-    tag: str
+    __slots__ = ("tag", "text", "value")
+
+    def __init__(self, loc: Location, value: Any, text: str, tag: str) -> None:
+        super().__init__(loc)
+        self.value = value  # str, int, float, bool or None, as YAML 1.1 resolves it
+        self.text = text  # the scalar as written, without quotes
+        self.tag = tag
 
     @property
     def is_string(self) -> bool:
         return isinstance(self.value, str)
 
 
-@dataclass
 class MappingNode(Node):
-    # key text -> (key node, value node), in document order
-    entries: dict[str, tuple[ScalarNode, Node]] = field(default_factory=dict)
+    __slots__ = ("entries",)
+
+    def __init__(
+        self, loc: Location, entries: dict[str, tuple[ScalarNode, Node]] | None = None
+    ) -> None:
+        super().__init__(loc)
+        # key text -> (key node, value node), in document order
+        self.entries = entries if entries is not None else {}
 
 
-@dataclass
 class SequenceNode(Node):
-    items: list[Node] = field(default_factory=list)
+    __slots__ = ("items",)
+
+    def __init__(self, loc: Location, items: list[Node] | None = None) -> None:
+        super().__init__(loc)
+        self.items = items if items is not None else []
 
 
 def kind_name(node: Node) -> str:
@@ -100,9 +114,7 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = _line_column(data[: error.start].decode("utf-8", "replace"))
-        return None, [
-            Finding("E001", "file is not UTF-8 text", Location(file, line, column))
-        ]
+        return None, [Finding("E001", "file is not UTF-8 text", Location(file, line, column))]
     try:
         root = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -111,7 +123,9 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
         problem = error.problem or error.context or "invalid YAML"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem += " (a tab: YAML indents with spaces only)"
-        return None, [Finding("E001", f"YAML syntax error: {problem}", Location(file, line, column))]
+        return None, [
+            Finding("E001", f"YAML syntax error: {problem}", Location(file, line, column))
+        ]
     except yaml.reader.ReaderError as error:
         line, column = _line_column(text[: error.position])
         return None, [

@@ -35,9 +35,7 @@ class Declared:
     """Where an object and each of its keys stand in the file."""
 
     where: Location = field(default=NOWHERE, compare=False, repr=False)
-    key_locations: Mapping[str, Location] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    key_locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, key: str) -> Location:
         """The location of `key`'s value, or of the object itself when the key is absent."""

@@ -13,18 +13,9 @@ from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
 
 MAX_PREFIX_LENGTH = 256
-MAX_REPOSITORY_POLICY_CHARS = 10240
-MAX_LIFECYCLE_POLICY_CHARS = 30720
-MAX_EXCLUSION_FILTERS = 5
 ROOT = "ROOT"
 
 PREFIX = re.compile(TEMPLATE_PREFIX_PATTERN)
-KMS_KEY_ARN = re.compile(
-    r"^arn:(?P<partition>[a-z0-9-]+):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[A-Za-z0-9-]+$"
-)
-EXCLUSION_FILTER = re.compile(r"^[0-9a-zA-Z._*-]{1,128}$")
-WITH_EXCLUSION = frozenset({"IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"})
-KMS_TYPES = frozenset({"KMS", "KMS_DSSE"})
 
 API_REFERENCE = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/"
 CREATE_TEMPLATE_SOURCE = (
