@@ -108,6 +108,36 @@ def schema() -> int:
     return run()
 
 
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.argument("repository")
+@click.option(
+    "--from",
+    "from_registry",
+    metavar="ACCOUNT/REGION",
+    help="Only the routes from this source registry.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+)
+@click.pass_obj
+def route(
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    repository: str,
+    from_registry: str | None,
+    output_format: str,
+) -> int:
+    """Show where REPOSITORY's images replicate to, and where they do not (offline)."""
+    from ecrrepl.commands.route import route as run
+
+    return run(files, repository, from_registry, output_format, options.color_for(sys.stdout))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
     try:

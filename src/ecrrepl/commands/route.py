@@ -31,9 +31,7 @@ def route(
     Returns 1 when the configuration has error findings (printed to stderr), else 0.
     """
     if output_format not in ROUTE_FORMATS:
-        raise UsageError(
-            f"unknown format {output_format!r}; use one of {', '.join(ROUTE_FORMATS)}"
-        )
+        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(ROUTE_FORMATS)}")
     problem = repository_name_problem(repository)
     if problem is not None:
         raise UsageError(problem)
@@ -43,10 +41,8 @@ def route(
     if result.errors:
         sys.stderr.write(_findings_report(result, file_count=len(paths), color=color))
         count = len(result.errors)
-        sys.stderr.write(
-            f"no route: the configuration has {count} error{'s' if count > 1 else ''}; "
-            "fix them first\n"
-        )
+        errors, them = ("1 error", "it") if count == 1 else (f"{count} errors", "them")
+        sys.stderr.write(f"no route: the configuration has {errors}; fix {them} first\n")
         return EXIT_FAILED
     if wanted is not None:
         _require_source(result.config, wanted)

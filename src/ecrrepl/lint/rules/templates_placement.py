@@ -29,7 +29,7 @@ TEMPLATES_GUIDE_SOURCE = (
 )
 
 
-def _namespace(prefix: str) -> str:
+def template_namespace(prefix: str) -> str:
     """What a template prefix matches: AWS always assumes a `/` after it."""
     return prefix.rstrip("/") + "/"
 
@@ -125,7 +125,7 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
     check = get_rule("E302")
     first: dict[tuple[RegistryAddress, str], CreationTemplate] = {}
     for template in config.templates:
-        key = (template.address, _namespace(template.prefix))
+        key = (template.address, template_namespace(template.prefix))
         if key not in first:
             first[key] = template
             continue
@@ -257,7 +257,7 @@ def _misaligned_filters(
                         continue
                     # Only the most specific template the filter reads like is meant.
                     closest = max(related, key=lambda t: len(t.prefix.rstrip("/")))
-                    if not repository_filter.prefix.startswith(_namespace(closest.prefix)):
+                    if not repository_filter.prefix.startswith(template_namespace(closest.prefix)):
                         yield repository_filter, closest, destination.address
 
 
@@ -313,7 +313,7 @@ def filter_outside_template_namespace(config: Config) -> Iterator[Finding]:
         if key in seen:
             continue
         seen.add(key)
-        namespace = _namespace(template.prefix)
+        namespace = template_namespace(template.prefix)
         yield check.finding(
             f"filter '{repository_filter.prefix}' replicates into {address} repositories "
             f"outside '{namespace}' (e.g. '{_outside_example(repository_filter.prefix)}'), "
