@@ -138,6 +138,95 @@ def route(
     return run(files, repository, from_registry, output_format, options.color_for(sys.stdout))
 
 
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+    help="markdown fits a pull-request comment.",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
+@click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")
+@click.pass_obj
+def diff(
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    output_format: str,
+    exit_code: bool,
+    out_path: str | None,
+) -> int:
+    """Read the live registries and show what apply would change (read only)."""
+    from ecrrepl.commands.diff import diff as run
+
+    return run(
+        files,
+        output_format=output_format,
+        exit_code=exit_code,
+        out_path=out_path,
+        profile=options.profile,
+        color=options.color_for(sys.stdout),
+    )
+
+
+_backup_dir = click.option(
+    "--backup-dir",
+    default=".ecrrepl/backups",
+    show_default=True,
+    metavar="DIR",
+    help="Where the previous state is saved before writing.",
+)
+_yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+
+
+@cli.command()
+@click.argument("arguments", nargs=-1, metavar="FILE...|PLAN.json")
+@_yes
+@_backup_dir
+@click.pass_obj
+def apply(options: GlobalOptions, arguments: tuple[str, ...], yes: bool, backup_dir: str) -> int:
+    """Write the configuration (or a saved plan) to AWS, safely."""
+    from ecrrepl.commands.apply import apply as run
+
+    return run(
+        arguments,
+        yes=yes,
+        backup_dir=backup_dir,
+        profile=options.profile,
+        color=options.color_for(sys.stdout),
+    )
+
+
+@cli.command()
+@click.argument("backup", metavar="BACKUP.json")
+@_yes
+@_backup_dir
+@click.pass_obj
+def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> int:
+    """Put back a backup taken by apply (or restore), with the same guards."""
+    from ecrrepl.commands.restore import restore as run
+
+    return run(
+        backup,
+        yes=yes,
+        backup_dir=backup_dir,
+        profile=options.profile,
+        color=options.color_for(sys.stdout),
+    )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.pass_obj
+def policy(options: GlobalOptions, files: tuple[str, ...]) -> int:
+    """Print the registry policy statements each cross-account destination needs (JSON)."""
+    from ecrrepl.commands.policy import policy as run
+
+    return run(files, color=options.color_for(sys.stderr))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
     try:

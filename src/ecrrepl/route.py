@@ -205,7 +205,9 @@ def creation_template_for(
     """
     candidates = [t for t in templates if t.address == registry and "REPLICATION" in t.applied_for]
     matching = [
-        t for t in candidates if t.prefix != ROOT and repository.startswith(template_namespace(t.prefix))
+        t
+        for t in candidates
+        if t.prefix != ROOT and repository.startswith(template_namespace(t.prefix))
     ]
     if matching:
         return max(matching, key=lambda t: len(template_namespace(t.prefix)))

@@ -20,15 +20,11 @@ from ecrrepl.config.model import CreationTemplate, JsonObject, RegistryAddress, 
 class LiveState:
     # The replication rules of each source registry of the configuration, as AWS has them
     # (rule names are never sent to AWS, so live rules have none).
-    replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]] = field(
-        default_factory=dict
-    )
+    replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]] = field(default_factory=dict)
     # The registry policy of each cross-account destination registry; None when it has none.
     registry_policies: Mapping[RegistryAddress, JsonObject | None] = field(default_factory=dict)
     # The creation templates of each registry where the configuration declares any.
-    templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]] = field(
-        default_factory=dict
-    )
+    templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """A digest of everything read, insensitive to the order of reading."""

@@ -149,14 +149,18 @@ def test_text_names_rules_hops_templates_and_chains(
     assert err == ""
     assert out.startswith("repository prod/web\n\npushed to 111111111111/us-west-2\n")
     assert (
-        "  → 222222222222/eu-west-1  rule 'prod' (filter 'prod/'), "
-        "rule #2 (no filters: every repository); cross-region (data transfer is billed), "
-        "cross-account (registry policy managed by this configuration); template: prod\n"
+        "  → 222222222222/eu-west-1\n"
+        "      rule 'prod' (filter 'prod/'), rule #2 (no filters: every repository)\n"
+        "      cross-region (data transfer is billed), "
+        "cross-account (registry policy managed by this configuration)\n"
+        "      template: prod\n"
     ) in out
     assert (
-        "  → 333333333333/us-west-2  rule #2 (no filters: every repository); same region, "
-        "cross-account (needs its registry policy, which this configuration does not manage); "
-        "template: none: the repository gets default settings (mutable tags, AES256)\n"
+        "  → 333333333333/us-west-2\n"
+        "      rule #2 (no filters: every repository)\n"
+        "      same region, "
+        "cross-account (needs its registry policy, which this configuration does not manage)\n"
+        "      template: none: the repository gets default settings (mutable tags, AES256)\n"
     ) in out
     assert (
         "  ✗ 222222222222/eu-central-1  not reached: replication does not chain "

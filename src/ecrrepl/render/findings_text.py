@@ -6,17 +6,17 @@
 
     1 error, 0 warnings, 0 infos in 1 file
 
-The report is built as lines of styled spans first; plain text joins them, and only
-coloured output imports rich (about 30 ms, a third of validate's time budget).
+The report is built as lines of styled spans (render.styled), so that plain output
+never imports rich.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ecrrepl.findings import Finding, Severity
 from ecrrepl.render.findings_summary import FindingsSummary
+from ecrrepl.render.styled import Line, Span, render_lines
 
 # A source line longer than this is shown as a window around the column.
 MAX_QUOTED_CHARS = 160
@@ -30,15 +30,6 @@ LOCATION_STYLE = "bold"
 GUTTER_STYLE = "dim"
 
 
-@dataclass(frozen=True)
-class Span:
-    text: str
-    style: str | None = None
-
-
-Line = list[Span]
-
-
 def render_findings_text(
     findings: Sequence[Finding],
     sources: Mapping[str, str],
@@ -47,8 +38,7 @@ def render_findings_text(
     color: bool = False,
 ) -> str:
     """The whole report as text; ANSI colours only when `color` is true."""
-    lines = report_lines(findings, sources, summary)
-    return _to_ansi(lines) if color else _to_plain(lines)
+    return render_lines(report_lines(findings, sources, summary), color=color)
 
 
 def report_lines(
@@ -122,29 +112,3 @@ def _summary_style(summary: FindingsSummary) -> str:
     if summary.warnings:
         return SEVERITY_STYLE[Severity.WARNING]
     return "bold green" if summary.infos == 0 else SEVERITY_STYLE[Severity.INFO]
-
-
-def _to_plain(lines: Sequence[Line]) -> str:
-    return "".join("".join(span.text for span in line) + "\n" for line in lines)
-
-
-def _to_ansi(lines: Sequence[Line]) -> str:
-    import io
-
-    from rich.console import Console
-    from rich.text import Text
-
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=True,
-        color_system="standard",
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,
-        legacy_windows=False,
-    )
-    for line in lines:
-        console.print(Text.assemble(*((span.text, span.style or "") for span in line)))
-    return buffer.getvalue()

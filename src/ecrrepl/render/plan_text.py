@@ -10,16 +10,14 @@
     Plan: 1 to add, 0 to change, 0 to remove.
 
 Sections without changes, warnings or unmanaged templates are hidden and counted.
-The plan is built as lines of styled spans first; plain text joins them, and only
-coloured output imports rich.
+The plan is built as lines of styled spans (render.styled), so that plain output never
+imports rich.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from ecrrepl.plan.model import Action, Plan, Section, TemplateSection, aspect_words, is_noteworthy
+from ecrrepl.render.styled import Line, Span, render_lines
 
 ACTION_STYLE = {Action.ADD: "green", Action.CHANGE: "yellow", Action.REMOVE: "red"}
 HEADER_STYLE = "bold"
@@ -28,19 +26,9 @@ WARNING_STYLE = "bold yellow"
 ERROR_STYLE = "bold red"
 
 
-@dataclass(frozen=True)
-class Span:
-    text: str
-    style: str | None = None
-
-
-Line = list[Span]
-
-
 def render_plan_text(plan: Plan, *, color: bool = False) -> str:
     """The whole plan as text; ANSI colours only when `color` is true."""
-    lines = plan_lines(plan)
-    return _to_ansi(lines) if color else _to_plain(lines)
+    return render_lines(plan_lines(plan), color=color)
 
 
 def plan_lines(plan: Plan) -> list[Line]:
@@ -95,29 +83,3 @@ def _section_lines(section: Section) -> list[Line]:
 def _unchanged_words(section: Section) -> str:
     singular, plural = section.aspect.unchanged_noun
     return f"{section.unchanged} unchanged {singular if section.unchanged == 1 else plural}"
-
-
-def _to_plain(lines: Sequence[Line]) -> str:
-    return "".join("".join(span.text for span in line) + "\n" for line in lines)
-
-
-def _to_ansi(lines: Sequence[Line]) -> str:
-    import io
-
-    from rich.console import Console
-    from rich.text import Text
-
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=True,
-        color_system="standard",
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,
-        legacy_windows=False,
-    )
-    for line in lines:
-        console.print(Text.assemble(*((span.text, span.style or "") for span in line)))
-    return buffer.getvalue()

@@ -1,0 +1,76 @@
+"""botocore's exceptions, turned into one sentence that names the account and region.
+
+Every call to AWS runs inside `aws_failures(...)`: whatever botocore raises (an error
+answer, missing or expired credentials, an unknown profile, an unreachable endpoint)
+leaves as a `UserError`, so the CLI prints one line and never a traceback. Messages
+quote what AWS said and never the credentials themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
+)
+
+from ecrrepl.errors import UserError
+
+# Error codes that mean "these credentials cannot be used", whatever the operation.
+CREDENTIAL_ERROR_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidAccessKeyId",
+    }
+)
+
+
+def where(account: str, region: str | None) -> str:
+    return f"account {account} region {region}" if region else f"account {account}"
+
+
+def describe_failure(error: Exception) -> str:
+    """What went wrong, in words, without a class path or a traceback."""
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        code = details.get("Code", "Unknown")
+        message = details.get("Message", "").strip()
+        if code in CREDENTIAL_ERROR_CODES:
+            return f"the credentials were refused ({code}: {message})"
+        return f"{code}: {message}" if message else code
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return f"no usable credentials were found ({error})"
+    if isinstance(error, CredentialRetrievalError | TokenRetrievalError | SSOError):
+        return f"the credentials could not be obtained ({error}); they may have expired"
+    if isinstance(error, ProfileNotFound):
+        return f"{error} (check the profile name and the AWS config file)"
+    if isinstance(error, NoRegionError):
+        return "no region was given"
+    if isinstance(error, ConnectionError):
+        return f"AWS could not be reached ({error})"
+    return str(error)
+
+
+@contextmanager
+def aws_failures(operation: str, account: str, region: str | None) -> Iterator[None]:
+    """Turn any botocore failure inside the block into a UserError naming the call."""
+    try:
+        yield
+    except (ClientError, BotoCoreError) as error:
+        raise UserError(
+            f"{operation} failed in {where(account, region)}: {describe_failure(error)}"
+        ) from None

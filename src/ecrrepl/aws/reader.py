@@ -1,0 +1,171 @@
+"""Reading the live state that a configuration touches, concurrently and exactly once.
+
+The call budget (DESIGN.md): one DescribeRegistry per source registry, one
+GetRegistryPolicy per cross-account destination registry, one template listing per
+registry where the file declares templates, after one GetCallerIdentity per account.
+Reads of different registries run in a bounded thread pool; nothing is read twice.
+
+The destination registries are those the file sends to, plus those the live rules of
+its source registries still send to when the file may manage that account's policy:
+a statement that a source registry no longer needs there must be found to be removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from ecrrepl.aws.convert import rules_from_api, template_from_api
+from ecrrepl.aws.failures import aws_failures
+from ecrrepl.aws.session import Sessions
+from ecrrepl.config.model import (
+    Config,
+    CreationTemplate,
+    JsonObject,
+    RegistryAddress,
+    ReplicationRule,
+)
+from ecrrepl.errors import UserError
+from ecrrepl.policy import parse_policy_text
+from ecrrepl.state import LiveState
+
+T = TypeVar("T")
+
+DEFAULT_MAX_WORKERS = 16
+
+
+# --- single reads ----------------------------------------------------------------------
+
+
+def read_replication(sessions: Sessions, address: RegistryAddress) -> tuple[ReplicationRule, ...]:
+    """The replication rules of one registry (DescribeRegistry); none when it has none."""
+    client = sessions.ecr(address)
+    with aws_failures("DescribeRegistry", address.account, address.region):
+        answer = client.describe_registry()
+    return rules_from_api(answer.get("replicationConfiguration"))
+
+
+def read_registry_policy(sessions: Sessions, address: RegistryAddress) -> JsonObject | None:
+    """The registry policy of one registry, parsed; None when it has none."""
+    client = sessions.ecr(address)
+    with aws_failures("GetRegistryPolicy", address.account, address.region):
+        try:
+            answer = client.get_registry_policy()
+        except client.exceptions.RegistryPolicyNotFoundException:
+            return None
+    text = answer.get("policyText")
+    if not text:
+        return None
+    where = f"registry policy of account {address.account} region {address.region}"
+    return parse_policy_text(text, where)
+
+
+def read_templates(sessions: Sessions, address: RegistryAddress) -> tuple[CreationTemplate, ...]:
+    """Every repository creation template of one registry, sorted by prefix."""
+    client = sessions.ecr(address)
+    found = []
+    with aws_failures("DescribeRepositoryCreationTemplates", address.account, address.region):
+        for page in client.get_paginator("describe_repository_creation_templates").paginate():
+            found.extend(page.get("repositoryCreationTemplates", []))
+    templates = (template_from_api(t, address.account, address.region) for t in found)
+    return tuple(sorted(templates, key=lambda t: t.prefix))
+
+
+# --- what a configuration reaches --------------------------------------------------------
+
+
+def cross_account_destinations(
+    sources: Iterable[tuple[RegistryAddress, Iterable[ReplicationRule]]],
+) -> frozenset[RegistryAddress]:
+    """Destination registries in another account than the source that sends there."""
+    return frozenset(
+        destination.address
+        for source, rules in sources
+        for rule in rules
+        for destination in rule.destinations
+        if destination.account != source.account
+    )
+
+
+def _accounts_known_to(config: Config) -> frozenset[str]:
+    """Accounts the file says something about, so ecrrepl knows how it may reach them."""
+    known = set(config.accounts)
+    for registry in config.registries:
+        known.add(registry.account)
+        known.update(d.account for rule in registry.rules for d in rule.destinations)
+    known.update(template.account for template in config.templates)
+    return frozenset(known)
+
+
+def _live_only_destinations(
+    config: Config,
+    replication: dict[RegistryAddress, tuple[ReplicationRule, ...]],
+    already: frozenset[RegistryAddress],
+) -> frozenset[RegistryAddress]:
+    live = cross_account_destinations(replication.items())
+    known = _accounts_known_to(config)
+    return frozenset(
+        address
+        for address in live - already
+        if address.account in known and config.manages_policy_of(address.account)
+    )
+
+
+# --- the whole state -------------------------------------------------------------------
+
+
+def _results(futures: dict[RegistryAddress, Future[T]]) -> dict[RegistryAddress, T]:
+    """Every result, or the first failure in address order once all have finished."""
+    failures: list[tuple[RegistryAddress, UserError]] = []
+    results: dict[RegistryAddress, T] = {}
+    for address, future in sorted(futures.items()):
+        try:
+            results[address] = future.result()
+        except UserError as error:
+            failures.append((address, error))
+    if failures:
+        raise failures[0][1]
+    return results
+
+
+def _submit_all(
+    pool: ThreadPoolExecutor,
+    read: Callable[[Sessions, RegistryAddress], T],
+    sessions: Sessions,
+    addresses: Iterable[RegistryAddress],
+) -> dict[RegistryAddress, Future[T]]:
+    return {address: pool.submit(read, sessions, address) for address in addresses}
+
+
+def read_state(
+    config: Config, sessions: Sessions, *, max_workers: int = DEFAULT_MAX_WORKERS
+) -> LiveState:
+    """Everything in AWS that `config` owns or depends on, in the model's types."""
+    sources = sorted(config.source_addresses)
+    declared_destinations = cross_account_destinations(
+        (registry.address, registry.rules) for registry in config.registries
+    )
+    templated = sorted({template.address for template in config.templates})
+    sessions.verify_identities(
+        {a.account for a in sources}
+        | {a.account for a in declared_destinations}
+        | {a.account for a in templated}
+    )
+    with ThreadPoolExecutor(max_workers=max_workers) as pool:
+        replication_reads = _submit_all(pool, read_replication, sessions, sources)
+        policy_reads = _submit_all(
+            pool, read_registry_policy, sessions, sorted(declared_destinations)
+        )
+        template_reads = _submit_all(pool, read_templates, sessions, templated)
+        try:
+            replication = _results(replication_reads)
+            extra = _live_only_destinations(config, replication, declared_destinations)
+            sessions.verify_identities(a.account for a in extra)
+            policy_reads |= _submit_all(pool, read_registry_policy, sessions, sorted(extra))
+            policies = _results(policy_reads)
+            templates = _results(template_reads)
+        except UserError:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return LiveState(replication=replication, registry_policies=policies, templates=templates)

@@ -1,0 +1,90 @@
+"""`ecrrepl apply`: show the plan, confirm, back up, write in the safe order, read back."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ecrrepl.commands.diff import render_plan
+from ecrrepl.commands.live import load_sound_config, open_sessions
+from ecrrepl.commands.writing import (
+    confirm,
+    failure_message,
+    refuse_if_changed,
+    run_writes,
+    save_backup,
+)
+from ecrrepl.config.model import Config
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
+from ecrrepl.plan import Plan, compute_plan, plan_from_text
+
+
+def is_plan_file(arguments: Sequence[str]) -> bool:
+    return len(arguments) == 1 and arguments[0].endswith(".json")
+
+
+def read_plan_file(path: str) -> Plan:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read: {error}") from None
+    return plan_from_text(text, path)
+
+
+def apply(
+    arguments: Sequence[str],
+    *,
+    yes: bool = False,
+    backup_dir: str,
+    profile: str | None = None,
+    color: bool = False,
+    out: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    from ecrrepl.aws.applier import plan_backup, plan_writes
+    from ecrrepl.aws.reader import read_state
+
+    stream = sys.stdout if out is None else out
+    saved: Plan | None = None
+    config: Config
+    if is_plan_file(arguments):
+        saved = read_plan_file(arguments[0])
+        config = saved.desired_config()
+    else:
+        config = load_sound_config(arguments, color=color).config
+    sessions = open_sessions(config, profile)
+    live = read_state(config, sessions)
+    if saved is not None:
+        refuse_if_changed(saved.fingerprint, live.fingerprint(), "the live state")
+    plan = saved if saved is not None else compute_plan(config, live)
+
+    stream.write(render_plan(plan, "text", color=color))
+    if plan.errors:
+        raise UserError("the plan has errors (above); nothing was written")
+    if not plan.has_changes:
+        stream.write("Nothing to apply.\n")
+        return EXIT_OK
+    writes = plan_writes(plan)
+    confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
+
+    # Right before writing: has anyone changed what the plan was computed from?
+    refuse_if_changed(
+        live.fingerprint(), read_state(config, sessions).fingerprint(), "the live state"
+    )
+    save_backup(plan_backup(plan, live, dict(config.accounts)), backup_dir, stream)
+    report = run_writes(writes, sessions, stream, color=color)
+    if not report.succeeded:
+        raise UserError(failure_message(report))
+
+    check = compute_plan(config, read_state(config, sessions))
+    if check.has_changes:
+        stream.write("Read back after writing, the live registries still differ:\n")
+        stream.write(render_plan(check, "text", color=color))
+        raise UserError("the read-back differs from the configuration (above)")
+    stream.write("Read back: the live registries match the configuration.\n")
+    stream.write(f"Apply complete: {len(report.written)} written.\n")
+    return EXIT_OK if not check.errors else EXIT_FAILED

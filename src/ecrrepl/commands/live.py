@@ -1,0 +1,56 @@
+"""What every command that talks to AWS does first: a sound configuration, then sessions.
+
+`diff`, `apply` and `policy` refuse a configuration with error findings and show
+the findings (to stderr, so that stdout stays the plan or the JSON asked for).
+boto3 is imported here only when a command really reaches AWS.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from ecrrepl.config.model import Config
+from ecrrepl.errors import UserError
+from ecrrepl.findings import Severity
+from ecrrepl.validation import ValidationResult, read_config_bytes, validate_files
+
+if TYPE_CHECKING:
+    from ecrrepl.aws.session import Sessions
+
+DEFAULT_CONFIG = "ecrrepl.yaml"
+
+
+def load_sound_config(
+    files: Sequence[str], *, color: bool = False, err: TextIO | None = None
+) -> ValidationResult:
+    """Validate the files; print warnings and errors to stderr; refuse on errors."""
+    from ecrrepl.render.findings_summary import FindingsSummary
+    from ecrrepl.render.findings_text import render_findings_text
+
+    paths = list(dict.fromkeys(files)) or [DEFAULT_CONFIG]
+    result = validate_files(paths)
+    shown = [f for f in result.findings if f.severity is not Severity.INFO]
+    stream = sys.stderr if err is None else err
+    if shown:
+        summary = FindingsSummary.of(shown, files=len(paths))
+        stream.write(render_findings_text(shown, result.sources, summary, color=color))
+    if result.errors:
+        count = len(result.errors)
+        raise UserError(
+            f"the configuration has {count} error{'s' if count != 1 else ''}; "
+            "nothing was read from or written to AWS"
+        )
+    return result
+
+
+def config_bytes(result: ValidationResult) -> dict[str, bytes]:
+    """The files' exact bytes, whose digests a saved plan records."""
+    return {path: read_config_bytes(path) for path in result.config.files}
+
+
+def open_sessions(config: Config, profile: str | None) -> Sessions:
+    from ecrrepl.aws.session import Sessions
+
+    return Sessions.for_config(config, profile=profile)

@@ -1,0 +1,76 @@
+"""`ecrrepl restore BACKUP.json`: put a backup taken by `apply` back, with apply's guards."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from ecrrepl.commands.writing import (
+    confirm,
+    failure_message,
+    refuse_if_changed,
+    run_writes,
+    save_backup,
+)
+from ecrrepl.errors import EXIT_OK, UserError
+
+
+def restore(
+    path: str,
+    *,
+    yes: bool = False,
+    backup_dir: str,
+    profile: str | None = None,
+    color: bool = False,
+    out: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    from ecrrepl.aws.applier import read_backed_up_state, restore_writes
+    from ecrrepl.aws.session import Sessions
+    from ecrrepl.backup import Backup, backup_to_json, read_backup
+
+    stream = sys.stdout if out is None else out
+    backup = read_backup(path)
+    if backup.is_empty:
+        stream.write(f"{path} holds nothing to restore.\n")
+        return EXIT_OK
+    regions: dict[str, set[str]] = {}
+    for address in [*backup.replication, *backup.registry_policies] + [
+        a for a, _ in backup.templates
+    ]:
+        regions.setdefault(address.account, set()).add(address.region)
+    sessions = Sessions(
+        backup.accounts,
+        profile=profile,
+        home_regions={account: min(found) for account, found in regions.items()},
+    )
+
+    def fingerprint(state: Backup) -> str:
+        data = backup_to_json(state)
+        data.pop("created_at")
+        data.pop("taken_by")
+        return json.dumps(data, sort_keys=True)
+
+    current = read_backed_up_state(backup, sessions)
+    writes = restore_writes(backup, current)
+    stream.write(f"Restoring {path} (taken by {backup.taken_by} at {backup.created_at}).\n")
+    if not writes:
+        stream.write("Nothing to restore: the registries already match the backup.\n")
+        return EXIT_OK
+    for write in writes:
+        stream.write(f"  ~ {write.description}\n")
+    confirm(f"Restore these {len(writes)} writes?", yes=yes, stdin=stdin)
+
+    again = read_backed_up_state(backup, sessions)
+    refuse_if_changed(fingerprint(current), fingerprint(again), "the live state")
+    save_backup(current, backup_dir, stream)
+    report = run_writes(writes, sessions, stream, color=color)
+    if not report.succeeded:
+        raise UserError(failure_message(report))
+    left = restore_writes(backup, read_backed_up_state(backup, sessions))
+    if left:
+        details = "; ".join(write.description for write in left)
+        raise UserError(f"read back after restoring, these still differ: {details}")
+    stream.write("Read back: the registries match the backup. Restore complete.\n")
+    return EXIT_OK

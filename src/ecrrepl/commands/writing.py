@@ -1,0 +1,73 @@
+"""What `apply` and `restore` share: confirmation, the stale-state guard, backups,
+running the writes and reporting them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from ecrrepl.aws.applier import Write, WriteReport, execute
+from ecrrepl.aws.session import Sessions
+from ecrrepl.backup import Backup, write_backup
+from ecrrepl.errors import UserError
+
+_GREEN, _RED, _DIM, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
+
+
+def confirm(question: str, *, yes: bool, stdin: TextIO | None = None) -> None:
+    """Ask on the terminal; without one, only --yes lets the write go ahead."""
+    if yes:
+        return
+    stream = sys.stdin if stdin is None else stdin
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        raise UserError(
+            "no terminal to ask for confirmation on, and --yes was not given; nothing was written"
+        )
+    import click
+
+    if not click.confirm(question, default=False):
+        raise UserError("cancelled; nothing was written")
+
+
+def refuse_if_changed(before: str, now: str, what: str) -> None:
+    if before != now:
+        raise UserError(
+            f"{what} changed since the plan was computed (someone else wrote to it meanwhile); "
+            "nothing was written. Run `ecrrepl diff` again and review the new plan."
+        )
+
+
+def save_backup(backup: Backup, folder: str, out: TextIO) -> None:
+    path = write_backup(backup, folder)
+    out.write(f"Backup of the previous state: {path}  (undo with `ecrrepl restore {path}`)\n")
+
+
+def run_writes(
+    writes: Sequence[Write], sessions: Sessions, out: TextIO, *, color: bool
+) -> WriteReport:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    def progress(write: Write, error: str | None) -> None:
+        if error is None:
+            out.write(f"  {paint(_GREEN, 'done')}    {write.description}\n")
+        else:
+            out.write(f"  {paint(_RED, 'FAILED')}  {write.description}: {error}\n")
+        out.flush()
+
+    out.write(f"Writing {len(writes)} change{'s' if len(writes) != 1 else ''}:\n")
+    report = execute(writes, sessions, progress)
+    for write in report.not_attempted:
+        out.write(f"  {paint(_DIM, 'skipped')} {write.description} (not attempted)\n")
+    return report
+
+
+def failure_message(report: WriteReport) -> str:
+    assert report.failed is not None
+    written, skipped = len(report.written), len(report.not_attempted)
+    return (
+        f"stopped at the first failure: {written} written, 1 failed, {skipped} not attempted. "
+        "Later writes were not attempted so that replication never runs without permission; "
+        "fix the cause and run the command again (it converges)"
+    )

@@ -1,0 +1,368 @@
+"""Each gap between moto and documented AWS: pinned in stock moto, and closed by the harness.
+
+The pins run stock moto in a subprocess (the harness patches moto's classes for good
+in this process). When a pin fails, moto has caught up: delete the patch it names from
+tests/harness/ecr_gaps.py, and the pin with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from harness import ecr_gaps
+
+STOCK_MOTO_PROBE = textwrap.dedent(
+    """
+    import json
+    import boto3
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+
+    def outcome(call):
+        try:
+            answer = call()
+        except NotImplementedError:
+            return "NotImplementedError"
+        except ClientError as error:
+            return f"{error.response['Error']['Code']}: {error.response['Error']['Message']}"
+        return answer
+
+    def policy(actions):
+        return json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "S", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+            "Action": actions, "Resource": "*"}]})
+
+    rule = {"destinations": [{"region": "us-east-1", "registryId": "123456789012"}]}
+    deleting = {**rule, "deleteReplication": {"enabled": True}}
+    observed = {}
+    with mock_aws():
+        ecr = boto3.client("ecr", region_name="us-west-2")
+        observed["two_rules"] = outcome(lambda: ecr.put_replication_configuration(
+            replicationConfiguration={"rules": [rule, rule]}))
+        ecr.put_replication_configuration(replicationConfiguration={"rules": [deleting]})
+        observed["delete_replication_read_back"] = (
+            ecr.describe_registry()["replicationConfiguration"]["rules"][0].get("deleteReplication"))
+        observed["create_template"] = outcome(lambda: ecr.create_repository_creation_template(
+            prefix="prod", appliedFor=["REPLICATION"]))
+        observed["describe_templates"] = outcome(ecr.describe_repository_creation_templates)
+        observed["update_template"] = outcome(lambda: ecr.update_repository_creation_template(
+            prefix="prod"))
+        observed["delete_template"] = outcome(lambda: ecr.delete_repository_creation_template(
+            prefix="prod"))
+        for name, actions in [("pull_through_cache_policy", ["ecr:BatchImportUpstreamImage"]),
+                              ("wildcard_policy", "ecr:*")]:
+            observed[name] = outcome(lambda: ecr.put_registry_policy(policyText=policy(actions)))
+    print(json.dumps(observed, default=str))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def stock_moto() -> dict[str, Any]:
+    """What unpatched moto does, observed in a process the harness never touched."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and k != "MOTO_ACCOUNT_ID"}
+    env |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", STOCK_MOTO_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    observed: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return observed
+
+
+INVALID_REGISTRY_POLICY = (
+    "InvalidParameterException: Invalid parameter at 'PolicyText' failed to satisfy "
+    "constraint: 'Invalid registry policy provided'"
+)
+
+
+# --- pins: the gaps in stock moto ----------------------------------------------------------
+
+
+def test_gap_a_stock_moto_refuses_a_second_replication_rule(stock_moto: dict[str, Any]) -> None:
+    assert stock_moto["two_rules"] == "ValidationException: This feature is disabled", (
+        "moto accepts several replication rules now: remove put_replication_configuration "
+        "from tests/harness/ecr_gaps.py"
+    )
+
+
+def test_stock_moto_already_keeps_delete_replication(stock_moto: dict[str, Any]) -> None:
+    # Not a gap: the patch relies on moto storing the rule as sent.
+    assert stock_moto["delete_replication_read_back"] == {"enabled": True}
+
+
+@pytest.mark.parametrize(
+    "operation", ["create_template", "describe_templates", "update_template", "delete_template"]
+)
+def test_gap_b_stock_moto_has_no_creation_templates(
+    stock_moto: dict[str, Any], operation: str
+) -> None:
+    assert stock_moto[operation] == "NotImplementedError", (
+        "moto implements repository creation templates now: remove the template patches "
+        "from tests/harness/ecr_gaps.py"
+    )
+
+
+@pytest.mark.parametrize("policy", ["pull_through_cache_policy", "wildcard_policy"])
+def test_gap_c_stock_moto_refuses_other_ecr_actions_in_registry_policies(
+    stock_moto: dict[str, Any], policy: str
+) -> None:
+    assert stock_moto[policy] == INVALID_REGISTRY_POLICY, (
+        "moto accepts every ECR action in registry policies now: remove "
+        "validate_registry_policy_actions from tests/harness/ecr_gaps.py"
+    )
+
+
+# --- the patched behaviour -----------------------------------------------------------------
+
+
+def ecr_client(region: str = "us-west-2") -> Any:
+    return boto3.client("ecr", region_name=region)
+
+
+def error_of(call: Any) -> str:
+    with pytest.raises(ClientError) as raised:
+        call()
+    details = raised.value.response["Error"]
+    return f"{details['Code']}: {details['Message']}"
+
+
+def rule(*destinations: tuple[str, str], **extra: Any) -> dict[str, Any]:
+    return {"destinations": [{"region": r, "registryId": a} for a, r in destinations], **extra}
+
+
+def test_install_is_idempotent() -> None:
+    ecr_gaps.install()
+    from moto.ecr.models import ECRBackend
+
+    patched = ECRBackend.put_replication_configuration
+
+    ecr_gaps.install()
+
+    assert ECRBackend.put_replication_configuration is patched
+    assert patched is ecr_gaps.put_replication_configuration
+
+
+def test_several_rules_are_kept_with_delete_replication(aws: None) -> None:
+    ecr = ecr_client()
+    rules = [
+        rule(
+            ("123456789012", "us-east-1"),
+            repositoryFilters=[{"filter": "prod/", "filterType": "PREFIX_MATCH"}],
+            deleteReplication={"enabled": True},
+        ),
+        rule(("222222222222", "eu-west-1")),
+    ]
+
+    ecr.put_replication_configuration(replicationConfiguration={"rules": rules})
+
+    assert ecr.describe_registry()["replicationConfiguration"] == {"rules": rules}
+
+
+def test_more_than_ten_rules_are_refused(aws: None) -> None:
+    rules = [rule(("222222222222", "eu-west-1"))] * 11
+
+    message = error_of(
+        lambda: ecr_client().put_replication_configuration(
+            replicationConfiguration={"rules": rules}
+        )
+    )
+
+    assert message.startswith("InvalidParameterException: ")
+    assert "at most 10 rules" in message
+
+
+def test_more_than_25_unique_destinations_are_refused(aws: None) -> None:
+    many = [(f"2222222222{n:02d}", "eu-west-1") for n in range(26)]
+    rules = [rule(*many[:13]), rule(*many[13:])]
+
+    message = error_of(
+        lambda: ecr_client().put_replication_configuration(
+            replicationConfiguration={"rules": rules}
+        )
+    )
+
+    assert "At most 25 unique destinations" in message
+
+
+def test_25_unique_destinations_are_accepted(aws: None) -> None:
+    many = [(f"2222222222{n:02d}", "eu-west-1") for n in range(25)]
+    rules = [rule(*many[:13]), rule(*many[13:]), rule(*many[:2])]
+
+    ecr_client().put_replication_configuration(replicationConfiguration={"rules": rules})
+
+
+def test_the_source_registry_is_refused_as_destination_in_any_rule(aws: None) -> None:
+    rules = [rule(("222222222222", "eu-west-1")), rule(("123456789012", "us-west-2"))]
+
+    message = error_of(
+        lambda: ecr_client().put_replication_configuration(
+            replicationConfiguration={"rules": rules}
+        )
+    )
+
+    assert "cannot be the same as the source registry" in message
+
+
+def test_templates_are_created_described_updated_and_deleted(aws: None) -> None:
+    ecr = ecr_client("eu-west-1")
+
+    created = ecr.create_repository_creation_template(
+        prefix="prod",
+        appliedFor=["REPLICATION"],
+        description="first",
+        resourceTags=[{"Key": "team", "Value": "platform"}],
+        repositoryPolicy='{"Version":"2012-10-17","Statement":[]}',
+    )["repositoryCreationTemplate"]
+    ecr.update_repository_creation_template(
+        prefix="prod",
+        description="second",
+        resourceTags=[],
+        imageTagMutability="IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters=[{"filterType": "WILDCARD", "filter": "latest"}],
+    )
+    [described] = ecr.describe_repository_creation_templates()["repositoryCreationTemplates"]
+    ecr.delete_repository_creation_template(prefix="prod")
+
+    assert created["prefix"] == "prod"
+    assert {k: v for k, v in described.items() if k not in ("createdAt", "updatedAt")} == {
+        "prefix": "prod",
+        "appliedFor": ["REPLICATION"],
+        "description": "second",
+        "encryptionConfiguration": {"encryptionType": "AES256"},
+        "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+        "imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "latest"}],
+        "repositoryPolicy": '{"Version":"2012-10-17","Statement":[]}',
+    }
+    assert described["updatedAt"] >= described["createdAt"]
+    assert ecr.describe_repository_creation_templates()["repositoryCreationTemplates"] == []
+
+
+def test_a_prefix_has_one_template_per_registry(aws: None) -> None:
+    ecr_client("eu-west-1").create_repository_creation_template(
+        prefix="prod", appliedFor=["REPLICATION"]
+    )
+    # Another region is another registry.
+    ecr_client("eu-west-2").create_repository_creation_template(
+        prefix="prod", appliedFor=["REPLICATION"]
+    )
+
+    message = error_of(
+        lambda: ecr_client("eu-west-1").create_repository_creation_template(
+            prefix="prod", appliedFor=["PULL_THROUGH_CACHE"]
+        )
+    )
+
+    assert message == (
+        "TemplateAlreadyExistsException: The repository creation template with prefix "
+        "'prod' already exists in the registry with id '123456789012'"
+    )
+
+
+@pytest.mark.parametrize("operation", ["update", "delete"])
+def test_a_missing_template_is_not_found(aws: None, operation: str) -> None:
+    ecr = ecr_client("eu-west-1")
+    call = getattr(ecr, f"{operation}_repository_creation_template")
+
+    message = error_of(lambda: call(prefix="nope"))
+
+    assert message.startswith("TemplateNotFoundException: ")
+
+
+def test_templates_are_listed_in_pages_and_by_prefix(aws: None) -> None:
+    ecr = ecr_client("eu-west-1")
+    for prefix in ["c", "ROOT", "a", "b"]:
+        ecr.create_repository_creation_template(prefix=prefix, appliedFor=["REPLICATION"])
+
+    pages = ecr.get_paginator("describe_repository_creation_templates").paginate(
+        PaginationConfig={"PageSize": 3}
+    )
+    chosen = ecr.describe_repository_creation_templates(prefixes=["b", "zz"])
+
+    prefixes = [[t["prefix"] for t in page["repositoryCreationTemplates"]] for page in pages]
+    assert prefixes == [["ROOT", "a", "b"], ["c"]]
+    assert [t["prefix"] for t in chosen["repositoryCreationTemplates"]] == ["b"]
+
+
+@pytest.mark.parametrize("prefix", ["Prod", "prod//x", "-prod", "prod_"])
+def test_a_prefix_outside_the_documented_pattern_is_refused(aws: None, prefix: str) -> None:
+    message = error_of(
+        lambda: ecr_client("eu-west-1").create_repository_creation_template(
+            prefix=prefix, appliedFor=["REPLICATION"]
+        )
+    )
+
+    assert message.startswith("InvalidParameterException: ")
+
+
+def test_exclusion_filters_need_an_exclusion_mutability(aws: None) -> None:
+    message = error_of(
+        lambda: ecr_client("eu-west-1").create_repository_creation_template(
+            prefix="prod",
+            appliedFor=["REPLICATION"],
+            imageTagMutability="IMMUTABLE",
+            imageTagMutabilityExclusionFilters=[{"filterType": "WILDCARD", "filter": "latest"}],
+        )
+    )
+
+    assert message.startswith("InvalidParameterException: ")
+
+
+def registry_policy(actions: Any) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "S",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                    "Action": actions,
+                    "Resource": "arn:aws:ecr:eu-west-1:123456789012:repository/*",
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "actions",
+    [
+        ["ecr:ReplicateImage", "ecr:CreateRepository"],
+        ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+        "ecr:*",
+    ],
+)
+def test_registry_policies_accept_every_ecr_action(aws: None, actions: Any) -> None:
+    ecr = ecr_client("eu-west-1")
+
+    ecr.put_registry_policy(policyText=registry_policy(actions))
+
+    assert json.loads(ecr.get_registry_policy()["policyText"]) == json.loads(
+        registry_policy(actions)
+    )
+
+
+def test_registry_policies_refuse_actions_of_other_services(aws: None) -> None:
+    message = error_of(
+        lambda: ecr_client("eu-west-1").put_registry_policy(
+            policyText=registry_policy(["ecr:ReplicateImage", "s3:GetObject"])
+        )
+    )
+
+    assert message == INVALID_REGISTRY_POLICY

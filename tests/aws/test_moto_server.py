@@ -1,0 +1,118 @@
+"""The AWS layer against a moto server in another process, reached through AWS_ENDPOINT_URL,
+with each account reached by AssumeRole as in production."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import boto3
+import pytest
+
+from ecrrepl.aws import writer
+from ecrrepl.aws.reader import read_state
+from ecrrepl.aws.session import Sessions
+from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
+from ecrrepl.errors import UserError
+from harness.server import moto_server, reset
+
+CONFIG = """\
+version: 1
+accounts:
+  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
+  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl", external_id: ext-2}
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - filters: [prod/]
+        destinations:
+          - {account: "222222222222", region: eu-west-1}
+      - destinations:
+          - {account: "222222222222", region: us-east-2}
+        delete_replication: true
+templates:
+  - {account: "222222222222", region: eu-west-1, prefix: prod, description: replicated}
+"""
+
+SOURCE = RegistryAddress("111111111111", "us-west-2")
+DESTINATION = RegistryAddress("222222222222", "eu-west-1")
+POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "Ecrrepl111111111111uswest2",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+            "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/prod/*",
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def endpoint(server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    reset(server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
+    return server
+
+
+def test_writes_and_reads_land_in_the_assumed_accounts(
+    endpoint: str, load_config: Callable[[str], Config]
+) -> None:
+    config = load_config(CONFIG)
+    sessions = Sessions.for_config(config)
+    sessions.verify_identities(["111111111111", "222222222222"])
+
+    writer.put_registry_policy(sessions, DESTINATION, json.dumps(POLICY))
+    writer.create_template(sessions, config.templates[0])
+    writer.put_replication_rules(sessions, SOURCE, config.registries[0].rules)
+    state = read_state(config, Sessions.for_config(config))
+
+    assert state.replication == {
+        SOURCE: tuple(
+            ReplicationRule(
+                filters=r.filters,
+                destinations=r.destinations,
+                delete_replication=r.delete_replication,
+            )
+            for r in config.registries[0].rules
+        )
+    }
+    assert state.registry_policies == {
+        DESTINATION: POLICY,
+        RegistryAddress("222222222222", "us-east-2"): None,
+    }
+    assert [(t.prefix, t.description) for t in state.templates[DESTINATION]] == [
+        ("prod", "replicated")
+    ]
+    # Each write reached its own account, and nothing reached the base account.
+    assert sessions.ecr(DESTINATION).describe_registry()["registryId"] == "222222222222"
+    assert sessions.ecr(SOURCE).describe_registry()["registryId"] == "111111111111"
+    base = boto3.client("ecr", region_name="eu-west-1")
+    with pytest.raises(base.exceptions.RegistryPolicyNotFoundException):
+        base.get_registry_policy()
+    assert base.describe_repository_creation_templates()["repositoryCreationTemplates"] == []
+
+
+def test_a_role_in_another_account_is_refused_through_the_server(
+    endpoint: str, load_config: Callable[[str], Config]
+) -> None:
+    config = load_config(
+        CONFIG.replace("arn:aws:iam::222222222222:role", "arn:aws:iam::999999999999:role")
+    )
+
+    with pytest.raises(UserError) as raised:
+        read_state(config, Sessions.for_config(config))
+
+    assert raised.value.message == (
+        "credentials for account 222222222222 belong to account 999999999999 "
+        "(via role arn:aws:iam::999999999999:role/ecrrepl); nothing was written"
+    )

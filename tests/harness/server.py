@@ -1,0 +1,112 @@
+"""Start a local moto server (ECR gaps closed) in a subprocess, for tests and the demo.
+
+    with moto_server() as endpoint:          # "http://127.0.0.1:<port>"
+        env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
+
+The server runs in its own process, so the command-line tool under test reaches it
+over HTTP exactly as it would reach AWS, and several accounts are told apart by the
+access keys that moto's STS AssumeRole hands out. Only 127.0.0.1 is ever bound.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+TESTS_FOLDER = Path(__file__).resolve().parent.parent
+SERVER_MODULE = "harness.moto_server_main"
+START_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+class MotoServerError(RuntimeError):
+    """The local moto server did not start."""
+
+
+def _server_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(TESTS_FOLDER), *filter(None, [env.get("PYTHONPATH")])])
+    # A fixed account would make every request land in one account, whatever the keys.
+    env.pop("MOTO_ACCOUNT_ID", None)
+    return env
+
+
+def _read_ready_line(process: subprocess.Popen[str], deadline: float) -> str:
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        readable, _, _ = select.select([process.stdout], [], [], 0.1)
+        if readable:
+            line = process.stdout.readline()
+            if line.startswith("READY "):
+                return line.split(" ", 1)[1].strip()
+    raise MotoServerError("the moto server did not report that it is listening")
+
+
+def answers(endpoint: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def reset(endpoint: str) -> None:
+    """Forget every resource in every account (moto's own reset endpoint)."""
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """Run a moto server until the block ends; yields its endpoint URL."""
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", SERVER_MODULE, "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=_server_environment(),
+        )
+        try:
+            yield _wait_until_listening(process, log)
+        finally:
+            _stop(process)
+
+
+def _wait_until_listening(process: subprocess.Popen[str], log: IO[str]) -> str:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    try:
+        endpoint = _read_ready_line(process, deadline)
+        while not answers(endpoint):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise MotoServerError(f"the moto server at {endpoint} does not answer")
+            time.sleep(0.05)
+    except MotoServerError as error:
+        log.seek(0)
+        raise MotoServerError(f"{error}; its log ends with:\n{log.read()[-2000:]}") from None
+    return endpoint
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
