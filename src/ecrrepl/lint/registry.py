@@ -97,7 +97,7 @@ def all_rules() -> list[Rule]:
     if not _modules_loaded:
         _load_rule_modules()
         _modules_loaded = True
-    return sorted(_RULES.values(), key=lambda r: r.id)
+    return sorted(_RULES.values(), key=lambda r: (int(r.id[1:]), r.id))
 
 
 def get_rule(rule_id: str) -> Rule:
