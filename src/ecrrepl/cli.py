@@ -218,6 +218,23 @@ def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> 
 
 
 @cli.command()
+@click.option(
+    "--region",
+    "region_names",
+    multiple=True,
+    required=True,
+    metavar="REGION",
+    help="A region of the base account to export; repeat for several.",
+)
+@click.pass_obj
+def export(options: GlobalOptions, region_names: tuple[str, ...]) -> int:
+    """Print the live registries of the base account as a configuration file (read only)."""
+    from ecrrepl.commands.export import export as run
+
+    return run(region_names, profile=options.profile)
+
+
+@cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.pass_obj
 def policy(options: GlobalOptions, files: tuple[str, ...]) -> int:

@@ -23,6 +23,9 @@ class LiveState:
     replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]] = field(default_factory=dict)
     # The registry policy of each cross-account destination registry; None when it has none.
     registry_policies: Mapping[RegistryAddress, JsonObject | None] = field(default_factory=dict)
+    # Registry policies that were not read, with the reason: only for accounts whose
+    # policy the configuration does not manage and whose credentials reach another account.
+    unread_policies: Mapping[RegistryAddress, str] = field(default_factory=dict)
     # The creation templates of each registry where the configuration declares any.
     templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]] = field(default_factory=dict)
 
@@ -45,6 +48,7 @@ class LiveState:
                 str(address): [_template_json(t) for t in templates]
                 for address, templates in sorted(self.templates.items())
             },
+            "unread_policies": sorted(str(address) for address in self.unread_policies),
         }
 
 

@@ -196,7 +196,7 @@ def test_assume_role_denied_is_a_user_error(
     assert raised.value.message == (
         "account 222222222222 cannot be reached: assuming role "
         "arn:aws:iam::222222222222:role/ecrrepl failed in region us-east-1: "
-        "AccessDenied: not authorized to perform"
+        "AccessDenied: not authorized to perform; nothing was written"
     )
 
 

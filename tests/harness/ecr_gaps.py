@@ -286,8 +286,8 @@ def validate_registry_policy_actions(self: ECRBackend, policy_text: str) -> None
     Stock moto accepts only ecr:CreateRepository and ecr:ReplicateImage, so a policy that
     also serves pull through cache (ecr:BatchImportUpstreamImage) or uses `ecr:*` is
     refused. AWS: "V2 is the expanded registry policy scope that includes all ECR
-    permissions ... The V2 version is the default registry policy scope"; actions of
-    other services are still refused.
+    permissions ... The V2 version is the default registry policy scope". Actions of
+    other services stay refused, as stock moto refuses them.
     https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
     """
     statements = json.loads(policy_text)["Statement"]

@@ -2,12 +2,13 @@
 
 Run with the tests folder on PYTHONPATH. It binds 127.0.0.1 only, on the port given
 (0: any free port), prints one line `READY <endpoint URL>` on stdout once it listens,
-and serves until it is terminated.
+and serves until it is terminated or its parent process ends.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -18,6 +19,7 @@ from moto.server import ThreadedMotoServer
 from harness import ecr_gaps
 
 READY = "READY"
+PARENT_CHECK_SECONDS = 0.5
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,8 +39,12 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    parent = os.getppid()
     print(f"{READY} http://{host}:{port}", flush=True)
-    stopping.wait()
+    # A parent killed outright cannot stop the server: it then stops itself.
+    while not stopping.wait(PARENT_CHECK_SECONDS):
+        if os.getppid() != parent:
+            break
     server.stop()
     return 0
 

@@ -57,21 +57,30 @@ class IdentityGuard:
         return None
 
     def _check(self, account: str) -> None:
+        problem = self.problem_with(account)
+        if problem is not None:
+            raise UserError(f"{problem}; nothing was written")
+
+    def problem_with(self, account: str) -> str | None:
+        """Why the credentials for `account` cannot act as it, or None once verified."""
+        with self._lock:
+            if account in self._verified:
+                return None
         sessions = self._sessions
-        access = sessions.describe_access(account)
-        region = sessions.home_region(account)
-        sts = sessions.sts(account)
         try:
+            access = sessions.describe_access(account)
+            region = sessions.home_region(account)
+            sts = sessions.sts(account)
             actual = sts.get_caller_identity()["Account"]
+        except UserError as error:
+            return error.message
         except (ClientError, BotoCoreError) as error:
-            raise UserError(
+            return (
                 f"the credentials for account {account} ({access}) cannot be used in "
-                f"region {region}: {describe_failure(error)}; nothing was written"
-            ) from None
-        if actual != account:
-            raise UserError(
-                f"credentials for account {account} belong to account {actual} "
-                f"({access}); nothing was written"
+                f"region {region}: {describe_failure(error)}"
             )
+        if actual != account:
+            return f"credentials for account {account} belong to account {actual} ({access})"
         with self._lock:
             self._verified.add(account)
+        return None

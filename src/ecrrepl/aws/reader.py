@@ -147,6 +147,8 @@ def read_state(
         (registry.address, registry.rules) for registry in config.registries
     )
     templated = sorted({template.address for template in config.templates})
+    unread = _unreachable_unmanaged(config, sessions, declared_destinations)
+    declared_destinations = frozenset(a for a in declared_destinations if a not in unread)
     sessions.verify_identities(
         {a.account for a in sources}
         | {a.account for a in declared_destinations}
@@ -168,4 +170,28 @@ def read_state(
         except UserError:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return LiveState(replication=replication, registry_policies=policies, templates=templates)
+    return LiveState(
+        replication=replication,
+        registry_policies=policies,
+        templates=templates,
+        unread_policies=unread,
+    )
+
+
+def _unreachable_unmanaged(
+    config: Config, sessions: Sessions, destinations: frozenset[RegistryAddress]
+) -> dict[RegistryAddress, str]:
+    """Destinations whose policy ecrrepl only checks, in accounts it cannot reach.
+
+    ecrrepl never writes to an account with `manage_registry_policy: false`, so a wrong
+    identity there is no reason to refuse the run: the check is skipped and the plan
+    says why. Accounts it writes to still stop the run (the identity guard).
+    """
+    unread: dict[RegistryAddress, str] = {}
+    for address in sorted(destinations):
+        if config.manages_policy_of(address.account):
+            continue
+        problem = sessions.identities.problem_with(address.account)
+        if problem is not None:
+            unread[address] = problem
+    return unread

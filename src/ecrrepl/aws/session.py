@@ -211,6 +211,17 @@ class Sessions:
         client: STSClient = self.client("sts", account, self.home_region(account))
         return client
 
+    def base_account(self, region: str) -> str:
+        """The account the base credentials belong to (one GetCallerIdentity)."""
+        try:
+            answer = self._base_client("sts", region).get_caller_identity()
+        except (ClientError, BotoCoreError) as error:
+            raise UserError(
+                f"the base credentials cannot be used ({self.describe_access('')}): "
+                f"{describe_failure(error)}"
+            ) from None
+        return str(answer["Account"])
+
     # --- identity guard ----------------------------------------------------------------
 
     def verify_identities(self, accounts: Iterable[str]) -> None:

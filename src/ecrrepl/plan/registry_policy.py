@@ -42,6 +42,8 @@ def plan_registry_policies(config: Config, live: LiveState) -> tuple[PolicySecti
         statements = required.get(registry, ())
         if config.manages_policy_of(registry.account):
             sections.append(_managed(registry, live_policy, statements, owned, sources))
+        elif registry in live.unread_policies:
+            sections.append(_unread(registry, live.unread_policies[registry]))
         else:
             sections.append(_unmanaged(registry, live_policy, statements))
     return tuple(sections)
@@ -146,6 +148,14 @@ def _unmanaged(
         unchanged=len(_statements_of(live_policy)),
         warnings=tuple(warnings),
     )
+
+
+def _unread(registry: RegistryAddress, reason: str) -> PolicySection:
+    warning = (
+        f"the registry policy of {registry} was not checked: {reason}; give account "
+        f"{registry.account} a role_arn or profile under `accounts` to check it"
+    )
+    return PolicySection(registry=registry, managed=False, policy=None, warnings=(warning,))
 
 
 # --- changes in words ------------------------------------------------------------------
