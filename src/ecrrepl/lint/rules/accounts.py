@@ -11,6 +11,8 @@ from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
 
 # IAM role names and path segments: letters, digits and +=,.@_- ; a path is /seg/.../.
+# STS AssumeRole, ExternalId: length 2..1224, pattern [\w+=,.@:\/-]*.
+EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
 ROLE_ARN = re.compile(
     r"^arn:(?P<partition>[a-z0-9-]+):iam::(?P<account>\d{12}):"
     r"role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$",
@@ -98,7 +100,7 @@ def bad_role_arn(config: Config) -> Iterator[Finding]:
 
 @rule(
     "E202",
-    "`profile` and `role_arn` both given, or `external_id` without `role_arn`",
+    "`profile` and `role_arn` both given, or an `external_id` AssumeRole cannot send",
     source=_ASSUME_ROLE,
 )
 def conflicting_access(config: Config) -> Iterator[Finding]:
@@ -109,7 +111,9 @@ def conflicting_access(config: Config) -> Iterator[Finding]:
     account the result belongs to. A profile can itself assume a role (`role_arn` and
     `source_profile` in the AWS config file), so one of the two keys always suffices.
     `external_id` is a parameter of AssumeRole: without `role_arn` nothing would send
-    it, and a file that seems to use it would silently not.
+    it, and a file that seems to use it would silently not. AssumeRole also refuses an
+    external ID that is not 2 to 1224 letters, digits and `+=,.@:/-_`, which would otherwise
+    only show at run time.
 
     Fails:
         version: 1
@@ -151,5 +155,11 @@ def conflicting_access(config: Config) -> Iterator[Finding]:
             yield check.finding(
                 f"account {account} gives `external_id` without `role_arn`; an external ID "
                 "is only sent when assuming a role, so add role_arn or remove external_id",
+                access.at("external_id"),
+            )
+        if access.external_id is not None and not EXTERNAL_ID.match(access.external_id):
+            yield check.finding(
+                f"account {account}: external_id must be 2 to 1224 characters of letters, "
+                "digits and +=,.@:/-_ (AssumeRole refuses anything else)",
                 access.at("external_id"),
             )
