@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -161,6 +161,9 @@ def test_read_state_keeps_the_call_budget(
         "GetRegistryPolicy": 3,
         # one listing per registry that declares templates
         "DescribeRepositoryCreationTemplates": 2,
+        # one repository listing per destination registry: 111/us-east-1, 222/eu-west-1,
+        # 333/us-east-2, 111/eu-west-1
+        "DescribeRepositories": 4,
     }
 
 
@@ -317,13 +320,17 @@ def test_registries_are_read_concurrently_within_the_pool(
     in_flight = 0
     peak = 0
     lock = threading.Lock()
+    # Every call waits until `expected_peak` calls are in flight together (or a generous
+    # timeout passes), so the peak does not depend on how busy the machine is.
+    all_in_flight = threading.Barrier(expected_peak)
 
     def slow_call(**kwargs: Any) -> None:
         nonlocal in_flight, peak
         with lock:
             in_flight += 1
             peak = max(peak, in_flight)
-        time.sleep(0.1)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            all_in_flight.wait(timeout=10)
         with lock:
             in_flight -= 1
 

@@ -16,7 +16,7 @@ from ecrrepl.validation import validate_files
 SEED_DOCUMENT = """\
 version: 1
 accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl", external_id: x}
+  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl", external_id: ops-7f3a}
 registries:
   - account: "111111111111"
     region: us-west-2

@@ -11,7 +11,6 @@ what it exercises is the rule and not a typo in the case.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -114,18 +113,16 @@ def _generated_config(registries: int, rules: int, filters: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_rules_stay_fast_on_a_large_configuration(tmp_path: Path) -> None:
+def test_rules_are_clean_on_a_large_configuration(tmp_path: Path) -> None:
+    """The generated file of the benchmark is clean (its speed is `make bench`'s job)."""
     path = tmp_path / "large.yaml"
     path.write_text(_generated_config(200, 10, 20), encoding="utf-8")
     config = load_files([str(path)]).config
     assert len(config.registries) == 200
 
     checks = [get_rule(rule_id).check for rule_id in RULE_IDS]
-    started = time.perf_counter()
     findings = [finding for check in checks if check is not None for finding in check(config)]
-    elapsed = time.perf_counter() - started
 
     assert len(checks) == len(RULE_IDS) and None not in checks
     # A clean file is the slow path: every rule sweeps everything, none stops early.
     assert findings == []
-    assert elapsed < 1.0, f"registry rules took {elapsed:.2f}s on 200 x 10 x 20"
