@@ -3,16 +3,20 @@
 A backup is taken before the first write and names everything that run may touch:
 each source registry's replication rules, each destination's whole registry policy
 (None: it had none), and each template it writes (None: it did not exist). `restore`
-puts exactly that back. The file also carries how each account was reached, so that
-a backup can be restored without the configuration that produced it.
+puts exactly that back, except in registry policies, where only ecrrepl's own
+statements (the Sids the backup lists as owned) go back and every other statement is
+left as it is then. The file also carries how each account was reached, so that a
+backup can be restored without the configuration that produced it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,12 +31,17 @@ from ecrrepl.config.model import (
     ReplicationRule,
 )
 from ecrrepl.errors import UserError
+from ecrrepl.policy import SID_PREFIX
 
 BACKUP_FORMAT = "ecrrepl-backup"
 BACKUP_FORMAT_VERSION = 1
 DEFAULT_BACKUP_DIR = ".ecrrepl/backups"
 
 TemplateKey = tuple[RegistryAddress, str]
+
+# A backup without its list of owned Sids (written by hand) owns every Sid that follows
+# ecrrepl's naming scheme, `policy.statement_sid`.
+_ECRREPL_SID = re.compile(rf"{SID_PREFIX}[0-9]{{12}}[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,15 @@ class Backup:
     registry_policies: Mapping[RegistryAddress, JsonObject | None] = field(default_factory=dict)
     templates: Mapping[TemplateKey, CreationTemplate | None] = field(default_factory=dict)
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
+    # The registry policy statements ecrrepl owned when the backup was taken; None: by name.
+    owned_sids: frozenset[str] | None = None
+
+    def owns_sid(self, sid: object) -> bool:
+        if not isinstance(sid, str):
+            return False
+        if self.owned_sids is None:
+            return _ECRREPL_SID.fullmatch(sid) is not None
+        return sid in self.owned_sids
 
     @property
     def is_empty(self) -> bool:
@@ -89,57 +107,103 @@ def backup_to_json(backup: Backup) -> dict[str, Any]:
             str(address): policy for address, policy in sorted(backup.registry_policies.items())
         },
         "templates": templates,
+        "owned_sids": None if backup.owned_sids is None else sorted(backup.owned_sids),
     }
+
+
+@contextmanager
+def _inside(where: str) -> Iterator[None]:
+    """Name the part of the file a problem is in."""
+    try:
+        yield
+    except KeyError as error:
+        raise ValueError(f"{where}: the field {error.args[0]!r} is missing") from None
+    except (TypeError, AttributeError):
+        raise ValueError(f"{where}: a value has the wrong JSON type") from None
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+def _mapping(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is not a JSON object")
+    return value
+
+
+def _check_rules(value: Any) -> None:
+    """The API shape `rules_from_api` reads, checked so that no write is sent malformed."""
+    for number, rule in enumerate(_mapping(value, "the value")["rules"], start=1):
+        for destination in rule["destinations"]:
+            account, region = destination["registryId"], destination["region"]
+            if not (isinstance(account, str) and len(account) == 12 and account.isdigit()):
+                raise ValueError(f"rule {number}: registryId {account!r} is not 12 digits")
+            if not (isinstance(region, str) and region):
+                raise ValueError(f"rule {number}: region {region!r} is not a region name")
+        for repository_filter in rule.get("repositoryFilters", []):
+            if not isinstance(repository_filter["filter"], str):
+                raise ValueError(f"rule {number}: a filter is not a string")
 
 
 def backup_from_json(data: Any, source: str) -> Backup:
     """Read a backup file's JSON; anything malformed is one clear UserError."""
     try:
-        if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
-            raise ValueError('it is not an ecrrepl backup (no "format": "ecrrepl-backup")')
-        if data.get("format_version") != BACKUP_FORMAT_VERSION:
-            raise ValueError(f"format_version {data.get('format_version')!r} is not supported")
-        accounts = {
-            account: AccountAccess(
+        return _backup_from_json(data)
+    except ValueError as error:
+        raise UserError(f"{source} is not a usable backup: {error}") from None
+    except UserError as error:  # a template's policy text that is not JSON
+        raise UserError(f"{source} is not a usable backup: {error.message}") from None
+
+
+def _backup_from_json(data: Any) -> Backup:
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+        raise ValueError(f'it is not an ecrrepl backup (no "format": "{BACKUP_FORMAT}")')
+    if data.get("format_version") != BACKUP_FORMAT_VERSION:
+        raise ValueError(f"format_version {data.get('format_version')!r} is not supported")
+    accounts: dict[str, AccountAccess] = {}
+    for account, access in _mapping(data.get("accounts", {}), "accounts").items():
+        with _inside(f"accounts.{account}"):
+            accounts[account] = AccountAccess(
                 account=account,
                 role_arn=access.get("role_arn"),
                 external_id=access.get("external_id"),
                 profile=access.get("profile"),
                 manage_registry_policy=bool(access.get("manage_registry_policy", True)),
             )
-            for account, access in data.get("accounts", {}).items()
-        }
-        replication = {
-            _address(key): rules_from_api(value)
-            for key, value in data.get("replication", {}).items()
-        }
-        policies: dict[RegistryAddress, JsonObject | None] = {}
-        for key, policy in data.get("registry_policies", {}).items():
-            if policy is not None and not isinstance(policy, dict):
-                raise ValueError(f"the registry policy of {key} is not a JSON object")
+    replication: dict[RegistryAddress, tuple[ReplicationRule, ...]] = {}
+    for key, value in _mapping(data.get("replication", {}), "replication").items():
+        with _inside(f"replication of {key}"):
+            _check_rules(value)
+            replication[_address(key)] = rules_from_api(value)
+    policies: dict[RegistryAddress, JsonObject | None] = {}
+    for key, policy in _mapping(data.get("registry_policies", {}), "registry_policies").items():
+        with _inside(f"registry policy of {key}"):
+            if policy is not None:
+                _mapping(policy, "the policy")
             policies[_address(key)] = policy
-        templates: dict[TemplateKey, CreationTemplate | None] = {}
-        for key, by_prefix in data.get("templates", {}).items():
-            address = _address(key)
-            for prefix, template in by_prefix.items():
+    templates: dict[TemplateKey, CreationTemplate | None] = {}
+    for key, by_prefix in _mapping(data.get("templates", {}), "templates").items():
+        address = _address(key)
+        for prefix, template in _mapping(by_prefix, f"templates of {key}").items():
+            with _inside(f"template '{prefix}' of {key}"):
                 templates[(address, prefix)] = (
                     None
                     if template is None
                     else template_from_api(template, address.account, address.region)
                 )
-        return Backup(
-            taken_by=str(data.get("taken_by", "apply")),
-            created_at=str(data.get("created_at", "")),
-            replication=replication,
-            registry_policies=policies,
-            templates=templates,
-            accounts=accounts,
-        )
-    except UserError:
-        raise
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        detail = str(error) if isinstance(error, ValueError) else f"unexpected shape ({error!r})"
-        raise UserError(f"{source} is not a usable backup: {detail}") from None
+    owned = data.get("owned_sids")
+    if owned is not None and not (
+        isinstance(owned, list) and all(isinstance(sid, str) for sid in owned)
+    ):
+        raise ValueError("owned_sids is not a list of strings")
+    return Backup(
+        taken_by=str(data.get("taken_by", "apply")),
+        created_at=str(data.get("created_at", "")),
+        replication=replication,
+        registry_policies=policies,
+        templates=templates,
+        accounts=accounts,
+        owned_sids=None if owned is None else frozenset(owned),
+    )
 
 
 def _address(key: str) -> RegistryAddress:
@@ -174,8 +238,9 @@ def write_backup(backup: Backup, folder: str) -> Path:
         path = directory / f"{stamp}-{backup.taken_by}.json"
         counter = 1
         while path.exists():
+            # Within one second: numbered so that names still sort in the order taken.
             counter += 1
-            path = directory / f"{stamp}-{backup.taken_by}-{counter}.json"
+            path = directory / f"{stamp}.{counter:02d}-{backup.taken_by}.json"
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".backup-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(backup_to_json(backup), stream, indent=2)

@@ -2,7 +2,8 @@
 
 The pins run stock moto in a subprocess (the harness patches moto's classes for good
 in this process). When a pin fails, moto has caught up: delete the patch it names from
-tests/harness/ecr_gaps.py, and the pin with it.
+tests/harness/ecr_gaps/, and the pin with it. The replication emulator (gaps d and e)
+is tested in tests/emulator/.
 """
 
 from __future__ import annotations
@@ -42,7 +43,16 @@ STOCK_MOTO_PROBE = textwrap.dedent(
             "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
             "Action": actions, "Resource": "*"}]})
 
-    rule = {"destinations": [{"region": "us-east-1", "registryId": "123456789012"}]}
+    manifest = json.dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json",
+                   "size": 1, "digest": "sha256:" + "1" * 64},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    "size": 1, "digest": "sha256:" + "2" * 64}]})
+    backfill = "00000000-0000-0000-0000-000000000000"
+    destination = {"region": "us-east-1", "registryId": "123456789012"}
+    rule = {"destinations": [destination]}
     deleting = {**rule, "deleteReplication": {"enabled": True}}
     observed = {}
     with mock_aws():
@@ -62,6 +72,22 @@ STOCK_MOTO_PROBE = textwrap.dedent(
         for name, actions in [("pull_through_cache_policy", ["ecr:BatchImportUpstreamImage"]),
                               ("wildcard_policy", "ecr:*")]:
             observed[name] = outcome(lambda: ecr.put_registry_policy(policyText=policy(actions)))
+        # The configuration above sends every repository to us-east-1.
+        ecr.create_repository(repositoryName="prod/api")
+        ecr.put_image(repositoryName="prod/api", imageManifest=manifest, imageTag="v1")
+        east = boto3.client("ecr", region_name="us-east-1")
+        observed["replication_on_push"] = outcome(
+            lambda: east.describe_images(repositoryName="prod/api")["imageDetails"])
+        observed["describe_image_replication_status"] = outcome(
+            lambda: ecr.describe_image_replication_status(
+                repositoryName="prod/api", imageId={"imageTag": "v1"}))
+        observed["start_backfill"] = outcome(
+            lambda: ecr.start_replication_backfill(destination=destination))
+        observed["describe_backfill_results"] = outcome(
+            lambda: ecr.describe_replication_backfill_results(replicationBackfillId=backfill))
+        observed["list_backfills"] = outcome(ecr.list_replication_backfills)
+        observed["stop_backfill"] = outcome(
+            lambda: ecr.stop_replication_backfill(replicationBackfillId=backfill))
     print(json.dumps(observed, default=str))
     """
 )
@@ -97,7 +123,7 @@ INVALID_REGISTRY_POLICY = (
 def test_gap_a_stock_moto_refuses_a_second_replication_rule(stock_moto: dict[str, Any]) -> None:
     assert stock_moto["two_rules"] == "ValidationException: This feature is disabled", (
         "moto accepts several replication rules now: remove put_replication_configuration "
-        "from tests/harness/ecr_gaps.py"
+        "from tests/harness/ecr_gaps/replication_configuration.py"
     )
 
 
@@ -114,7 +140,7 @@ def test_gap_b_stock_moto_has_no_creation_templates(
 ) -> None:
     assert stock_moto[operation] == "NotImplementedError", (
         "moto implements repository creation templates now: remove the template patches "
-        "from tests/harness/ecr_gaps.py"
+        "from tests/harness/ecr_gaps/templates.py"
     )
 
 
@@ -124,7 +150,36 @@ def test_gap_c_stock_moto_refuses_other_ecr_actions_in_registry_policies(
 ) -> None:
     assert stock_moto[policy] == INVALID_REGISTRY_POLICY, (
         "moto accepts every ECR action in registry policies now: remove "
-        "validate_registry_policy_actions from tests/harness/ecr_gaps.py"
+        "validate_registry_policy_actions from tests/harness/ecr_gaps/registry_policy.py"
+    )
+
+
+def test_gap_d_stock_moto_does_not_replicate_on_push(stock_moto: dict[str, Any]) -> None:
+    assert stock_moto["replication_on_push"] == (
+        "RepositoryNotFoundException: The repository with name 'prod/api' does not exist "
+        "in the registry with id '123456789012'"
+    ), (
+        "moto replicates pushed images now: remove handle_put_image and "
+        "handle_batch_delete_image from tests/harness/ecr_gaps/replication.py"
+    )
+
+
+def test_gap_d_stock_moto_has_no_image_replication_status(stock_moto: dict[str, Any]) -> None:
+    assert stock_moto["describe_image_replication_status"] == "NotImplementedError", (
+        "moto implements DescribeImageReplicationStatus now: remove "
+        "handle_describe_image_replication_status from tests/harness/ecr_gaps/replication.py"
+    )
+
+
+@pytest.mark.parametrize(
+    "operation",
+    ["start_backfill", "describe_backfill_results", "list_backfills", "stop_backfill"],
+)
+def test_gap_e_stock_moto_has_no_replication_backfill(
+    stock_moto: dict[str, Any], operation: str
+) -> None:
+    assert stock_moto[operation] == "NotImplementedError", (
+        "moto implements replication backfills now: remove tests/harness/ecr_gaps/backfill.py"
     )
 
 
@@ -149,13 +204,17 @@ def rule(*destinations: tuple[str, str], **extra: Any) -> dict[str, Any]:
 def test_install_is_idempotent() -> None:
     ecr_gaps.install()
     from moto.ecr.models import ECRBackend
+    from moto.ecr.responses import ECRResponse
 
     patched = ECRBackend.put_replication_configuration
+    handlers = {name: getattr(ECRResponse, name) for name in ecr_gaps.ACTION_HANDLERS}
 
     ecr_gaps.install()
 
     assert ECRBackend.put_replication_configuration is patched
     assert patched is ecr_gaps.put_replication_configuration
+    assert handlers == ecr_gaps.ACTION_HANDLERS
+    assert {name: getattr(ECRResponse, name) for name in ecr_gaps.ACTION_HANDLERS} == handlers
 
 
 def test_several_rules_are_kept_with_delete_replication(aws: None) -> None:

@@ -6,10 +6,15 @@
 The server runs in its own process, so the command-line tool under test reaches it
 over HTTP exactly as it would reach AWS, and several accounts are told apart by the
 access keys that moto's STS AssumeRole hands out. Only 127.0.0.1 is ever bound.
+
+The server emulates ECR replication (harness/ecr_gaps): `moto_server(in_progress_polls=N)`
+starts it with replications in progress for N polls, and `emulator_settings(endpoint,
+in_progress_polls=N)` changes that while it runs; `reset(endpoint)` restores the start.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import subprocess
@@ -25,6 +30,8 @@ from typing import IO
 
 TESTS_FOLDER = Path(__file__).resolve().parent.parent
 SERVER_MODULE = "harness.moto_server_main"
+SETTINGS_PATH = "/ecr-emulator/settings"
+IN_PROGRESS_POLLS_VARIABLE = "ECR_EMULATOR_IN_PROGRESS_POLLS"
 START_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
 
@@ -33,8 +40,10 @@ class MotoServerError(RuntimeError):
     """The local moto server did not start."""
 
 
-def _server_environment() -> dict[str, str]:
+def _server_environment(in_progress_polls: int | None) -> dict[str, str]:
     env = dict(os.environ)
+    if in_progress_polls is not None:
+        env[IN_PROGRESS_POLLS_VARIABLE] = str(in_progress_polls)
     env["PYTHONPATH"] = os.pathsep.join([str(TESTS_FOLDER), *filter(None, [env.get("PYTHONPATH")])])
     # A fixed account would make every request land in one account, whatever the keys.
     env.pop("MOTO_ACCOUNT_ID", None)
@@ -63,15 +72,31 @@ def answers(endpoint: str) -> bool:
 
 
 def reset(endpoint: str) -> None:
-    """Forget every resource in every account (moto's own reset endpoint)."""
+    """Forget every resource in every account (moto's own reset endpoint), and put the
+    replication emulator's starting settings back."""
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
     with urllib.request.urlopen(request, timeout=10):
         pass
 
 
+def emulator_settings(endpoint: str, *, in_progress_polls: int | None = None) -> dict[str, int]:
+    """Change the replication emulator's settings given; returns those now in force."""
+    changes = {} if in_progress_polls is None else {"in_progress_polls": in_progress_polls}
+    request = urllib.request.Request(
+        f"{endpoint}{SETTINGS_PATH}",
+        data=json.dumps(changes).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        settings: dict[str, int] = json.loads(response.read())
+    return settings
+
+
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """Run a moto server until the block ends; yields its endpoint URL."""
+def moto_server(*, in_progress_polls: int | None = None) -> Iterator[str]:
+    """Run a moto server until the block ends; yields its endpoint URL. Without
+    `in_progress_polls`, ECR_EMULATOR_IN_PROGRESS_POLLS of this process applies (else 0)."""
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", SERVER_MODULE, "--port", "0"],
@@ -79,7 +104,7 @@ def moto_server() -> Iterator[str]:
             stderr=log,
             stdin=subprocess.DEVNULL,
             text=True,
-            env=_server_environment(),
+            env=_server_environment(in_progress_polls),
         )
         try:
             yield _wait_until_listening(process, log)

@@ -59,7 +59,13 @@ def apply(
     sessions = open_sessions(config, profile)
     live = read_state(config, sessions)
     if saved is not None:
-        refuse_if_changed(saved.fingerprint, live.fingerprint(), "the live state")
+        refuse_if_changed(
+            saved.fingerprint,
+            live.fingerprint(),
+            f"the live registries changed since {arguments[0]} was saved "
+            "(by someone else, or by applying it already)",
+            " ".join(["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]]),
+        )
     plan = saved if saved is not None else compute_plan(config, live)
 
     stream.write(render_plan(plan, "text", color=color))
@@ -68,12 +74,15 @@ def apply(
     if not plan.has_changes:
         stream.write("Nothing to apply.\n")
         return EXIT_OK
-    writes = plan_writes(plan)
+    writes = plan_writes(plan, live)
     confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     # Right before writing: has anyone changed what the plan was computed from?
     refuse_if_changed(
-        live.fingerprint(), read_state(config, sessions).fingerprint(), "the live state"
+        live.fingerprint(),
+        read_state(config, sessions).fingerprint(),
+        "the live registries changed while apply was running (someone else wrote to them)",
+        " ".join(["ecrrepl diff", *arguments]),
     )
     save_backup(plan_backup(plan, live, dict(config.accounts)), backup_dir, stream)
     report = run_writes(writes, sessions, stream, color=color)

@@ -63,7 +63,12 @@ def restore(
     confirm(f"Restore these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     again = read_backed_up_state(backup, sessions)
-    refuse_if_changed(fingerprint(current), fingerprint(again), "the live state")
+    refuse_if_changed(
+        fingerprint(current),
+        fingerprint(again),
+        "the live registries changed while restore was running (someone else wrote to them)",
+        f"ecrrepl restore {path}",
+    )
     save_backup(current, backup_dir, stream)
     report = run_writes(writes, sessions, stream, color=color)
     if not report.succeeded:

@@ -30,11 +30,12 @@ def confirm(question: str, *, yes: bool, stdin: TextIO | None = None) -> None:
         raise UserError("cancelled; nothing was written")
 
 
-def refuse_if_changed(before: str, now: str, what: str) -> None:
+def refuse_if_changed(before: str, now: str, what_happened: str, review: str) -> None:
+    """Refuse to write over a state other than the one the plan or backup was read from."""
     if before != now:
         raise UserError(
-            f"{what} changed since the plan was computed (someone else wrote to it meanwhile); "
-            "nothing was written. Run `ecrrepl diff` again and review the new plan."
+            f"{what_happened}; nothing was written. Run `{review}` again and review "
+            "what it shows now."
         )
 
 

@@ -1,23 +1,8 @@
-"""Where moto's ECR differs from documented AWS, and the patches that close each gap.
-
-This is the only place the test suite changes moto. Each patch below cites the AWS
-documentation it follows; tests/aws/test_moto_gaps.py pins every gap in stock moto,
-so that when moto catches up a test fails and names the patch that can go.
-
-`install()` applies all patches, once, to moto's classes. It works in-process (before
-or inside `mock_aws`) and inside a moto server process (harness/moto_server_main.py).
-
-Gaps closed here:
-  a. PutReplicationConfiguration refuses more than one rule ("This feature is
-     disabled"); AWS allows 10 rules and 25 unique destinations per registry.
-  b. Repository creation templates (Create/Describe/Update/Delete) do not exist.
-  c. PutRegistryPolicy accepts only ecr:CreateRepository and ecr:ReplicateImage;
-     AWS accepts every ECR action (registry policy scope V2, the default).
-"""
+"""Gap b: repository creation templates (Create/Describe/Update/Delete), and the template
+a repository created by replication takes its settings from."""
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from datetime import UTC, datetime
@@ -29,56 +14,8 @@ from moto.core.responses import ActionResult
 from moto.ecr.exceptions import InvalidParameterException
 from moto.ecr.models import ECRBackend
 from moto.ecr.responses import ECRResponse
-from moto.iam.exceptions import MalformedPolicyDocument
-
-INSTALLED_MARKER = "_ecrrepl_gaps_installed"
-
-# ECR user guide, "Private image replication in Amazon ECR", considerations.
-MAX_RULES = 10
-MAX_UNIQUE_DESTINATIONS = 25
 
 _templates_lock = threading.Lock()
-
-
-# --- gap a: several replication rules ------------------------------------------------
-
-
-def put_replication_configuration(
-    self: ECRBackend, replication_config: dict[str, Any]
-) -> dict[str, Any]:
-    """Accept up to 10 rules and 25 unique destinations, as AWS does.
-
-    Stock moto raises ValidationException "This feature is disabled" for a second rule.
-    AWS: "A replication configuration may contain up to 10 rules" and "up to 25 unique
-    destinations across all rules"; a destination may not be the source registry.
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
-    https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutReplicationConfiguration.html
-    The whole configuration, `deleteReplication` included, is stored as sent and
-    returned by DescribeRegistry.
-    https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationRule.html
-    """
-    rules = replication_config.get("rules", [])
-    if len(rules) > MAX_RULES:
-        raise InvalidParameterException(
-            "Invalid parameter at 'replicationConfiguration' failed to satisfy constraint: "
-            f"'The replication configuration may contain at most {MAX_RULES} rules'"
-        )
-    destinations = {(d["region"], d["registryId"]) for r in rules for d in r["destinations"]}
-    if len(destinations) > MAX_UNIQUE_DESTINATIONS:
-        raise InvalidParameterException(
-            "Invalid parameter at 'replicationConfiguration' failed to satisfy constraint: "
-            f"'At most {MAX_UNIQUE_DESTINATIONS} unique destinations are allowed'"
-        )
-    if (self.region_name, self.account_id) in destinations:
-        raise InvalidParameterException(
-            "Invalid parameter at 'replicationConfiguration' failed to satisfy constraint: "
-            "'Replication destination cannot be the same as the source registry'"
-        )
-    self.replication_config = replication_config
-    return {"replicationConfiguration": replication_config}
-
-
-# --- gap b: repository creation templates ----------------------------------------------
 
 
 class TemplateAlreadyExistsException(ServiceException):
@@ -277,43 +214,27 @@ def handle_delete_template(self: ECRResponse) -> ActionResult:
     )
 
 
-# --- gap c: every ECR action in a registry policy ---------------------------------------
+ROOT_PREFIX = "ROOT"
 
 
-def validate_registry_policy_actions(self: ECRBackend, policy_text: str) -> None:
-    """Accept any ECR action, as registry policy scope V2 (the default) does.
+def replication_template(backend: ECRBackend, repository_name: str) -> dict[str, Any] | None:
+    """The template whose settings a repository created by replication gets, if any.
 
-    Stock moto accepts only ecr:CreateRepository and ecr:ReplicateImage, so a policy that
-    also serves pull through cache (ecr:BatchImportUpstreamImage) or uses `ecr:*` is
-    refused. AWS: "V2 is the expanded registry policy scope that includes all ECR
-    permissions ... The V2 version is the default registry policy scope". Actions of
-    other services stay refused, as stock moto refuses them.
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
+    Only templates with REPLICATION in appliedFor count. A prefix covers the repositories
+    in its namespace (`prod` covers `prod/api`, not `production`); the longest prefix wins,
+    and ROOT covers every repository no other template covers.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html
     """
-    statements = json.loads(policy_text)["Statement"]
-    for statement in statements if isinstance(statements, list) else [statements]:
-        actions = statement.get("Action", statement.get("NotAction", []))
-        for action in [actions] if isinstance(actions, str) else actions:
-            if not action.lower().startswith("ecr:"):
-                raise MalformedPolicyDocument()
-
-
-# --- installing --------------------------------------------------------------------------
-
-
-def install() -> None:
-    """Apply every patch to moto's ECR classes; a second call changes nothing."""
-    if getattr(ECRBackend, INSTALLED_MARKER, False):
-        return
-    ECRBackend.put_replication_configuration = put_replication_configuration  # type: ignore[method-assign]
-    ECRBackend._validate_registry_policy_action = validate_registry_policy_actions  # type: ignore[method-assign]
-    ECRBackend.create_repository_creation_template = create_repository_creation_template  # type: ignore[attr-defined]
-    ECRBackend.describe_repository_creation_templates = describe_repository_creation_templates  # type: ignore[attr-defined]
-    ECRBackend.update_repository_creation_template = update_repository_creation_template  # type: ignore[attr-defined]
-    ECRBackend.delete_repository_creation_template = delete_repository_creation_template  # type: ignore[attr-defined]
-    # moto dispatches an action to the response method of the same snake_case name.
-    ECRResponse.create_repository_creation_template = handle_create_template  # type: ignore[attr-defined]
-    ECRResponse.describe_repository_creation_templates = handle_describe_templates  # type: ignore[attr-defined]
-    ECRResponse.update_repository_creation_template = handle_update_template  # type: ignore[attr-defined]
-    ECRResponse.delete_repository_creation_template = handle_delete_template  # type: ignore[attr-defined]
-    setattr(ECRBackend, INSTALLED_MARKER, True)
+    with _templates_lock:
+        candidates = [
+            t for t in _templates(backend).values() if "REPLICATION" in t.get("appliedFor", [])
+        ]
+    covering = [
+        t
+        for t in candidates
+        if t["prefix"] != ROOT_PREFIX and repository_name.startswith(t["prefix"] + "/")
+    ]
+    if covering:
+        return dict(max(covering, key=lambda t: len(t["prefix"])))
+    root = [t for t in candidates if t["prefix"] == ROOT_PREFIX]
+    return dict(root[0]) if root else None

@@ -1,0 +1,93 @@
+"""Plain helpers for the emulator tests: accounts, image manifests, rules, policies."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import boto3
+
+SOURCE_ACCOUNT = "123456789012"
+OTHER_ACCOUNT = "222222222222"
+SOURCE_REGION = "us-west-2"
+MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
+
+
+def credentials_for(account: str) -> dict[str, str]:
+    """Keys that moto maps to `account`: the base keys, or an assumed role's."""
+    if account == SOURCE_ACCOUNT:
+        return {}
+    assumed = boto3.client("sts", region_name="us-east-1").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/emulator-test", RoleSessionName="emulator-test"
+    )["Credentials"]
+    return {
+        "aws_access_key_id": assumed["AccessKeyId"],
+        "aws_secret_access_key": assumed["SecretAccessKey"],
+        "aws_session_token": assumed["SessionToken"],
+    }
+
+
+def image_manifest(seed: str) -> str:
+    """A distinct image manifest per seed (moto derives the digest from the layers)."""
+
+    def digest(kind: str) -> str:
+        return "sha256:" + hashlib.sha256(f"{kind}-{seed}".encode()).hexdigest()
+
+    return json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": MEDIA_TYPE,
+            "config": {
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+                "size": 100,
+                "digest": digest("config"),
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    "size": 1000,
+                    "digest": digest("layer"),
+                }
+            ],
+        }
+    )
+
+
+def rule(*destinations: tuple[str, str], filters: tuple[str, ...] = (), **extra: Any) -> Any:
+    """A replication rule to (region, account) destinations."""
+    found: dict[str, Any] = {
+        "destinations": [{"region": r, "registryId": a} for r, a in destinations],
+        **extra,
+    }
+    if filters:
+        found["repositoryFilters"] = [{"filter": f, "filterType": "PREFIX_MATCH"} for f in filters]
+    return found
+
+
+def grant(*actions: str, source: str = SOURCE_ACCOUNT, **statement: Any) -> str:
+    """A registry policy for OTHER_ACCOUNT in eu-west-1 granting `source` the actions."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Replication",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{source}:root"},
+                    "Action": list(actions),
+                    "Resource": f"arn:aws:ecr:eu-west-1:{OTHER_ACCOUNT}:repository/*",
+                    **statement,
+                }
+            ],
+        }
+    )
+
+
+def images_in(client: Any, repository: str) -> dict[str, list[str]]:
+    """digest -> sorted tags of every image in a repository; {} when it does not exist."""
+    try:
+        details = client.describe_images(repositoryName=repository)["imageDetails"]
+    except client.exceptions.RepositoryNotFoundException:
+        return {}
+    return {d["imageDigest"]: sorted(d.get("imageTags", [])) for d in details}

@@ -1,0 +1,63 @@
+"""Backup files: written atomically, named so that they sort in the order taken, and read
+back to the same backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ecrrepl.backup import Backup, backup_from_json, backup_to_json, read_backup, write_backup
+from ecrrepl.config.model import AccountAccess, Destination, RegistryAddress, ReplicationRule
+
+SOURCE = RegistryAddress("123456789012", "us-west-2")
+EU = RegistryAddress("222222222222", "eu-west-1")
+
+BACKUP = Backup(
+    taken_by="apply",
+    created_at="2025-01-01T00:00:00Z",
+    replication={
+        SOURCE: (
+            ReplicationRule(
+                filters=None,
+                destinations=(Destination(account="222222222222", region="eu-west-1"),),
+            ),
+        )
+    },
+    registry_policies={EU: None},
+    accounts={
+        "222222222222": AccountAccess(
+            account="222222222222", role_arn="arn:aws:iam::222222222222:role/ecrrepl"
+        )
+    },
+    owned_sids=frozenset({"Ecrrepl123456789012uswest2"}),
+)
+
+
+def test_backups_taken_in_one_second_sort_in_the_order_taken(tmp_path: Path) -> None:
+    names = [write_backup(BACKUP, str(tmp_path)).name for _ in range(3)]
+
+    assert names == [
+        "20250101T000000Z-apply.json",
+        "20250101T000000Z.02-apply.json",
+        "20250101T000000Z.03-apply.json",
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == names
+
+
+def test_a_backup_reads_back_equal(tmp_path: Path) -> None:
+    path = write_backup(BACKUP, str(tmp_path / "new" / "folder"))
+
+    assert read_backup(str(path)) == BACKUP
+
+
+def test_without_a_list_of_owned_sids_ecrrepl_owns_the_sids_of_its_naming_scheme() -> None:
+    data = backup_to_json(BACKUP)
+    del data["owned_sids"]
+
+    backup = backup_from_json(data, "backup.json")
+
+    assert backup.owned_sids is None
+    assert backup.owns_sid("Ecrrepl123456789012uswest2")
+    assert backup.owns_sid("Ecrrepl999999999999apsoutheast1")
+    assert not backup.owns_sid("EcrreplTeamStatement")
+    assert not backup.owns_sid(None)
+    assert not BACKUP.owns_sid("Ecrrepl999999999999apsoutheast1")

@@ -1,0 +1,106 @@
+"""A registry policy that would exceed the 10240 characters ECR accepts is refused before
+anything is written: by the lint when ecrrepl's own statements are too long, by the plan
+when the statements of other owners already fill the live policy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EU = ("222222222222", "eu-west-1")
+
+
+def test_other_owners_statements_leave_no_room_so_nothing_is_written(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    crowded = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": f"Team{index:03d}",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{index:012d}:root"},
+                "Action": "ecr:ReplicateImage",
+                "Resource": f"arn:aws:ecr:eu-west-1:222222222222:repository/team-{index:03d}/*",
+            }
+            for index in range(1, 54)
+        ],
+    }
+    text = json.dumps(crowded, separators=(",", ":"))
+    assert 9_900 < len(text) < 10_240
+    ecr(EU).put_registry_policy(policyText=text)
+    before = live_state()
+
+    outcome = run("apply", "--yes", config_file)
+
+    assert outcome.exit_code == 1
+    assert "registry 222222222222/eu-west-1 — registry policy" in outcome.stdout
+    size = (
+        len(text)
+        + 1
+        + len(
+            json.dumps(
+                {
+                    "Sid": "Ecrrepl123456789012uswest2",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+                    "Resource": [
+                        "arn:aws:ecr:eu-west-1:222222222222:repository/base-*",
+                        "arn:aws:ecr:eu-west-1:222222222222:repository/prod/*",
+                    ],
+                },
+                separators=(",", ":"),
+            )
+        )
+    )
+    assert (
+        f"the registry policy of 222222222222/eu-west-1 would be {size} characters, over "
+        "the 10240 that ECR accepts" in outcome.stdout
+    )
+    assert "Writing" not in outcome.stdout
+    assert outcome.stderr == ("ecrrepl: error: the plan has errors (above); nothing was written\n")
+    assert live_state() == before
+    assert backup_files() == []
+
+    diff = run("diff", config_file)
+    assert diff.exit_code == 1
+    assert diff.stdout == outcome.stdout
+
+
+def test_own_statements_too_long_are_refused_before_aws_is_reached(
+    write_file: Callable[[str, str], str], run: Callable[..., Any]
+) -> None:
+    # No moto at all: reaching AWS here would fail on the fake credentials.
+    filters = ", ".join(f"team-{index:03d}-{'x' * 60}/" for index in range(100))
+    config = write_file(
+        "ecrrepl.yaml",
+        f"""\
+version: 1
+accounts:
+  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
+registries:
+  - account: "123456789012"
+    region: us-west-2
+    rules:
+      - filters: [{filters}]
+        destinations:
+          - {{account: "222222222222", region: eu-west-1}}
+""",
+    )
+
+    outcome = run("apply", "--yes", config)
+
+    assert outcome.exit_code == 1
+    assert outcome.stdout == ""
+    assert "E203" in outcome.stderr
+    assert outcome.stderr.endswith(
+        "ecrrepl: error: the configuration has 1 error; nothing was read from or written to AWS\n"
+    )

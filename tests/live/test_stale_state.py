@@ -1,0 +1,103 @@
+"""The live state changed under the plan: between `diff --out` and `apply PLAN.json`, or
+between apply's first read and its writes. Refused, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ecrrepl.aws.reader
+
+EU = ("222222222222", "eu-west-1")
+
+
+def someone_elses_write(
+    ecr: Callable[[tuple[str, str]], Any], foreign_statement: dict[str, Any]
+) -> None:
+    policy = {"Version": "2012-10-17", "Statement": [foreign_statement]}
+    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+
+
+def test_a_saved_plan_is_refused_when_the_registries_changed_since(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    foreign_statement: dict[str, Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    saved = run("diff", "--out", "plan.json", config_file)
+    assert saved.exit_code == 0, saved.stderr
+    someone_elses_write(ecr, foreign_statement)
+    before = live_state()
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert outcome.exit_code == 1
+    assert outcome.stdout == ""
+    assert outcome.stderr == (
+        "ecrrepl: error: the live registries changed since plan.json was saved (by someone "
+        "else, or by applying it already); nothing was written. Run `ecrrepl diff "
+        "ecrrepl.yaml --out plan.json` again and review what it shows now.\n"
+    )
+    assert live_state() == before
+    assert backup_files() == []
+
+
+def test_a_saved_plan_applies_once(
+    aws: None, config_file: str, run: Callable[..., Any], backup_files: Callable[[], list[Path]]
+) -> None:
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    first = run("apply", "plan.json", "--yes")
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.endswith("Apply complete: 3 written.\n")
+
+    second = run("apply", "plan.json", "--yes")
+
+    assert (second.exit_code, second.stdout) == (1, "")
+    assert "changed since plan.json was saved" in second.stderr
+    assert len(backup_files()) == 1
+
+
+def test_apply_is_refused_when_the_registries_change_while_it_runs(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    foreign_statement: dict[str, Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read_state = ecrrepl.aws.reader.read_state
+    reads = []
+
+    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args)
+        if len(reads) == 2:  # the re-read right before writing
+            someone_elses_write(ecr, foreign_statement)
+        return read_state(*args, **kwargs)
+
+    monkeypatch.setattr(ecrrepl.aws.reader, "read_state", read_then_someone_writes)
+
+    outcome = run("apply", "--yes", config_file)
+
+    assert outcome.exit_code == 1
+    assert outcome.stdout.endswith("Plan: 4 to add, 0 to change, 0 to remove.\n")
+    assert outcome.stderr == (
+        "ecrrepl: error: the live registries changed while apply was running (someone else "
+        "wrote to them); nothing was written. Run `ecrrepl diff ecrrepl.yaml` again and "
+        "review what it shows now.\n"
+    )
+    assert len(reads) == 2
+    monkeypatch.undo()
+    after = live_state()
+    assert json.loads(after[EU]["registry_policy"])["Statement"] == [foreign_statement]
+    assert after[("123456789012", "us-west-2")]["replication"] == {"rules": []}
+    assert after[("333333333333", "us-east-2")]["registry_policy"] is None
+    assert backup_files() == []
