@@ -244,6 +244,97 @@ def policy(options: GlobalOptions, files: tuple[str, ...]) -> int:
     return run(files, color=options.color_for(sys.stderr))
 
 
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option("--repository", required=True, metavar="NAME", help="The image's repository.")
+@click.option("--tag", metavar="TAG", help="The image, by tag.")
+@click.option("--digest", metavar="DIGEST", help="The image, by digest (sha256:...).")
+@click.option(
+    "--from",
+    "from_registry",
+    metavar="ACCOUNT/REGION",
+    help="Only the image in this source registry.",
+)
+@click.option("--wait", is_flag=True, help="Poll until complete, failed, or the timeout.")
+@click.option(
+    "--timeout",
+    metavar="DURATION",
+    help="How long --wait waits: 90s, 30m, 1h (default 30m).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+)
+@click.pass_obj
+def status(
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    repository: str,
+    tag: str | None,
+    digest: str | None,
+    from_registry: str | None,
+    wait: bool,
+    timeout: str | None,
+    output_format: str,
+) -> int:
+    """Show where an image has replicated to, against where the configuration sends it.
+
+    Exit 0 only when every expected destination is COMPLETE.
+    """
+    from ecrrepl.commands.status import status as run
+
+    return run(
+        files,
+        repository=repository,
+        tag=tag,
+        digest=digest,
+        from_registry=from_registry,
+        wait=wait,
+        timeout=timeout,
+        output_format=output_format,
+        profile=options.profile,
+        color=options.color_for(sys.stdout),
+    )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option(
+    "--destination",
+    "destinations",
+    multiple=True,
+    metavar="ACCOUNT/REGION",
+    help="Only this destination; repeat for several.",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be copied; start nothing.")
+@click.option("--wait", is_flag=True, help="Wait until every backfill has ended; summarise.")
+@_yes
+@click.pass_obj
+def backfill(
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    destinations: tuple[str, ...],
+    dry_run: bool,
+    wait: bool,
+    yes: bool,
+) -> int:
+    """Copy images pushed before replication was set up (StartReplicationBackfill)."""
+    from ecrrepl.commands.backfill import backfill as run
+
+    return run(
+        files,
+        destinations=destinations,
+        dry_run=dry_run,
+        wait=wait,
+        yes=yes,
+        profile=options.profile,
+        color=options.color_for(sys.stdout),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
     try:

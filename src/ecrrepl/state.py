@@ -28,6 +28,13 @@ class LiveState:
     unread_policies: Mapping[RegistryAddress, str] = field(default_factory=dict)
     # The creation templates of each registry where the configuration declares any.
     templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]] = field(default_factory=dict)
+    # The repositories with tag immutability on (IMMUTABLE or IMMUTABLE_WITH_EXCLUSION) in
+    # each destination registry, names only and sorted, among those the configuration's
+    # filters send there: an image replicated into one, whose tag it already holds,
+    # arrives untagged.
+    immutable_repositories: Mapping[RegistryAddress, tuple[str, ...]] = field(
+        default_factory=dict
+    )
 
     def fingerprint(self) -> str:
         """A digest of everything read, insensitive to the order of reading."""
@@ -49,6 +56,10 @@ class LiveState:
                 for address, templates in sorted(self.templates.items())
             },
             "unread_policies": sorted(str(address) for address in self.unread_policies),
+            "immutable_repositories": {
+                str(address): sorted(names)
+                for address, names in sorted(self.immutable_repositories.items())
+            },
         }
 
 

@@ -59,7 +59,7 @@ class IdentityGuard:
     def _check(self, account: str) -> None:
         problem = self.problem_with(account)
         if problem is not None:
-            raise UserError(f"{problem}; nothing was written")
+            raise UserError(f"{problem}; nothing was read or written")
 
     def problem_with(self, account: str) -> str | None:
         """Why the credentials for `account` cannot act as it, or None once verified."""

@@ -2,17 +2,20 @@
 
 The call budget (DESIGN.md): one DescribeRegistry per source registry, one
 GetRegistryPolicy per cross-account destination registry, one template listing per
-registry where the file declares templates, after one GetCallerIdentity per account.
+registry where the file declares templates, one repository listing (DescribeRepositories,
+paginated) per destination registry, after one GetCallerIdentity per account.
 Reads of different registries run in a bounded thread pool; nothing is read twice.
 
 The destination registries are those the file sends to, plus those the live rules of
 its source registries still send to when the file may manage that account's policy:
 a statement that a source registry no longer needs there must be found to be removed.
+The repository listing finds the destination repositories with tag immutability on,
+where a replicated image whose tag already exists arrives untagged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -33,6 +36,11 @@ from ecrrepl.state import LiveState
 T = TypeVar("T")
 
 DEFAULT_MAX_WORKERS = 16
+# botocore ECR model, ImageTagMutability: the settings under which an existing tag cannot
+# move to another image. ECR user guide, private image replication: "If a repository in
+# the destination has tag immutability enabled and an image with the same tag exists,
+# the image is replicated but without the tag."
+IMMUTABLE_TAG_SETTINGS = frozenset({"IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"})
 
 
 # --- single reads ----------------------------------------------------------------------
@@ -72,6 +80,24 @@ def read_templates(sessions: Sessions, address: RegistryAddress) -> tuple[Creati
     return tuple(sorted(templates, key=lambda t: t.prefix))
 
 
+def read_immutable_repositories(
+    sessions: Sessions, address: RegistryAddress, prefixes: frozenset[str] | None
+) -> tuple[str, ...]:
+    """Sorted names of the repositories with tag immutability on in one registry, among
+    those whose names start with one of `prefixes` (None: every repository)."""
+    client = sessions.ecr(address)
+    names = []
+    with aws_failures("DescribeRepositories", address.account, address.region):
+        for page in client.get_paginator("describe_repositories").paginate():
+            for repository in page.get("repositories", []):
+                if repository.get("imageTagMutability") not in IMMUTABLE_TAG_SETTINGS:
+                    continue
+                name = repository["repositoryName"]
+                if prefixes is None or any(name.startswith(p) for p in prefixes):
+                    names.append(name)
+    return tuple(sorted(names))
+
+
 # --- what a configuration reaches --------------------------------------------------------
 
 
@@ -86,6 +112,21 @@ def cross_account_destinations(
         for destination in rule.destinations
         if destination.account != source.account
     )
+
+
+def prefixes_sent_to(config: Config) -> dict[RegistryAddress, frozenset[str] | None]:
+    """The filters of every rule that sends to each destination; None when a rule sends
+    every repository there (no filters)."""
+    sent: dict[RegistryAddress, frozenset[str] | None] = {}
+    for registry in config.registries:
+        for rule in registry.rules:
+            for destination in rule.destinations:
+                so_far = sent.get(destination.address, frozenset())
+                if not rule.prefixes or so_far is None:
+                    sent[destination.address] = None
+                else:
+                    sent[destination.address] = so_far | frozenset(rule.prefixes)
+    return sent
 
 
 def _accounts_known_to(config: Config) -> frozenset[str]:
@@ -149,6 +190,13 @@ def read_state(
     templated = sorted({template.address for template in config.templates})
     unread = _unreachable_unmanaged(config, sessions, declared_destinations)
     declared_destinations = frozenset(a for a in declared_destinations if a not in unread)
+    # Same-account destinations are in a source's account; the others were verified for
+    # their policy. Registries whose policy could not be read are not listed either.
+    destinations = {
+        address: prefixes
+        for address, prefixes in prefixes_sent_to(config).items()
+        if address not in unread
+    }
     sessions.verify_identities(
         {a.account for a in sources}
         | {a.account for a in declared_destinations}
@@ -160,6 +208,7 @@ def read_state(
             pool, read_registry_policy, sessions, sorted(declared_destinations)
         )
         template_reads = _submit_all(pool, read_templates, sessions, templated)
+        immutable_reads = _submit_immutable_reads(pool, sessions, destinations)
         try:
             replication = _results(replication_reads)
             extra = _live_only_destinations(config, replication, declared_destinations)
@@ -167,6 +216,7 @@ def read_state(
             policy_reads |= _submit_all(pool, read_registry_policy, sessions, sorted(extra))
             policies = _results(policy_reads)
             templates = _results(template_reads)
+            immutable = _results(immutable_reads)
         except UserError:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -175,7 +225,19 @@ def read_state(
         registry_policies=policies,
         templates=templates,
         unread_policies=unread,
+        immutable_repositories=immutable,
     )
+
+
+def _submit_immutable_reads(
+    pool: ThreadPoolExecutor,
+    sessions: Sessions,
+    destinations: Mapping[RegistryAddress, frozenset[str] | None],
+) -> dict[RegistryAddress, Future[tuple[str, ...]]]:
+    return {
+        address: pool.submit(read_immutable_repositories, sessions, address, prefixes)
+        for address, prefixes in sorted(destinations.items())
+    }
 
 
 def _unreachable_unmanaged(

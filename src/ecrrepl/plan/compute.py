@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from ecrrepl.config.model import Config
+from ecrrepl.plan.immutable_tags import immutable_tag_warnings
 from ecrrepl.plan.model import Plan
 from ecrrepl.plan.registry_policy import plan_registry_policies
 from ecrrepl.plan.replication import plan_replication
@@ -19,8 +22,11 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
     return Plan(
         fingerprint=live.fingerprint(),
         replication=tuple(
-            plan_replication(
-                registry.address, registry.rules, live.replication.get(registry.address, ())
+            dataclasses.replace(
+                plan_replication(
+                    registry.address, registry.rules, live.replication.get(registry.address, ())
+                ),
+                warnings=immutable_tag_warnings(registry, live),
             )
             for registry in sorted(config.registries, key=lambda r: r.address)
         ),

@@ -104,6 +104,8 @@ class PlanFileReader:
             ),
             changes=self.changes(entry, path),
             unchanged=self.count(entry, "unchanged", path),
+            # Plan files saved before replication sections had warnings have no such key.
+            warnings=self.strings(entry, "warnings", path) if "warnings" in entry else (),
         )
 
     def policy_section(self, value: Any, path: str) -> PolicySection:

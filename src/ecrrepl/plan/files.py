@@ -13,7 +13,7 @@ a plan came from.
      "accounts": {"222222222222": {"role_arn": ..., "external_id": ..., "profile": ...,
                                    "manage_registry_policy": true}},
      "replication": [{"registry": {"account": ..., "region": ...}, "rules": [...],
-                      "changes": [...], "unchanged": 0}],
+                      "changes": [...], "unchanged": 0, "warnings": []}],
      "registry_policies": [{"registry": ..., "managed": true, "policy": {...} | null,
                             "changes": [...], "unchanged": 0, "warnings": [], "errors": []}],
      "templates": [{"registry": ..., "declared": [...], "changes": [...], "unchanged": 0,
@@ -64,6 +64,7 @@ def plan_to_json(plan: Plan, config_files: Mapping[str, str | bytes]) -> dict[st
                 "rules": [_rule_json(rule) for rule in section.rules],
                 "changes": [_change_json(change) for change in section.changes],
                 "unchanged": section.unchanged,
+                "warnings": list(section.warnings),
             }
             for section in plan.replication
         ],

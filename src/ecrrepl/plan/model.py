@@ -81,12 +81,10 @@ class ReplicationSection:
     rules: tuple[ReplicationRule, ...]
     changes: tuple[Change, ...] = ()
     unchanged: int = 0
+    # Destination repositories where replicated images would lose their tags.
+    warnings: tuple[str, ...] = ()
 
     aspect = Aspect.REPLICATION
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return ()
 
     @property
     def errors(self) -> tuple[str, ...]:

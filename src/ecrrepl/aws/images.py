@@ -1,0 +1,74 @@
+"""Reading images and repositories of a registry: replication status, names, counts.
+
+`ecrrepl status` asks where one image has replicated (DescribeImageReplicationStatus);
+`ecrrepl backfill --dry-run` counts the images a backfill would copy (DescribeRepositories,
+DescribeImages). Reads only; every failure leaves as a UserError naming the account
+and region.
+"""
+
+from __future__ import annotations
+
+from ecrrepl.aws.failures import aws_failures, where
+from ecrrepl.aws.session import Sessions
+from ecrrepl.config.model import RegistryAddress
+from ecrrepl.errors import UserError
+from ecrrepl.replication_status import ImageRef, ListedImage, ListedStatus
+
+
+class ImageNotFound(UserError):
+    """The image, or its repository, is not in the registry asked."""
+
+
+def read_image_replication_status(
+    sessions: Sessions, source: RegistryAddress, image: ImageRef
+) -> ListedImage:
+    """What AWS lists about `image`'s replication out of `source`."""
+    client = sessions.ecr(source)
+    with aws_failures("DescribeImageReplicationStatus", source.account, source.region):
+        try:
+            answer = client.describe_image_replication_status(
+                repositoryName=image.repository,
+                imageId=image.api_image_id(),  # type: ignore[arg-type]
+                registryId=source.account,
+            )
+        except client.exceptions.RepositoryNotFoundException:
+            raise ImageNotFound(
+                f"repository {image.repository} not found in {where(source.account, source.region)}"
+            ) from None
+        except client.exceptions.ImageNotFoundException:
+            raise ImageNotFound(
+                f"image {image} not found in {where(source.account, source.region)}"
+            ) from None
+    return ListedImage(
+        digest=answer.get("imageId", {}).get("imageDigest") or image.digest,
+        statuses=tuple(
+            ListedStatus(
+                destination=RegistryAddress(status["registryId"], status["region"]),
+                status=status["status"],
+                failure_code=status.get("failureCode") or None,
+            )
+            for status in answer.get("replicationStatuses", [])
+        ),
+    )
+
+
+def list_repository_names(sessions: Sessions, registry: RegistryAddress) -> tuple[str, ...]:
+    """Every repository of a registry, sorted (one paginated DescribeRepositories)."""
+    client = sessions.ecr(registry)
+    names: list[str] = []
+    with aws_failures("DescribeRepositories", registry.account, registry.region):
+        for page in client.get_paginator("describe_repositories").paginate():
+            names.extend(repository["repositoryName"] for repository in page["repositories"])
+    return tuple(sorted(names))
+
+
+def count_images(sessions: Sessions, registry: RegistryAddress, repository: str) -> int:
+    """How many images DescribeImages lists in one repository, tagged or not."""
+    client = sessions.ecr(registry)
+    count = 0
+    with aws_failures(
+        f"DescribeImages of repository {repository}", registry.account, registry.region
+    ):
+        for page in client.get_paginator("describe_images").paginate(repositoryName=repository):
+            count += len(page.get("imageDetails", []))
+    return count

@@ -1,0 +1,224 @@
+"""`ecrrepl status`: has this image reached every destination the configuration sends it to?
+
+For each source registry whose rules send the repository somewhere (or only the one
+`--from` names), DescribeImageReplicationStatus in that registry, matched with the
+destinations the configuration expects. Without `--wait` it answers once; with it, it
+polls with backoff until the answer is final or the timeout passes.
+
+Exit codes: 0 when every expected destination is COMPLETE; 1 when one FAILED, one is
+not listed by AWS, one is still IN_PROGRESS (without --wait, or when the timeout
+passed), or on a configuration or AWS error; 2 on a usage error. A 0 therefore always
+means "the image is in every expected destination", which is what a deployment waits for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TextIO
+
+from ecrrepl.commands.live import load_sound_config, open_sessions
+from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
+from ecrrepl.replication_status import (
+    ImageRef,
+    Outcome,
+    SourceStatus,
+    StatusReport,
+    Waiting,
+    compare,
+    image_reference_problem,
+    mark_replicated_copies,
+    wait_for_replication,
+)
+from ecrrepl.route import parse_registry_argument, repository_name_problem, route_repository
+
+if TYPE_CHECKING:
+    from ecrrepl.aws.session import Sessions
+
+STATUS_FORMATS = ("text", "json")
+DEFAULT_TIMEOUT = "30m"
+MAX_PARALLEL_READS = 8
+DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
+
+
+def parse_duration(text: str, option: str = "--timeout") -> float:
+    """Seconds in `90s`, `30m`, `1h`, `1h30m` or a bare number of seconds."""
+    cleaned = text.strip().lower()
+    if cleaned.isdigit():
+        seconds = int(cleaned)
+    else:
+        match = DURATION.fullmatch(cleaned)
+        if not cleaned or match is None:
+            raise UsageError(
+                f"{option} {text!r} is not a duration: give it as 90s, 30m, 1h or 1h30m"
+            )
+        seconds = (
+            int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)
+        )
+    if seconds <= 0:
+        raise UsageError(f"{option} must be longer than zero")
+    return float(seconds)
+
+
+def parse_registry_option(text: str | None, option: str) -> RegistryAddress | None:
+    if text is None:
+        return None
+    address = parse_registry_argument(text)
+    if address is None:
+        raise UsageError(
+            f"{option} {text!r} is not a registry: give ACCOUNT/REGION, "
+            "such as 111111111111/us-west-2"
+        )
+    return address
+
+
+def status(
+    files: Sequence[str],
+    *,
+    repository: str,
+    tag: str | None = None,
+    digest: str | None = None,
+    from_registry: str | None = None,
+    wait: bool = False,
+    timeout: str | None = None,
+    output_format: str = "text",
+    profile: str | None = None,
+    color: bool = False,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    waiting: Waiting | None = None,
+) -> int:
+    """Print where the image has replicated; see the module's docstring for exit codes.
+
+    `waiting` replaces real time (clock, sleep, intervals) in tests; its timeout is
+    taken from `timeout` when that is given.
+    """
+    if output_format not in STATUS_FORMATS:
+        choices = ", ".join(STATUS_FORMATS)
+        raise UsageError(f"unknown format {output_format!r}; use one of {choices}")
+    problem = repository_name_problem(repository) or image_reference_problem(tag, digest)
+    if problem is not None:
+        raise UsageError(problem)
+    if timeout is not None and not wait:
+        raise UsageError("--timeout only applies with --wait")
+    timeout_seconds = parse_duration(timeout or DEFAULT_TIMEOUT)
+    wanted = parse_registry_option(from_registry, "--from")
+    image = ImageRef(repository, tag=tag, digest=digest)
+    stream = sys.stdout if out is None else out
+    progress_stream = sys.stderr if err is None else err
+
+    config = load_sound_config(files, color=color, err=progress_stream).config
+    expected = expected_destinations(config, repository, wanted)
+    sessions = open_sessions(config, profile)
+    sessions.verify_identities({source.account for source in expected})
+    report = StatusReport(
+        image, mark_replicated_copies(read_sources(sessions, image, expected))
+    )
+    _require_image(report)
+
+    if wait:
+        passing = (
+            Waiting(timeout_seconds, clock=time.monotonic, sleep=time.sleep)
+            if waiting is None
+            else dataclasses.replace(waiting, timeout_seconds=timeout_seconds)
+        )
+        report = _wait(report, sessions, expected, passing, progress_stream, color=color)
+        # Deleted while waiting: there is nothing left to report on.
+        _require_image(report)
+
+    if output_format == "json":
+        from ecrrepl.render.status_json import render_status_json
+
+        stream.write(render_status_json(report))
+    else:
+        from ecrrepl.render.status_text import render_status_text
+
+        stream.write(render_status_text(report, color=color))
+    return EXIT_OK if report.outcome is Outcome.COMPLETE else EXIT_FAILED
+
+
+def _require_image(report: StatusReport) -> None:
+    if not report.found:
+        raise UserError("; ".join(source.missing or "" for source in report.sources))
+
+
+def expected_destinations(
+    config: Config, repository: str, wanted: RegistryAddress | None
+) -> dict[RegistryAddress, tuple[RegistryAddress, ...]]:
+    """Each source registry that sends `repository` somewhere, with where it sends it."""
+    if wanted is not None and wanted not in config.source_addresses:
+        known = ", ".join(str(a) for a in sorted(config.source_addresses)) or "none"
+        raise UsageError(
+            f"--from {wanted} is not a source registry of the configuration "
+            f"(its source registries: {known})"
+        )
+    route = route_repository(config, repository, source=wanted)
+    expected = {
+        source_route.source: tuple(hop.destination for hop in source_route.hops)
+        for source_route in route.sources
+        if source_route.matched
+    }
+    if not expected:
+        where = f" from {wanted}" if wanted is not None else ""
+        raise UserError(
+            f"no rule of the configuration replicates {repository}{where}, so there is no "
+            f"replication to check (`ecrrepl route {repository}` shows why)"
+        )
+    return expected
+
+
+def read_sources(
+    sessions: Sessions,
+    image: ImageRef,
+    expected: dict[RegistryAddress, tuple[RegistryAddress, ...]],
+    sources: Iterable[RegistryAddress] | None = None,
+) -> tuple[SourceStatus, ...]:
+    """The image's status in each source (all of `expected`, or only `sources`), read
+    concurrently; a source where the image is missing says so instead of failing."""
+    from ecrrepl.aws.images import ImageNotFound, read_image_replication_status
+
+    def read(source: RegistryAddress) -> SourceStatus:
+        try:
+            listed = read_image_replication_status(sessions, source, image)
+        except ImageNotFound as error:
+            return SourceStatus(source, missing=error.message)
+        return compare(source, expected[source], listed)
+
+    chosen = list(expected if sources is None else sources)
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_READS, len(chosen) or 1)) as pool:
+        return tuple(pool.map(read, chosen))
+
+
+def _wait(
+    report: StatusReport,
+    sessions: Sessions,
+    expected: dict[RegistryAddress, tuple[RegistryAddress, ...]],
+    waiting: Waiting,
+    err: TextIO,
+    *,
+    color: bool,
+) -> StatusReport:
+    from ecrrepl.render.status_progress import open_progress, status_events, waiting_lines
+
+    progress = open_progress(err, color=color)
+    previous: list[StatusReport | None] = [None]
+
+    def on_update(current: StatusReport) -> None:
+        progress.show(
+            waiting_lines(current, waiting.timeout_seconds),
+            status_events(previous[0], current),
+        )
+        previous[0] = current
+
+    def poll(pending: Sequence[SourceStatus]) -> tuple[SourceStatus, ...]:
+        return read_sources(sessions, report.image, expected, [s.source for s in pending])
+
+    try:
+        return wait_for_replication(report, poll, waiting, on_update)
+    finally:
+        progress.close()

@@ -1,0 +1,300 @@
+"""Destination repositories with tag immutability on: read once per destination registry,
+filtered by what the rules send there, warned about in the plan, part of the fingerprint.
+
+ECR user guide, private image replication: an image replicated into a repository with
+tag immutability, whose tag already exists there, arrives untagged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from replication_arrange import (
+    DR_ACCOUNT,
+    SOURCE_ACCOUNT,
+    allow_replication,
+    ecr,
+    push,
+    replicate,
+)
+
+from ecrrepl.aws.reader import read_immutable_repositories, read_state
+from ecrrepl.aws.session import Sessions
+from ecrrepl.commands.diff import diff
+from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.plan import compute_plan, plan_from_json, plan_to_json
+from ecrrepl.plan.immutable_tags import immutable_tag_warnings
+from ecrrepl.state import LiveState
+from ecrrepl.validation import load_files
+
+SOURCE = RegistryAddress(SOURCE_ACCOUNT, "us-west-2")
+EAST = RegistryAddress(SOURCE_ACCOUNT, "us-east-1")
+DR = RegistryAddress(DR_ACCOUNT, "eu-west-1")
+OTHER_SOURCE = RegistryAddress(SOURCE_ACCOUNT, "ap-south-1")
+
+CONFIG = """\
+version: 1
+accounts:
+  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
+  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - name: prod
+        filters: [prod/]
+        destinations:
+          - region: us-east-1
+          - {account: "222222222222", region: eu-west-1}
+  - account: "111111111111"
+    region: ap-south-1
+    rules:
+      - name: everything
+        destinations: [{account: "222222222222", region: eu-west-1}]
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    path = tmp_path / "ecrrepl.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    result = load_files([str(path)])
+    assert result.findings == []
+    return result.config
+
+
+def create(address: RegistryAddress, name: str, mutability: str, **extra: Any) -> None:
+    ecr(address.account, address.region).create_repository(
+        repositoryName=name, imageTagMutability=mutability, **extra
+    )
+
+
+EXCLUDING_LATEST = {
+    "imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "latest"}]
+}
+
+
+@pytest.fixture
+def arranged(aws: None) -> None:
+    create(DR, "prod/api", "IMMUTABLE")
+    create(DR, "prod/web", "IMMUTABLE_WITH_EXCLUSION", **EXCLUDING_LATEST)
+    create(DR, "prod/cache", "MUTABLE")
+    create(DR, "tools/lint", "IMMUTABLE")
+    create(EAST, "prod/api", "MUTABLE_WITH_EXCLUSION", **EXCLUDING_LATEST)
+    create(EAST, "dev/api", "IMMUTABLE")
+
+
+class CountingSessions(Sessions):
+    """Sessions that count the API calls their clients make."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls: Counter[str] = Counter()
+
+    def _new_client(self, session: boto3.Session, service: str, region: str) -> Any:
+        client = super()._new_client(session, service, region)
+
+        def count(model: Any, **kwargs: Any) -> None:
+            self.calls[model.name] += 1
+
+        client.meta.events.register("before-call.*.*", count)
+        return client
+
+
+def test_the_reader_lists_immutable_repositories_the_rules_send_to_once_per_destination(
+    arranged: None, config: Config
+) -> None:
+    sessions = CountingSessions.for_config(config)
+    assert isinstance(sessions, CountingSessions)
+
+    state = read_state(config, sessions)
+
+    assert state.immutable_repositories == {
+        # prod/ from us-west-2, and every repository from ap-south-1.
+        DR: ("prod/api", "prod/web", "tools/lint"),
+        # dev/api is immutable, but only prod/ is sent here.
+        EAST: (),
+    }
+    assert sessions.calls["DescribeRepositories"] == 2
+
+
+class StubbedSessions:
+    """Just enough of Sessions: one ECR client, stubbed."""
+
+    def __init__(self) -> None:
+        self.client = boto3.client(
+            "ecr",
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        self.stubber = Stubber(self.client)
+
+    def ecr(self, address: RegistryAddress) -> Any:
+        return self.client
+
+
+def repository(name: str, mutability: str | None) -> dict[str, Any]:
+    found: dict[str, Any] = {"repositoryName": name}
+    if mutability is not None:
+        found["imageTagMutability"] = mutability
+    return found
+
+
+def test_a_long_listing_is_read_page_by_page() -> None:
+    sessions = StubbedSessions()
+    sessions.stubber.add_response(
+        "describe_repositories",
+        {
+            "repositories": [
+                repository("prod/b", "IMMUTABLE"),
+                repository("prod/mutable", "MUTABLE"),
+                repository("other/x", "IMMUTABLE"),
+            ],
+            "nextToken": "2",
+        },
+        {},
+    )
+    sessions.stubber.add_response(
+        "describe_repositories",
+        {
+            "repositories": [
+                repository("prod/a", "IMMUTABLE_WITH_EXCLUSION"),
+                # An answer without the setting is taken as mutable, the default.
+                repository("prod/unknown", None),
+            ]
+        },
+        {"nextToken": "2"},
+    )
+
+    with sessions.stubber:
+        names = read_immutable_repositories(sessions, DR, frozenset({"prod/"}))  # type: ignore[arg-type]
+
+    assert names == ("prod/a", "prod/b")
+    sessions.stubber.assert_no_pending_responses()
+
+
+def test_the_plan_warns_on_each_source_that_sends_into_them(arranged: None, config: Config) -> None:
+    plan = compute_plan(config, read_state(config, Sessions.for_config(config)))
+
+    warnings = {section.registry: section.warnings for section in plan.replication}
+    assert warnings == {
+        SOURCE: (
+            "222222222222/eu-west-1 has tag immutability on in 2 repositories these rules "
+            "replicate into (prod/api, prod/web): an image replicated there whose tag "
+            "already exists arrives untagged",
+        ),
+        OTHER_SOURCE: (
+            "222222222222/eu-west-1 has tag immutability on in 3 repositories these rules "
+            "replicate into (prod/api, prod/web, tools/lint): an image replicated there "
+            "whose tag already exists arrives untagged",
+        ),
+    }
+    assert plan.warnings == (*warnings[OTHER_SOURCE], *warnings[SOURCE])
+
+
+def test_diff_shows_the_warning_under_the_source_registry(
+    arranged: None, config: Config
+) -> None:
+    out = io.StringIO()
+
+    code = diff(list(config.files), out=out)
+
+    assert code == 0
+    text = out.getvalue()
+    assert (
+        "registry 111111111111/us-west-2 — replication configuration\n  + rule 'prod'\n"
+    ) in text
+    assert (
+        "  warning: 222222222222/eu-west-1 has tag immutability on in 2 repositories these "
+        "rules replicate into (prod/api, prod/web): an image replicated there whose tag "
+        "already exists arrives untagged\n"
+    ) in text
+
+
+def test_many_repositories_are_counted_rather_than_all_named() -> None:
+    live = LiveState(immutable_repositories={DR: tuple(f"prod/r{n}" for n in range(8))})
+    registry = _registry(SOURCE)
+
+    assert immutable_tag_warnings(registry, live) == (
+        "222222222222/eu-west-1 has tag immutability on in 8 repositories these rules "
+        "replicate into (prod/r0, prod/r1, prod/r2, prod/r3, prod/r4 and 3 more): an image "
+        "replicated there whose tag already exists arrives untagged",
+    )
+
+
+def _registry(address: RegistryAddress) -> Any:
+    from ecrrepl.config.model import Destination, ReplicationRule, RepositoryFilter, SourceRegistry
+
+    return SourceRegistry(
+        account=address.account,
+        region=address.region,
+        rules=(
+            ReplicationRule(
+                filters=(RepositoryFilter(prefix="prod/"),),
+                destinations=(Destination(account=DR.account, region=DR.region),),
+            ),
+        ),
+    )
+
+
+def test_no_warning_without_immutable_repositories_where_the_rules_send() -> None:
+    live = LiveState(immutable_repositories={DR: ("tools/lint",), EAST: ("prod/api",)})
+    assert immutable_tag_warnings(_registry(SOURCE), live) == ()
+
+
+def test_the_fingerprint_changes_when_a_repository_becomes_immutable() -> None:
+    before = LiveState(immutable_repositories={DR: ()})
+    after = LiveState(immutable_repositories={DR: ("prod/api",)})
+    assert before.fingerprint() != after.fingerprint()
+    # Order of reading does not matter.
+    assert (
+        LiveState(immutable_repositories={DR: ("a", "b"), EAST: ()}).fingerprint()
+        == LiveState(immutable_repositories={EAST: (), DR: ("b", "a")}).fingerprint()
+    )
+
+
+def test_a_plan_file_keeps_the_warnings(config: Config) -> None:
+    live = LiveState(immutable_repositories={DR: ("prod/api",)})
+    plan = compute_plan(config, live)
+    assert plan.warnings
+
+    restored = plan_from_json(plan_to_json(plan, {}))
+
+    assert restored.replication == plan.replication
+    # A plan file written before replication sections had warnings still reads.
+    data = plan_to_json(plan, {})
+    for section in data["replication"]:
+        del section["warnings"]
+    older = plan_from_json(data)
+    assert older.replication == tuple(
+        dataclasses.replace(section, warnings=()) for section in plan.replication
+    )
+
+
+@pytest.fixture
+def applied(aws: None) -> Iterator[None]:
+    allow_replication(ecr(DR.account, DR.region), DR.region)
+    replicate(
+        ecr(SOURCE.account, SOURCE.region), (EAST.account, EAST.region), (DR.account, DR.region)
+    )
+    yield
+
+
+def test_what_the_warning_says_happens_in_the_emulator(applied: None) -> None:
+    create(DR, "prod/api", "IMMUTABLE")
+    push(ecr(DR.account, DR.region), "prod/api", "1.0", label="the image already there")
+
+    push(ecr(SOURCE.account, SOURCE.region), "prod/api", "1.0", label="a new build")
+
+    images = ecr(DR.account, DR.region).describe_images(repositoryName="prod/api")["imageDetails"]
+    assert sorted(tuple(image.get("imageTags", [])) for image in images) == [(), ("1.0",)]
+
