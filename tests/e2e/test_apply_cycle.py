@@ -164,7 +164,7 @@ def test_first_apply_across_three_accounts_then_nothing_to_apply(lab: Any) -> No
     assert applied.stdout == (
         PLAN_TEXT
         + f"Backup of the previous state: {backup}  (undo with `ecrrepl restore {backup}`)\n"
-        "Writing 3 changes:\n"
+        "Writing 3 documents:\n"
         "  done    put the registry policy of 222222222222/eu-west-1 "
         f"({characters(FOREIGN, eu[1])} characters)\n"
         "  done    put the registry policy of 333333333333/us-east-2 (263 characters)\n"
@@ -220,7 +220,7 @@ def test_removing_a_rule_and_a_destination_keeps_other_owners_statements(lab: An
     applied = lab.run("apply", "--yes", reduced)
 
     assert (applied.exit_code, applied.stderr) == (0, "")
-    writes = applied.stdout.split("Writing 3 changes:\n")[1]
+    writes = applied.stdout.split("Writing 3 documents:\n")[1]
     assert writes == (
         # The source stops sending before the permissions it used are withdrawn.
         "  done    put the replication configuration of 123456789012/us-west-2 (1 rule)\n"
@@ -265,7 +265,7 @@ def test_restore_puts_the_backup_back_once(lab: Any) -> None:
         f"  ~ {FOREIGN_ONLY}\n"
         "  ~ delete the registry policy of 333333333333/us-east-2 (no statement is left)\n"
         f"Backup of the previous state: {undo}  (undo with `ecrrepl restore {undo}`)\n"
-        "Writing 3 changes:\n"
+        "Writing 3 documents:\n"
         "  done    put the replication configuration of 123456789012/us-west-2 "
         "(no rules: cleared)\n"
         f"  done    {FOREIGN_ONLY}\n"

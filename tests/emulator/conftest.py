@@ -3,7 +3,6 @@ accounts (the base credentials are 123456789012; 222222222222 by AssumeRole), an
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -23,9 +22,9 @@ from emulator.support import (  # noqa: E402
     SOURCE_ACCOUNT,
     SOURCE_REGION,
     credentials_for,
-    image_manifest,
 )
 from harness import ecr_gaps  # noqa: E402
+from harness.images import push_image  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -87,17 +86,7 @@ def push(ecr: Ecr) -> Push:
         region: str = SOURCE_REGION,
         account: str = SOURCE_ACCOUNT,
     ) -> str:
-        client = ecr(region, account)
-        with contextlib.suppress(client.exceptions.RepositoryAlreadyExistsException):
-            client.create_repository(repositoryName=repository)
-        identity = {"imageTag": tag} if tag is not None else {}
-        answer = client.put_image(
-            repositoryName=repository,
-            imageManifest=image_manifest(seed or f"{repository}:{tag}"),
-            **identity,
-        )
-        digest: str = answer["image"]["imageId"]["imageDigest"]
-        return digest
+        return push_image(ecr(region, account), repository, tag, seed)
 
     return put
 

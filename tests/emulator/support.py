@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 import boto3
 
+from harness.images import MEDIA_TYPE, image_manifest  # noqa: F401 (re-exported)
+
 SOURCE_ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "222222222222"
 SOURCE_REGION = "us-west-2"
-MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 
 
 def credentials_for(account: str) -> dict[str, str]:
@@ -26,32 +26,6 @@ def credentials_for(account: str) -> dict[str, str]:
         "aws_secret_access_key": assumed["SecretAccessKey"],
         "aws_session_token": assumed["SessionToken"],
     }
-
-
-def image_manifest(seed: str) -> str:
-    """A distinct image manifest per seed (moto derives the digest from the layers)."""
-
-    def digest(kind: str) -> str:
-        return "sha256:" + hashlib.sha256(f"{kind}-{seed}".encode()).hexdigest()
-
-    return json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": MEDIA_TYPE,
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": 100,
-                "digest": digest("config"),
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    "size": 1000,
-                    "digest": digest("layer"),
-                }
-            ],
-        }
-    )
 
 
 def rule(*destinations: tuple[str, str], filters: tuple[str, ...] = (), **extra: Any) -> Any:

@@ -80,7 +80,7 @@ def test_denied_policy_write_stops_before_the_source_is_written(
 
     assert outcome.exit_code == 1
     lines = outcome.stdout.splitlines()
-    progress = lines[lines.index("Writing 3 changes:") + 1 :]
+    progress = lines[lines.index("Writing 3 documents:") + 1 :]
     assert progress == [
         "  done    put the registry policy of 222222222222/eu-west-1 (323 characters)",
         "  FAILED  put the registry policy of 333333333333/us-east-2 (263 characters): "
@@ -104,7 +104,7 @@ def test_denied_policy_write_stops_before_the_source_is_written(
     denials.lift()  # the permission is granted: running again converges
     again = run("apply", "--yes", config_file)
     assert again.exit_code == 0, again.stderr
-    assert "Writing 2 changes:" in again.stdout
+    assert "Writing 2 documents:" in again.stdout
     assert "Apply complete: 2 written." in again.stdout
     assert run("diff", "--exit-code", config_file).exit_code == 0
 
@@ -125,7 +125,7 @@ def test_denied_replication_write_leaves_every_permission_in_place(
 
     assert outcome.exit_code == 1
     lines = outcome.stdout.splitlines()
-    assert lines[lines.index("Writing 3 changes:") + 1 :] == [
+    assert lines[lines.index("Writing 3 documents:") + 1 :] == [
         "  FAILED  put the replication configuration of 123456789012/us-west-2 (1 rule): "
         "PutReplicationConfiguration failed in account 123456789012 region us-west-2: "
         "AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecrrepl/ecrrepl "
@@ -177,7 +177,7 @@ registries:
 
     assert outcome.exit_code == 0, outcome.stderr
     lines = outcome.stdout.splitlines()
-    writes = lines[lines.index("Writing 4 changes:") + 1 : lines.index("Writing 4 changes:") + 5]
+    writes = lines[lines.index("Writing 4 documents:") + 1 : lines.index("Writing 4 documents:") + 5]
     assert [line.split(" (")[0] for line in writes] == [
         "  done    put the registry policy of 222222222222/eu-west-1 with the new permissions",
         "  done    put the replication configuration of 123456789012/us-west-2",

@@ -4,8 +4,6 @@ replication configuration and registry policy `ecrrepl apply` would write."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import subprocess
@@ -14,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+
+from harness.images import push_image
 
 SOURCE_ACCOUNT = "111111111111"
 DR_ACCOUNT = "222222222222"
@@ -51,40 +51,9 @@ def ecr(account: str, region: str) -> Any:
     return assume(account).client("ecr", region_name=region)
 
 
-def manifest(label: str) -> str:
-    """A small image manifest, different for every label (so is its digest)."""
-    # moto derives an image's digest from its layers' digests.
-    layer = "sha256:" + hashlib.sha256(label.encode()).hexdigest()
-    return json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": 7,
-                "digest": "sha256:" + hashlib.sha256(b"config").hexdigest(),
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    "size": 32,
-                    "digest": layer,
-                }
-            ],
-        }
-    )
-
-
 def push(client: Any, repository: str, tag: str, label: str | None = None) -> str:
     """Push an image (creating the repository if needed); returns its digest."""
-    with contextlib.suppress(client.exceptions.RepositoryAlreadyExistsException):
-        client.create_repository(repositoryName=repository)
-    answer = client.put_image(
-        repositoryName=repository,
-        imageManifest=manifest(label or f"{repository}:{tag}"),
-        imageTag=tag,
-    )
-    return str(answer["image"]["imageId"]["imageDigest"])
+    return push_image(client, repository, tag, label or f"{repository}:{tag}")
 
 
 def allow_replication(client: Any, region: str, source_account: str = SOURCE_ACCOUNT) -> None:

@@ -173,9 +173,7 @@ def test_a_destination_whose_policy_was_removed_fails_with_its_failure_code(
 
     assert result.exit_code == 1
     assert "  ✓ 111111111111/us-east-1  COMPLETE\n" in result.stdout
-    assert (
-        "  ✗ 222222222222/eu-west-1  FAILED (failure code: PERMISSION_DENIED)\n" in result.stdout
-    )
+    assert "  ✗ 222222222222/eu-west-1  FAILED (failure code: PERMISSION_DENIED)\n" in result.stdout
     assert result.stdout.endswith(
         "Failed after 2s: replication to 222222222222/eu-west-1 failed "
         "(see the failure codes above).\n"

@@ -125,6 +125,5 @@ def test_an_unknown_image_is_one_line_naming_account_and_region(
     assert (result.returncode, result.stdout, result.stderr) == (
         1,
         "",
-        "ecrrepl: error: repository prod/api not found in account 111111111111 "
-        "region us-west-2\n",
+        "ecrrepl: error: repository prod/api not found in account 111111111111 region us-west-2\n",
     )

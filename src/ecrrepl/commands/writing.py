@@ -57,7 +57,7 @@ def run_writes(
             out.write(f"  {paint(_RED, 'FAILED')}  {write.description}: {error}\n")
         out.flush()
 
-    out.write(f"Writing {len(writes)} change{'s' if len(writes) != 1 else ''}:\n")
+    out.write(f"Writing {len(writes)} document{'s' if len(writes) != 1 else ''}:\n")
     report = execute(writes, sessions, progress)
     for write in report.not_attempted:
         out.write(f"  {paint(_DIM, 'skipped')} {write.description} (not attempted)\n")
