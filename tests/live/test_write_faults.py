@@ -177,7 +177,8 @@ registries:
 
     assert outcome.exit_code == 0, outcome.stderr
     lines = outcome.stdout.splitlines()
-    writes = lines[lines.index("Writing 4 documents:") + 1 : lines.index("Writing 4 documents:") + 5]
+    first = lines.index("Writing 4 documents:") + 1
+    writes = lines[first : first + 4]
     assert [line.split(" (")[0] for line in writes] == [
         "  done    put the registry policy of 222222222222/eu-west-1 with the new permissions",
         "  done    put the replication configuration of 123456789012/us-west-2",
