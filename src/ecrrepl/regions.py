@@ -7,13 +7,11 @@ here is the small set of opt-in regions, which the endpoint data does not mark.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.util
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 # Regions launched after 20 March 2019 are disabled by default and must be enabled
 # per account. Source: AWS General Reference, "Managing AWS Regions"
@@ -39,16 +37,17 @@ class Partition:
     regions: frozenset[str]
 
 
-def _botocore_data_file(name: str) -> Path:
+def _botocore_data_file(name: str) -> str:
     spec = importlib.util.find_spec("botocore")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("botocore is not installed; it ships the region data ecrrepl reads")
-    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    return os.path.join(next(iter(spec.submodule_search_locations)), "data", name)
 
 
 @functools.cache
 def partitions() -> tuple[Partition, ...]:
-    data = json.loads(_botocore_data_file("partitions.json").read_text(encoding="utf-8"))
+    with open(_botocore_data_file("partitions.json"), encoding="utf-8") as stream:
+        data = json.load(stream)
     found = []
     for entry in data["partitions"]:
         # Pseudo-regions such as "aws-global" are endpoints, not places a registry lives.
@@ -73,6 +72,7 @@ def partition_of(region: str) -> str | None:
 def closest_region(region: str) -> str | None:
     """The known region most like `region`; ties go to the longest common start,
     so `us-est-1` suggests `us-east-1` rather than `us-west-1`."""
+    import difflib  # only on the error path: validate starts faster without it
     matches = difflib.get_close_matches(region, sorted(_partition_by_region()), n=5, cutoff=0.6)
     if not matches:
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ecrrepl.config.build import ModelBuilder
 from ecrrepl.config.loader import parse_document
@@ -29,7 +28,8 @@ class ValidationResult:
 def read_config_bytes(path: str) -> bytes:
     """A config file's bytes, or a usage error (exit 2) naming it."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            return stream.read()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:

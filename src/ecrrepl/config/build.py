@@ -8,10 +8,9 @@ one run reports every problem instead of stopping at the first.
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from ecrrepl.config import schema
@@ -256,9 +255,10 @@ class ModelBuilder:
         if isinstance(node, MappingNode):
             return dict(to_python(node))
         if isinstance(node, ScalarNode) and node.is_string and node.value.startswith("file:"):
-            path = Path(self.file).parent / node.value.removeprefix("file:")
+            path = os.path.join(os.path.dirname(self.file), node.value.removeprefix("file:"))
             try:
-                document = json.loads(path.read_text(encoding="utf-8"))
+                with open(path, encoding="utf-8") as stream:
+                    document = json.load(stream)
             except OSError as error:
                 self._report("E303", f"{key}: cannot read {path}: {error.strerror}", node.loc)
                 return None
@@ -294,6 +294,8 @@ class ModelBuilder:
             known, required = frozenset(properties), frozenset()
         for name, (key, _) in node.entries.items():
             if name not in known:
+                import difflib  # only on the error path: validate starts faster without it
+
                 hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
                 suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
                 self._report(

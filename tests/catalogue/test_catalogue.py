@@ -1,0 +1,141 @@
+"""The rule catalogue as a whole: every ID of the contract exists, documents itself,
+and its examples behave; IDs are unique; the offline half never imports boto3."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecrrepl.lint import registry
+from ecrrepl.lint.registry import DuplicateRuleError, Rule, all_rules, declare, rule
+from ecrrepl.validation import validate_files
+
+# The rule IDs of the product contract (DESIGN.md, "Rule catalogue").
+CONTRACT_IDS = [
+    "E001",
+    "E002",
+    "E003",
+    "E004",
+    "E005",
+    "E006",
+    "E007",
+    "E101",
+    "E102",
+    "E103",
+    "E104",
+    "E105",
+    "E106",
+    "E107",
+    "E108",
+    "E109",
+    "E110",
+    "W111",
+    "W112",
+    "W113",
+    "W114",
+    "W115",
+    "I116",
+    "E201",
+    "E202",
+    "E203",
+    "W204",
+    "E301",
+    "E302",
+    "E303",
+    "E304",
+    "E305",
+    "W306",
+    "W307",
+    "E308",
+    "E309",
+]
+
+RULES = {r.id: r for r in all_rules()}
+
+
+def test_every_contract_rule_is_registered_and_nothing_else() -> None:
+    assert sorted(RULES) == sorted(CONTRACT_IDS)
+
+
+@pytest.mark.parametrize("rule_id", CONTRACT_IDS)
+def test_rule_documents_itself(rule_id: str) -> None:
+    documented = RULES[rule_id]
+    assert documented.summary and documented.source
+    assert len(documented.description) > 40, "say what the rule catches and why"
+    assert documented.example("Fails") is not None
+    assert documented.example("Passes") is not None
+
+
+@pytest.mark.parametrize("rule_id", CONTRACT_IDS)
+def test_rule_examples_fail_and_pass(rule_id: str, tmp_path: Path) -> None:
+    documented = RULES[rule_id]
+    failing = tmp_path / "fails.yaml"
+    failing.write_text(documented.example("Fails") or "")
+    passing = tmp_path / "passes.yaml"
+    passing.write_text(documented.example("Passes") or "")
+    assert rule_id in {f.rule for f in validate_files([str(failing)]).findings}
+    assert rule_id not in {f.rule for f in validate_files([str(passing)]).findings}
+
+
+def test_registry_refuses_a_duplicate_id() -> None:
+    with pytest.raises(DuplicateRuleError, match="E105"):
+        declare("E105", "again", source="none", doc="Again.\n\nFails:\n    x\nPasses:\n    y\n")
+
+
+def test_registry_refuses_a_malformed_id() -> None:
+    with pytest.raises(ValueError, match="X999"):
+
+        @rule("X999", "bad", source="none")
+        def check(config: object) -> list[object]:
+            return []
+
+
+def test_rules_are_listed_in_number_order() -> None:
+    numbers = [int(r.id[1:]) for r in all_rules()]
+    assert numbers == sorted(numbers)
+    assert isinstance(all_rules()[0], Rule)
+    assert registry.get_rule("W113").severity.value == "warning"
+
+
+OFFLINE_MODULES = [
+    "ecrrepl.config.loader",
+    "ecrrepl.config.build",
+    "ecrrepl.config.schema",
+    "ecrrepl.validation",
+    "ecrrepl.lint.registry",
+    "ecrrepl.plan",
+    "ecrrepl.policy",
+    "ecrrepl.route",
+    "ecrrepl.state",
+    "ecrrepl.regions",
+    "ecrrepl.render.findings_text",
+    "ecrrepl.render.findings_json",
+    "ecrrepl.render.findings_github",
+    "ecrrepl.render.findings_sarif",
+    "ecrrepl.render.plan_text",
+    "ecrrepl.render.plan_json",
+    "ecrrepl.render.plan_markdown",
+    "ecrrepl.render.route_text",
+    "ecrrepl.render.route_json",
+    "ecrrepl.commands.validate",
+    "ecrrepl.commands.route",
+    "ecrrepl.commands.schema",
+]
+
+
+def test_offline_half_never_imports_boto3() -> None:
+    """STYLE.md: config, lint, plan, policy and render never import boto3 or botocore."""
+    code = (
+        "import sys, importlib\n"
+        f"for name in {OFFLINE_MODULES!r}: importlib.import_module(name)\n"
+        "from ecrrepl.lint.registry import all_rules\n"
+        "all_rules()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
