@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
+from click.decorators import FC
 
 from ecrrepl import __version__
 from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
@@ -74,16 +75,21 @@ def cli(ctx: click.Context, profile: str | None, no_color: bool, verbose: bool) 
     ctx.obj = GlobalOptions(profile=profile, no_color=no_color, verbose=verbose)
 
 
+def format_option(choices: Sequence[str], help_text: str | None = None) -> Callable[[FC], FC]:
+    """`--format`, the first choice being the default: every command's output switch."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FINDINGS_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format: text for people, json for scripts, github or sarif for CI.",
-)
+@format_option(FINDINGS_FORMATS, "text for people, json for scripts, github or sarif for CI.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.pass_obj
 def validate(
@@ -117,13 +123,7 @@ def schema() -> int:
     metavar="ACCOUNT/REGION",
     help="Only the routes from this source registry.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-)
+@format_option(("text", "json"))
 @click.pass_obj
 def route(
     options: GlobalOptions,
@@ -140,14 +140,7 @@ def route(
 
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json", "markdown")),
-    default="text",
-    show_default=True,
-    help="markdown fits a pull-request comment.",
-)
+@format_option(("text", "json", "markdown"), "markdown fits a pull-request comment.")
 @click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
 @click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")
 @click.pass_obj
@@ -261,13 +254,7 @@ def policy(options: GlobalOptions, files: tuple[str, ...]) -> int:
     metavar="DURATION",
     help="How long --wait waits: 90s, 30m, 1h (default 30m).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-)
+@format_option(("text", "json"))
 @click.pass_obj
 def status(
     options: GlobalOptions,
