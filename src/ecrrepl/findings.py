@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
+
+# Small value types are NamedTuples, not dataclasses: `validate` creates them at start-up,
+# and a NamedTuple class costs a tenth of a frozen dataclass to define.
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A place in a config file: 1-based line and column, and the path of keys to it."""
 
     file: str
@@ -30,8 +32,7 @@ class Severity(enum.Enum):
         return {"E": cls.ERROR, "W": cls.WARNING, "I": cls.INFO}[rule_id[0]]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     message: str
     location: Location

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ecrrepl.findings import Location
 
@@ -19,8 +19,7 @@ NOWHERE = Location("<generated>", 1, 1)
 JsonObject = Mapping[str, Any]
 
 
-@dataclass(frozen=True, order=True)
-class RegistryAddress:
+class RegistryAddress(NamedTuple):
     """One private registry: an account in a region."""
 
     account: str

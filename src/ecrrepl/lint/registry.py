@@ -14,7 +14,7 @@ import inspect
 import pkgutil
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ecrrepl.config.model import Config
 from ecrrepl.findings import Finding, Location, Severity
@@ -28,8 +28,7 @@ class DuplicateRuleError(Exception):
     """Two rules claim one ID: IDs are stable and never reused."""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     summary: str
     source: str

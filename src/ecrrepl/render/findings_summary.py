@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ecrrepl.findings import Finding, Severity, count_by_severity
 
 
-@dataclass(frozen=True)
-class FindingsSummary:
+class FindingsSummary(NamedTuple):
     files: int
     errors: int
     warnings: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ecrrepl.config.model import (
     Config,
@@ -209,8 +209,7 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
             )
 
 
-@dataclass(frozen=True)
-class _Overlap:
+class _Overlap(NamedTuple):
     first_index: int
     second_index: int
     # The second rule's entry for the shared destination: where the finding points.
