@@ -14,8 +14,7 @@ import functools
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ecrrepl import regions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
@@ -50,8 +49,7 @@ def repository_arn(destination: RegistryAddress, name_pattern: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class PolicyStatement:
+class PolicyStatement(NamedTuple):
     """The statement that lets `source` replicate into `destination`."""
 
     source: RegistryAddress
@@ -194,8 +192,7 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-@dataclass(frozen=True)
-class _Grant:
+class _Grant(NamedTuple):
     """One Allow or Deny statement, reduced to the parts the replication check reads."""
 
     effect: str

@@ -11,7 +11,7 @@ import functools
 import importlib.util
 import json
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Regions launched after 20 March 2019 are disabled by default and must be enabled
 # per account. Source: AWS General Reference, "Managing AWS Regions"
@@ -31,8 +31,7 @@ OPT_IN_REGIONS = frozenset(
 PARTITIONS_WITHOUT_TEMPLATES = frozenset({"aws-cn", "aws-us-gov"})
 
 
-@dataclass(frozen=True)
-class Partition:
+class Partition(NamedTuple):
     name: str
     regions: frozenset[str]
 

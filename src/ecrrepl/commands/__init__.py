@@ -7,15 +7,13 @@ its command needs when it runs, so that `ecrrepl validate` never pays for boto3.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 # The output formats of `validate`, one renderer module each in ecrrepl.render.
 FINDINGS_FORMATS = ("text", "json", "github", "sarif")
 
 
-@dataclass(frozen=True)
-class GlobalOptions:
+class GlobalOptions(NamedTuple):
     """The options given before the command name, for every command."""
 
     profile: str | None = None
