@@ -49,7 +49,7 @@ TESTS = ROOT / "tests"
 ADDED_LATENCY = 0.1
 BUDGET_SECONDS = 1.5
 TIMED_RUNS = 3
-DEFAULT_WORKERS = 16  # ecrrepl.aws.reader.DEFAULT_MAX_WORKERS
+DEFAULT_WORKERS = 32  # ecrrepl.aws.reader.DEFAULT_MAX_WORKERS
 
 BASE_ACCOUNT = "123456789012"  # moto's account for the fake base credentials
 SOURCE_ACCOUNTS = [BASE_ACCOUNT, *(f"1111111111{n:02d}" for n in range(1, 8))]
@@ -311,16 +311,16 @@ def counting_sessions_class(log: CallLog) -> type[Any]:
             self._observed: set[int] = set()
             self._observed_lock = threading.Lock()
 
-        def _new_client(self, session: Any, service: str, region: str) -> Any:
+        def _new_client(self, source: Any, service: str, region: str) -> Any:
             started = time.perf_counter()
-            client = super()._new_client(session, service, region)
+            client = super()._new_client(source, service, region)
             with log.lock:
                 log.clients_created += 1
                 log.client_seconds += time.perf_counter() - started
             return client
 
-        def _cached_client(self, key: tuple[str, str, str], session: Callable[[], Any]) -> Any:
-            client = super()._cached_client(key, session)
+        def _cached_client(self, key: tuple[str, str, str], source: Callable[[], Any]) -> Any:
+            client = super()._cached_client(key, source)
             with self._observed_lock:
                 if id(client) not in self._observed:
                     self._observed.add(id(client))
@@ -426,8 +426,9 @@ def measure(config_path: str, *, with_sequential: bool) -> tuple[Run, Timing]:
 
 
 def latency_floor(calls: Counter[CallKey]) -> tuple[float, int]:
-    """Wall time of the latencies alone with the default pool: AssumeRole, then
-    GetCallerIdentity, then the reads in rounds of 16 (live-only policies last)."""
+    """Wall time of the latencies alone with the default pool, roughly: AssumeRole, then
+    GetCallerIdentity, then the reads in rounds of DEFAULT_WORKERS (live-only policies
+    last). Reads of an account may start before other accounts' checks end."""
     reads = sum(n for key, n in calls.items() if key[0] not in IDENTITY_OPERATIONS)
     rounds = 2 + math.ceil(reads / DEFAULT_WORKERS)
     return rounds * ADDED_LATENCY, rounds

@@ -114,5 +114,5 @@ def test_a_role_in_another_account_is_refused_through_the_server(
 
     assert raised.value.message == (
         "credentials for account 222222222222 belong to account 999999999999 "
-        "(via role arn:aws:iam::999999999999:role/ecrrepl); nothing was read or written"
+        "(via role arn:aws:iam::999999999999:role/ecrrepl); nothing was written"
     )

@@ -102,7 +102,7 @@ def test_credentials_of_another_account_are_refused_naming_both(aws: None) -> No
 
     assert raised.value.message == (
         "credentials for account 222222222222 belong to account 999999999999 "
-        "(via role arn:aws:iam::999999999999:role/x); nothing was read or written"
+        "(via role arn:aws:iam::999999999999:role/x); nothing was written"
     )
 
 
@@ -114,7 +114,7 @@ def test_a_profile_of_another_account_is_refused(aws: None, profiles: Path) -> N
 
     assert raised.value.message == (
         f"credentials for account 222222222222 belong to account {BASE_ACCOUNT} "
-        "(via profile plain); nothing was read or written"
+        "(via profile plain); nothing was written"
     )
 
 
@@ -124,7 +124,7 @@ def test_base_credentials_of_another_account_are_refused(aws: None) -> None:
 
     assert raised.value.message == (
         f"credentials for account 111111111111 belong to account {BASE_ACCOUNT} "
-        "(via the default credential chain); nothing was read or written"
+        "(via the default credential chain); nothing was written"
     )
 
 
@@ -156,7 +156,7 @@ def test_no_credentials_is_a_user_error_naming_the_account(
     assert raised.value.message == (
         "the credentials for account 111111111111 (via the default credential chain) cannot "
         "be used in region us-east-1: no usable credentials were found (Unable to locate "
-        "credentials); nothing was read or written"
+        "credentials); nothing was written"
     )
 
 
@@ -196,7 +196,7 @@ def test_assume_role_denied_is_a_user_error(
     assert raised.value.message == (
         "account 222222222222 cannot be reached: assuming role "
         "arn:aws:iam::222222222222:role/ecrrepl failed in region us-east-1: "
-        "AccessDenied: not authorized to perform; nothing was read or written"
+        "AccessDenied: not authorized to perform; nothing was written"
     )
 
 

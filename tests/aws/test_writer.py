@@ -190,5 +190,5 @@ def test_writes_to_an_account_with_foreign_credentials_are_refused(config: Confi
     with pytest.raises(UserError) as raised:
         writer.put_replication_rules(sessions, SOURCE, config.registries[0].rules)
 
-    assert raised.value.message.endswith("nothing was read or written")
+    assert raised.value.message.endswith("nothing was written")
     assert read_replication(Sessions.for_config(config), SOURCE) == ()

@@ -331,7 +331,7 @@ def test_credentials_of_another_account_are_refused(lab: Any) -> None:
         1,
         "",
         "ecrrepl: error: credentials for account 111111111111 belong to account 123456789012 "
-        "(via the default credential chain); nothing was read or written\n",
+        "(via the default credential chain); nothing was written\n",
     )
     assert lab.state(SOURCE, EU, DR, ("111111111111", "us-west-2")) == before
     assert lab.backups() == []

@@ -141,7 +141,7 @@ def test_policy_prints_the_statements_apply_writes(lab: Any) -> None:
         ("222222222222", "eu-west-1", True),
         ("333333333333", "us-east-2", True),
     ]
-    # Offline: nothing was read or written yet.
+    # Offline: nothing was written yet.
     assert lab.policy_text(EU) is None
 
     assert lab.run("apply", "--yes", config).exit_code == 0

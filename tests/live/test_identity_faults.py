@@ -55,7 +55,7 @@ def test_base_credentials_of_another_account_are_refused(
         1,
         "",
         "ecrrepl: error: credentials for account 111111111111 belong to account 123456789012 "
-        "(via the default credential chain); nothing was read or written\n",
+        "(via the default credential chain); nothing was written\n",
     )
     assert live_state() == before
     assert backup_files() == []
@@ -86,7 +86,7 @@ def test_a_profile_of_another_account_stops_every_account(
         1,
         "",
         "ecrrepl: error: credentials for account 333333333333 belong to account 123456789012 "
-        "(via profile dr-admin); nothing was read or written\n",
+        "(via profile dr-admin); nothing was written\n",
     )
     # The source account's credentials were right, and it was not written either.
     assert live_state() == before

@@ -369,7 +369,7 @@ def test_the_identity_guard_checks_the_source_account(aws: None, run_status: Run
         1,
         "",
         "credentials for account 111111111111 belong to account 123456789012 "
-        "(via the default credential chain); nothing was read or written",
+        "(via the default credential chain); nothing was written",
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -24,48 +24,63 @@ if TYPE_CHECKING:
 MAX_PARALLEL_CHECKS = 16
 
 
+def refusal(problem: str) -> UserError:
+    """The error that stops a run over an account whose credentials cannot act as it."""
+    return UserError(f"{problem}; nothing was written")
+
+
 class IdentityGuard:
-    """Remembers which accounts were verified, so GetCallerIdentity runs once each."""
+    """Asks STS once per account and run, and remembers the answer, good or bad: a thread
+    asking about an account whose check is under way waits for that check."""
 
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
-        self._verified: set[str] = set()
+        self._outcomes: dict[str, Future[str | None]] = {}
         self._lock = threading.Lock()
 
     def verified(self) -> frozenset[str]:
         with self._lock:
-            return frozenset(self._verified)
+            outcomes = dict(self._outcomes)
+        return frozenset(
+            account
+            for account, outcome in outcomes.items()
+            if outcome.done() and outcome.exception() is None and outcome.result() is None
+        )
 
     def verify(self, accounts: Iterable[str]) -> None:
+        """Check `accounts` in parallel; refuse with the first failure in account order."""
+        ordered = sorted(set(accounts))
         with self._lock:
-            pending = sorted(set(accounts) - self._verified)
-        if not pending:
-            return
-        workers = min(len(pending), MAX_PARALLEL_CHECKS)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(self._check_or_error, pending))
-        failures = [error for error in outcomes if error is not None]
-        if failures:
-            # Several accounts may fail at once; the first in account order is reported.
-            raise failures[0]
+            unasked = [account for account in ordered if account not in self._outcomes]
+        if len(unasked) > 1:
+            workers = min(len(unasked), MAX_PARALLEL_CHECKS)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(self.problem_with, unasked))
+        for account in ordered:
+            self.require(account)
 
-    def _check_or_error(self, account: str) -> UserError | None:
-        try:
-            self._check(account)
-        except UserError as error:
-            return error
-        return None
-
-    def _check(self, account: str) -> None:
+    def require(self, account: str) -> None:
         problem = self.problem_with(account)
         if problem is not None:
-            raise UserError(f"{problem}; nothing was read or written")
+            raise refusal(problem)
 
     def problem_with(self, account: str) -> str | None:
         """Why the credentials for `account` cannot act as it, or None once verified."""
         with self._lock:
-            if account in self._verified:
-                return None
+            outcome = self._outcomes.get(account)
+            asking = outcome is None
+            if outcome is None:
+                outcome = self._outcomes[account] = Future()
+        if asking:
+            try:
+                outcome.set_result(self._ask(account))
+            except BaseException as error:
+                # Not an answer but a bug: the threads waiting for this check see it too.
+                outcome.set_exception(error)
+                raise
+        return outcome.result()
+
+    def _ask(self, account: str) -> str | None:
         sessions = self._sessions
         try:
             access = sessions.describe_access(account)
@@ -81,6 +96,4 @@ class IdentityGuard:
             )
         if actual != account:
             return f"credentials for account {account} belong to account {actual} ({access})"
-        with self._lock:
-            self._verified.add(account)
         return None

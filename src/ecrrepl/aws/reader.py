@@ -5,6 +5,9 @@ GetRegistryPolicy per cross-account destination registry, one template listing p
 registry where the file declares templates, one repository listing (DescribeRepositories,
 paginated) per destination registry, after one GetCallerIdentity per account.
 Reads of different registries run in a bounded thread pool; nothing is read twice.
+An account's reads start as soon as its own identity is confirmed: the checks of the
+other accounts are still under way, and the first failed check, in account order,
+stops the run all the same.
 
 The destination registries are those the file sends to, plus those the live rules of
 its source registries still send to when the file may manage that account's policy:
@@ -17,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import TypeVar
 
 from ecrrepl.aws.convert import rules_from_api, template_from_api
 from ecrrepl.aws.failures import aws_failures
+from ecrrepl.aws.identity import refusal
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import (
     Config,
@@ -35,7 +40,9 @@ from ecrrepl.state import LiveState
 
 T = TypeVar("T")
 
-DEFAULT_MAX_WORKERS = 16
+# Each read is one call or a few, mostly spent waiting on AWS; 32 overlap the waits
+# of a 40-registry file with the CPU work of creating clients (scripts/bench_diff.py).
+DEFAULT_MAX_WORKERS = 32
 # botocore ECR model, ImageTagMutability: the settings under which an existing tag cannot
 # move to another image. ECR user guide, private image replication: "If a repository in
 # the destination has tag immutability enabled and an image with the same tag exists,
@@ -156,6 +163,24 @@ def _live_only_destinations(
 # --- the whole state -------------------------------------------------------------------
 
 
+class _AccountNotVerified(Exception):
+    """A read skipped because its account's identity check failed; the check reports it."""
+
+
+def _when_verified(check: Future[str | None], read: Callable[[], T]) -> T:
+    if check.result() is not None:
+        raise _AccountNotVerified
+    return read()
+
+
+def _refuse_wrong_identities(checks: Mapping[str, Future[str | None]]) -> None:
+    """The first failed check in account order, as the identity guard would refuse it."""
+    for _, check in sorted(checks.items()):
+        problem = check.result()
+        if problem is not None:
+            raise refusal(problem)
+
+
 def _results(futures: dict[RegistryAddress, Future[T]]) -> dict[RegistryAddress, T]:
     """Every result, or the first failure in address order once all have finished."""
     failures: list[tuple[RegistryAddress, UserError]] = []
@@ -170,13 +195,36 @@ def _results(futures: dict[RegistryAddress, Future[T]]) -> dict[RegistryAddress,
     return results
 
 
-def _submit_all(
-    pool: ThreadPoolExecutor,
-    read: Callable[[Sessions, RegistryAddress], T],
-    sessions: Sessions,
-    addresses: Iterable[RegistryAddress],
-) -> dict[RegistryAddress, Future[T]]:
-    return {address: pool.submit(read, sessions, address) for address in addresses}
+class _Reads:
+    """Reads in one pool, each starting as soon as its own account's identity is
+    confirmed. Checks are submitted ahead of the reads that wait for them, so a worker
+    never waits for a check that no worker has taken."""
+
+    def __init__(self, pool: ThreadPoolExecutor, sessions: Sessions) -> None:
+        self._pool = pool
+        self._sessions = sessions
+        self.checks: dict[str, Future[str | None]] = {}
+
+    def check(self, accounts: Iterable[str]) -> None:
+        for account in sorted(set(accounts) - self.checks.keys()):
+            self.checks[account] = self._pool.submit(
+                self._sessions.identities.problem_with, account
+            )
+
+    def checks_of(self, accounts: Iterable[str]) -> dict[str, Future[str | None]]:
+        return {account: self.checks[account] for account in accounts}
+
+    def submit(
+        self, read: Callable[[Sessions, RegistryAddress], T], addresses: Iterable[RegistryAddress]
+    ) -> dict[RegistryAddress, Future[T]]:
+        return {
+            address: self.submit_one(address, partial(read, self._sessions, address))
+            for address in addresses
+        }
+
+    def submit_one(self, address: RegistryAddress, read: Callable[[], T]) -> Future[T]:
+        self.check([address.account])
+        return self._pool.submit(_when_verified, self.checks[address.account], read)
 
 
 def read_state(
@@ -188,32 +236,39 @@ def read_state(
         (registry.address, registry.rules) for registry in config.registries
     )
     templated = sorted({template.address for template in config.templates})
-    unread = _unreachable_unmanaged(config, sessions, declared_destinations)
-    declared_destinations = frozenset(a for a in declared_destinations if a not in unread)
-    # Same-account destinations are in a source's account; the others were verified for
-    # their policy. Registries whose policy could not be read are not listed either.
-    destinations = {
-        address: prefixes
-        for address, prefixes in prefixes_sent_to(config).items()
-        if address not in unread
-    }
-    sessions.verify_identities(
+    # A wrong identity stops the run in every account ecrrepl may write to; in one whose
+    # policy the file leaves alone, it only leaves that account's destinations unread.
+    required = (
         {a.account for a in sources}
-        | {a.account for a in declared_destinations}
+        | {a.account for a in declared_destinations if config.manages_policy_of(a.account)}
         | {a.account for a in templated}
     )
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        replication_reads = _submit_all(pool, read_replication, sessions, sources)
-        policy_reads = _submit_all(
-            pool, read_registry_policy, sessions, sorted(declared_destinations)
-        )
-        template_reads = _submit_all(pool, read_templates, sessions, templated)
-        immutable_reads = _submit_immutable_reads(pool, sessions, destinations)
+        reads = _Reads(pool, sessions)
+        reads.check(required | {a.account for a in declared_destinations})
+        replication_reads = reads.submit(read_replication, sources)
+        policy_reads = reads.submit(read_registry_policy, sorted(declared_destinations))
+        template_reads = reads.submit(read_templates, templated)
+        immutable_reads = {
+            address: reads.submit_one(
+                address, partial(read_immutable_repositories, sessions, address, prefixes)
+            )
+            for address, prefixes in sorted(prefixes_sent_to(config).items())
+        }
         try:
+            _refuse_wrong_identities(reads.checks_of(required))
+            unread = _unreachable_unmanaged(config, reads.checks, declared_destinations)
+            for address in unread:
+                policy_reads.pop(address)
+                immutable_reads.pop(address, None)
             replication = _results(replication_reads)
-            extra = _live_only_destinations(config, replication, declared_destinations)
-            sessions.verify_identities(a.account for a in extra)
-            policy_reads |= _submit_all(pool, read_registry_policy, sessions, sorted(extra))
+            extra = _live_only_destinations(
+                config, replication, declared_destinations - unread.keys()
+            )
+            extra_accounts = {a.account for a in extra}
+            reads.check(extra_accounts)
+            policy_reads |= reads.submit(read_registry_policy, sorted(extra))
+            _refuse_wrong_identities(reads.checks_of(extra_accounts))
             policies = _results(policy_reads)
             templates = _results(template_reads)
             immutable = _results(immutable_reads)
@@ -229,19 +284,10 @@ def read_state(
     )
 
 
-def _submit_immutable_reads(
-    pool: ThreadPoolExecutor,
-    sessions: Sessions,
-    destinations: Mapping[RegistryAddress, frozenset[str] | None],
-) -> dict[RegistryAddress, Future[tuple[str, ...]]]:
-    return {
-        address: pool.submit(read_immutable_repositories, sessions, address, prefixes)
-        for address, prefixes in sorted(destinations.items())
-    }
-
-
 def _unreachable_unmanaged(
-    config: Config, sessions: Sessions, destinations: frozenset[RegistryAddress]
+    config: Config,
+    checks: Mapping[str, Future[str | None]],
+    destinations: frozenset[RegistryAddress],
 ) -> dict[RegistryAddress, str]:
     """Destinations whose policy ecrrepl only checks, in accounts it cannot reach.
 
@@ -253,7 +299,7 @@ def _unreachable_unmanaged(
     for address in sorted(destinations):
         if config.manages_policy_of(address.account):
             continue
-        problem = sessions.identities.problem_with(address.account)
+        problem = checks[address.account].result()
         if problem is not None:
             unread[address] = problem
     return unread

@@ -6,13 +6,19 @@ from the base credentials; every other account uses the base session. Clients re
 in botocore's standard mode, so throttling is survived, and are created once per
 (account, region, service): reads run in threads and share them. The endpoint is
 whatever botocore's own settings say (`AWS_ENDPOINT_URL`), never a constant here.
+
+Creating a client costs milliseconds of CPU, most of it in botocore caches kept per
+session (service models, endpoint rules, event handlers). So an assumed role gets no
+session of its own: its clients come from the base session with the role's temporary
+credentials. A profile keeps its own session, whose credential provider may refresh.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import boto3
 import botocore.loaders
@@ -36,6 +42,9 @@ RETRIES = {"mode": "standard", "max_attempts": 10}
 PARTITION_HOME_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 DEFAULT_HOME_REGION = "us-east-1"
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
 
 def client_config() -> BotocoreConfig:
     return BotocoreConfig(retries=RETRIES)  # type: ignore[arg-type]
@@ -46,8 +55,69 @@ def _role_partition(role_arn: str) -> str | None:
     return parts[1] if len(parts) > 2 and parts[0] == "arn" else None
 
 
+class BuiltOnce(Generic[K, V]):
+    """Values built at most once per key, however many threads ask at the same moment:
+    the first builds, the others wait for it. A build that fails stores nothing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[K, V] = {}
+        self._building: dict[K, threading.Lock] = {}
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            key_lock = self._building.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = build()
+            with self._lock:
+                self._values[key] = value
+            return value
+
+
+class ThreadSafeLoader(botocore.loaders.Loader):
+    """botocore's model loader, whose caches fill without a lock: threads that missed
+    the cache together would each list botocore's data folder and parse the same JSON."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._serialized = threading.RLock()
+
+    def list_available_services(self, type_name: str) -> Any:
+        with self._serialized:
+            return super().list_available_services(type_name)
+
+    def load_service_model(
+        self, service_name: str, type_name: str, api_version: str | None = None
+    ) -> Any:
+        with self._serialized:
+            return super().load_service_model(service_name, type_name, api_version)
+
+    def load_data_with_path(self, name: str) -> Any:
+        with self._serialized:
+            return super().load_data_with_path(name)
+
+
+@dataclass(frozen=True)
+class ClientSource:
+    """Where the clients of an account come from: a session and, for an assumed role,
+    the role's temporary credentials in place of the session's own."""
+
+    session: boto3.Session
+    credentials: Mapping[str, str] = field(default_factory=dict)
+
+    def create_client(self, service: str, region: str) -> Any:
+        return self.session.client(  # type: ignore[call-overload]
+            service, region_name=region, config=client_config(), **self.credentials
+        )
+
+
 class Sessions:
-    """The sessions and clients of one run, one per account, created on first use."""
+    """The sessions, assumed roles and clients of one run, each created once, on first use."""
 
     def __init__(
         self,
@@ -59,15 +129,13 @@ class Sessions:
         self.accounts: Mapping[str, AccountAccess] = dict(accounts or {})
         self.profile = profile
         self._home_regions = dict(home_regions or {})
-        self._base: boto3.Session | None = None
-        self._sessions: dict[str, boto3.Session] = {}
-        self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
-        self._account_locks: dict[str, threading.Lock] = {}
+        self._sources: BuiltOnce[str, ClientSource] = BuiltOnce()
+        self._clients: BuiltOnce[tuple[str, str, str], Any] = BuiltOnce()
         # Keyed by id(): every session lives as long as this object, so ids stay unique.
-        self._session_locks: dict[int, threading.Lock] = {}
+        self._creation_locks: dict[int, threading.Lock] = {}
         self.identities = identity.IdentityGuard(self)
-        self._data_loader = botocore.loaders.create_loader()
+        self._data_loader = ThreadSafeLoader()
 
     @classmethod
     def for_config(cls, config: Config, *, profile: str | None = None) -> Self:
@@ -104,12 +172,14 @@ class Sessions:
         partition = _role_partition(access.role_arn) if access and access.role_arn else None
         if partition in PARTITION_HOME_REGIONS:
             return PARTITION_HOME_REGIONS[partition]
-        base_region = self._base_session().region_name
+        base = self._base_source().session
+        with self._creation_lock(base):
+            base_region = base.region_name
         return base_region or DEFAULT_HOME_REGION
 
     def _new_session(self, **arguments: Any) -> boto3.Session:
         # Sessions share one data loader, so botocore's JSON models are parsed once per
-        # run rather than once per account: that parsing dominates creating a client.
+        # run rather than once per profile.
         shared = botocore.session.Session()
         shared.register_component("data_loader", self._data_loader)
         session = boto3.Session(botocore_session=shared, **arguments)
@@ -117,35 +187,30 @@ class Sessions:
         # Checked now: with a botocore session given, boto3 defers it to the first client.
         if profile is not None and profile not in session.available_profiles:
             raise ProfileNotFound(profile=profile)
+        with self._lock:
+            self._creation_locks[id(session)] = threading.Lock()
         return session
 
-    def _base_session(self) -> boto3.Session:
-        with self._lock:
-            if self._base is None:
-                try:
-                    self._base = self._new_session(profile_name=self.profile)
-                except (ClientError, BotoCoreError) as error:
-                    raise UserError(
-                        f"the base credentials cannot be used: {describe_failure(error)}"
-                    ) from None
-            return self._base
+    def _base_source(self) -> ClientSource:
+        return self._sources.get("", self._open_base_source)
 
-    def _account_lock(self, account: str) -> threading.Lock:
-        with self._lock:
-            return self._account_locks.setdefault(account, threading.Lock())
+    def _open_base_source(self) -> ClientSource:
+        try:
+            return ClientSource(self._new_session(profile_name=self.profile))
+        except (ClientError, BotoCoreError) as error:
+            raise UserError(
+                f"the base credentials cannot be used: {describe_failure(error)}"
+            ) from None
 
-    def session(self, account: str) -> boto3.Session:
-        """The session that reaches `account`, assuming its role on first use."""
-        with self._account_lock(account):
-            if account not in self._sessions:
-                self._sessions[account] = self._open_session(account)
-            return self._sessions[account]
+    def _client_source(self, account: str) -> ClientSource:
+        """Where the clients acting as `account` come from, assuming its role on first use."""
+        return self._sources.get(account, lambda: self._open_client_source(account))
 
-    def _open_session(self, account: str) -> boto3.Session:
+    def _open_client_source(self, account: str) -> ClientSource:
         access = self.accounts.get(account)
         if access is not None and access.profile:
             try:
-                return self._new_session(profile_name=access.profile)
+                return ClientSource(self._new_session(profile_name=access.profile))
             except (ClientError, BotoCoreError) as error:
                 raise UserError(
                     f"account {account} cannot be reached via profile {access.profile}: "
@@ -153,9 +218,9 @@ class Sessions:
                 ) from None
         if access is not None and access.role_arn:
             return self._assume_role(account, access.role_arn, access.external_id)
-        return self._base_session()
+        return self._base_source()
 
-    def _assume_role(self, account: str, role_arn: str, external_id: str | None) -> boto3.Session:
+    def _assume_role(self, account: str, role_arn: str, external_id: str | None) -> ClientSource:
         region = self.home_region(account)
         arguments: dict[str, str] = {"RoleArn": role_arn, "RoleSessionName": ROLE_SESSION_NAME}
         if external_id is not None:
@@ -168,40 +233,41 @@ class Sessions:
                 f"account {account} cannot be reached: assuming role {role_arn} failed "
                 f"in region {region}: {describe_failure(error)}"
             ) from None
-        return self._new_session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
+        return ClientSource(
+            self._base_source().session,
+            {
+                "aws_access_key_id": credentials["AccessKeyId"],
+                "aws_secret_access_key": credentials["SecretAccessKey"],
+                "aws_session_token": credentials["SessionToken"],
+            },
         )
 
     # --- clients -----------------------------------------------------------------------
 
-    def _new_client(self, session: boto3.Session, service: str, region: str) -> Any:
-        # A boto3 session is not safe to create clients from in parallel; its clients are.
+    def _creation_lock(self, session: boto3.Session) -> threading.Lock:
         with self._lock:
-            session_lock = self._session_locks.setdefault(id(session), threading.Lock())
-        with session_lock:
-            return session.client(service, region_name=region, config=client_config())  # type: ignore[call-overload]
+            return self._creation_locks[id(session)]
+
+    def _new_client(self, source: ClientSource, service: str, region: str) -> Any:
+        # A boto3 session is not safe to use from several threads at once; its clients are.
+        with self._creation_lock(source.session):
+            return source.create_client(service, region)
 
     def _cached_client(
-        self, key: tuple[str, str, str], session: Callable[[], boto3.Session]
+        self, key: tuple[str, str, str], source: Callable[[], ClientSource]
     ) -> Any:
-        with self._lock:
-            cached = self._clients.get(key)
-        if cached is not None:
-            return cached
-        created = self._new_client(session(), key[2], key[1])
-        with self._lock:
-            return self._clients.setdefault(key, created)
+        return self._clients.get(key, lambda: self._new_client(source(), key[2], key[1]))
 
     def _base_client(self, service: str, region: str) -> Any:
         """A client with the base credentials, whichever account they belong to."""
-        return self._cached_client(("", region, service), self._base_session)
+        return self._cached_client(("", region, service), self._base_source)
 
     def client(self, service: str, account: str, region: str) -> Any:
         """A client for `service` that acts as `account` in `region`, created once."""
         with aws_failures(f"creating the {service} client", account, region):
-            return self._cached_client((account, region, service), lambda: self.session(account))
+            return self._cached_client(
+                (account, region, service), lambda: self._client_source(account)
+            )
 
     def ecr(self, address: RegistryAddress) -> ECRClient:
         client: ECRClient = self.client("ecr", address.account, address.region)
