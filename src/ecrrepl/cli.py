@@ -1,12 +1,16 @@
-"""The command line: parse flags, call one function per command, map errors to exit codes.
-
-Every command is a plain function in `ecrrepl.commands` that returns an exit code; the
-click functions below only turn flags into its arguments, and import it when called so
-that starting `ecrrepl` stays cheap. Adding a command is one more such function here.
+"""The command line's entry point: run a command, map every outcome to an exit code.
 
 Exit codes (README): 0 success, 1 findings or a failed operation, 2 usage error, 3
 pending changes. A `UserError` becomes one line on stderr; click's usage errors exit 2;
 anything else is a bug, reported on one line (the traceback only with -v).
+
+The flags of every command are declared with click in `ecrrepl.cli_click`. One
+invocation does not go through it: `validate` with nothing but files, `--format`,
+`--strict` and the global flags. CI runs exactly that on every pull request, its
+budget is twice the start-up of PyYAML, and importing click costs about as much as
+all of validate; so those arguments are read here, and anything else (help, a typo,
+another command) goes to click. A test runs both paths on the same arguments and
+requires the same outcome.
 """
 
 from __future__ import annotations
@@ -14,14 +18,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import click
-from click.decorators import FC
+from ecrrepl.errors import EXIT_FAILED, UserError
 
-from ecrrepl import __version__
-from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
-from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError
+if TYPE_CHECKING:
+    import click
 
 PROG = "ecrrepl"
 
@@ -31,7 +33,7 @@ def _one_line(message: str) -> str:
 
 
 def report_user_error(error: UserError) -> int:
-    click.echo(f"{PROG}: error: {_one_line(error.message)}", err=True)
+    sys.stderr.write(f"{PROG}: error: {_one_line(error.message)}\n")
     return error.exit_code
 
 
@@ -44,297 +46,81 @@ def report_internal_error(error: BaseException, *, verbose: bool) -> int:
     else:
         hint = "this is a bug; run with -v for the traceback"
     detail = _one_line(str(error))
-    name = type(error).__name__
-    click.echo(f"{PROG}: internal error: {name}: {detail} ({hint})", err=True)
+    sys.stderr.write(f"{PROG}: internal error: {type(error).__name__}: {detail} ({hint})\n")
     return EXIT_FAILED
 
 
-class CommandLine(click.Group):
-    """A group whose commands return exit codes, and whose errors never end in a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            exit_code = super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
-            raise  # click prints these itself, with its own exit codes
-        except UserError as error:
-            exit_code = report_user_error(error)
-        except Exception as error:
-            exit_code = report_internal_error(error, verbose=bool(ctx.params.get("verbose")))
-        ctx.exit(exit_code if isinstance(exit_code, int) else EXIT_OK)
+class ValidateCall(NamedTuple):
+    files: tuple[str, ...]
+    output_format: str
+    strict: bool
+    no_color: bool
+    verbose: bool
 
 
-@click.group(cls=CommandLine, name=PROG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--profile", metavar="NAME", help="Named AWS profile for the base credentials.")
-@click.option("--no-color", is_flag=True, help="No colour in the output (also: NO_COLOR).")
-@click.option("-v", "--verbose", is_flag=True, help="Say more; show tracebacks of internal errors.")
-@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
-@click.pass_context
-def cli(ctx: click.Context, profile: str | None, no_color: bool, verbose: bool) -> None:
-    """Amazon ECR registry replication as code."""
-    ctx.obj = GlobalOptions(profile=profile, no_color=no_color, verbose=verbose)
+def plain_validate_call(arguments: Sequence[str]) -> ValidateCall | None:
+    """The arguments of a plain `validate` run, or None when click should read them."""
+    from ecrrepl.commands import FINDINGS_FORMATS
+
+    no_color = verbose = strict = False
+    output_format = FINDINGS_FORMATS[0]
+    files: list[str] = []
+    rest = list(arguments)
+    while rest and rest[0] != "validate":
+        flag = rest.pop(0)
+        if flag == "--no-color":
+            no_color = True
+        elif flag in ("-v", "--verbose"):
+            verbose = True
+        elif flag == "--profile" and rest:
+            rest.pop(0)  # validate never reaches AWS
+        elif not flag.startswith("--profile="):
+            return None
+    if not rest:
+        return None
+    rest.pop(0)
+    while rest:
+        argument = rest.pop(0)
+        if argument == "--strict":
+            strict = True
+        elif argument == "--format" and rest and rest[0] in FINDINGS_FORMATS:
+            output_format = rest.pop(0)
+        elif argument.startswith("--format=") and argument[9:] in FINDINGS_FORMATS:
+            output_format = argument[9:]
+        elif argument.startswith("-"):
+            return None
+        else:
+            files.append(argument)
+    return ValidateCall(tuple(files), output_format, strict, no_color, verbose)
 
 
-def format_option(choices: Sequence[str], help_text: str | None = None) -> Callable[[FC], FC]:
-    """`--format`, the first choice being the default: every command's output switch."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(choices),
-        default=choices[0],
-        show_default=True,
-        help=help_text,
-    )
+def _run_validate(call: ValidateCall) -> int:
+    from ecrrepl.commands import GlobalOptions
+    from ecrrepl.commands.validate import validate
 
-
-@cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
-@format_option(FINDINGS_FORMATS, "text for people, json for scripts, github or sarif for CI.")
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.pass_obj
-def validate(
-    options: GlobalOptions, files: tuple[str, ...], output_format: str, strict: bool
-) -> int:
-    """Check configuration files offline (default: ecrrepl.yaml)."""
-    from ecrrepl.commands.validate import validate as run
-
-    return run(
-        files,
-        output_format=output_format,
-        strict=strict,
-        color=options.color_for(sys.stdout),
-    )
-
-
-@cli.command()
-def schema() -> int:
-    """Print the JSON Schema (draft 2020-12) of the configuration file."""
-    from ecrrepl.commands.schema import schema as run
-
-    return run()
-
-
-@cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
-@click.argument("repository")
-@click.option(
-    "--from",
-    "from_registry",
-    metavar="ACCOUNT/REGION",
-    help="Only the routes from this source registry.",
-)
-@format_option(("text", "json"))
-@click.pass_obj
-def route(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    repository: str,
-    from_registry: str | None,
-    output_format: str,
-) -> int:
-    """Show where REPOSITORY's images replicate to, and where they do not (offline)."""
-    from ecrrepl.commands.route import route as run
-
-    return run(files, repository, from_registry, output_format, options.color_for(sys.stdout))
-
-
-@cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
-@format_option(("text", "json", "markdown"), "markdown fits a pull-request comment.")
-@click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
-@click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")
-@click.pass_obj
-def diff(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    output_format: str,
-    exit_code: bool,
-    out_path: str | None,
-) -> int:
-    """Read the live registries and show what apply would change (read only)."""
-    from ecrrepl.commands.diff import diff as run
-
-    return run(
-        files,
-        output_format=output_format,
-        exit_code=exit_code,
-        out_path=out_path,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
-
-
-_backup_dir = click.option(
-    "--backup-dir",
-    default=".ecrrepl/backups",
-    show_default=True,
-    metavar="DIR",
-    help="Where the previous state is saved before writing.",
-)
-_yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-
-
-@cli.command()
-@click.argument("arguments", nargs=-1, metavar="FILE...|PLAN.json")
-@_yes
-@_backup_dir
-@click.pass_obj
-def apply(options: GlobalOptions, arguments: tuple[str, ...], yes: bool, backup_dir: str) -> int:
-    """Write the configuration (or a saved plan) to AWS, safely."""
-    from ecrrepl.commands.apply import apply as run
-
-    return run(
-        arguments,
-        yes=yes,
-        backup_dir=backup_dir,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
-
-
-@cli.command()
-@click.argument("backup", metavar="BACKUP.json")
-@_yes
-@_backup_dir
-@click.pass_obj
-def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> int:
-    """Put back a backup taken by apply (or restore), with the same guards."""
-    from ecrrepl.commands.restore import restore as run
-
-    return run(
-        backup,
-        yes=yes,
-        backup_dir=backup_dir,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
-
-
-@cli.command()
-@click.option(
-    "--region",
-    "region_names",
-    multiple=True,
-    required=True,
-    metavar="REGION",
-    help="A region of the base account to export; repeat for several.",
-)
-@click.pass_obj
-def export(options: GlobalOptions, region_names: tuple[str, ...]) -> int:
-    """Print the live registries of the base account as a configuration file (read only)."""
-    from ecrrepl.commands.export import export as run
-
-    return run(region_names, profile=options.profile)
-
-
-@cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
-@click.pass_obj
-def policy(options: GlobalOptions, files: tuple[str, ...]) -> int:
-    """Print the registry policy statements each cross-account destination needs (JSON)."""
-    from ecrrepl.commands.policy import policy as run
-
-    return run(files, color=options.color_for(sys.stderr))
-
-
-@cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
-@click.option("--repository", required=True, metavar="NAME", help="The image's repository.")
-@click.option("--tag", metavar="TAG", help="The image, by tag.")
-@click.option("--digest", metavar="DIGEST", help="The image, by digest (sha256:...).")
-@click.option(
-    "--from",
-    "from_registry",
-    metavar="ACCOUNT/REGION",
-    help="Only the image in this source registry.",
-)
-@click.option("--wait", is_flag=True, help="Poll until complete, failed, or the timeout.")
-@click.option(
-    "--timeout",
-    metavar="DURATION",
-    help="How long --wait waits: 90s, 30m, 1h (default 30m).",
-)
-@format_option(("text", "json"))
-@click.pass_obj
-def status(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    repository: str,
-    tag: str | None,
-    digest: str | None,
-    from_registry: str | None,
-    wait: bool,
-    timeout: str | None,
-    output_format: str,
-) -> int:
-    """Show where an image has replicated to, against where the configuration sends it.
-
-    Exit 0 only when every expected destination is COMPLETE.
-    """
-    from ecrrepl.commands.status import status as run
-
-    return run(
-        files,
-        repository=repository,
-        tag=tag,
-        digest=digest,
-        from_registry=from_registry,
-        wait=wait,
-        timeout=timeout,
-        output_format=output_format,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
-
-
-@cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
-@click.option(
-    "--destination",
-    "destinations",
-    multiple=True,
-    metavar="ACCOUNT/REGION",
-    help="Only this destination; repeat for several.",
-)
-@click.option("--dry-run", is_flag=True, help="Count what would be copied; start nothing.")
-@click.option("--wait", is_flag=True, help="Wait until every backfill has ended; summarise.")
-@_yes
-@click.pass_obj
-def backfill(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    destinations: tuple[str, ...],
-    dry_run: bool,
-    wait: bool,
-    yes: bool,
-) -> int:
-    """Copy images pushed before replication was set up (StartReplicationBackfill)."""
-    from ecrrepl.commands.backfill import backfill as run
-
-    return run(
-        files,
-        destinations=destinations,
-        dry_run=dry_run,
-        wait=wait,
-        yes=yes,
-        profile=options.profile,
+    options = GlobalOptions(no_color=call.no_color, verbose=call.verbose)
+    return validate(
+        call.files,
+        output_format=call.output_format,
+        strict=call.strict,
         color=options.color_for(sys.stdout),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    verbose = bool({"-v", "--verbose"} & set(arguments))
+    plain = plain_validate_call(arguments)
+    run: Callable[[], int]
+    if plain is not None:
+        run = lambda: _run_validate(plain)  # noqa: E731
+    else:
+        from ecrrepl.cli_click import run_click
+
+        run = lambda: run_click(arguments)  # noqa: E731
     try:
-        result = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
-    except click.UsageError as error:
-        error.show()
-        return EXIT_USAGE
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
-    except click.Abort:
-        click.echo(f"{PROG}: aborted", err=True)
-        return EXIT_FAILED
+        return run()
     except BrokenPipeError:
         # The reader went away (`ecrrepl schema | head`): nothing to report, but the
         # interpreter would complain again when it flushes stdout on exit.
@@ -343,6 +129,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         return report_user_error(error)
     except Exception as error:
-        arguments = sys.argv[1:] if argv is None else argv
-        return report_internal_error(error, verbose=bool({"-v", "--verbose"} & set(arguments)))
-    return result if isinstance(result, int) else EXIT_OK
+        return report_internal_error(error, verbose=verbose)
+
+
+def __getattr__(name: str) -> Any:
+    """`ecrrepl.cli.cli`: the click group, for tests and tools that drive click directly."""
+    if name == "cli":
+        from ecrrepl.cli_click import cli
+
+        group: click.Group = cli
+        return group
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["PROG", "main", "report_internal_error", "report_user_error"]

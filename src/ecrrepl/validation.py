@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ecrrepl.config.build import ModelBuilder
 from ecrrepl.config.loader import parse_document
@@ -13,12 +12,19 @@ from ecrrepl.findings import Finding, Severity
 from ecrrepl.lint.registry import run_checks
 
 
-@dataclass
 class ValidationResult:
-    config: Config
-    findings: list[Finding] = field(default_factory=list)
-    # file name -> its text, so that renderers can quote the offending line
-    sources: dict[str, str] = field(default_factory=dict)
+    """The configuration, its findings (lint rules add theirs) and the files' text."""
+
+    def __init__(
+        self,
+        config: Config,
+        findings: list[Finding] | None = None,
+        sources: dict[str, str] | None = None,
+    ) -> None:
+        self.config = config
+        self.findings = findings if findings is not None else []
+        # file name -> its text, so that renderers can quote the offending line
+        self.sources = sources if sources is not None else {}
 
     @property
     def errors(self) -> list[Finding]:

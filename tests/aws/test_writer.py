@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 
 import pytest
 
@@ -124,7 +123,7 @@ def test_template_round_trips_and_updates_to_exactly_what_is_declared(
     writer.create_template(sessions, declared)
     # appliedFor is a set to AWS; it is read back sorted.
     applied_for = tuple(sorted(declared.applied_for))
-    assert read_templates(sessions, DESTINATION) == (replace(declared, applied_for=applied_for),)
+    assert read_templates(sessions, DESTINATION) == (declared.replace(applied_for=applied_for),)
 
     smaller = CreationTemplate(
         account="222222222222",

@@ -9,9 +9,9 @@ in another order or another file compare equal where the plan needs them to.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
+from ecrrepl.config.record import Record, field
 from ecrrepl.findings import Location
 
 NOWHERE = Location("<generated>", 1, 1)
@@ -29,25 +29,17 @@ class RegistryAddress(NamedTuple):
         return f"{self.account}/{self.region}"
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
-class Declared:
+class Declared(Record):
     """Where an object and each of its keys stand in the file."""
 
-    where: Location = field(default=NOWHERE, compare=False, repr=False)
-    key_locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    where: Location = field(default=NOWHERE, compare=False)
+    key_locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
 
     def at(self, key: str) -> Location:
         """The location of `key`'s value, or of the object itself when the key is absent."""
         return self.key_locations.get(key, self.where)
 
-    def __repr__(self) -> str:
-        # One shared __repr__ instead of a generated one per class: generating methods is
-        # most of what defining a dataclass costs at `validate` start-up.
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
-        return f"{type(self).__name__}({shown})"
 
-
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Destination(Declared):
     account: str
     region: str
@@ -57,14 +49,12 @@ class Destination(Declared):
         return RegistryAddress(self.account, self.region)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class RepositoryFilter(Declared):
     """A repository-name prefix (the only filter type ECR offers: PREFIX_MATCH)."""
 
     prefix: str
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ReplicationRule(Declared):
     name: str | None = None
     # None: the key was omitted, and the rule replicates every repository.
@@ -81,7 +71,6 @@ class ReplicationRule(Declared):
         return f"rule '{self.name}'" if self.name else f"rule #{index + 1}"
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class SourceRegistry(Declared):
     """A registry whose whole replication configuration the file owns."""
 
@@ -94,7 +83,6 @@ class SourceRegistry(Declared):
         return RegistryAddress(self.account, self.region)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class AccountAccess(Declared):
     """How to reach one account; absent accounts use the base credentials."""
 
@@ -105,13 +93,11 @@ class AccountAccess(Declared):
     manage_registry_policy: bool = True
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Encryption(Declared):
     type: str = "AES256"
     kms_key: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class CreationTemplate(Declared):
     """A repository creation template in one registry, identified by its prefix."""
 
@@ -133,8 +119,7 @@ class CreationTemplate(Declared):
         return RegistryAddress(self.account, self.region)
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Record):
     """One configuration, merged from one or more files."""
 
     files: tuple[str, ...] = ()

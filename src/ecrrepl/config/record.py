@@ -1,0 +1,110 @@
+"""Frozen, keyword-only records: the model's base, without the start-up cost of dataclasses.
+
+`validate` runs on every pull request with a budget of twice PyYAML's import time.
+Importing `dataclasses` pulls in `inspect` (and with it `ast`, `dis`, `tokenize`), and
+each frozen dataclass generates its methods with `exec`; together they cost about a
+third of that budget. A record declares its fields the same way, with the same
+`field(default_factory=..., compare=...)`, and type checkers treat it as a dataclass
+(PEP 681), but its methods are plain ones, shared by every record class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, Self, dataclass_transform
+
+_MISSING: Any = object()
+
+
+class _FieldSpec:
+    __slots__ = ("compare", "default", "factory")
+
+    def __init__(
+        self,
+        default: Any = _MISSING,
+        factory: Callable[[], Any] | None = None,
+        compare: bool = True,
+    ) -> None:
+        self.default = default
+        self.factory = factory
+        self.compare = compare
+
+
+def field(
+    *,
+    default: Any = _MISSING,
+    default_factory: Callable[[], Any] | None = None,
+    compare: bool = True,
+) -> Any:
+    """A field's default (or a factory for mutable ones) and whether equality reads it."""
+    return _FieldSpec(default, default_factory, compare)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+class Record:
+    """Fields from the class annotations, set once by keyword, compared by value."""
+
+    _record_fields: ClassVar[tuple[tuple[str, _FieldSpec], ...]] = ()
+    _compared: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = dict(cls._record_fields)
+        # Not inspect.get_annotations: importing inspect is the cost this module avoids.
+        own_annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
+        for name, annotation in own_annotations.items():
+            if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            value = cls.__dict__.get(name, _MISSING)
+            fields[name] = value if isinstance(value, _FieldSpec) else _FieldSpec(value)
+            if isinstance(value, _FieldSpec):
+                delattr(cls, name)
+        cls._record_fields = tuple(fields.items())
+        cls._compared = tuple(name for name, spec in fields.items() if spec.compare)
+
+    def __init__(self, **values: Any) -> None:
+        for name, spec in self._record_fields:
+            if name in values:
+                value = values.pop(name)
+            elif spec.factory is not None:
+                value = spec.factory()
+            elif spec.default is not _MISSING:
+                value = spec.default
+            else:
+                raise TypeError(f"{type(self).__name__}() needs the keyword argument {name!r}")
+            object.__setattr__(self, name, value)
+        if values:
+            unknown = ", ".join(sorted(values))
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {unknown}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: cannot assign {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: cannot delete {name!r}")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._compared)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Record)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._compared)
+        return f"{type(self).__name__}({shown})"
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed, as `dataclasses.replace` makes one."""
+        values = {name: getattr(self, name) for name, _ in self._record_fields}
+        values.update(changes)
+        return type(self)(**values)
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """Every field and its value, in declaration order."""
+        return ((name, getattr(self, name)) for name, _ in self._record_fields)

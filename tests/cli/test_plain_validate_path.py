@@ -1,0 +1,106 @@
+"""`ecrrepl validate` read without click must behave exactly as through click."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecrrepl.cli import main, plain_validate_call
+from ecrrepl.cli_click import run_click
+
+CLEAN = """\
+version: 1
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - filters: [prod/]
+        destinations: [{region: us-east-1}]
+"""
+WARNING = CLEAN.replace("[prod/]", "[prod/, prod/api]")
+BROKEN = CLEAN.replace("us-east-1", "us-est-1")
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, str]:
+    written = {}
+    for name, text in {
+        "clean": CLEAN,
+        "warning": WARNING,
+        "broken": BROKEN,
+        "junk": "a: [\n",
+    }.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text)
+        written[name] = str(path)
+    written["missing"] = str(tmp_path / "missing.yaml")
+    return written
+
+
+ARGUMENTS = [
+    ["validate", "{clean}"],
+    ["validate", "{warning}"],
+    ["validate", "--strict", "{warning}"],
+    ["validate", "{broken}", "{clean}"],
+    ["validate", "{junk}"],
+    ["validate", "{missing}"],
+    ["validate", "--format", "json", "{broken}"],
+    ["validate", "--format=github", "{broken}"],
+    ["validate", "--format", "sarif", "{warning}"],
+    ["--no-color", "-v", "validate", "{clean}", "--strict"],
+    ["--profile", "ops", "validate", "{warning}"],
+    ["--profile=ops", "validate", "{broken}"],
+]
+
+
+@pytest.mark.parametrize("template", ARGUMENTS, ids=lambda a: " ".join(a))
+def test_plain_path_matches_click(
+    template: list[str], files: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = [argument.format(**files) for argument in template]
+    assert plain_validate_call(arguments) is not None
+
+    plain_code = main(arguments)
+    plain = capsys.readouterr()
+    click_code = run_click(arguments)
+    through_click = capsys.readouterr()
+
+    assert (plain_code, plain.out, plain.err) == (click_code, through_click.out, through_click.err)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["validate", "--help"],
+        ["validate", "--format", "xml", "x.yaml"],
+        ["validate", "--format"],
+        ["validate", "--bogus"],
+        ["validate", "--", "x.yaml"],
+        ["--profile"],
+        ["--version"],
+        ["diff", "x.yaml"],
+        ["schema"],
+        [],
+    ],
+)
+def test_anything_else_goes_to_click(arguments: list[str]) -> None:
+    assert plain_validate_call(arguments) is None
+
+
+def test_the_plain_path_imports_neither_click_nor_boto3() -> None:
+    example = Path(__file__).resolve().parents[2] / "configs" / "example.yaml"
+    code = (
+        "import sys\n"
+        "from ecrrepl.cli import main\n"
+        f"code = main(['validate', {str(example)!r}])\n"
+        "heavy = ('click', 'boto3', 'botocore')\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "print(code, loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "0 []"
