@@ -148,9 +148,7 @@ def backfill_targets(
     return targets, refusals
 
 
-def startable(
-    queue: Sequence[BackfillTarget], active: Iterable[Backfill]
-) -> list[BackfillTarget]:
+def startable(queue: Sequence[BackfillTarget], active: Iterable[Backfill]) -> list[BackfillTarget]:
     """The queued targets that may start now, in queue order, within AWS's limits."""
     counts: dict[RegistryAddress, int] = {}
     busy: set[tuple[RegistryAddress, str]] = set()

@@ -214,14 +214,9 @@ def _address(key: str) -> RegistryAddress:
 
 
 def read_backup(path: str) -> Backup:
-    from ecrrepl.errors import UsageError
+    from ecrrepl.validation import read_input_text
 
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot read: {error}") from None
+    text = read_input_text(path)
     try:
         data = json.loads(text)
     except ValueError as error:

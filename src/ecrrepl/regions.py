@@ -72,6 +72,7 @@ def closest_region(region: str) -> str | None:
     """The known region most like `region`; ties go to the longest common start,
     so `us-est-1` suggests `us-east-1` rather than `us-west-1`."""
     import difflib  # only on the error path: validate starts faster without it
+
     matches = difflib.get_close_matches(region, sorted(_partition_by_region()), n=5, cutoff=0.6)
     if not matches:
         return None

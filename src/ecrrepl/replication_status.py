@@ -294,9 +294,7 @@ def wait_for_replication(
 
 def _unsettled(report: StatusReport) -> tuple[SourceStatus, ...]:
     return tuple(
-        source
-        for source in report.counted
-        if any(not row.settled for row in source.expected_rows)
+        source for source in report.counted if any(not row.settled for row in source.expected_rows)
     )
 
 

@@ -32,9 +32,7 @@ class LiveState:
     # each destination registry, names only and sorted, among those the configuration's
     # filters send there: an image replicated into one, whose tag it already holds,
     # arrives untagged.
-    immutable_repositories: Mapping[RegistryAddress, tuple[str, ...]] = field(
-        default_factory=dict
-    )
+    immutable_repositories: Mapping[RegistryAddress, tuple[str, ...]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """A digest of everything read, insensitive to the order of reading."""

@@ -44,6 +44,14 @@ def read_config_bytes(path: str) -> bytes:
         raise UsageError(f"{path}: cannot read: {error.strerror}") from None
 
 
+def read_input_text(path: str) -> str:
+    """A plan or backup file's text, or a usage error (exit 2) naming it."""
+    try:
+        return read_config_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: cannot read: it is not UTF-8 text") from None
+
+
 def load_files(paths: Sequence[str]) -> ValidationResult:
     """Parse and build every file into one configuration, with structural findings."""
     findings: list[Finding] = []

@@ -33,6 +33,7 @@ from ecrrepl.config.model import (
     JsonObject,
     RegistryAddress,
     ReplicationRule,
+    prefixes_sent_to,
 )
 from ecrrepl.errors import UserError
 from ecrrepl.policy import parse_policy_text
@@ -119,21 +120,6 @@ def cross_account_destinations(
         for destination in rule.destinations
         if destination.account != source.account
     )
-
-
-def prefixes_sent_to(config: Config) -> dict[RegistryAddress, frozenset[str] | None]:
-    """The filters of every rule that sends to each destination; None when a rule sends
-    every repository there (no filters)."""
-    sent: dict[RegistryAddress, frozenset[str] | None] = {}
-    for registry in config.registries:
-        for rule in registry.rules:
-            for destination in rule.destinations:
-                so_far = sent.get(destination.address, frozenset())
-                if not rule.prefixes or so_far is None:
-                    sent[destination.address] = None
-                else:
-                    sent[destination.address] = so_far | frozenset(rule.prefixes)
-    return sent
 
 
 def _accounts_known_to(config: Config) -> frozenset[str]:
@@ -253,7 +239,7 @@ def read_state(
             address: reads.submit_one(
                 address, partial(read_immutable_repositories, sessions, address, prefixes)
             )
-            for address, prefixes in sorted(prefixes_sent_to(config).items())
+            for address, prefixes in sorted(prefixes_sent_to(config.registries).items())
         }
         try:
             _refuse_wrong_identities(reads.checks_of(required))

@@ -253,9 +253,7 @@ class Sessions:
         with self._creation_lock(source.session):
             return source.create_client(service, region)
 
-    def _cached_client(
-        self, key: tuple[str, str, str], source: Callable[[], ClientSource]
-    ) -> Any:
+    def _cached_client(self, key: tuple[str, str, str], source: Callable[[], ClientSource]) -> Any:
         return self._clients.get(key, lambda: self._new_client(source(), key[2], key[1]))
 
     def _base_client(self, service: str, region: str) -> Any:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from ecrrepl.commands.diff import render_plan
@@ -17,8 +16,9 @@ from ecrrepl.commands.writing import (
     save_backup,
 )
 from ecrrepl.config.model import Config
-from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UserError
 from ecrrepl.plan import Plan, compute_plan, plan_from_text
+from ecrrepl.validation import read_input_text
 
 
 def is_plan_file(arguments: Sequence[str]) -> bool:
@@ -26,13 +26,7 @@ def is_plan_file(arguments: Sequence[str]) -> bool:
 
 
 def read_plan_file(path: str) -> Plan:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot read: {error}") from None
-    return plan_from_text(text, path)
+    return plan_from_text(read_input_text(path), path)
 
 
 def apply(

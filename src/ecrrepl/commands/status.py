@@ -57,9 +57,7 @@ def parse_duration(text: str, option: str = "--timeout") -> float:
             raise UsageError(
                 f"{option} {text!r} is not a duration: give it as 90s, 30m, 1h or 1h30m"
             )
-        seconds = (
-            int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)
-        )
+        seconds = int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)
     if seconds <= 0:
         raise UsageError(f"{option} must be longer than zero")
     return float(seconds)
@@ -116,9 +114,7 @@ def status(
     expected = expected_destinations(config, repository, wanted)
     sessions = open_sessions(config, profile)
     sessions.verify_identities({source.account for source in expected})
-    report = StatusReport(
-        image, mark_replicated_copies(read_sources(sessions, image, expected))
-    )
+    report = StatusReport(image, mark_replicated_copies(read_sources(sessions, image, expected)))
     _require_image(report)
 
     if wait:

@@ -8,7 +8,7 @@ in another order or another file compare equal where the plan needs them to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ecrrepl.config.record import Record, field
@@ -117,6 +117,23 @@ class CreationTemplate(Declared):
     @property
     def address(self) -> RegistryAddress:
         return RegistryAddress(self.account, self.region)
+
+
+def prefixes_sent_to(
+    registries: Iterable[SourceRegistry],
+) -> dict[RegistryAddress, frozenset[str] | None]:
+    """The filters of every rule that sends to each destination; None when a rule sends
+    every repository there (no filters)."""
+    sent: dict[RegistryAddress, frozenset[str] | None] = {}
+    for registry in registries:
+        for rule in registry.rules:
+            for destination in rule.destinations:
+                so_far = sent.get(destination.address, frozenset())
+                if not rule.prefixes or so_far is None:
+                    sent[destination.address] = None
+                else:
+                    sent[destination.address] = so_far | frozenset(rule.prefixes)
+    return sent
 
 
 class Config(Record):

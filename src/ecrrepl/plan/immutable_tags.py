@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ecrrepl.config.model import RegistryAddress, SourceRegistry
+from ecrrepl.config.model import RegistryAddress, SourceRegistry, prefixes_sent_to
 from ecrrepl.state import LiveState
 
 # A warning names this many repositories, then says how many more there are.
@@ -26,7 +26,7 @@ NAMED_REPOSITORIES = 5
 def immutable_tag_warnings(registry: SourceRegistry, live: LiveState) -> tuple[str, ...]:
     """One warning per destination of `registry` whose immutable repositories it feeds."""
     warnings = []
-    for destination, prefixes in _prefixes_by_destination(registry).items():
+    for destination, prefixes in prefixes_sent_to([registry]).items():
         immutable = live.immutable_repositories.get(destination, ())
         fed = [
             name
@@ -36,21 +36,6 @@ def immutable_tag_warnings(registry: SourceRegistry, live: LiveState) -> tuple[s
         if fed:
             warnings.append(_warning(destination, fed))
     return tuple(warnings)
-
-
-def _prefixes_by_destination(
-    registry: SourceRegistry,
-) -> dict[RegistryAddress, frozenset[str] | None]:
-    """The filters that send to each destination, in the rules' order; None: every name."""
-    sent: dict[RegistryAddress, frozenset[str] | None] = {}
-    for rule in registry.rules:
-        for destination in rule.destinations:
-            so_far = sent.get(destination.address, frozenset())
-            if not rule.prefixes or so_far is None:
-                sent[destination.address] = None
-            else:
-                sent[destination.address] = so_far | frozenset(rule.prefixes)
-    return sent
 
 
 def _warning(destination: RegistryAddress, repositories: Sequence[str]) -> str:

@@ -1,14 +1,14 @@
 """`ecrrepl backfill` for people: what would start, how it goes, how it ended.
 
-    Backfills to start (images pushed before replication was set up):
-      111111111111/us-west-2 → 222222222222/eu-west-1  (filters: prod/)
-      111111111111/us-west-2 → 111111111111/us-east-1  (no filters: every repository)
-        queued behind the backfill to us-east-1 already running (0f2d...)
+Backfills to start (images pushed before replication was set up):
+  111111111111/us-west-2 → 222222222222/eu-west-1  (filters: prod/)
+  111111111111/us-west-2 → 111111111111/us-east-1  (no filters: every repository)
+    queued behind the backfill to us-east-1 already running (0f2d...)
 
-    Results:
-      ✓ 111111111111/us-west-2 → 222222222222/eu-west-1  COMPLETE: 40 of 40 images
-      ✗ 111111111111/us-west-2 → 111111111111/us-east-1  COMPLETE: 38 of 40 images, 2 failed
-          prod/api:1.0  PERMISSION_DENIED
+Results:
+  ✓ 111111111111/us-west-2 → 222222222222/eu-west-1  COMPLETE: 40 of 40 images
+  ✗ 111111111111/us-west-2 → 111111111111/us-east-1  COMPLETE: 38 of 40 images, 2 failed
+      prod/api:1.0  PERMISSION_DENIED
 """
 
 from __future__ import annotations
@@ -62,9 +62,7 @@ def render_plan_text(
                 )
     if run.followed:
         lines.append([Span("Already running, followed rather than started again:", HEADER_STYLE)])
-        lines.extend(
-            [Span(f"  {b.target}  {b.status} ({b.backfill_id})")] for b in run.followed
-        )
+        lines.extend([Span(f"  {b.target}  {b.status} ({b.backfill_id})")] for b in run.followed)
     return render_lines(lines, color=color)
 
 
@@ -121,11 +119,7 @@ def progress_snapshot(run: BackfillRun) -> dict[BackfillTarget, str]:
 
 def progress_events(before: Mapping[BackfillTarget, str], run: BackfillRun) -> list[str]:
     """A line for each followed backfill that started or changed since `before`."""
-    return [
-        backfill_words(b)
-        for b in run.followed
-        if before.get(b.target) != backfill_words(b)
-    ]
+    return [backfill_words(b) for b in run.followed if before.get(b.target) != backfill_words(b)]
 
 
 def backfill_words(backfill: Backfill) -> str:
