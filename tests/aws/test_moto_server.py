@@ -4,7 +4,7 @@ with each account reached by AssumeRole as in production."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import boto3
 import pytest
@@ -14,7 +14,6 @@ from ecrrepl.aws.reader import read_state
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
-from harness.server import moto_server, reset
 
 CONFIG = """\
 version: 1
@@ -49,19 +48,6 @@ POLICY = {
         }
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture
-def endpoint(server: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    reset(server)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
-    return server
 
 
 def test_writes_and_reads_land_in_the_assumed_accounts(

@@ -10,20 +10,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from replication_arrange import (
+
+from ecrrepl.backfill import Pacing
+from ecrrepl.cli import cli
+from ecrrepl.commands.backfill import backfill
+from harness import ecr_gaps
+from harness.cli import Outcome, outcome_of
+from harness.replication_arrange import (
     DR_ACCOUNT,
     SOURCE_ACCOUNT,
     allow_replication,
     ecr,
     push,
     replicate,
+    tags_in,
 )
-
-from ecrrepl.backfill import Pacing
-from ecrrepl.cli import cli
-from ecrrepl.commands.backfill import backfill
-from ecrrepl.errors import UserError
-from harness import ecr_gaps
 
 SOURCE = (SOURCE_ACCOUNT, "us-west-2")
 EAST = (SOURCE_ACCOUNT, "us-east-1")
@@ -48,13 +49,6 @@ registries:
 """
 
 
-@dataclass(frozen=True)
-class Outcome:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
 @dataclass
 class Sleeps:
     taken: list[float] = field(default_factory=list)
@@ -74,19 +68,13 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 def run_backfill(write_config: Callable[..., str], sleeps: Sleeps) -> RunBackfill:
     def run(*, text: str = CONFIG, stdin: io.StringIO | None = None, **options: object) -> Outcome:
-        out, err = io.StringIO(), io.StringIO()
-        try:
-            code = backfill(
-                [write_config(text)],
-                out=out,
-                err=err,
-                stdin=stdin or io.StringIO(),
-                pacing=sleeps.pacing(),
-                **options,  # type: ignore[arg-type]
-            )
-        except UserError as error:
-            return Outcome(error.exit_code, out.getvalue(), err.getvalue() + error.message)
-        return Outcome(code, out.getvalue(), err.getvalue())
+        return outcome_of(
+            backfill,
+            [write_config(text)],
+            stdin=stdin or io.StringIO(),
+            pacing=sleeps.pacing(),
+            **options,
+        )
 
     return run
 
@@ -106,15 +94,6 @@ def old_images(aws: None) -> None:
 
 def backfills_of(account: str, region: str) -> list[dict[str, object]]:
     return list(ecr(account, region).list_replication_backfills()["backfills"])
-
-
-def tags_in(account: str, region: str, repository: str) -> list[str]:
-    client = ecr(account, region)
-    try:
-        images = client.describe_images(repositoryName=repository)["imageDetails"]
-    except client.exceptions.RepositoryNotFoundException:
-        return []
-    return sorted(tag for image in images for tag in image.get("imageTags", []))
 
 
 def test_dry_run_counts_what_would_be_copied_and_starts_nothing(

@@ -3,50 +3,24 @@ copied by `backfill --yes --wait`, through the installed command and a moto serv
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from replication_arrange import (
+
+from harness.cli import ECRREPL, run_ecrrepl
+from harness.replication_arrange import (
     DR_ACCOUNT,
-    ECRREPL,
     SOURCE_ACCOUNT,
     TWO_ACCOUNTS,
-    command_environment,
     ecr,
     push,
-    run_ecrrepl,
+    tags_in,
 )
-
-from harness.server import emulator_settings, moto_server, reset
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not ECRREPL.exists(), reason="ecrrepl is not installed in this venv"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture
-def env(server: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    reset(server)
-    emulator_settings(server, in_progress_polls=1)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
-    return command_environment(server)
-
-
-def tags(account: str, region: str, repository: str) -> list[str]:
-    client = ecr(account, region)
-    try:
-        images = client.describe_images(repositoryName=repository)["imageDetails"]
-    except client.exceptions.RepositoryNotFoundException:
-        return []
-    return sorted(tag for image in images for tag in image.get("imageTags", []))
 
 
 def test_images_pushed_before_the_configuration_are_copied_by_backfill(
@@ -81,7 +55,7 @@ def test_images_pushed_before_the_configuration_are_copied_by_backfill(
         "  ✓ 111111111111/us-west-2 → 222222222222/eu-west-1  COMPLETE: 2 of 2 images\n"
     )
     for account, region in ((SOURCE_ACCOUNT, "us-east-1"), (DR_ACCOUNT, "eu-west-1")):
-        assert tags(account, region, "prod/api") == ["1.0", "1.1"]
-        assert tags(account, region, "scratch/tool") == []
+        assert tags_in(account, region, "prod/api") == ["1.0", "1.1"]
+        assert tags_in(account, region, "scratch/tool") == []
     # A backfilled image counts as replicated.
     assert status.returncode == 0, status.stdout

@@ -4,12 +4,9 @@ AWS answers (through botocore's Stubber) that mean "not now" rather than "failed
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from ecrrepl.aws.backfill import refresh_backfill, start_backfill
 from ecrrepl.backfill import (
@@ -24,6 +21,7 @@ from ecrrepl.backfill import (
 )
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
+from harness.sessions import StubbedSessions
 
 SOURCE = RegistryAddress("111111111111", "us-west-2")
 OTHER_SOURCE = RegistryAddress("111111111111", "eu-west-1")
@@ -154,28 +152,6 @@ def test_a_refused_start_learns_what_runs_and_retries_after_it() -> None:
 
 
 # --- AWS's answers ------------------------------------------------------------------------
-
-
-class StubbedSessions:
-    def __init__(self) -> None:
-        self.client = boto3.client(
-            "ecr",
-            region_name="us-west-2",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        self.stubber = Stubber(self.client)
-
-    def ecr(self, address: RegistryAddress) -> Any:
-        return self.client
-
-
-@pytest.fixture
-def stubbed() -> Iterator[StubbedSessions]:
-    sessions = StubbedSessions()
-    with sessions.stubber:
-        yield sessions
-    sessions.stubber.assert_no_pending_responses()
 
 
 BACKFILL_ID = "0f2d6c1e-1111-4222-8333-444455556666"

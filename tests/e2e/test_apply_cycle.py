@@ -9,39 +9,13 @@ from typing import Any
 
 import pytest
 
+from harness.lab import CONFIG, DR, EU, FOREIGN, REDUCED, SOURCE
+
 pytestmark = pytest.mark.e2e
 
-SOURCE = ("123456789012", "us-west-2")
-EU = ("222222222222", "eu-west-1")
-DR = ("333333333333", "us-east-2")
 SID = "Ecrrepl123456789012uswest2"
 
-ACCOUNTS = """\
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    role_arn: arn:aws:iam::333333333333:role/ecrrepl
-"""
-
-CONFIG = f"""\
-version: 1
-{ACCOUNTS}\
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {{account: "222222222222", region: eu-west-1}}
-      - name: dr
-        destinations:
-          - {{account: "333333333333", region: us-east-2}}
-"""
-
-# The same configuration: rules, destinations, filters and keys in another order.
+# CONFIG again: rules, destinations, filters and keys in another order.
 REORDERED = """\
 registries:
   - rules:
@@ -62,28 +36,6 @@ accounts:
     role_arn: arn:aws:iam::222222222222:role/ecrrepl
 version: 1
 """
-
-# Rule `dr` removed, and eu-west-1 (222222222222) removed from rule `prod`.
-REDUCED = f"""\
-version: 1
-{ACCOUNTS}\
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-"""
-
-FOREIGN = {
-    "Sid": "PullThroughCacheTeam",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-    "Action": ["ecr:ReplicateImage"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/other/*",
-}
 
 PLAN_TEXT = """\
 registry 123456789012/us-west-2 — replication configuration

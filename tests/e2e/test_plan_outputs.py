@@ -8,32 +8,9 @@ from typing import Any
 
 import pytest
 
+from harness.lab import CONFIG, DR, EU, SOURCE
+
 pytestmark = pytest.mark.e2e
-
-SOURCE = ("123456789012", "us-west-2")
-EU = ("222222222222", "eu-west-1")
-DR = ("333333333333", "us-east-2")
-
-CONFIG = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    role_arn: arn:aws:iam::333333333333:role/ecrrepl
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-      - name: dr
-        destinations:
-          - {account: "333333333333", region: us-east-2}
-"""
 
 SAVED = "Saved the plan to plan.json; `ecrrepl apply plan.json` applies it.\n"
 

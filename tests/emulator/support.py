@@ -5,27 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
-
+from harness.accounts import BASE_ACCOUNT
 from harness.images import MEDIA_TYPE, image_manifest  # noqa: F401 (re-exported)
 
-SOURCE_ACCOUNT = "123456789012"
+SOURCE_ACCOUNT = BASE_ACCOUNT
 OTHER_ACCOUNT = "222222222222"
 SOURCE_REGION = "us-west-2"
-
-
-def credentials_for(account: str) -> dict[str, str]:
-    """Keys that moto maps to `account`: the base keys, or an assumed role's."""
-    if account == SOURCE_ACCOUNT:
-        return {}
-    assumed = boto3.client("sts", region_name="us-east-1").assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/emulator-test", RoleSessionName="emulator-test"
-    )["Credentials"]
-    return {
-        "aws_access_key_id": assumed["AccessKeyId"],
-        "aws_secret_access_key": assumed["SecretAccessKey"],
-        "aws_session_token": assumed["SessionToken"],
-    }
 
 
 def rule(*destinations: tuple[str, str], filters: tuple[str, ...] = (), **extra: Any) -> Any:

@@ -8,7 +8,6 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from emulator.support import (
@@ -20,6 +19,7 @@ from emulator.support import (
     images_in,
     rule,
 )
+from harness.accounts import ecr_client
 from harness.server import emulator_settings, moto_server, reset
 
 STARTING_POLLS = 1
@@ -27,30 +27,14 @@ STARTING_POLLS = 1
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
+    """The suite's server fixture, started here with replications in progress; the
+    `endpoint` fixture resets it before each test."""
     with moto_server(in_progress_polls=STARTING_POLLS) as endpoint:
         yield endpoint
 
 
-@pytest.fixture
-def endpoint(server: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    reset(server)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
-    return server
-
-
 def client(region: str, account: str = SOURCE_ACCOUNT) -> Any:
-    if account == SOURCE_ACCOUNT:
-        return boto3.client("ecr", region_name=region)
-    assumed = boto3.client("sts", region_name="us-east-1").assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/emulator-test", RoleSessionName="emulator-test"
-    )["Credentials"]
-    return boto3.client(
-        "ecr",
-        region_name=region,
-        aws_access_key_id=assumed["AccessKeyId"],
-        aws_secret_access_key=assumed["SecretAccessKey"],
-        aws_session_token=assumed["SessionToken"],
-    )
+    return ecr_client(account, region)
 
 
 def statuses(source: Any) -> list[str]:

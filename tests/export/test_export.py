@@ -9,9 +9,9 @@ import boto3
 import pytest
 import yaml
 
-from aws.conftest import assume
 from ecrrepl.cli import main
 from ecrrepl.validation import validate_files
+from harness.accounts import assume
 
 BASE = "123456789012"  # moto's account for the base credentials
 

@@ -9,22 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
-from replication_arrange import (
-    DR_ACCOUNT,
-    SOURCE_ACCOUNT,
-    allow_replication,
-    ecr,
-    push,
-    replicate,
-)
 
 from ecrrepl.aws.reader import read_immutable_repositories, read_state
 from ecrrepl.aws.session import Sessions
@@ -33,7 +21,15 @@ from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.plan import compute_plan, plan_from_json, plan_to_json
 from ecrrepl.plan.immutable_tags import immutable_tag_warnings
 from ecrrepl.state import LiveState
-from ecrrepl.validation import load_files
+from harness.replication_arrange import (
+    DR_ACCOUNT,
+    SOURCE_ACCOUNT,
+    allow_replication,
+    ecr,
+    push,
+    replicate,
+)
+from harness.sessions import ObservedSessions, StubbedSessions
 
 SOURCE = RegistryAddress(SOURCE_ACCOUNT, "us-west-2")
 EAST = RegistryAddress(SOURCE_ACCOUNT, "us-east-1")
@@ -63,12 +59,8 @@ registries:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    path = tmp_path / "ecrrepl.yaml"
-    path.write_text(CONFIG, encoding="utf-8")
-    result = load_files([str(path)])
-    assert result.findings == []
-    return result.config
+def config(load_config: Callable[[str], Config]) -> Config:
+    return load_config(CONFIG)
 
 
 def create(address: RegistryAddress, name: str, mutability: str, **extra: Any) -> None:
@@ -92,28 +84,11 @@ def arranged(aws: None) -> None:
     create(EAST, "dev/api", "IMMUTABLE")
 
 
-class CountingSessions(Sessions):
-    """Sessions that count the API calls their clients make."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.calls: Counter[str] = Counter()
-
-    def _new_client(self, session: boto3.Session, service: str, region: str) -> Any:
-        client = super()._new_client(session, service, region)
-
-        def count(model: Any, **kwargs: Any) -> None:
-            self.calls[model.name] += 1
-
-        client.meta.events.register("before-call.*.*", count)
-        return client
-
-
 def test_the_reader_lists_immutable_repositories_the_rules_send_to_once_per_destination(
     arranged: None, config: Config
 ) -> None:
-    sessions = CountingSessions.for_config(config)
-    assert isinstance(sessions, CountingSessions)
+    sessions = ObservedSessions.for_config(config)
+    assert isinstance(sessions, ObservedSessions)
 
     state = read_state(config, sessions)
 
@@ -123,23 +98,7 @@ def test_the_reader_lists_immutable_repositories_the_rules_send_to_once_per_dest
         # dev/api is immutable, but only prod/ is sent here.
         EAST: (),
     }
-    assert sessions.calls["DescribeRepositories"] == 2
-
-
-class StubbedSessions:
-    """Just enough of Sessions: one ECR client, stubbed."""
-
-    def __init__(self) -> None:
-        self.client = boto3.client(
-            "ecr",
-            region_name="eu-west-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        self.stubber = Stubber(self.client)
-
-    def ecr(self, address: RegistryAddress) -> Any:
-        return self.client
+    assert sessions.counts()["DescribeRepositories"] == 2
 
 
 def repository(name: str, mutability: str | None) -> dict[str, Any]:
@@ -150,7 +109,7 @@ def repository(name: str, mutability: str | None) -> dict[str, Any]:
 
 
 def test_a_long_listing_is_read_page_by_page() -> None:
-    sessions = StubbedSessions()
+    sessions = StubbedSessions("eu-west-1")
     sessions.stubber.add_response(
         "describe_repositories",
         {

@@ -12,7 +12,6 @@ templates; us-east-1 has a ROOT template for CREATE_ON_PUSH only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -60,17 +59,5 @@ WriteConfig = Callable[..., str]
 
 
 @pytest.fixture
-def write_config(tmp_path: Path) -> WriteConfig:
-    """Write YAML text to a file in tmp_path and return its path."""
-
-    def write(text: str = SAMPLE, name: str = "ecrrepl.yaml") -> str:
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return str(path)
-
-    return write
-
-
-@pytest.fixture
 def sample_file(write_config: WriteConfig) -> str:
-    return write_config()
+    return write_config(SAMPLE)

@@ -28,7 +28,7 @@ templates:
   - {account: "111111111111", region: us-east-1, prefix: ROOT}
 """
 
-# The `write_config` fixture of conftest.py: YAML text (and a file name) in, a path out.
+# The `write_config` fixture of tests/conftest.py: YAML text (and a file name) in, a path out.
 WriteConfig = Callable[..., str]
 
 NO_MATCH = """\

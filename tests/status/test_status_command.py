@@ -3,13 +3,17 @@ report and progress, and the refusals that come before any AWS call."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from replication_arrange import (
+
+from ecrrepl.commands.status import status
+from ecrrepl.replication_status import Waiting
+from harness import ecr_gaps
+from harness.cli import Outcome, outcome_of
+from harness.replication_arrange import (
     DR_ACCOUNT,
     SOURCE_ACCOUNT,
     TWO_ACCOUNTS,
@@ -18,11 +22,6 @@ from replication_arrange import (
     push,
     replicate,
 )
-
-from ecrrepl.commands.status import status
-from ecrrepl.errors import UserError
-from ecrrepl.replication_status import Waiting
-from harness import ecr_gaps
 
 SOURCE = (SOURCE_ACCOUNT, "us-west-2")
 SAME_ACCOUNT = (SOURCE_ACCOUNT, "us-east-1")
@@ -44,13 +43,6 @@ class FakeTime:
         return Waiting(0, clock=lambda: self.now, sleep=self.sleep)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
 RunStatus = Callable[..., Outcome]
 
 
@@ -62,16 +54,9 @@ def fake_time() -> FakeTime:
 @pytest.fixture
 def run_status(write_config: Callable[..., str], fake_time: FakeTime) -> RunStatus:
     def run(*, text: str = TWO_ACCOUNTS, **options: object) -> Outcome:
-        out, err = io.StringIO(), io.StringIO()
         arguments: dict[str, object] = {"repository": "prod/api", "tag": "1.0"}
         arguments.update(options)
-        try:
-            code = status(
-                [write_config(text)], out=out, err=err, waiting=fake_time.waiting(), **arguments
-            )  # type: ignore[arg-type]
-        except UserError as error:
-            return Outcome(error.exit_code, out.getvalue(), err.getvalue() + error.message)
-        return Outcome(code, out.getvalue(), err.getvalue())
+        return outcome_of(status, [write_config(text)], waiting=fake_time.waiting(), **arguments)
 
     return run
 

@@ -4,42 +4,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from replication_arrange import (
+
+from harness.cli import ECRREPL, run_ecrrepl
+from harness.replication_arrange import (
     DR_ACCOUNT,
-    ECRREPL,
     SOURCE_ACCOUNT,
     TWO_ACCOUNTS,
-    command_environment,
     ecr,
     push,
-    run_ecrrepl,
 )
-
-from harness.server import emulator_settings, moto_server, reset
+from harness.server import emulator_settings
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not ECRREPL.exists(), reason="ecrrepl is not installed in this venv"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture
-def env(server: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    reset(server)
-    # Each replication is reported IN_PROGRESS once before it lands.
-    emulator_settings(server, in_progress_polls=1)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
-    return command_environment(server)
 
 
 @pytest.fixture

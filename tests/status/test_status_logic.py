@@ -8,9 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 from click.testing import CliRunner
 
 from ecrrepl.aws.images import ImageNotFound, read_image_replication_status
@@ -36,6 +34,7 @@ from ecrrepl.replication_status import (
     image_reference_problem,
     wait_for_replication,
 )
+from harness.sessions import StubbedSessions
 
 SOURCE = RegistryAddress("111111111111", "us-west-2")
 EAST = RegistryAddress("111111111111", "us-east-1")
@@ -178,30 +177,6 @@ def test_the_last_sleep_is_cut_to_the_time_left() -> None:
 
 
 # --- AWS's answers, from botocore's Stubber -------------------------------------------------
-
-
-class StubbedSessions:
-    """Just enough of Sessions: the one ECR client, stubbed."""
-
-    def __init__(self) -> None:
-        self.client = boto3.client(
-            "ecr",
-            region_name="us-west-2",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        self.stubber = Stubber(self.client)
-
-    def ecr(self, address: RegistryAddress) -> Any:
-        return self.client
-
-
-@pytest.fixture
-def stubbed() -> Iterator[StubbedSessions]:
-    sessions = StubbedSessions()
-    with sessions.stubber:
-        yield sessions
-    sessions.stubber.assert_no_pending_responses()
 
 
 EXPECTED_PARAMS = {

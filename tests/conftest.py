@@ -1,0 +1,127 @@
+"""Fixtures for the whole suite; plain helpers to arrange and inspect AWS are in harness/.
+
+Every test runs with fake credentials only: no profile, config file, endpoint or emulator
+setting of the machine leaks in. moto and boto3 are imported by the fixtures that use
+them, so that the offline folders run without loading them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+# Test modules import harness/ (and emulator/support.py) as packages of this folder.
+TESTS_FOLDER = Path(__file__).resolve().parent
+if str(TESTS_FOLDER) not in sys.path:
+    sys.path.insert(0, str(TESTS_FOLDER))
+
+from ecrrepl.validation import load_files  # noqa: E402
+from harness.cli import command_environment  # noqa: E402
+from harness.server import emulator_settings, moto_server, reset  # noqa: E402
+
+if TYPE_CHECKING:
+    from ecrrepl.config.model import Config
+    from harness.sessions import StubbedSessions
+
+
+@pytest.fixture(autouse=True)
+def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake credentials only; the AWS files named are in tmp_path, for a test to write."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "ECR_EMULATOR_")) or name in ("MOTO_ACCOUNT_ID", "NO_COLOR"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """moto in-process with its gaps closed (the ECR emulator); replications land at once
+    unless a test asks for polls in progress."""
+    from moto import mock_aws
+
+    from harness import ecr_gaps
+
+    ecr_gaps.install()
+    ecr_gaps.reset_replication_settings()
+    with mock_aws():
+        yield
+    ecr_gaps.reset_replication_settings()
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries without their sleeps, so retry tests stay fast."""
+    from botocore.retries import standard
+
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+@pytest.fixture
+def stubbed() -> Iterator[StubbedSessions]:
+    """One ECR client answered by botocore's Stubber; every answer given must be used."""
+    from harness.sessions import StubbedSessions
+
+    sessions = StubbedSessions()
+    with sessions.stubber:
+        yield sessions
+    sessions.stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., str]:
+    """`write_config(text, name="ecrrepl.yaml")`: the YAML text in a file; its path."""
+
+    def write(text: str, name: str = "ecrrepl.yaml") -> str:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
+def load_config(write_config: Callable[..., str]) -> Callable[[str], Config]:
+    """A Config from YAML text, through the real loader; the text must be clean."""
+
+    def load(text: str) -> Config:
+        result = load_files([write_config(text)])
+        assert result.findings == []
+        return result.config
+
+    return load
+
+
+# --- a moto server on 127.0.0.1, for the installed command -------------------------------
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """One server per xdist worker, the ECR emulator inside; tests reset it (`endpoint`)."""
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def endpoint(server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The server, reset, as the endpoint of this process's AWS clients too."""
+    reset(server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
+    return server
+
+
+@pytest.fixture
+def env(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of the installed command against the server; each replication is
+    reported IN_PROGRESS once before it lands."""
+    emulator_settings(endpoint, in_progress_polls=1)
+    return command_environment(endpoint, tmp_path_factory.mktemp("home"))
