@@ -139,3 +139,33 @@ def test_offline_half_never_imports_boto3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_values_with_a_trailing_newline_are_refused(tmp_path: Path) -> None:
+    """A pattern checked with `$` would let "value\\n" through; every check is whole-value."""
+    path = tmp_path / "newlines.yaml"
+    path.write_text(
+        """\
+version: 1
+accounts:
+  "222222222222":
+    role_arn: "arn:aws:iam::222222222222:role/x\\n"
+    external_id: "abc\\n"
+registries:
+  - account: "111111111111"
+    region: eu-west-1
+    rules:
+      - filters: [prod/]
+        destinations: [{account: "222222222222", region: eu-west-1}]
+templates:
+  - account: "222222222222"
+    region: eu-west-1
+    prefix: "prod\\n"
+    image_tag_mutability: IMMUTABLE_WITH_EXCLUSION
+    image_tag_mutability_exclusion_filters: ["latest\\n"]
+    encryption: {type: KMS, kms_key: "arn:aws:kms:eu-west-1:222222222222:key/abc\\n"}
+    custom_role_arn: arn:aws:iam::222222222222:role/t
+"""
+    )
+    rules = sorted(f.rule for f in validate_files([str(path)]).findings)
+    assert rules == ["E201", "E202", "E301", "E304", "E309"]

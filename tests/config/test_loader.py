@@ -266,3 +266,21 @@ templates:
 """
     (template,) = load_files([write(tmp_path, text)]).config.templates
     assert template.repository_policy == {"Version": "2012-10-17", "Statement": []}
+
+
+@pytest.mark.parametrize("written", ["0x1", "01", "1.0", "'1'"])
+def test_version_must_be_written_as_1(tmp_path: Path, written: str) -> None:
+    assert findings_of(tmp_path, f"version: {written}\nregistries: []\n") == [("E005", 1, 10)]
+
+
+def test_template_lists_and_description_within_aws_limits(tmp_path: Path) -> None:
+    text = (
+        "version: 1\nregistries: []\ntemplates:\n"
+        '  - account: "222222222222"\n    region: eu-west-1\n    prefix: prod\n'
+        "    applied_for: [PULL_THROUGH_CACHE]\n"
+        "    image_tag_mutability_exclusion_filters: []\n"
+        f"    description: {'d' * 257}\n"
+    )
+    assert findings_of(tmp_path, text) == [("E004", 8, 45), ("E004", 9, 18)]
+    text = text.replace("[PULL_THROUGH_CACHE]", "[]")
+    assert ("E004", 7, 18) in findings_of(tmp_path, text)

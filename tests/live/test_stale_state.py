@@ -101,3 +101,58 @@ def test_apply_is_refused_when_the_registries_change_while_it_runs(
     assert after[("123456789012", "us-west-2")]["replication"] == {"rules": []}
     assert after[("333333333333", "us-east-2")]["registry_policy"] is None
     assert backup_files() == []
+
+
+def test_an_edited_plan_that_drops_another_owners_statement_is_refused(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    foreign_statement: dict[str, Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    someone_elses_write(ecr, foreign_statement)
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    plan_file = Path("plan.json")
+    plan = json.loads(plan_file.read_text())
+    for section in plan["registry_policies"]:
+        if section["policy"]:
+            section["policy"]["Statement"] = [
+                s
+                for s in section["policy"]["Statement"]
+                if s.get("Sid") != foreign_statement["Sid"]
+            ]
+    plan_file.write_text(json.dumps(plan))
+    before = live_state()
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr == (
+        "ecrrepl: error: plan.json does not hold the writes ecrrepl computes from its "
+        "configuration and the live state (was it edited?); nothing was written. Run "
+        "`ecrrepl diff --out plan.json` again.\n"
+    )
+    assert live_state() == before
+    assert backup_files() == []
+
+
+def test_an_edited_plan_with_a_broken_rule_is_refused(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    live_state: Callable[[], dict[Any, Any]],
+) -> None:
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    plan_file = Path("plan.json")
+    plan_file.write_text(plan_file.read_text().replace('"prod/"', '"Bad_Filter!"'))
+    before = live_state()
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr.startswith(
+        "ecrrepl: error: plan.json carries a configuration with errors (E104: "
+    )
+    assert live_state() == before

@@ -17,6 +17,7 @@ from ecrrepl.commands.writing import (
 )
 from ecrrepl.config.model import Config
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UserError
+from ecrrepl.findings import Severity
 from ecrrepl.plan import Plan, compute_plan, plan_from_text
 from ecrrepl.validation import read_input_text
 
@@ -27,6 +28,33 @@ def is_plan_file(arguments: Sequence[str]) -> bool:
 
 def read_plan_file(path: str) -> Plan:
     return plan_from_text(read_input_text(path), path)
+
+
+def refuse_if_not_what_ecrrepl_computes(
+    saved: Plan, computed: Plan, config: Config, path: str
+) -> None:
+    """A plan file is data that anyone can edit: apply writes it only when its
+    configuration lints clean and its writes are exactly those ecrrepl computes from that
+    configuration and the live state (other owners' statements kept, grants matching the
+    rules)."""
+    from ecrrepl.lint.registry import run_checks
+
+    errors = [f for f in run_checks(config) if f.severity is Severity.ERROR]
+    if errors:
+        raise UserError(
+            f"{path} carries a configuration with errors ({errors[0].rule}: "
+            f"{errors[0].message}); nothing was written"
+        )
+    if _writes(saved) != _writes(computed):
+        raise UserError(
+            f"{path} does not hold the writes ecrrepl computes from its configuration and "
+            "the live state (was it edited?); nothing was written. Run `ecrrepl diff "
+            f"--out {path}` again."
+        )
+
+
+def _writes(plan: Plan) -> tuple[object, ...]:
+    return (plan.policy_writes, plan.template_writes, plan.replication_writes)
 
 
 def apply(
@@ -60,7 +88,10 @@ def apply(
             "(by someone else, or by applying it already)",
             " ".join(["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]]),
         )
-    plan = saved if saved is not None else compute_plan(config, live)
+    plan = compute_plan(config, live)
+    if saved is not None:
+        refuse_if_not_what_ecrrepl_computes(saved, plan, config, arguments[0])
+        plan = saved
 
     stream.write(render_plan(plan, "text", color=color))
     if plan.errors:

@@ -29,6 +29,8 @@ from ecrrepl.findings import Finding, Location
 T = TypeVar("T")
 
 SUPPORTED_VERSION = 1
+# botocore's RepositoryTemplateDescription: at most 256 characters.
+MAX_DESCRIPTION_CHARS = 256
 
 
 class FileContents:
@@ -73,9 +75,9 @@ class ModelBuilder:
     def _version(self, node: Node) -> None:
         if (
             isinstance(node, ScalarNode)
-            and node.value == SUPPORTED_VERSION
+            and node.text == str(SUPPORTED_VERSION)
             and node.tag.endswith(":int")
-        ):
+        ):  # written as 1: not 0x1, 01 or "1"
             return
         shown = node.text if isinstance(node, ScalarNode) else kind_name(node)
         self._report(
@@ -192,12 +194,26 @@ class ModelBuilder:
         if account is None or region is None or prefix is None:
             return None
         applied_for = self._enum_list(fields, "applied_for", schema.APPLIED_FOR)
+        for key in ("applied_for", "image_tag_mutability_exclusion_filters"):
+            listed = fields.get(key)
+            if isinstance(listed, SequenceNode) and not listed.items:
+                self._report(
+                    "E004", f"`{key}` is empty; give at least one or omit the key", listed.loc
+                )
+        description = self._string(fields, "description")
+        if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
+            self._report(
+                "E004",
+                f"`description` is {len(description)} characters; "
+                f"ECR allows {MAX_DESCRIPTION_CHARS}",
+                fields["description"].loc,
+            )
         return CreationTemplate(
             account=account,
             region=region,
             prefix=prefix,
             applied_for=applied_for if applied_for is not None else ("REPLICATION",),
-            description=self._string(fields, "description"),
+            description=description,
             image_tag_mutability=self._enum(
                 fields, "image_tag_mutability", schema.IMAGE_TAG_MUTABILITY
             ),

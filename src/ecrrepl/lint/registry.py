@@ -56,7 +56,7 @@ _RULES: dict[str, Rule] = {}
 
 
 def _register(rule: Rule) -> Rule:
-    if not RULE_ID.match(rule.id):
+    if not RULE_ID.fullmatch(rule.id):
         raise ValueError(f"rule ID {rule.id!r} is not a letter E/W/I and three digits")
     if rule.id in _RULES:
         raise DuplicateRuleError(f"rule ID {rule.id} is registered twice")

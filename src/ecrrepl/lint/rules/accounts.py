@@ -76,7 +76,7 @@ def bad_role_arn(config: Config) -> Iterator[Finding]:
         if access.role_arn is None:
             continue
         where = access.at("role_arn")
-        match = ROLE_ARN.match(access.role_arn)
+        match = ROLE_ARN.fullmatch(access.role_arn)
         if match is None:
             yield check.finding(
                 f"role_arn '{access.role_arn}' of account {account} is not an IAM role ARN; "
@@ -157,7 +157,7 @@ def conflicting_access(config: Config) -> Iterator[Finding]:
                 "is only sent when assuming a role, so add role_arn or remove external_id",
                 access.at("external_id"),
             )
-        if access.external_id is not None and not EXTERNAL_ID.match(access.external_id):
+        if access.external_id is not None and not EXTERNAL_ID.fullmatch(access.external_id):
             yield check.finding(
                 f"account {account}: external_id must be 2 to 1224 characters of letters, "
                 "digits and +=,.@:/-_ (AssumeRole refuses anything else)",

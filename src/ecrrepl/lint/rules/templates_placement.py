@@ -76,7 +76,7 @@ def invalid_template_prefix(config: Config) -> Iterator[Finding]:
     check = get_rule("E301")
     for template in config.templates:
         prefix = template.prefix
-        if 1 <= len(prefix) <= MAX_PREFIX_LENGTH and PREFIX.match(prefix):
+        if 1 <= len(prefix) <= MAX_PREFIX_LENGTH and PREFIX.fullmatch(prefix):
             continue
         hint = "; ROOT must be written in capitals" if prefix.lower() == "root" else ""
         yield check.finding(

@@ -165,7 +165,7 @@ def invalid_kms_key(config: Config) -> Iterator[Finding]:
                 where,
             )
             continue
-        match = KMS_KEY_ARN.match(key)
+        match = KMS_KEY_ARN.fullmatch(key)
         partition = regions.partition_of(template.region)
         if match is None:
             yield check.finding(
@@ -320,7 +320,7 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
                 filters_at,
             )
         for tag_filter in filters:
-            if not EXCLUSION_FILTER.match(tag_filter):
+            if not EXCLUSION_FILTER.fullmatch(tag_filter):
                 yield check.finding(
                     f"exclusion filter '{tag_filter}' of {name} must be 1 to 128 letters, "
                     "digits, '.', '_', '-' or '*'",
