@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ecrrepl.aws.convert import rules_from_api, rules_to_api, template_from_api, template_to_api
+from ecrrepl.config import schema
 from ecrrepl.config.model import (
     AccountAccess,
     CreationTemplate,
@@ -144,10 +145,51 @@ def _check_rules(value: Any) -> None:
                 raise ValueError(f"rule {number}: a filter is not a string")
 
 
+def _check_template(value: Any) -> None:
+    """The enumerated settings of a template, checked before `template_from_api` reads them."""
+    template = _mapping(value, "the template")
+    applied_for = template.get("appliedFor", [])
+    if not (isinstance(applied_for, list) and set(applied_for) <= set(schema.APPLIED_FOR)):
+        raise ValueError(f"appliedFor {applied_for!r} is not a list of {schema.APPLIED_FOR}")
+    mutability = template.get("imageTagMutability")
+    if mutability is not None and mutability not in schema.IMAGE_TAG_MUTABILITY:
+        raise ValueError(f"imageTagMutability {mutability!r} is not one of ECR's")
+    encryption = template.get("encryptionConfiguration")
+    if encryption is not None and (
+        _mapping(encryption, "encryptionConfiguration").get("encryptionType")
+        not in schema.ENCRYPTION_TYPES
+    ):
+        raise ValueError("encryptionConfiguration has no known encryptionType")
+    for tag in template.get("resourceTags", []):
+        if not (isinstance(tag["Key"], str) and isinstance(tag["Value"], str)):
+            raise ValueError("a resource tag is not a Key and Value string")
+
+
+def _refuse_what_validate_refuses(backup: Backup) -> None:
+    """A backup is written back as it is: hold it to the lint rules a configuration meets."""
+    from ecrrepl.config.model import Config, SourceRegistry
+    from ecrrepl.findings import Severity
+    from ecrrepl.lint.registry import run_checks
+
+    config = Config(
+        accounts=dict(backup.accounts),
+        registries=tuple(
+            SourceRegistry(account=address.account, region=address.region, rules=rules)
+            for address, rules in sorted(backup.replication.items())
+        ),
+        templates=tuple(t for t in backup.templates.values() if t is not None),
+    )
+    for finding in run_checks(config):
+        if finding.severity is Severity.ERROR:
+            raise ValueError(f"{finding.rule}: {finding.message}")
+
+
 def backup_from_json(data: Any, source: str) -> Backup:
     """Read a backup file's JSON; anything malformed is one clear UserError."""
     try:
-        return _backup_from_json(data)
+        backup = _backup_from_json(data)
+        _refuse_what_validate_refuses(backup)
+        return backup
     except ValueError as error:
         raise UserError(f"{source} is not a usable backup: {error}") from None
     except UserError as error:  # a template's policy text that is not JSON
@@ -185,6 +227,8 @@ def _backup_from_json(data: Any) -> Backup:
         address = _address(key)
         for prefix, template in _mapping(by_prefix, f"templates of {key}").items():
             with _inside(f"template '{prefix}' of {key}"):
+                if template is not None:
+                    _check_template(template)
                 templates[(address, prefix)] = (
                     None
                     if template is None

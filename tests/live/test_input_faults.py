@@ -119,6 +119,31 @@ CORRUPT_BACKUPS = [
         "the field 'prefix' is missing",
     ),
     (
+        json.dumps(
+            _with(
+                ("replication", "123456789012/us-west-2", "rules", 0, "destinations"),
+                [{"region": "mars-1", "registryId": "123456789012"}],
+            )
+        ),
+        "backup.json is not a usable backup: E105: unknown region 'mars-1'; it is in none "
+        "of the AWS partitions botocore knows",
+    ),
+    (
+        json.dumps(
+            _with(
+                ("templates",),
+                {
+                    "222222222222/eu-west-1": {
+                        "prod": {"prefix": "prod", "appliedFor": "REPLICATION"}
+                    }
+                },
+            )
+        ),
+        "backup.json is not a usable backup: template 'prod' of 222222222222/eu-west-1: "
+        "appliedFor 'REPLICATION' is not a list of ['REPLICATION', 'PULL_THROUGH_CACHE', "
+        "'CREATE_ON_PUSH']",
+    ),
+    (
         json.dumps(_with(("owned_sids",), "Ecrrepl123456789012uswest2")),
         "backup.json is not a usable backup: owned_sids is not a list of strings",
     ),
