@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from ecrrepl.config.build import ModelBuilder
@@ -29,6 +30,18 @@ class ValidationResult:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+DEFAULT_CONFIG = "ecrrepl.yaml"
+
+
+def config_paths(files: Sequence[str]) -> list[str]:
+    """The files to read (default ecrrepl.yaml), each once even when named twice or
+    spelt two ways (`a.yaml` and `./a.yaml` would otherwise declare everything twice)."""
+    seen: dict[str, str] = {}
+    for path in files:
+        seen.setdefault(os.path.realpath(path), path)
+    return list(seen.values()) or [DEFAULT_CONFIG]
 
 
 def read_config_bytes(path: str) -> bytes:

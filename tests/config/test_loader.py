@@ -284,3 +284,24 @@ def test_template_lists_and_description_within_aws_limits(tmp_path: Path) -> Non
     assert findings_of(tmp_path, text) == [("E004", 8, 45), ("E004", 9, 18)]
     text = text.replace("[PULL_THROUGH_CACHE]", "[]")
     assert ("E004", 7, 18) in findings_of(tmp_path, text)
+
+
+def test_one_file_named_two_ways_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecrrepl.validation import config_paths
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, GOOD, "a.yaml")
+    paths = config_paths(["a.yaml", "./a.yaml", str(tmp_path / "a.yaml")])
+    assert paths == ["a.yaml"]
+    assert validate_files(paths).errors == []
+    assert config_paths([]) == ["ecrrepl.yaml"]
+
+
+def test_a_float_account_is_an_account_finding(tmp_path: Path) -> None:
+    text = (
+        "version: 1\nregistries:\n  - account: 1.11111111111e11\n"
+        "    region: us-west-2\n    rules: []\n"
+    )
+    assert findings_of(tmp_path, text) == [("E007", 3, 14)]

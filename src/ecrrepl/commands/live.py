@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, TextIO
 from ecrrepl.config.model import Config
 from ecrrepl.errors import UserError
 from ecrrepl.findings import Severity
-from ecrrepl.validation import ValidationResult, read_config_bytes, validate_files
+from ecrrepl.validation import ValidationResult, config_paths, read_config_bytes, validate_files
 
 if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
-
-DEFAULT_CONFIG = "ecrrepl.yaml"
 
 
 def load_sound_config(
@@ -29,7 +27,7 @@ def load_sound_config(
     from ecrrepl.render.findings_summary import FindingsSummary
     from ecrrepl.render.findings_text import render_findings_text
 
-    paths = list(dict.fromkeys(files)) or [DEFAULT_CONFIG]
+    paths = config_paths(files)
     result = validate_files(paths)
     shown = [f for f in result.findings if f.severity is not Severity.INFO]
     stream = sys.stderr if err is None else err

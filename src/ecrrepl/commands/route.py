@@ -9,11 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from ecrrepl.commands.validate import DEFAULT_CONFIG
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
 from ecrrepl.route import parse_registry_argument, repository_name_problem, route_repository
-from ecrrepl.validation import ValidationResult, validate_files
+from ecrrepl.validation import ValidationResult, config_paths, validate_files
 
 ROUTE_FORMATS = ("text", "json")
 
@@ -36,7 +35,7 @@ def route(
     if problem is not None:
         raise UsageError(problem)
     wanted = _registry_argument(from_registry)
-    paths = list(dict.fromkeys(files)) or [DEFAULT_CONFIG]
+    paths = config_paths(files)
     result = validate_files(paths)
     if result.errors:
         sys.stderr.write(_findings_report(result, file_count=len(paths), color=color))

@@ -14,9 +14,7 @@ from typing import TextIO
 from ecrrepl.commands import FINDINGS_FORMATS
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
 from ecrrepl.findings import Finding, fails
-from ecrrepl.validation import ValidationResult, validate_files
-
-DEFAULT_CONFIG = "ecrrepl.yaml"
+from ecrrepl.validation import ValidationResult, config_paths, validate_files
 
 
 def validate(
@@ -35,7 +33,7 @@ def validate(
     if output_format not in FINDINGS_FORMATS:
         known = ", ".join(FINDINGS_FORMATS)
         raise UsageError(f"unknown format {output_format!r}; use one of {known}")
-    paths = list(dict.fromkeys(files)) or [DEFAULT_CONFIG]
+    paths = config_paths(files)
     result = validate_files(paths)
     stream = sys.stdout if out is None else out
     stream.write(render_findings(result, output_format, file_count=len(paths), color=color))

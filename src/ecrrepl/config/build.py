@@ -399,7 +399,7 @@ class ModelBuilder:
     def _account_id(self, node: Node, what: str) -> str | None:
         if (
             isinstance(node, ScalarNode)
-            and isinstance(node.value, int)
+            and isinstance(node.value, int | float)
             and not isinstance(node.value, bool)
         ):
             read_as = (

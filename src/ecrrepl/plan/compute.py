@@ -7,7 +7,7 @@ import dataclasses
 from ecrrepl.config.model import Config
 from ecrrepl.plan.immutable_tags import immutable_tag_warnings
 from ecrrepl.plan.model import Plan
-from ecrrepl.plan.registry_policy import plan_registry_policies
+from ecrrepl.plan.registry_policy import leftover_grant_warnings, plan_registry_policies
 from ecrrepl.plan.replication import plan_replication
 from ecrrepl.plan.templates import plan_templates
 from ecrrepl.state import LiveState
@@ -26,7 +26,8 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
                 plan_replication(
                     registry.address, registry.rules, live.replication.get(registry.address, ())
                 ),
-                warnings=immutable_tag_warnings(registry, live),
+                warnings=immutable_tag_warnings(registry, live)
+                + leftover_grant_warnings(registry, live),
             )
             for registry in sorted(config.registries, key=lambda r: r.address)
         ),

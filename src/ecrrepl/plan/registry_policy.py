@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ecrrepl.config.model import Config, JsonObject, RegistryAddress
+from ecrrepl.config.model import Config, JsonObject, RegistryAddress, SourceRegistry
 from ecrrepl.plan.model import Action, Change, PolicySection
 from ecrrepl.plan.words import join_words, resource_words, source_words
 from ecrrepl.policy import (
@@ -147,6 +147,26 @@ def _unmanaged(
         policy=None,
         unchanged=len(_statements_of(live_policy)),
         warnings=tuple(warnings),
+    )
+
+
+def leftover_grant_warnings(registry: SourceRegistry, live: LiveState) -> tuple[str, ...]:
+    """Destinations the live rules still send to, in accounts the file no longer names:
+    their policy was not read, so the statement granting this registry cannot be removed."""
+    desired = {d.address for rule in registry.rules for d in rule.destinations}
+    live_destinations = {
+        d.address
+        for rule in live.replication.get(registry.address, ())
+        for d in rule.destinations
+        if d.account != registry.account
+    }
+    return tuple(
+        f"{registry.address} stops replicating to {destination}, whose registry policy may "
+        f"still grant it (statement {statement_sid(registry.address)}); ecrrepl cannot reach "
+        f"account {destination.account} to remove it: name the account under `accounts` "
+        "(role_arn or profile) to let ecrrepl clean it up, or remove the statement there"
+        for destination in sorted(live_destinations - desired)
+        if destination not in live.registry_policies and destination not in live.unread_policies
     )
 
 
