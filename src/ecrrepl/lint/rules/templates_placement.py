@@ -237,7 +237,7 @@ def replication_template_without_replication(config: Config) -> Iterator[Finding
 
 def _misaligned_filters(
     config: Config, templates: list[CreationTemplate]
-) -> Iterator[tuple[RepositoryFilter, CreationTemplate, RegistryAddress]]:
+) -> Iterator[tuple[RepositoryFilter, CreationTemplate, CreationTemplate | None, RegistryAddress]]:
     """Filters sending into a registry whose names start like a template's prefix but
     leave its namespace: `prod` and `production/` both against template `prod`."""
     by_address: dict[RegistryAddress, list[CreationTemplate]] = {}
@@ -258,7 +258,15 @@ def _misaligned_filters(
                     # Only the most specific template the filter reads like is meant.
                     closest = max(related, key=lambda t: len(t.prefix.rstrip("/")))
                     if not repository_filter.prefix.startswith(template_namespace(closest.prefix)):
-                        yield repository_filter, closest, destination.address
+                        # What the repositories outside it get: an enclosing template's
+                        # settings (`prod` around `prod/api`), or none of these.
+                        enclosing = [
+                            t
+                            for t in related
+                            if repository_filter.prefix.startswith(template_namespace(t.prefix))
+                        ]
+                        fallback = max(enclosing, key=lambda t: len(t.prefix), default=None)
+                        yield repository_filter, closest, fallback, destination.address
 
 
 @rule(
@@ -307,18 +315,29 @@ def filter_outside_template_namespace(config: Config) -> Iterator[Finding]:
     replication_templates = [
         t for t in config.templates if "REPLICATION" in t.applied_for and t.prefix != ROOT
     ]
+    with_root = {
+        t.address for t in config.templates if "REPLICATION" in t.applied_for and t.prefix == ROOT
+    }
     seen: set[tuple[str, str, RegistryAddress]] = set()
-    for repository_filter, template, address in _misaligned_filters(config, replication_templates):
+    for repository_filter, template, fallback, address in _misaligned_filters(
+        config, replication_templates
+    ):
         key = (repository_filter.prefix, template.prefix, address)
         if key in seen:
             continue
         seen.add(key)
         namespace = template_namespace(template.prefix)
+        if fallback is not None:
+            instead = f"template '{fallback.prefix}''s settings"
+        elif address in with_root:
+            instead = "the ROOT template's settings"
+        else:
+            instead = "default settings"
         yield check.finding(
             f"filter '{repository_filter.prefix}' replicates into {address} repositories "
             f"outside '{namespace}' (e.g. '{_outside_example(repository_filter.prefix)}'), "
-            f"which template '{template.prefix}' does not apply to; they get default "
-            f"settings. Use filter '{namespace}' or add a template for them",
+            f"which template '{template.prefix}' does not apply to; they get {instead}. "
+            f"Use filter '{namespace}' or add a template for them",
             repository_filter.where,
         )
 
