@@ -279,11 +279,13 @@ def filter_outside_template_namespace(config: Config) -> Iterator[Finding]:
 
     Template `prod` applies to repositories under `prod/` only (AWS appends the `/`),
     while filter `prod` replicates every name that starts with those letters:
-    `prod-tools`, `production/api`. Those repositories replicate but get default
-    settings. The check: for each filter of a rule that sends into a registry with
-    REPLICATION templates, take the longest template prefix (not ROOT) that the filter
-    starts with; warn when the filter does not start with that prefix plus `/`. A
-    filter shorter than the prefix (`pr`) is a broad filter by intent and is left alone.
+    `prod-tools`, `production/api`. Those repositories replicate but get other settings
+    than the template's: an enclosing template's (`prod` around `prod/api`), the ROOT
+    template's, or the defaults; the finding says which. The check: for each filter of
+    a rule that sends into a registry with REPLICATION templates, take the longest
+    template prefix (not ROOT) that the filter starts with; warn when the filter does
+    not start with that prefix plus `/`. A filter shorter than the prefix (`pr`) is a
+    broad filter by intent and is left alone.
 
     Fails:
         version: 1
