@@ -30,6 +30,7 @@ from ecrrepl.config.model import (
     JsonObject,
     RegistryAddress,
     ReplicationRule,
+    accounts_json,
 )
 from ecrrepl.errors import UserError
 from ecrrepl.policy import SID_PREFIX
@@ -91,15 +92,7 @@ def backup_to_json(backup: Backup) -> dict[str, Any]:
         "format_version": BACKUP_FORMAT_VERSION,
         "taken_by": backup.taken_by,
         "created_at": backup.created_at,
-        "accounts": {
-            account: {
-                "role_arn": access.role_arn,
-                "external_id": access.external_id,
-                "profile": access.profile,
-                "manage_registry_policy": access.manage_registry_policy,
-            }
-            for account, access in sorted(backup.accounts.items())
-        },
+        "accounts": accounts_json(backup.accounts),
         "replication": {
             str(address): rules_to_api(list(rules))
             for address, rules in sorted(backup.replication.items())

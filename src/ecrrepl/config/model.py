@@ -119,6 +119,19 @@ class CreationTemplate(Declared):
         return RegistryAddress(self.account, self.region)
 
 
+def accounts_json(accounts: Mapping[str, AccountAccess]) -> dict[str, dict[str, Any]]:
+    """How each account is reached, as plan and backup files record it."""
+    return {
+        account: {
+            "role_arn": access.role_arn,
+            "external_id": access.external_id,
+            "profile": access.profile,
+            "manage_registry_policy": access.manage_registry_policy,
+        }
+        for account, access in sorted(accounts.items())
+    }
+
+
 def prefixes_sent_to(
     registries: Iterable[SourceRegistry],
 ) -> dict[RegistryAddress, frozenset[str] | None]:

@@ -29,7 +29,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule
+from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule, accounts_json
 from ecrrepl.errors import UserError
 from ecrrepl.plan.file_reader import PlanFileReader
 from ecrrepl.plan.model import Change, Plan, SourceFile
@@ -49,15 +49,7 @@ def plan_to_json(plan: Plan, config_files: Mapping[str, str | bytes]) -> dict[st
         "kind": PLAN_KIND,
         "config_files": [{"name": s.name, "sha256": s.sha256} for s in sources],
         "fingerprint": plan.fingerprint,
-        "accounts": {
-            account: {
-                "role_arn": access.role_arn,
-                "external_id": access.external_id,
-                "profile": access.profile,
-                "manage_registry_policy": access.manage_registry_policy,
-            }
-            for account, access in sorted(plan.accounts.items())
-        },
+        "accounts": accounts_json(plan.accounts),
         "replication": [
             {
                 "registry": _registry_json(section.registry),
