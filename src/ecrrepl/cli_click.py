@@ -112,6 +112,40 @@ def route(
 
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option(
+    "--repository",
+    metavar="NAME",
+    help="Only this repository's route: its hops, and where replication stops.",
+)
+@click.option(
+    "--from",
+    "from_registry",
+    metavar="ACCOUNT/REGION",
+    help="With --repository: only the route of a push to this source registry.",
+)
+@format_option(("mermaid", "dot"), "mermaid renders in GitHub markdown; dot in Graphviz.")
+@click.pass_obj
+def graph(
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    repository: str | None,
+    from_registry: str | None,
+    output_format: str,
+) -> int:
+    """Draw the registries and where they replicate to, as Mermaid or DOT (offline)."""
+    from ecrrepl.commands.graph import graph as run
+
+    return run(
+        files,
+        repository=repository,
+        from_registry=from_registry,
+        output_format=output_format,
+        color=options.color_for(sys.stderr),
+    )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
 @format_option(("text", "json", "markdown"), "markdown fits a pull-request comment.")
 @click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
 @click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")

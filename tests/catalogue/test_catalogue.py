@@ -123,6 +123,9 @@ OFFLINE_MODULES = [
     "ecrrepl.commands.validate",
     "ecrrepl.commands.route",
     "ecrrepl.commands.schema",
+    "ecrrepl.commands.graph",
+    "ecrrepl.render.graph_mermaid",
+    "ecrrepl.render.graph_dot",
 ]
 
 

@@ -34,17 +34,13 @@ def route(
     problem = repository_name_problem(repository)
     if problem is not None:
         raise UsageError(problem)
-    wanted = _registry_argument(from_registry)
+    wanted = registry_argument(from_registry)
     paths = config_paths(files)
     result = validate_files(paths)
     if result.errors:
-        sys.stderr.write(_findings_report(result, file_count=len(paths), color=color))
-        count = len(result.errors)
-        errors, them = ("1 error", "it") if count == 1 else (f"{count} errors", "them")
-        sys.stderr.write(f"no route: the configuration has {errors}; fix {them} first\n")
-        return EXIT_FAILED
+        return refuse_for_errors(result, "route", file_count=len(paths), color=color)
     if wanted is not None:
-        _require_source(result.config, wanted)
+        require_source(result.config, wanted)
     answer = route_repository(result.config, repository, source=wanted)
     if output_format == "json":
         from ecrrepl.render.route_json import render_route_json
@@ -57,7 +53,7 @@ def route(
     return EXIT_OK
 
 
-def _registry_argument(text: str | None) -> RegistryAddress | None:
+def registry_argument(text: str | None) -> RegistryAddress | None:
     if text is None:
         return None
     address = parse_registry_argument(text)
@@ -69,7 +65,7 @@ def _registry_argument(text: str | None) -> RegistryAddress | None:
     return address
 
 
-def _require_source(config: Config, wanted: RegistryAddress) -> None:
+def require_source(config: Config, wanted: RegistryAddress) -> None:
     known = sorted(config.source_addresses)
     if wanted in known:
         return
@@ -79,6 +75,17 @@ def _require_source(config: Config, wanted: RegistryAddress) -> None:
     else:
         detail = "it declares no source registries"
     raise UsageError(f"--from {wanted} is not a source registry of the configuration; {detail}")
+
+
+def refuse_for_errors(
+    result: ValidationResult, answer: str, *, file_count: int, color: bool
+) -> int:
+    """Print the findings and why there is no `answer` to stderr; exit 1."""
+    sys.stderr.write(_findings_report(result, file_count=file_count, color=color))
+    count = len(result.errors)
+    errors, them = ("1 error", "it") if count == 1 else (f"{count} errors", "them")
+    sys.stderr.write(f"no {answer}: the configuration has {errors}; fix {them} first\n")
+    return EXIT_FAILED
 
 
 def _findings_report(result: ValidationResult, *, file_count: int, color: bool) -> str:

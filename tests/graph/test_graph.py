@@ -1,0 +1,319 @@
+"""`ecrrepl graph`: the graph computed from a configuration, and its Mermaid and DOT text.
+
+The Mermaid text is checked against the grammar of the flowchart statements it uses
+(no Mermaid parser runs without a browser); the DOT text is parsed by pydot, which
+implements Graphviz's DOT grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pydot
+import pytest
+
+from ecrrepl.commands.graph import graph
+from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
+from ecrrepl.graph import EdgeKind, config_graph, route_graph
+from ecrrepl.render.graph_dot import render_graph_dot
+from ecrrepl.render.graph_mermaid import render_graph_mermaid
+from ecrrepl.route import route_repository
+
+WriteConfig = Callable[..., str]
+
+# 111111111111/us-west-2 sends prod/ within the account and to 222222222222/eu-west-1,
+# which forwards prod/ to eu-central-1: a chain replication does not follow.
+CHAINED = """\
+version: 1
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - name: prod
+        filters: [prod/, base-]
+        destinations:
+          - region: us-east-1
+          - {account: "222222222222", region: eu-west-1}
+      - destinations:
+          - {account: "222222222222", region: eu-west-1}
+  - account: "222222222222"
+    region: eu-west-1
+    rules:
+      - name: onward
+        filters: [prod/]
+        destinations: [{region: eu-central-1}]
+templates:
+  - {account: "222222222222", region: eu-west-1, prefix: prod}
+  - {account: "222222222222", region: eu-west-1, prefix: ROOT, applied_for: [CREATE_ON_PUSH]}
+"""
+
+# Names that would end a label or start a statement if they were printed raw.
+HOSTILE = """\
+version: 1
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - name: 'x"] --> evil["pwned'
+        filters: [prod/]
+        destinations: [{region: us-east-1}]
+      - name: "a|b <b>c</b> %% d \\\\ e \\" f\\nend"
+        filters: [base-]
+        destinations: [{region: us-east-1}]
+"""
+
+OREGON = RegistryAddress("111111111111", "us-west-2")
+VIRGINIA = RegistryAddress("111111111111", "us-east-1")
+IRELAND = RegistryAddress("222222222222", "eu-west-1")
+FRANKFURT = RegistryAddress("222222222222", "eu-central-1")
+
+
+@pytest.fixture
+def chained(load_config: Callable[[str], Config]) -> Config:
+    return load_config(CHAINED)
+
+
+def test_config_graph_has_a_node_per_registry_and_an_edge_per_pair(chained: Config) -> None:
+    picture = config_graph(chained)
+    assert [node.address for node in picture.nodes] == sorted(
+        [OREGON, VIRGINIA, IRELAND, FRANKFURT]
+    )
+    assert {node.address for node in picture.nodes if node.source} == {OREGON, IRELAND}
+    assert [node.templates for node in picture.nodes if node.address == IRELAND] == [
+        ("prod", "ROOT (CREATE_ON_PUSH)")
+    ]
+    edges = {(edge.source, edge.destination): edge for edge in picture.edges}
+    assert set(edges) == {(OREGON, VIRGINIA), (OREGON, IRELAND), (IRELAND, FRANKFURT)}
+    # Two rules send Oregon to Ireland: one edge, both rules on it.
+    assert edges[OREGON, IRELAND].labels == ("prod: prod/, base-", "#2: every repository")
+    assert edges[OREGON, IRELAND].crossing == "cross-account, cross-region"
+    assert edges[OREGON, VIRGINIA].crossing == "cross-region"
+    assert [edge.kind for edge in picture.edges] == [EdgeKind.REPLICATES] * 3
+    assert [account for account, _ in picture.by_account()] == ["111111111111", "222222222222"]
+
+
+def test_route_graph_draws_the_hops_and_where_the_chain_stops(chained: Config) -> None:
+    picture = route_graph(chained, route_repository(chained, "prod/api", source=OREGON))
+    edges = {(edge.source, edge.destination): edge for edge in picture.edges}
+    assert edges[OREGON, VIRGINIA].labels == ("prod: prod/",)
+    assert edges[OREGON, IRELAND].labels == ("prod: prod/", "#2: every repository")
+    # A push to Oregon reaches Ireland, but does not travel on to Frankfurt.
+    stop = edges[IRELAND, FRANKFURT]
+    assert stop.kind is EdgeKind.DOES_NOT_CHAIN and stop.crossing is None
+    # Only the template that applies to prod/api is shown, not the CREATE_ON_PUSH one.
+    assert [node.templates for node in picture.nodes if node.address == IRELAND] == [("prod",)]
+    assert picture.repository == "prod/api"
+
+
+def test_a_push_that_does_replicate_wins_over_a_chain_that_stops(chained: Config) -> None:
+    # From every source: a push to Ireland itself does go to Frankfurt.
+    picture = route_graph(chained, route_repository(chained, "prod/api"))
+    edges = {(edge.source, edge.destination): edge.kind for edge in picture.edges}
+    assert len(picture.edges) == len(edges) == 3
+    assert edges[IRELAND, FRANKFURT] is EdgeKind.REPLICATES
+
+
+def test_route_graph_of_a_repository_no_rule_sends(chained: Config) -> None:
+    picture = route_graph(chained, route_repository(chained, "dev/tool"))
+    # The push happens in both sources; only the rule without filters sends it anywhere.
+    assert [(edge.source, edge.destination) for edge in picture.edges] == [(OREGON, IRELAND)]
+    assert {node.address for node in picture.nodes} == {OREGON, IRELAND}
+
+
+# --- Mermaid: the statements the renderer writes, as a grammar ---------------------------
+
+_ID = r"[A-Za-z][A-Za-z0-9_]*"
+_TEXT = r'(?:[^"<>\n]|<br/>)*'
+_MERMAID_LINE = {
+    "comment": re.compile(r"\s*%%[^\n]*"),
+    "subgraph": re.compile(rf'\s*subgraph ({_ID}) \["{_TEXT}"\]'),
+    "end": re.compile(r"\s*end"),
+    "node": re.compile(rf'\s*({_ID})\["{_TEXT}"\]'),
+    "edge": re.compile(rf'\s*({_ID}) (-->|==>|-\.->)\|"{_TEXT}"\| ({_ID})'),
+    "classDef": re.compile(rf"\s*classDef {_ID} [a-z-]+:[0-9a-z#]+"),
+    "class": re.compile(rf"\s*class {_ID}(?:,{_ID})* {_ID}"),
+}
+
+
+def parse_mermaid(text: str) -> dict[str, list[tuple[str, ...]]]:
+    """The statements of a flowchart by kind; fails on any line outside the grammar."""
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    statements: dict[str, list[tuple[str, ...]]] = {kind: [] for kind in _MERMAID_LINE}
+    depth = 0
+    for line in lines[1:]:
+        kind, match = next(
+            (
+                (kind, m)
+                for kind, pattern in _MERMAID_LINE.items()
+                if (m := pattern.fullmatch(line))
+            ),
+            ("", None),
+        )
+        assert match is not None, f"not a flowchart statement: {line!r}"
+        statements[kind].append(match.groups())
+        depth += {"subgraph": 1, "end": -1}.get(kind, 0)
+        assert depth in (0, 1), "subgraphs are neither nested nor closed twice"
+    assert depth == 0
+    declared = [groups[0] for groups in statements["node"]]
+    assert len(declared) == len(set(declared)), "a node declared twice"
+    for source, _, destination in statements["edge"]:
+        assert {source, destination} <= set(declared), "an edge to an undeclared node"
+    return statements
+
+
+def test_mermaid_follows_the_flowchart_grammar(chained: Config) -> None:
+    statements = parse_mermaid(render_graph_mermaid(config_graph(chained)))
+    assert [groups[0] for groups in statements["subgraph"]] == ["a111111111111", "a222222222222"]
+    arrows = sorted((s, arrow, d) for s, arrow, d in statements["edge"])
+    assert arrows == sorted(
+        [
+            ("r111111111111_us_west_2", "-->", "r111111111111_us_east_1"),
+            ("r111111111111_us_west_2", "==>", "r222222222222_eu_west_1"),
+            ("r222222222222_eu_west_1", "-->", "r222222222222_eu_central_1"),
+        ]
+    )
+    route = route_repository(chained, "prod/x", source=OREGON)
+    route_text = render_graph_mermaid(route_graph(chained, route))
+    assert ("r222222222222_eu_west_1", "-.->", "r222222222222_eu_central_1") in parse_mermaid(
+        route_text
+    )["edge"]
+    assert '"does not chain"' in route_text
+
+
+def test_mermaid_labels_cannot_be_escaped_by_names(load_config: Callable[[str], Config]) -> None:
+    text = render_graph_mermaid(config_graph(load_config(HOSTILE)))
+    statements = parse_mermaid(text)
+    assert len(statements["edge"]) == 1 and len(statements["node"]) == 2
+    assert "x#quot;] --#gt; evil[#quot;pwned" in text
+    assert "a#124;b #lt;b#gt;c#lt;/b#gt; #37;#37; d \\ e #quot; f end" in text
+
+
+# --- DOT: parsed by pydot ------------------------------------------------------------------
+
+
+def _unquote(value: str) -> str:
+    assert value.startswith('"') and value.endswith('"')
+    return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+
+
+def test_dot_parses_with_one_cluster_per_account(chained: Config) -> None:
+    (parsed,) = pydot.graph_from_dot_data(render_graph_dot(config_graph(chained)))
+    clusters = {_unquote(sub.get_name()): sub for sub in parsed.get_subgraphs()}
+    assert set(clusters) == {"cluster_111111111111", "cluster_222222222222"}
+    nodes = {_unquote(node.get_name()) for node in clusters["cluster_222222222222"].get_nodes()}
+    assert nodes == {"222222222222/eu-west-1", "222222222222/eu-central-1"}
+    edges = {
+        (_unquote(edge.get_source()), _unquote(edge.get_destination())): edge
+        for edge in parsed.get_edges()
+    }
+    assert set(edges) == {
+        ("111111111111/us-west-2", "111111111111/us-east-1"),
+        ("111111111111/us-west-2", "222222222222/eu-west-1"),
+        ("222222222222/eu-west-1", "222222222222/eu-central-1"),
+    }
+    cross_account = edges["111111111111/us-west-2", "222222222222/eu-west-1"]
+    assert cross_account.get_style() == "bold"
+    assert _unquote(cross_account.get_label()).split("\\n") == [
+        "prod: prod/, base-",
+        "#2: every repository",
+        "cross-account, cross-region",
+    ]
+
+
+def test_dot_dashes_the_chain_that_does_not_carry(chained: Config) -> None:
+    text = render_graph_dot(
+        route_graph(chained, route_repository(chained, "prod/api", source=OREGON))
+    )
+    (parsed,) = pydot.graph_from_dot_data(text)
+    styles = {
+        (_unquote(e.get_source()), _unquote(e.get_destination())): e.get_style()
+        for e in parsed.get_edges()
+    }
+    assert styles["222222222222/eu-west-1", "222222222222/eu-central-1"] == "dashed"
+    assert styles["111111111111/us-west-2", "111111111111/us-east-1"] == "solid"
+
+
+def test_dot_strings_cannot_be_escaped_by_names(load_config: Callable[[str], Config]) -> None:
+    (parsed,) = pydot.graph_from_dot_data(render_graph_dot(config_graph(load_config(HOSTILE))))
+    (edge,) = parsed.get_edges()
+    labels = _unquote(edge.get_label()).split("\\n")
+    assert labels[:2] == ['x"] --> evil["pwned: prod/', 'a|b <b>c</b> %% d \\ e " f end: base-']
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_command_prints_mermaid_by_default(
+    write_config: WriteConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert graph(
+        [write_config(CHAINED)], repository=None, output_format="mermaid", color=False
+    ) == (EXIT_OK)
+    out, err = capsys.readouterr()
+    assert out.startswith("flowchart LR\n") and err == ""
+    parse_mermaid(out)
+
+
+def test_command_draws_one_repository_as_dot(
+    write_config: WriteConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exit_code = graph(
+        [write_config(CHAINED)], repository="prod/api", output_format="dot", color=False
+    )
+    out, err = capsys.readouterr()
+    assert exit_code == EXIT_OK and err == ""
+    assert 'label="route of prod/api";' in out
+
+
+def test_command_refuses_a_configuration_with_errors(
+    write_config: WriteConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = CHAINED.replace("region: us-east-1", "region: us-est-1")
+    exit_code = graph([write_config(broken)], repository=None, output_format="mermaid", color=False)
+    out, err = capsys.readouterr()
+    assert exit_code == EXIT_FAILED and out == ""
+    assert "E105" in err and "no graph: the configuration has 1 error; fix it first" in err
+
+
+def test_command_refuses_a_repository_name_ecr_would_refuse(write_config: WriteConfig) -> None:
+    with pytest.raises(UsageError, match="not a repository name"):
+        graph([write_config(CHAINED)], repository="Prod/API", output_format="dot", color=False)
+
+
+def test_command_draws_the_route_from_one_source(
+    write_config: WriteConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exit_code = graph(
+        [write_config(CHAINED)],
+        repository="prod/api",
+        from_registry="111111111111/us-west-2",
+        output_format="mermaid",
+        color=False,
+    )
+    out, _ = capsys.readouterr()
+    assert exit_code == EXIT_OK
+    assert 'r222222222222_eu_west_1 -.->|"does not chain"| r222222222222_eu_central_1' in out
+
+
+@pytest.mark.parametrize(
+    ("repository", "from_registry", "message"),
+    [
+        (None, "111111111111/us-west-2", "--from goes with --repository"),
+        ("prod/api", "111111111111/ap-south-1", "not a source registry of the configuration"),
+        ("prod/api", "oregon", "is not a registry: give ACCOUNT/REGION"),
+    ],
+)
+def test_command_refuses_a_from_that_names_no_source(
+    write_config: WriteConfig, repository: str | None, from_registry: str, message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        graph(
+            [write_config(CHAINED)],
+            repository=repository,
+            from_registry=from_registry,
+            output_format="mermaid",
+            color=False,
+        )
