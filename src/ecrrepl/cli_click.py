@@ -235,12 +235,31 @@ def export(options: GlobalOptions, region_names: tuple[str, ...]) -> int:
 
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option("--account", metavar="ACCOUNT", help="Only this account's destination registries.")
+@click.option("--region", metavar="REGION", help="With --account: only its registry in REGION.")
+@format_option(
+    ("json", "terraform", "cloudformation"),
+    "terraform: aws_iam_policy_document data sources; cloudformation: an "
+    "AWS::ECR::RegistryPolicy template (both need --account).",
+)
 @click.pass_obj
-def policy(options: GlobalOptions, files: tuple[str, ...]) -> int:
-    """Print the registry policy statements each cross-account destination needs (JSON)."""
+def policy(
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    account: str | None,
+    region: str | None,
+    output_format: str,
+) -> int:
+    """Print the registry policy statements each cross-account destination needs (offline)."""
     from ecrrepl.commands.policy import policy as run
 
-    return run(files, color=options.color_for(sys.stderr))
+    return run(
+        files,
+        account=account,
+        region=region,
+        output_format=output_format,
+        color=options.color_for(sys.stderr),
+    )
 
 
 @cli.command()

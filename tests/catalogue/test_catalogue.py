@@ -126,6 +126,9 @@ OFFLINE_MODULES = [
     "ecrrepl.commands.graph",
     "ecrrepl.render.graph_mermaid",
     "ecrrepl.render.graph_dot",
+    "ecrrepl.commands.policy",
+    "ecrrepl.render.policy_terraform",
+    "ecrrepl.render.policy_cloudformation",
 ]
 
 

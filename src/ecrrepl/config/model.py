@@ -167,3 +167,16 @@ class Config(Record):
     @property
     def source_addresses(self) -> frozenset[RegistryAddress]:
         return frozenset(registry.address for registry in self.registries)
+
+    @property
+    def named_accounts(self) -> frozenset[str]:
+        """Every account the configuration names: sources, destinations, templates, access."""
+        named = {registry.account for registry in self.registries} | set(self.accounts)
+        named.update(template.account for template in self.templates)
+        named.update(
+            destination.account
+            for registry in self.registries
+            for rule in registry.rules
+            for destination in rule.destinations
+        )
+        return frozenset(named)

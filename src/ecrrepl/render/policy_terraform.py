@@ -1,0 +1,135 @@
+"""Registry policy statements as Terraform, for destination accounts managed with it.
+
+One `data "aws_iam_policy_document"` per destination registry, one `statement` block per
+statement, so that the account's owner merges them into their own document with
+`source_policy_documents` and keeps writing the registry policy themselves
+(`aws_ecr_registry_policy` replaces the whole policy, as PutRegistryPolicy does).
+Every string is an HCL quoted string with its escapes, `${` and `%{` included, so no
+text can start an interpolation or a template directive.
+
+Source: Terraform AWS provider, data source aws_iam_policy_document (statement,
+principals, condition blocks; source_policy_documents), checked 2026-12-02.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ecrrepl.config.model import RegistryAddress
+
+# IAM policy element -> the aws_iam_policy_document argument that carries it.
+_LISTS = (
+    ("Action", "actions"),
+    ("NotAction", "not_actions"),
+    ("Resource", "resources"),
+    ("NotResource", "not_resources"),
+)
+_PRINCIPALS = (("Principal", "principals"), ("NotPrincipal", "not_principals"))
+
+
+def hcl_string(text: str) -> str:
+    """`text` as an HCL quoted string literal."""
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+        .replace("${", "$${")
+        .replace("%{", "%%{")
+    )
+    return f'"{escaped}"'
+
+
+def _hcl_list(values: Iterable[str], indent: str = "      ") -> str:
+    """A list on one line when it has one item, else one item a line, as terraform fmt does."""
+    items = [hcl_string(str(value)) for value in values]
+    if len(items) <= 1:
+        return "[" + "".join(items) + "]"
+    inner = "".join(f"{indent}{item},\n" for item in items)
+    return f"[\n{inner}{indent[:-2]}]"
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def data_source_name(address: RegistryAddress, *, with_account: bool) -> str:
+    region = address.region.replace("-", "_")
+    return f"ecrrepl_{address.account}_{region}" if with_account else f"ecrrepl_{region}"
+
+
+def _principal_blocks(name: str, principal: Any) -> list[str]:
+    # "*" alone means everyone: Terraform writes it as type "*" with identifiers ["*"].
+    if principal == "*":
+        return [f"    {name} {{", '      type        = "*"', '      identifiers = ["*"]', "    }"]
+    lines: list[str] = []
+    for kind, identifiers in sorted(dict(principal).items()):
+        lines += [
+            f"    {name} {{",
+            f"      type        = {hcl_string(kind)}",
+            f"      identifiers = {_hcl_list(_as_list(identifiers), '        ')}",
+            "    }",
+        ]
+    return lines
+
+
+def _condition_blocks(condition: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for test, variables in sorted(condition.items()):
+        for variable, values in sorted(dict(variables).items()):
+            lines += [
+                "    condition {",
+                f"      test     = {hcl_string(test)}",
+                f"      variable = {hcl_string(variable)}",
+                f"      values   = {_hcl_list(_as_list(values), '        ')}",
+                "    }",
+            ]
+    return lines
+
+
+def statement_block(statement: Mapping[str, Any]) -> list[str]:
+    """One IAM statement as a `statement { ... }` block of aws_iam_policy_document."""
+    lines = ["  statement {"]
+    if "Sid" in statement:
+        lines.append(f"    sid    = {hcl_string(str(statement['Sid']))}")
+    lines.append(f"    effect = {hcl_string(str(statement.get('Effect', 'Allow')))}")
+    for key, argument in _PRINCIPALS:
+        if key in statement:
+            lines += _principal_blocks(argument, statement[key])
+    for key, argument in _LISTS:
+        if key in statement:
+            lines.append(f"    {argument} = {_hcl_list(_as_list(statement[key]))}")
+    if "Condition" in statement:
+        lines += _condition_blocks(statement["Condition"])
+    lines.append("  }")
+    return lines
+
+
+def render_policy_terraform(
+    account: str, statements: Mapping[RegistryAddress, Sequence[Mapping[str, Any]]]
+) -> str:
+    """The data sources for every destination registry of `account` in `statements`."""
+    names = [data_source_name(address, with_account=False) for address in statements]
+    example = names[0] if names else "ecrrepl_REGION"
+    lines = [
+        f"# Registry policy statements that ecrrepl's replication needs in account {account},",
+        "# one data source per registry (region). Merge each into that registry's own document:",
+        "#",
+        '#   data "aws_iam_policy_document" "registry" {',
+        f"#     source_policy_documents = [data.aws_iam_policy_document.{example}.json]",
+        "#     # ... the registry's other statements",
+        "#   }",
+        '#   resource "aws_ecr_registry_policy" "this" {',
+        "#     policy = data.aws_iam_policy_document.registry.json",
+        "#   }",
+    ]
+    for address, name in zip(statements, names, strict=True):
+        lines += ["", f"# {address}", f'data "aws_iam_policy_document" "{name}" {{']
+        for index, statement in enumerate(statements[address]):
+            if index:
+                lines.append("")
+            lines += statement_block(statement)
+        lines.append("}")
+    return "\n".join(lines) + "\n"
