@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ecrrepl.config import schema
+from ecrrepl import limits
 from ecrrepl.config.model import Config, ReplicationRule, RepositoryFilter
 from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
 
-# botocore's ECR model, shape RepositoryFilterValue: 2 to 256 characters, and the
-# pattern that the schema shares with editors.
-FILTER_MIN_LENGTH = 2
-FILTER_MAX_LENGTH = 256
-FILTER_PATTERN = re.compile(schema.FILTER_PATTERN)
+# botocore's ECR model, shape RepositoryFilterValue: its lengths and the pattern that
+# the schema shares with editors, from the one table.
+FILTER_MIN_LENGTH = limits.MIN_FILTER_LENGTH
+FILTER_MAX_LENGTH = limits.MAX_FILTER_LENGTH
+FILTER_PATTERN = re.compile(limits.FILTER_PATTERN)
 
 
 def filter_problem(prefix: str) -> str | None:
