@@ -65,7 +65,8 @@ def _is_valid(prefix: str) -> bool:
     ),
 )
 def invalid_filter(config: Config) -> Iterator[Finding]:
-    """A filter must be a repository-name prefix of 2 to 256 characters.
+    """A filter must be a repository-name prefix of {limits.MIN_FILTER_LENGTH} to
+    {limits.MAX_FILTER_LENGTH} characters.
 
     ECR's only filter type is PREFIX_MATCH: the filter is compared with the start of
     each repository name, literally. Repository names are lower case, so a filter with
@@ -112,8 +113,8 @@ def redundant_filter(config: Config) -> Iterator[Finding]:
 
     Filters are prefixes: `prod` already matches every repository that `prod/api`
     matches (and `production` too). The longer filter is dead weight that counts
-    against the 100 filters of a rule, and it suggests the author meant something
-    narrower than what the shorter filter does.
+    against the {limits.MAX_FILTERS_PER_RULE} filters of a rule, and it suggests the
+    author meant something narrower than what the shorter filter does.
 
     Fails:
         version: 1

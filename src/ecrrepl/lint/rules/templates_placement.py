@@ -43,8 +43,9 @@ def invalid_template_prefix(config: Config) -> Iterator[Finding]:
     """A template prefix is a repository namespace (`prod`, `prod/team`) or `ROOT`.
 
     Prefixes follow repository names: lowercase letters and digits, separated by `.`,
-    `_`, `__` or dashes, segments joined by `/`, at most 256 characters. `ROOT` (in
-    capitals) is the template for every repository no other template matches.
+    `_`, `__` or dashes, segments joined by `/`, at most
+    {limits.MAX_TEMPLATE_PREFIX_LENGTH} characters. `ROOT` (in capitals) is the template
+    for every repository no other template matches.
     CreateRepositoryCreationTemplate refuses anything else.
 
     Fails:
