@@ -66,7 +66,8 @@ MAX_UNIQUE_DESTINATIONS_PER_REGISTRY = Limit(
     "unique destinations across one registry's rules",
     'ECR user guide, "Private image replication", considerations ("up to 25 unique '
     f'destinations across all rules"): {USER_GUIDE}/replication.html; the botocore model '
-    "does not express this quota",
+    "does not express this quota, and the newest user guide text found (which still "
+    "said 10 rules) is the only source of it",
 )
 MAX_DESTINATIONS_PER_RULE = Limit(
     100,
