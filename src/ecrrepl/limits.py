@@ -1,9 +1,10 @@
 """Every number and pattern AWS puts on what ecrrepl sends, in one table with its source.
 
-The schema, the lint rules (their checks, summaries and documentation), docs/rules.md,
-the README and the test emulator read these values from here; nothing else in the
-project spells them out. Each entry names where the value comes from; all were checked
-on 2026-12-02 against botocore 1.44.8's ECR model and the AWS documents cited.
+The schema, the lint rules (their checks, summaries and documentation, hence
+docs/rules.md) and the test emulator read these values from here; nothing else in the
+code spells them out, and tests/limits checks that botocore's model, the schema, the
+docs and the README agree. Each entry names where the value comes from; all were
+checked on 2026-12-02 against botocore 1.44.8's ECR model and the AWS documents cited.
 
 A limit is an `int` and a pattern a `str`, so either is used as a plain value; both
 also carry `what` (in words) and `source`. `TABLE` maps each name to its entry, in
