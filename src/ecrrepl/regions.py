@@ -11,7 +11,7 @@ import functools
 import importlib.util
 import json
 import os
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # "Regions launched before March 20, 2019 are enabled by default ... Regions launched
 # after March 20, 2019 are disabled by default and referred to as opt-in Regions."
@@ -34,7 +34,7 @@ DEFAULT_ENABLED_REGIONS = frozenset(
 
 # ECR's API endpoint in botocore's endpoint data (endpoints.json, service "api.ecr"):
 # a region whose entry is missing there has no ECR endpoint botocore knows of.
-ECR_ENDPOINT_SERVICE = '"api.ecr"'
+ECR_ENDPOINT_SERVICE = b'"api.ecr"'
 
 
 class Partition(NamedTuple):
@@ -65,21 +65,38 @@ def partitions() -> tuple[Partition, ...]:
 def ecr_regions() -> frozenset[str]:
     """The regions where botocore's endpoint data lists an ECR API endpoint.
 
-    endpoints.json is over a megabyte and parsing it whole would cost `validate` more
-    than its whole start-up budget; only the "api.ecr" object of each partition is
-    decoded. Its keys also name FIPS and `dkr-` endpoints, which are not regions.
+    endpoints.json is over a megabyte; decoding and parsing it whole would cost
+    `validate` a good part of its start-up budget. The bytes are searched instead, and
+    only the "api.ecr" object of each partition is decoded. Its keys also name FIPS and
+    `dkr-` endpoints, which are not regions.
     """
-    with open(_botocore_data_file("endpoints.json"), encoding="utf-8") as stream:
-        text = stream.read()
-    decoder = json.JSONDecoder()
+    with open(_botocore_data_file("endpoints.json"), "rb") as stream:
+        data = stream.read()
     listed: set[str] = set()
-    start = text.find(ECR_ENDPOINT_SERVICE)
+    start = data.find(ECR_ENDPOINT_SERVICE)
     while start != -1:
-        opening = text.index("{", start + len(ECR_ENDPOINT_SERVICE))
-        service, end = decoder.raw_decode(text, opening)
+        opening = data.index(b"{", start + len(ECR_ENDPOINT_SERVICE))
+        service, end = _json_object_at(data, opening)
         listed.update(service.get("endpoints", {}))
-        start = text.find(ECR_ENDPOINT_SERVICE, end)
+        start = data.find(ECR_ENDPOINT_SERVICE, end)
     return frozenset(listed & _partition_by_region().keys())
+
+
+def _json_object_at(data: bytes, opening: int) -> tuple[dict[str, Any], int]:
+    """The JSON object that starts at `opening`, and the offset just after it: decoded
+    from a window that grows until the object fits in it."""
+    decoder = json.JSONDecoder()
+    window = 16 * 1024
+    while True:
+        text = data[opening : opening + window].decode("utf-8", errors="replace")
+        try:
+            found, length = decoder.raw_decode(text)
+        except json.JSONDecodeError:
+            if opening + window >= len(data):
+                raise
+            window *= 4
+            continue
+        return found, opening + len(text[:length].encode("utf-8"))
 
 
 @functools.cache

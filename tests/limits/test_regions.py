@@ -116,3 +116,9 @@ def test_a_region_new_to_botocore_needs_opt_in(fake_botocore: Path) -> None:
 )
 def test_creation_templates_are_offered_in_china_and_govcloud(region: str) -> None:
     assert regions.offers_templates(region)
+
+
+def test_an_ecr_entry_larger_than_the_first_window_is_read_whole(fake_botocore: Path) -> None:
+    many = [f"xx-region-{n}" for n in range(3000)]  # about 100 kB of endpoint entries
+    write_botocore_data(fake_botocore, {"aws": [*many, "us-east-1"]}, ecr=[*many, "us-east-1"])
+    assert regions.ecr_regions() == {*many, "us-east-1"}
