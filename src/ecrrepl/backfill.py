@@ -4,9 +4,9 @@ Replication copies an image when it is pushed; images already in a repository wh
 rule starts to cover it stay where they are. StartReplicationBackfill copies them to one
 destination of a source registry, for the repositories the registry's LIVE rules send
 there. AWS allows one backfill in progress per destination region of a registry, and
-at most 10 per registry; a start beyond that fails (ReplicationBackfillInProgress,
-LimitExceeded). ecrrepl therefore queues: it starts what may start, polls, and starts
-the next when one ends.
+at most a few per registry (see ecrrepl.limits); a start beyond that fails
+(ReplicationBackfillInProgress, LimitExceeded). ecrrepl therefore queues: it starts
+what may start, polls, and starts the next when one ends.
 
 Everything here is pure: the queue, which targets may start now, the refusal of
 destinations the live configuration does not replicate to, and the loop that drives
@@ -22,14 +22,15 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from ecrrepl import limits
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.replication_status import MAX_INTERVAL_SECONDS, backoff_intervals
 
 # botocore ECR model, ReplicationBackfillStatus: these end a backfill.
 TERMINAL_STATUSES = frozenset({"COMPLETE", "FAILED", "STOPPED"})
-# StartReplicationBackfill: "a registry can have at most 10 replication backfills in
-# progress at once", and one per destination region.
-MAX_ACTIVE_PER_REGISTRY = 10
+# StartReplicationBackfill: at most this many backfills in progress in a registry at
+# once, and one per destination region.
+MAX_ACTIVE_PER_REGISTRY = limits.MAX_ACTIVE_BACKFILLS_PER_REGISTRY
 
 
 @dataclass(frozen=True, order=True)

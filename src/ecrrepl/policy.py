@@ -16,12 +16,11 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from ecrrepl import regions
+from ecrrepl import limits, regions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
 
-# botocore `RegistryPolicyText`: max 10240.
-MAX_POLICY_CHARS = 10240
+MAX_POLICY_CHARS = limits.MAX_REGISTRY_POLICY_CHARS
 
 DEFAULT_POLICY_VERSION = "2012-10-17"
 REPLICATION_ACTIONS = ("ecr:CreateRepository", "ecr:ReplicateImage")

@@ -1,8 +1,8 @@
-"""Regions and partitions, read from the endpoint data that botocore ships.
+"""Regions and partitions, and where ECR is offered, read from the data botocore ships.
 
-The data file is read as plain JSON: validate must not import boto3 or botocore's
+The data files are read as plain JSON: validate must not import boto3 or botocore's
 client code, and a region list must never be hard-coded. The only region table kept
-here is the small set of opt-in regions, which the endpoint data does not mark.
+here is the closed set of regions enabled by default, which the data does not mark.
 """
 
 from __future__ import annotations
@@ -11,24 +11,30 @@ import functools
 import importlib.util
 import json
 import os
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-# Regions launched after 20 March 2019 are disabled by default and must be enabled
-# per account. Source: AWS General Reference, "Managing AWS Regions"
-# (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
-OPT_IN_REGIONS = frozenset(
+# "Regions launched before March 20, 2019 are enabled by default ... Regions launched
+# after March 20, 2019 are disabled by default and referred to as opt-in Regions."
+# AWS Account Management reference, "Enable or disable AWS Regions in your account",
+# https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
+# (checked 2026-12-02). The regions enabled by default are therefore a closed set, the
+# commercial (aws) partition's regions of before that date; every later region of that
+# partition, including any botocore learns of after this was written, needs opt-in.
+# The reference speaks of the commercial partition only; it says nothing of opt-in for
+# the others (China, GovCloud, ISO, European Sovereign Cloud), so none is assumed there.
+OPT_IN_PARTITION = "aws"
+DEFAULT_ENABLED_REGIONS = frozenset(
     {
-        "af-south-1", "ap-east-1", "ap-east-2", "ap-south-2", "ap-southeast-3",
-        "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
-        "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2", "il-central-1",
-        "me-central-1", "me-south-1", "mx-central-1",
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+        "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+        "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+        "ap-southeast-1", "ap-southeast-2",
     }
 )  # fmt: skip
 
-# Repository creation templates are not offered in the China and GovCloud partitions.
-# Source: ECR user guide, "Templates to control repositories created during a pull
-# through cache, create on push, or replication action".
-PARTITIONS_WITHOUT_TEMPLATES = frozenset({"aws-cn", "aws-us-gov"})
+# ECR's API endpoint in botocore's endpoint data (endpoints.json, service "api.ecr"):
+# a region whose entry is missing there has no ECR endpoint botocore knows of.
+ECR_ENDPOINT_SERVICE = b'"api.ecr"'
 
 
 class Partition(NamedTuple):
@@ -53,6 +59,44 @@ def partitions() -> tuple[Partition, ...]:
         regions = frozenset(r for r in entry["regions"] if not r.endswith("-global"))
         found.append(Partition(entry["id"], regions))
     return tuple(found)
+
+
+@functools.cache
+def ecr_regions() -> frozenset[str]:
+    """The regions where botocore's endpoint data lists an ECR API endpoint.
+
+    endpoints.json is over a megabyte; decoding and parsing it whole would cost
+    `validate` a good part of its start-up budget. The bytes are searched instead, and
+    only the "api.ecr" object of each partition is decoded. Its keys also name FIPS and
+    `dkr-` endpoints, which are not regions.
+    """
+    with open(_botocore_data_file("endpoints.json"), "rb") as stream:
+        data = stream.read()
+    listed: set[str] = set()
+    start = data.find(ECR_ENDPOINT_SERVICE)
+    while start != -1:
+        opening = data.index(b"{", start + len(ECR_ENDPOINT_SERVICE))
+        service, end = _json_object_at(data, opening)
+        listed.update(service.get("endpoints", {}))
+        start = data.find(ECR_ENDPOINT_SERVICE, end)
+    return frozenset(listed & _partition_by_region().keys())
+
+
+def _json_object_at(data: bytes, opening: int) -> tuple[dict[str, Any], int]:
+    """The JSON object that starts at `opening`, and the offset just after it: decoded
+    from a window that grows until the object fits in it."""
+    decoder = json.JSONDecoder()
+    window = 16 * 1024
+    while True:
+        text = data[opening : opening + window].decode("utf-8", errors="replace")
+        try:
+            found, length = decoder.raw_decode(text)
+        except json.JSONDecodeError:
+            if opening + window >= len(data):
+                raise
+            window *= 4
+            continue
+        return found, opening + len(text[:length].encode("utf-8"))
 
 
 @functools.cache
@@ -85,8 +129,23 @@ def closest_region(region: str) -> str | None:
 
 
 def needs_opt_in(region: str) -> bool:
-    return region in OPT_IN_REGIONS
+    return partition_of(region) == OPT_IN_PARTITION and region not in DEFAULT_ENABLED_REGIONS
+
+
+def offers_ecr(region: str) -> bool:
+    return region in ecr_regions()
 
 
 def offers_templates(region: str) -> bool:
-    return partition_of(region) not in PARTITIONS_WITHOUT_TEMPLATES
+    """Repository creation templates are offered wherever ECR is.
+
+    The ECR user guide once listed the China and GovCloud regions as without templates
+    (while the feature was in preview). Its current China edition documents creating
+    them (https://docs.amazonaws.cn/en_us/AmazonECR/latest/userguide/
+    repository-creation-templates-create.html), the China API reference has
+    CreateRepositoryCreationTemplate, and the GovCloud user guide's "Amazon ECR in AWS
+    GovCloud (US)" lists no such difference
+    (https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-ecr.html);
+    all checked 2026-12-02.
+    """
+    return offers_ecr(region)

@@ -18,13 +18,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ecrrepl import limits
 from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, SourceRegistry
 from ecrrepl.lint.rules.filters import replicates_every_repository
 from ecrrepl.lint.rules.templates_placement import ROOT, template_namespace
 
-# botocore's ECR model, shape RepositoryName.
-REPOSITORY_NAME_MIN_LENGTH = 2
-REPOSITORY_NAME_MAX_LENGTH = 256
+# botocore's ECR model, shape RepositoryName (lengths from the one table).
+REPOSITORY_NAME_MIN_LENGTH = limits.MIN_REPOSITORY_NAME_LENGTH
+REPOSITORY_NAME_MAX_LENGTH = limits.MAX_REPOSITORY_NAME_LENGTH
 REPOSITORY_NAME = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
 REGISTRY_ARGUMENT = re.compile(r"(?P<account>[0-9]{12})/(?P<region>[a-z0-9-]+)")
 

@@ -59,6 +59,8 @@ STOCK_MOTO_PROBE = textwrap.dedent(
         ecr = boto3.client("ecr", region_name="us-west-2")
         observed["two_rules"] = outcome(lambda: ecr.put_replication_configuration(
             replicationConfiguration={"rules": [rule, rule]}))
+        observed["twenty_five_rules"] = outcome(lambda: ecr.put_replication_configuration(
+            replicationConfiguration={"rules": [rule] * 25}))
         ecr.put_replication_configuration(replicationConfiguration={"rules": [deleting]})
         observed["delete_replication_read_back"] = (
             ecr.describe_registry()["replicationConfiguration"]["rules"][0].get("deleteReplication"))
@@ -124,6 +126,14 @@ def test_gap_a_stock_moto_refuses_a_second_replication_rule(stock_moto: dict[str
     assert stock_moto["two_rules"] == "ValidationException: This feature is disabled", (
         "moto accepts several replication rules now: remove put_replication_configuration "
         "from tests/harness/ecr_gaps/replication_configuration.py"
+    )
+
+
+def test_gap_a_stock_moto_refuses_the_25_rules_aws_allows(stock_moto: dict[str, Any]) -> None:
+    # AWS allows 25 rules per registry (botocore ReplicationRuleList max 25).
+    assert stock_moto["twenty_five_rules"] == "ValidationException: This feature is disabled", (
+        "moto accepts 25 replication rules now: check whether it also refuses a 26th, then "
+        "remove put_replication_configuration from tests/harness/ecr_gaps/"
     )
 
 
@@ -233,8 +243,9 @@ def test_several_rules_are_kept_with_delete_replication(aws: None) -> None:
     assert ecr.describe_registry()["replicationConfiguration"] == {"rules": rules}
 
 
-def test_more_than_ten_rules_are_refused(aws: None) -> None:
-    rules = [rule(("222222222222", "eu-west-1"))] * 11
+def test_more_than_25_rules_are_refused(aws: None) -> None:
+    # botocore's ReplicationRuleList: max 25 (10 before botocore 1.43.73).
+    rules = [rule(("222222222222", "eu-west-1"))] * 26
 
     message = error_of(
         lambda: ecr_client().put_replication_configuration(
@@ -243,7 +254,21 @@ def test_more_than_ten_rules_are_refused(aws: None) -> None:
     )
 
     assert message.startswith("InvalidParameterException: ")
-    assert "at most 10 rules" in message
+    assert "at most 25 rules" in message
+    assert ecr_client().describe_registry()["replicationConfiguration"] == {"rules": []}
+
+
+def test_25_rules_are_accepted_and_read_back(aws: None) -> None:
+    rules = [
+        rule(("222222222222", "eu-west-1"), repositoryFilters=[
+            {"filter": f"team-{n:02d}", "filterType": "PREFIX_MATCH"}
+        ])
+        for n in range(25)
+    ]
+
+    ecr_client().put_replication_configuration(replicationConfiguration={"rules": rules})
+
+    assert ecr_client().describe_registry()["replicationConfiguration"] == {"rules": rules}
 
 
 def test_more_than_25_unique_destinations_are_refused(aws: None) -> None:

@@ -24,7 +24,7 @@ from ecrrepl.validation import load_files, validate_files
 CASES = Path(__file__).parent / "cases"
 RULE_IDS = [
     *("E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E110"),
-    *("W111", "W112", "W113", "W114", "W115", "I116"),
+    *("W111", "W112", "W113", "W114", "W115", "I116", "E117"),
 ]
 DEFAULT_FILE = "ecrrepl.yaml"
 

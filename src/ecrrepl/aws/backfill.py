@@ -1,10 +1,11 @@
 """Replication backfills in AWS: list the running ones, start one, follow one.
 
 StartReplicationBackfill, ListReplicationBackfills and DescribeReplicationBackfillResults
-(botocore 1.44.5 and newer). A start that AWS refuses for its limits (one backfill in
-progress per destination region, 10 per registry) comes back as `Busy`, with the
-backfills running in that registry, so that the queue in ecrrepl.backfill waits for
-them; every other failure is a UserError naming the account and region.
+(botocore 1.43.119 and newer). A start that AWS refuses for its limits (one backfill in
+progress per destination region, a few per registry: ecrrepl.limits) comes back as
+`Busy`, with the backfills running in that registry, so that the queue in
+ecrrepl.backfill waits for them; every other failure is a UserError naming the account
+and region.
 """
 
 from __future__ import annotations

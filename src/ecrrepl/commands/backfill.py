@@ -4,7 +4,8 @@ For each source registry of the configuration and each of its destinations (or o
 the `--destination`s given), one StartReplicationBackfill. A destination that the
 source's LIVE replication configuration does not send to is refused before anything
 starts: AWS backfills only along live rules, so the file must be applied first.
-AWS's limits (one backfill in progress per destination region, 10 per registry) are
+AWS's limits (one backfill in progress per destination region, a few per registry:
+ecrrepl.limits) are
 respected by queueing: what may start starts, the rest waits its turn while the
 running ones are polled. A backfill already running to a destination is followed,
 not started again.

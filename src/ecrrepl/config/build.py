@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ecrrepl import limits
 from ecrrepl.config import schema
 from ecrrepl.config.loader import MappingNode, Node, ScalarNode, SequenceNode, kind_name, to_python
 from ecrrepl.config.model import (
@@ -29,8 +30,7 @@ from ecrrepl.findings import Finding, Location
 T = TypeVar("T")
 
 SUPPORTED_VERSION = 1
-# botocore's RepositoryTemplateDescription: at most 256 characters.
-MAX_DESCRIPTION_CHARS = 256
+MAX_DESCRIPTION_CHARS = limits.MAX_TEMPLATE_DESCRIPTION_CHARS
 
 
 class FileContents:

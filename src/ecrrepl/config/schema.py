@@ -5,19 +5,19 @@ an enum allows: `ecrrepl schema` prints it for editors, and the model builder re
 its `properties` and `required` to report unknown (E003) and missing (E004) keys.
 Limits and patterns with a rule of their own (E007, E101.., E104, ...) are in the
 schema too, so that editors flag them early, but the linter reports them with their
-own rule IDs.
+own rule IDs. Every AWS number and pattern comes from the one table, ecrrepl.limits.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ecrrepl import limits
+
 ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
 REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-[0-9]+$"
-FILTER_PATTERN = r"^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$"
-TEMPLATE_PREFIX_PATTERN = (
-    r"^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$"
-)
+FILTER_PATTERN = limits.FILTER_PATTERN
+TEMPLATE_PREFIX_PATTERN = limits.TEMPLATE_PREFIX_PATTERN
 IMAGE_TAG_MUTABILITY = [
     "MUTABLE",
     "IMMUTABLE",
@@ -99,8 +99,11 @@ SCHEMA: dict[str, Any] = {
                 "region": _region,
                 "rules": {
                     "type": "array",
-                    "maxItems": 10,
-                    "description": "0..10 rules; [] clears the live configuration.",
+                    "maxItems": limits.MAX_RULES_PER_REGISTRY,
+                    "description": (
+                        f"0..{limits.MAX_RULES_PER_REGISTRY} rules; [] clears the live "
+                        "configuration."
+                    ),
                     "items": {"$ref": "#/$defs/rule"},
                 },
             },
@@ -117,18 +120,19 @@ SCHEMA: dict[str, Any] = {
                 "filters": {
                     "type": "array",
                     "minItems": 1,
-                    "maxItems": 100,
+                    "maxItems": limits.MAX_FILTERS_PER_RULE,
                     "description": "Repository-name prefixes; omit to replicate every repository.",
                     "items": {
                         "type": "string",
-                        "minLength": 2,
-                        "maxLength": 256,
+                        "minLength": limits.MIN_FILTER_LENGTH,
+                        "maxLength": limits.MAX_FILTER_LENGTH,
                         "pattern": FILTER_PATTERN,
                     },
                 },
                 "destinations": {
                     "type": "array",
                     "minItems": 1,
+                    "maxItems": limits.MAX_DESTINATIONS_PER_RULE,
                     "items": {"$ref": "#/$defs/destination"},
                 },
                 "delete_replication": {
@@ -156,6 +160,7 @@ SCHEMA: dict[str, Any] = {
                 "region": _region,
                 "prefix": {
                     "type": "string",
+                    "maxLength": limits.MAX_TEMPLATE_PREFIX_LENGTH,
                     "pattern": TEMPLATE_PREFIX_PATTERN,
                     "description": "A repository-name prefix, or ROOT (every repository).",
                 },
@@ -165,13 +170,16 @@ SCHEMA: dict[str, Any] = {
                     "default": ["REPLICATION"],
                     "items": {"enum": APPLIED_FOR},
                 },
-                "description": {"type": "string", "maxLength": 256},
+                "description": {
+                    "type": "string",
+                    "maxLength": limits.MAX_TEMPLATE_DESCRIPTION_CHARS,
+                },
                 "image_tag_mutability": {"enum": IMAGE_TAG_MUTABILITY},
                 "image_tag_mutability_exclusion_filters": {
                     "type": "array",
                     "minItems": 1,
-                    "maxItems": 5,
-                    "items": {"type": "string", "pattern": r"^[0-9a-zA-Z._*-]{1,128}$"},
+                    "maxItems": limits.MAX_EXCLUSION_FILTERS,
+                    "items": {"type": "string", "pattern": limits.EXCLUSION_FILTER_PATTERN},
                 },
                 "encryption": {
                     "type": "object",
@@ -179,16 +187,24 @@ SCHEMA: dict[str, Any] = {
                     "additionalProperties": False,
                     "properties": {
                         "type": {"enum": ENCRYPTION_TYPES},
-                        "kms_key": {"type": "string"},
+                        "kms_key": {"type": "string", "maxLength": limits.MAX_KMS_KEY_LENGTH},
                     },
                 },
                 "resource_tags": {
                     "type": "object",
-                    "additionalProperties": {"type": "string"},
+                    "maxProperties": limits.MAX_TAGS_PER_RESOURCE,
+                    "propertyNames": {"minLength": 1, "maxLength": limits.MAX_TAG_KEY_LENGTH},
+                    "additionalProperties": {
+                        "type": "string",
+                        "maxLength": limits.MAX_TAG_VALUE_LENGTH,
+                    },
                 },
                 "lifecycle_policy": _json_document,
                 "repository_policy": _json_document,
-                "custom_role_arn": {"type": "string"},
+                "custom_role_arn": {
+                    "type": "string",
+                    "maxLength": limits.MAX_CUSTOM_ROLE_ARN_LENGTH,
+                },
             },
         },
     },

@@ -16,12 +16,16 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
+from ecrrepl import limits
 from ecrrepl.config.model import Config
 from ecrrepl.findings import Finding, Location, Severity
 
 Check = Callable[[Config], Iterable[Finding]]
 
 RULE_ID = re.compile(r"^[EWI]\d{3}$")
+# A docstring names an AWS limit as `{limits.NAME}`, so that the documentation cannot
+# drift from the one table the checks read (src/ecrrepl/limits.py).
+LIMIT_REFERENCE = re.compile(r"\{limits\.([A-Z0-9_]+)\}")
 
 
 class DuplicateRuleError(Exception):
@@ -70,7 +74,8 @@ def rule(rule_id: str, summary: str, *, source: str) -> Callable[[Check], Check]
     """Register a check function as rule `rule_id`; its docstring is the rule's doc."""
 
     def decorate(check: Check) -> Check:
-        _register(Rule(rule_id, summary, source, _cleandoc(check.__doc__ or ""), check))
+        doc = _with_limits(_cleandoc(check.__doc__ or ""))
+        _register(Rule(rule_id, summary, source, doc, check))
         return check
 
     return decorate
@@ -78,7 +83,7 @@ def rule(rule_id: str, summary: str, *, source: str) -> Callable[[Check], Check]
 
 def declare(rule_id: str, summary: str, *, source: str, doc: str) -> Rule:
     """Register a rule whose findings the loader emits (no check function)."""
-    return _register(Rule(rule_id, summary, source, _cleandoc(doc)))
+    return _register(Rule(rule_id, summary, source, _with_limits(_cleandoc(doc))))
 
 
 def _load_rule_modules() -> None:
@@ -120,6 +125,11 @@ def _cleandoc(doc: str) -> str:
     first, _, rest = doc.expandtabs().partition("\n")
     text = (first.strip() + "\n" + textwrap.dedent(rest)).strip("\n")
     return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def _with_limits(doc: str) -> str:
+    """The docstring with each `{limits.NAME}` replaced by that limit's value."""
+    return LIMIT_REFERENCE.sub(lambda match: str(limits.TABLE[match.group(1)]), doc)
 
 
 def _section(doc: str, kind: str) -> str | None:

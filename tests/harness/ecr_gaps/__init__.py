@@ -9,7 +9,8 @@ or inside `mock_aws`) and inside a moto server process (harness/moto_server_main
 
 Gaps closed here, one module per family:
   a. replication_configuration: PutReplicationConfiguration refuses more than one rule
-     ("This feature is disabled"); AWS allows 10 rules and 25 unique destinations.
+     ("This feature is disabled"); AWS allows 25 rules and 25 unique destinations
+     (the numbers come from ecrrepl.limits).
   b. templates: repository creation templates (Create/Describe/Update/Delete) do not exist.
   c. registry_policy: PutRegistryPolicy accepts only ecr:CreateRepository and
      ecr:ReplicateImage; AWS accepts every ECR action (registry policy scope V2).

@@ -27,6 +27,8 @@ from moto.ecr.models import ECRBackend
 from moto.ecr.responses import ECRResponse
 from moto.moto_api._internal import mock_random
 
+from ecrrepl import limits
+
 from .copying import ImageCopy, copy_image, replication_lock
 from .replication import record_replication
 from .replication_configuration import (
@@ -46,14 +48,17 @@ ACTIVE = (PREPARING, IN_PROGRESS, STOPPING)
 STOPPABLE = (PREPARING, IN_PROGRESS)
 
 # API reference, StartReplicationBackfill: one in progress per destination Region, at most
-# 10 in progress per registry. User guide: a backfill fails when 50% or more of its
-# replications failed, evaluated once at least 100 have been processed.
-MAX_ACTIVE_PER_REGISTRY = 10
-FAILURE_THRESHOLD_MINIMUM = 100
+# MAX_ACTIVE_PER_REGISTRY in progress per registry. User guide: a backfill fails when 50%
+# or more of its replications failed, evaluated once FAILURE_THRESHOLD_MINIMUM have been
+# processed. The numbers and their sources are in ecrrepl.limits.
+MAX_ACTIVE_PER_REGISTRY = limits.MAX_ACTIVE_BACKFILLS_PER_REGISTRY
+FAILURE_THRESHOLD_MINIMUM = limits.BACKFILL_FAILURE_THRESHOLD_MINIMUM
 # AWS documents no list of backfill failure codes; this one is the emulator's.
 FAILURE_THRESHOLD_EXCEEDED = "FAILURE_THRESHOLD_EXCEEDED"
-LIST_PAGE = (25, 50)  # default, maximum: API reference, ListReplicationBackfills
-RESULTS_PAGE = (100, 1000)  # the same for DescribeReplicationBackfillResults
+# Default and maximum page sizes: API reference, ListReplicationBackfills and
+# DescribeReplicationBackfillResults (the maxima are botocore's, in ecrrepl.limits).
+LIST_PAGE = (25, limits.MAX_BACKFILLS_PAGE)
+RESULTS_PAGE = (100, limits.MAX_BACKFILL_RESULTS_PAGE)
 
 
 class ReplicationBackfillInProgressException(ServiceException):
@@ -230,7 +235,8 @@ def handle_start_backfill(self: ECRResponse) -> ActionResult:
                 "replication configuration of the registry'"
             )
         active = [b for b in _backfills(backend).values() if b.status in ACTIVE]
-        if any(b.destination.region == destination.region for b in active):
+        same_region = sum(b.destination.region == destination.region for b in active)
+        if same_region >= limits.MAX_ACTIVE_BACKFILLS_PER_DESTINATION_REGION:
             raise ReplicationBackfillInProgressException(
                 f"A replication backfill is already in progress for Region {destination.region}"
             )

@@ -7,19 +7,26 @@ from typing import Any, NamedTuple
 from moto.ecr.exceptions import InvalidParameterException
 from moto.ecr.models import ECRBackend
 
-# ECR user guide, "Private image replication in Amazon ECR", considerations.
-MAX_RULES = 10
-MAX_UNIQUE_DESTINATIONS = 25
+from ecrrepl import limits
+
+# The quotas AWS enforces, from ecrrepl's one table, which cites each source:
+# botocore's ECR model (ReplicationRuleList max 25 since botocore 1.43.73) and the
+# user guide's "up to 25 unique destinations across all rules" (checked 2026-12-02).
+MAX_RULES = limits.MAX_RULES_PER_REGISTRY
+MAX_UNIQUE_DESTINATIONS = limits.MAX_UNIQUE_DESTINATIONS_PER_REGISTRY
 
 
 def put_replication_configuration(
     self: ECRBackend, replication_config: dict[str, Any]
 ) -> dict[str, Any]:
-    """Accept up to 10 rules and 25 unique destinations, as AWS does.
+    """Accept up to MAX_RULES rules and MAX_UNIQUE_DESTINATIONS unique destinations, as
+    AWS does.
 
     Stock moto raises ValidationException "This feature is disabled" for a second rule.
-    AWS: "A replication configuration may contain up to 10 rules" and "up to 25 unique
-    destinations across all rules"; a destination may not be the source registry.
+    AWS: ReplicationConfiguration "rules ... Maximum number of 25 items" (botocore shape
+    ReplicationRuleList) and "up to 25 unique destinations across all rules"; a
+    destination may not be the source registry.
+    https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationConfiguration.html
     https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
     https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutReplicationConfiguration.html
     The whole configuration, `deleteReplication` included, is stored as sent and

@@ -75,9 +75,9 @@ def destination_is_source(config: Config) -> Iterator[Finding]:
 def rule_without_destinations(config: Config) -> Iterator[Finding]:
     """A rule must send images somewhere.
 
-    A rule with `destinations: []` replicates nothing, yet it counts against the 10
-    rules of the registry and reads as if it did something. To stop replicating a
-    registry, give it `rules: []`; to stop one rule, remove it.
+    A rule with `destinations: []` replicates nothing, yet it counts against the
+    {limits.MAX_RULES_PER_REGISTRY} rules of the registry and reads as if it did something.
+    To stop replicating a registry, give it `rules: []`; to stop one rule, remove it.
 
     Fails:
         version: 1

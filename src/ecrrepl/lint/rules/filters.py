@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ecrrepl.config import schema
+from ecrrepl import limits
 from ecrrepl.config.model import Config, ReplicationRule, RepositoryFilter
 from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
 
-# botocore's ECR model, shape RepositoryFilterValue: 2 to 256 characters, and the
-# pattern that the schema shares with editors.
-FILTER_MIN_LENGTH = 2
-FILTER_MAX_LENGTH = 256
-FILTER_PATTERN = re.compile(schema.FILTER_PATTERN)
+# botocore's ECR model, shape RepositoryFilterValue: its lengths and the pattern that
+# the schema shares with editors, from the one table.
+FILTER_MIN_LENGTH = limits.MIN_FILTER_LENGTH
+FILTER_MAX_LENGTH = limits.MAX_FILTER_LENGTH
+FILTER_PATTERN = re.compile(limits.FILTER_PATTERN)
 
 
 def filter_problem(prefix: str) -> str | None:
@@ -65,7 +65,8 @@ def _is_valid(prefix: str) -> bool:
     ),
 )
 def invalid_filter(config: Config) -> Iterator[Finding]:
-    """A filter must be a repository-name prefix of 2 to 256 characters.
+    """A filter must be a repository-name prefix of {limits.MIN_FILTER_LENGTH} to
+    {limits.MAX_FILTER_LENGTH} characters.
 
     ECR's only filter type is PREFIX_MATCH: the filter is compared with the start of
     each repository name, literally. Repository names are lower case, so a filter with
@@ -112,8 +113,8 @@ def redundant_filter(config: Config) -> Iterator[Finding]:
 
     Filters are prefixes: `prod` already matches every repository that `prod/api`
     matches (and `production` too). The longer filter is dead weight that counts
-    against the 100 filters of a rule, and it suggests the author meant something
-    narrower than what the shorter filter does.
+    against the {limits.MAX_FILTERS_PER_RULE} filters of a rule, and it suggests the
+    author meant something narrower than what the shorter filter does.
 
     Fails:
         version: 1

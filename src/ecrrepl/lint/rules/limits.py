@@ -6,25 +6,26 @@ from collections.abc import Iterator
 
 from ecrrepl.config.model import Config
 from ecrrepl.findings import Finding
+from ecrrepl.limits import (
+    CHECKED,
+    MAX_FILTERS_PER_RULE,
+    MAX_RULES_PER_REGISTRY,
+    MAX_UNIQUE_DESTINATIONS_PER_REGISTRY,
+)
 from ecrrepl.lint.registry import get_rule, rule
 
-MAX_RULES_PER_REGISTRY = 10
-MAX_UNIQUE_DESTINATIONS_PER_REGISTRY = 25
-MAX_FILTERS_PER_RULE = 100
 
-_CONSIDERATIONS = (
-    'ECR user guide, "Private image replication", considerations: '
-    "https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html"
+@rule(
+    "E101",
+    f"more than {MAX_RULES_PER_REGISTRY} rules in one registry",
+    source=f"{MAX_RULES_PER_REGISTRY.source} (checked {CHECKED})",
 )
-
-
-@rule("E101", "more than 10 rules in one registry", source=_CONSIDERATIONS)
 def too_many_rules(config: Config) -> Iterator[Finding]:
-    """A registry's replication configuration holds at most 10 rules.
+    """A registry's replication configuration holds at most {limits.MAX_RULES_PER_REGISTRY} rules.
 
-    PutReplicationConfiguration refuses an eleventh rule, so nothing of the
-    configuration would be written. Merge rules that share destinations (one rule
-    takes up to 100 filters), or drop rules that no longer send anything.
+    PutReplicationConfiguration refuses a configuration with more, so nothing of it
+    would be written. Merge rules that share destinations (one rule takes up to
+    {limits.MAX_FILTERS_PER_RULE} filters), or drop rules that no longer send anything.
 
     Fails:
         version: 1
@@ -43,6 +44,21 @@ def too_many_rules(config: Config) -> Iterator[Finding]:
               - {filters: [team-i/], destinations: [{region: us-east-1}]}
               - {filters: [team-j/], destinations: [{region: us-east-1}]}
               - {filters: [team-k/], destinations: [{region: us-east-1}]}
+              - {filters: [team-l/], destinations: [{region: us-east-1}]}
+              - {filters: [team-m/], destinations: [{region: us-east-1}]}
+              - {filters: [team-n/], destinations: [{region: us-east-1}]}
+              - {filters: [team-o/], destinations: [{region: us-east-1}]}
+              - {filters: [team-p/], destinations: [{region: us-east-1}]}
+              - {filters: [team-q/], destinations: [{region: us-east-1}]}
+              - {filters: [team-r/], destinations: [{region: us-east-1}]}
+              - {filters: [team-s/], destinations: [{region: us-east-1}]}
+              - {filters: [team-t/], destinations: [{region: us-east-1}]}
+              - {filters: [team-u/], destinations: [{region: us-east-1}]}
+              - {filters: [team-v/], destinations: [{region: us-east-1}]}
+              - {filters: [team-w/], destinations: [{region: us-east-1}]}
+              - {filters: [team-x/], destinations: [{region: us-east-1}]}
+              - {filters: [team-y/], destinations: [{region: us-east-1}]}
+              - {filters: [team-z/], destinations: [{region: us-east-1}]}
 
     Passes:
         version: 1
@@ -50,9 +66,13 @@ def too_many_rules(config: Config) -> Iterator[Finding]:
           - account: "111111111111"
             region: us-west-2
             rules:
-              - filters: [team-a/, team-b/, team-c/, team-d/, team-e/, team-f/]
+              - filters: [team-a/, team-b/, team-c/, team-d/, team-e/, team-f/, team-g/]
                 destinations: [{region: us-east-1}]
-              - filters: [team-g/, team-h/, team-i/, team-j/, team-k/]
+              - filters: [team-h/, team-i/, team-j/, team-k/, team-l/, team-m/, team-n/]
+                destinations: [{region: us-east-1}]
+              - filters: [team-o/, team-p/, team-q/, team-r/, team-s/, team-t/, team-u/]
+                destinations: [{region: us-east-1}]
+              - filters: [team-v/, team-w/, team-x/, team-y/, team-z/]
                 destinations: [{region: us-east-1}]
     """
     check = get_rule("E101")
@@ -68,11 +88,13 @@ def too_many_rules(config: Config) -> Iterator[Finding]:
 
 @rule(
     "E102",
-    "more than 25 unique destinations across one registry's rules",
-    source=_CONSIDERATIONS,
+    f"more than {MAX_UNIQUE_DESTINATIONS_PER_REGISTRY} unique destinations across one "
+    "registry's rules",
+    source=f"{MAX_UNIQUE_DESTINATIONS_PER_REGISTRY.source} (checked {CHECKED})",
 )
 def too_many_destinations(config: Config) -> Iterator[Finding]:
-    """A registry replicates to at most 25 unique destinations, counted across all its rules.
+    """A registry replicates to at most {limits.MAX_UNIQUE_DESTINATIONS_PER_REGISTRY} unique
+    destinations, counted across all its rules.
 
     A destination is a registry: an account in a region. The same destination named by
     several rules counts once. PutReplicationConfiguration refuses a configuration over
@@ -146,9 +168,13 @@ def too_many_destinations(config: Config) -> Iterator[Finding]:
             )
 
 
-@rule("E103", "more than 100 filters in one rule", source=_CONSIDERATIONS)
+@rule(
+    "E103",
+    f"more than {MAX_FILTERS_PER_RULE} filters in one rule",
+    source=f"{MAX_FILTERS_PER_RULE.source} (checked {CHECKED})",
+)
 def too_many_filters(config: Config) -> Iterator[Finding]:
-    """A replication rule holds at most 100 repository filters.
+    """A replication rule holds at most {limits.MAX_FILTERS_PER_RULE} repository filters.
 
     Filters are prefixes, so a shorter common prefix usually replaces many of them
     (`team-` instead of `team-a`, `team-b`, ...); or split them over two rules with

@@ -1,4 +1,5 @@
-"""Regions: known to botocore, in the source's partition, and enabled in every account."""
+"""Regions: known to botocore, served by ECR, in the source's partition, and enabled in
+every account."""
 
 from __future__ import annotations
 
@@ -70,6 +71,60 @@ def _unknown_region_message(region: str) -> str:
     if suggestion is None:
         return f"unknown region {region!r}; it is in none of the AWS partitions botocore knows"
     return f"unknown region {region!r}; did you mean {suggestion!r}?"
+
+
+@rule(
+    "E117",
+    "registry or destination in a region where ECR is not offered",
+    source=(
+        "botocore endpoint data (endpoints.json, service api.ecr), checked 2026-12-02; "
+        'AWS General Reference, "Amazon ECR endpoints and quotas": '
+        "https://docs.aws.amazon.com/general/latest/gr/ecr.html"
+    ),
+)
+def region_without_ecr(config: Config) -> Iterator[Finding]:
+    """A registry, and every destination it replicates to, must be in a region that ECR serves.
+
+    botocore's partition data names every region AWS has announced, and some are
+    announced before ECR runs there; its endpoint data lists where ECR has an endpoint.
+    A source registry in a region without ECR cannot be read or configured, and a
+    destination there receives nothing, so the configuration is refused here, at the
+    region's line. When ECR has launched there since, upgrading botocore brings the
+    endpoint. (Templates in such a region are E305.)
+
+    Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: eu-central-1
+            rules:
+              - filters: [prod/]
+                destinations: [{region: me-west-1}]
+
+    Passes:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: eu-central-1
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+    """
+    check = get_rule("E117")
+    for registry in config.registries:
+        places = [(registry.region, registry.at("region"), "registry")] + [
+            (d.region, d.at("region"), "destination")
+            for r in registry.rules
+            for d in r.destinations
+        ]
+        for region, location, what in places:
+            if regions.is_known_region(region) and not regions.offers_ecr(region):
+                yield check.finding(
+                    f"ECR is not offered in {what} region {region!r}: the installed botocore's "
+                    "endpoint data lists no ECR endpoint there (upgrade botocore if ECR has "
+                    "launched there since)",
+                    location,
+                )
 
 
 @rule("E106", "destination in another partition than its source", source=_CONSIDERATIONS)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ecrrepl.config.model import Config, RegistryAddress, SourceRegistry
 from ecrrepl.findings import Finding
+from ecrrepl.limits import CHECKED
 from ecrrepl.lint.registry import get_rule, rule
 from ecrrepl.policy import MAX_POLICY_CHARS, merge_policy, policy_text, required_statements
 
@@ -25,18 +26,20 @@ def _first_sender(config: Config, destination: RegistryAddress) -> SourceRegistr
 
 @rule(
     "E203",
-    "generated registry policy over 10240 characters for a destination registry",
-    source=_REPLICATION_PERMISSIONS + "; botocore ECR model, RegistryPolicyText (max 10240)",
+    f"generated registry policy over {MAX_POLICY_CHARS} characters for a destination registry",
+    source=f"{_REPLICATION_PERMISSIONS}; {MAX_POLICY_CHARS.source} (checked {CHECKED})",
 )
 def registry_policy_too_large(config: Config) -> Iterator[Finding]:
-    """The registry policy ecrrepl writes into a destination must fit in 10240 characters.
+    """The registry policy ecrrepl writes into a destination must fit in
+    {limits.MAX_REGISTRY_POLICY_CHARS} characters.
 
     Every source registry that replicates into another account's registry gets one
     statement in that registry's policy, listing the repository ARNs its filters can
     reach (one ARN per filter prefix). Many filters, or many source registries, into
-    one destination make that policy grow; PutRegistryPolicy refuses text over 10240
-    characters, and then nothing can replicate there. The size counted here is that of
-    ecrrepl's own statements alone: statements others keep in the same policy add to it.
+    one destination make that policy grow; PutRegistryPolicy refuses text over
+    {limits.MAX_REGISTRY_POLICY_CHARS} characters, and then nothing can replicate there.
+    The size counted here is that of ecrrepl's own statements alone: statements others
+    keep in the same policy add to it.
     Use fewer, broader prefixes (here, 180 short ones from two rules).
 
     Fails:

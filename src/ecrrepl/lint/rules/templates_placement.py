@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ecrrepl import regions
+from ecrrepl import limits, regions
 from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, RepositoryFilter
 from ecrrepl.config.schema import TEMPLATE_PREFIX_PATTERN
 from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
 
-MAX_PREFIX_LENGTH = 256
+MAX_PREFIX_LENGTH = limits.MAX_TEMPLATE_PREFIX_LENGTH
 ROOT = "ROOT"
 
 PREFIX = re.compile(TEMPLATE_PREFIX_PATTERN)
@@ -43,8 +43,9 @@ def invalid_template_prefix(config: Config) -> Iterator[Finding]:
     """A template prefix is a repository namespace (`prod`, `prod/team`) or `ROOT`.
 
     Prefixes follow repository names: lowercase letters and digits, separated by `.`,
-    `_`, `__` or dashes, segments joined by `/`, at most 256 characters. `ROOT` (in
-    capitals) is the template for every repository no other template matches.
+    `_`, `__` or dashes, segments joined by `/`, at most
+    {limits.MAX_TEMPLATE_PREFIX_LENGTH} characters. `ROOT` (in capitals) is the template
+    for every repository no other template matches.
     CreateRepositoryCreationTemplate refuses anything else.
 
     Fails:
@@ -139,16 +140,34 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
 @rule(
     "E305",
     "template in a region where creation templates are not offered",
-    source=TEMPLATES_GUIDE_SOURCE,
+    source=(
+        f"{TEMPLATES_GUIDE_SOURCE}; botocore endpoint data (endpoints.json, api.ecr); "
+        "China and GovCloud user guides (checked 2026-12-02)"
+    ),
 )
 def template_region_without_templates(config: Config) -> Iterator[Finding]:
-    """Repository creation templates are not offered in the China and GovCloud regions.
+    """Repository creation templates are offered wherever ECR is, and nowhere else.
 
-    CreateRepositoryCreationTemplate does not exist there, so the template could never
-    be written. Repositories created by replication into those regions get default
-    settings; set what they need after replication creates them.
+    A template in a region where botocore's endpoint data lists no ECR endpoint (a
+    region announced before ECR serves it) could never be written. The China and
+    GovCloud regions do offer templates: their user guides document them today, although
+    the user guide once excluded them while the feature was in preview.
 
     Fails:
+        version: 1
+        registries:
+          - account: "111111111111"
+            region: eu-central-1
+            rules:
+              - filters: [prod/]
+                destinations: [{region: eu-west-1}]
+        templates:
+          - account: "111111111111"
+            region: me-west-1
+            prefix: prod
+            applied_for: [PULL_THROUGH_CACHE]
+
+    Passes:
         version: 1
         registries:
           - account: "111111111111"
@@ -160,22 +179,16 @@ def template_region_without_templates(config: Config) -> Iterator[Finding]:
           - account: "111111111111"
             region: cn-northwest-1
             prefix: prod
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: cn-north-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: cn-northwest-1}]
     """
     check = get_rule("E305")
     for template in config.templates:
-        if not regions.offers_templates(template.region):
+        if regions.is_known_region(template.region) and not regions.offers_templates(
+            template.region
+        ):
             yield check.finding(
-                f"repository creation templates are not offered in {template.region} "
-                f"(partition {regions.partition_of(template.region)})",
+                f"repository creation templates are not offered in {template.region}: the "
+                "installed botocore's endpoint data lists no ECR endpoint there (upgrade "
+                "botocore if ECR has launched there since)",
                 template.at("region"),
             )
 

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 
-from ecrrepl import regions
+from ecrrepl import limits, regions
 from ecrrepl.config.model import Config
 from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
@@ -16,13 +16,11 @@ from ecrrepl.lint.rules.templates_placement import (
     CREATE_TEMPLATE_SOURCE,
 )
 
-MAX_REPOSITORY_POLICY_CHARS = 10240
-MAX_LIFECYCLE_POLICY_CHARS = 30720
-MAX_EXCLUSION_FILTERS = 5
-KMS_KEY_ARN = re.compile(
-    r"^arn:(?P<partition>[a-z0-9-]+):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[A-Za-z0-9-]+$"
-)
-EXCLUSION_FILTER = re.compile(r"^[0-9a-zA-Z._*-]{1,128}$")
+MAX_REPOSITORY_POLICY_CHARS = limits.MAX_REPOSITORY_POLICY_CHARS
+MAX_LIFECYCLE_POLICY_CHARS = limits.MAX_LIFECYCLE_POLICY_CHARS
+MAX_EXCLUSION_FILTERS = limits.MAX_EXCLUSION_FILTERS
+KMS_KEY_ARN = re.compile(limits.KMS_KEY_PATTERN)
+EXCLUSION_FILTER = re.compile(limits.EXCLUSION_FILTER_PATTERN)
 WITH_EXCLUSION = frozenset({"IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"})
 KMS_TYPES = frozenset({"KMS", "KMS_DSSE"})
 
@@ -30,7 +28,7 @@ KMS_TYPES = frozenset({"KMS", "KMS_DSSE"})
 @rule(
     "E303",
     "template policy that is not a JSON object, or over its size limit "
-    "(repository 10240, lifecycle 30720 chars)",
+    f"(repository {MAX_REPOSITORY_POLICY_CHARS}, lifecycle {MAX_LIFECYCLE_POLICY_CHARS} chars)",
     source=CREATE_TEMPLATE_SOURCE + " (botocore ECR model, RepositoryPolicyText and "
     "LifecyclePolicyTextForRepositoryCreationTemplate)",
 )
@@ -38,9 +36,10 @@ def invalid_template_policy(config: Config) -> Iterator[Finding]:
     """A template's repository and lifecycle policies are JSON objects of limited size.
 
     Give each inline as a mapping or as `file:relative/path.json`. ecrrepl sends them as
-    compact JSON text; a repository policy may hold 10240 characters, a lifecycle
-    policy 30720, and CreateRepositoryCreationTemplate refuses longer text. A file that
-    is missing or holds no JSON object is reported under this ID when it is read.
+    compact JSON text; a repository policy may hold {limits.MAX_REPOSITORY_POLICY_CHARS}
+    characters, a lifecycle policy {limits.MAX_LIFECYCLE_POLICY_CHARS}, and
+    CreateRepositoryCreationTemplate refuses longer text. A file that is missing or holds
+    no JSON object is reported under this ID when it is read.
 
     Fails:
         version: 1
@@ -248,7 +247,8 @@ def missing_custom_role(config: Config) -> Iterator[Finding]:
 
 @rule(
     "E309",
-    "exclusion filters without a `*_WITH_EXCLUSION` mutability, more than 5, or an invalid pattern",
+    "exclusion filters without a `*_WITH_EXCLUSION` mutability, more than "
+    f"{MAX_EXCLUSION_FILTERS}, or an invalid pattern",
     source=f"ECR API reference, ImageTagMutabilityExclusionFilter: "
     f"{API_REFERENCE}API_ImageTagMutabilityExclusionFilter.html",
 )
@@ -256,9 +256,10 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
     """Tag exclusion filters go with a `*_WITH_EXCLUSION` mutability, and only with it.
 
     `IMMUTABLE_WITH_EXCLUSION` makes tags immutable except those matching the filters
-    (`MUTABLE_WITH_EXCLUSION` the reverse); such a mutability needs 1 to 5 filters, and
-    filters mean nothing with plain `IMMUTABLE` or `MUTABLE`. A filter is 1..128 of
-    letters, digits, `.`, `_`, `-` and the wildcard `*`.
+    (`MUTABLE_WITH_EXCLUSION` the reverse); such a mutability needs 1 to
+    {limits.MAX_EXCLUSION_FILTERS} filters, and filters mean nothing with plain `IMMUTABLE`
+    or `MUTABLE`. A filter is 1..{limits.MAX_EXCLUSION_FILTER_LENGTH} of letters, digits,
+    `.`, `_`, `-` and the wildcard `*`.
 
     Fails:
         version: 1
@@ -310,7 +311,7 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
         if mutability in WITH_EXCLUSION and not filters:
             yield check.finding(
                 f"{name} has image_tag_mutability {mutability} but no "
-                "image_tag_mutability_exclusion_filters (1 to 5 are needed)",
+                f"image_tag_mutability_exclusion_filters (1 to {MAX_EXCLUSION_FILTERS} are needed)",
                 template.at("image_tag_mutability"),
             )
         if len(filters) > MAX_EXCLUSION_FILTERS:
@@ -322,7 +323,8 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
         for tag_filter in filters:
             if not EXCLUSION_FILTER.fullmatch(tag_filter):
                 yield check.finding(
-                    f"exclusion filter '{tag_filter}' of {name} must be 1 to 128 letters, "
+                    f"exclusion filter '{tag_filter}' of {name} must be 1 to "
+                    f"{limits.MAX_EXCLUSION_FILTER_LENGTH} letters, "
                     "digits, '.', '_', '-' or '*'",
                     filters_at,
                 )
