@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterator
 
 from ecrrepl import regions
-from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, RepositoryFilter
+from ecrrepl.config.model import (
+    Config,
+    CreationTemplate,
+    RegistryAddress,
+    RepositoryFilter,
+    template_namespace,
+)
 from ecrrepl.config.schema import TEMPLATE_PREFIX_PATTERN
 from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
@@ -27,11 +33,6 @@ TEMPLATES_GUIDE_SOURCE = (
     'cache, create on push, or replication action": '
     "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html"
 )
-
-
-def template_namespace(prefix: str) -> str:
-    """What a template prefix matches: AWS always assumes a `/` after it."""
-    return prefix.rstrip("/") + "/"
 
 
 @rule(
