@@ -66,7 +66,8 @@ def keeps_some_tags(mutability: str | None, filters: Iterable[str]) -> bool:
 
 def immutable_tags_in_words(mutability: str | None, filters: Iterable[str]) -> str:
     """Which tags are immutable, for a message: "every tag", "tags matching release-*"."""
-    shown = ", ".join(f"`{f}`" for f in filters)
+    quoted = [f"`{f}`" for f in filters]
+    shown = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
     if mutability == IMMUTABLE:
         return "every tag"
     if mutability == IMMUTABLE_WITH_EXCLUSION:

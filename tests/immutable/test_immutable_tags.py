@@ -221,7 +221,7 @@ def immutable(name: str) -> TagImmutability:
         (
             "IMMUTABLE_WITH_EXCLUSION",
             ("latest", "dev-*"),
-            "every tag except those matching `latest`, `dev-*`",
+            "every tag except those matching `latest` or `dev-*`",
         ),
         ("MUTABLE_WITH_EXCLUSION", ("release-*",), "tags matching `release-*`"),
     ],

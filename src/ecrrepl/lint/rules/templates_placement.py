@@ -105,9 +105,9 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
                 destinations: [{region: eu-west-1}]
         templates:
           - {account: "111111111111", region: eu-west-1,
-             prefix: prod, image_tag_mutability: IMMUTABLE}
+             prefix: prod, description: first}
           - {account: "111111111111", region: eu-west-1,
-             prefix: prod/, image_tag_mutability: MUTABLE}
+             prefix: prod/, description: second}
 
     Passes:
         version: 1
@@ -119,9 +119,9 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
                 destinations: [{region: eu-west-1}]
         templates:
           - {account: "111111111111", region: eu-west-1,
-             prefix: prod, image_tag_mutability: IMMUTABLE}
+             prefix: prod, description: first}
           - {account: "111111111111", region: eu-west-1,
-             prefix: ROOT, image_tag_mutability: MUTABLE}
+             prefix: ROOT, description: second}
     """
     check = get_rule("E302")
     first: dict[tuple[RegistryAddress, str], CreationTemplate] = {}
