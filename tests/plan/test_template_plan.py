@@ -145,3 +145,12 @@ def test_a_saved_plan_keeps_the_live_spelling_of_an_update() -> None:
     restored = plan_from_json(json.loads(json.dumps(plan_to_json(plan, {"a.yaml": "x"}))))
 
     assert restored.template_writes == plan.template_writes
+
+
+def test_a_prefix_with_a_slash_names_its_namespace_once() -> None:
+    (section,) = plan_for([template("prod/")], []).templates
+
+    (added,) = section.changes
+    assert added.effects == (
+        "new repositories under `prod/` created by replication get this template's settings",
+    )

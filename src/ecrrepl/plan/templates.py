@@ -82,9 +82,9 @@ def _match_live(
     """The live template each declared prefix stands for: the same text, else the same
     namespace (`prod` and `prod/` are one template to AWS; see template_namespace)."""
     by_text = {template.prefix: template for template in live}
-    by_namespace: dict[str, CreationTemplate] = {}
-    for template in sorted(live, key=lambda t: t.prefix, reverse=True):
-        by_namespace[template.namespace] = template
+    by_namespace = {
+        template.namespace: template for template in sorted(live, key=lambda t: t.prefix)
+    }
     matched = {}
     for template in declared:
         current = by_text.get(template.prefix) or by_namespace.get(template.namespace)
@@ -131,7 +131,7 @@ def _new_repositories(template: CreationTemplate) -> str:
     where = (
         "every new repository"
         if template.prefix == ROOT_PREFIX
-        else f"new repositories under `{template.prefix}/`"
+        else f"new repositories under `{template.namespace}`"
     )
     ways = [_CREATED_BY.get(way, way) for way in sorted(template.applied_for)]
     return f"{where} created by {' or '.join(ways)}"
