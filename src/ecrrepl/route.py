@@ -19,9 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ecrrepl import limits
-from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, SourceRegistry
+from ecrrepl.config.model import (
+    Config,
+    CreationTemplate,
+    RegistryAddress,
+    SourceRegistry,
+    template_namespace,
+)
 from ecrrepl.lint.rules.filters import replicates_every_repository
-from ecrrepl.lint.rules.templates_placement import ROOT, template_namespace
+from ecrrepl.lint.rules.templates_placement import ROOT
 
 # botocore's ECR model, shape RepositoryName (lengths from the one table).
 REPOSITORY_NAME_MIN_LENGTH = limits.MIN_REPOSITORY_NAME_LENGTH

@@ -11,9 +11,17 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ecrrepl.config.model import CreationTemplate, JsonObject, RegistryAddress, ReplicationRule
+
+
+class TagImmutability(NamedTuple):
+    """A repository's tag mutability setting, as DescribeRepositories returns it."""
+
+    repository: str
+    mutability: str
+    exclusion_filters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,11 +36,13 @@ class LiveState:
     unread_policies: Mapping[RegistryAddress, str] = field(default_factory=dict)
     # The creation templates of each registry where the configuration declares any.
     templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]] = field(default_factory=dict)
-    # The repositories with tag immutability on (IMMUTABLE or IMMUTABLE_WITH_EXCLUSION) in
-    # each destination registry, names only and sorted, among those the configuration's
-    # filters send there: an image replicated into one, whose tag it already holds,
-    # arrives untagged.
-    immutable_repositories: Mapping[RegistryAddress, tuple[str, ...]] = field(default_factory=dict)
+    # The repositories where some tags are immutable (every setting but MUTABLE, see
+    # tag_mutability) in each destination registry, sorted by name, among those the
+    # configuration's filters send there: an image replicated into one under an
+    # immutable tag it already holds arrives untagged.
+    immutable_repositories: Mapping[RegistryAddress, tuple[TagImmutability, ...]] = field(
+        default_factory=dict
+    )
 
     def fingerprint(self) -> str:
         """A digest of everything read, insensitive to the order of reading."""
@@ -55,8 +65,10 @@ class LiveState:
             },
             "unread_policies": sorted(str(address) for address in self.unread_policies),
             "immutable_repositories": {
-                str(address): sorted(names)
-                for address, names in sorted(self.immutable_repositories.items())
+                str(address): sorted(
+                    [r.repository, r.mutability, sorted(r.exclusion_filters)] for r in repositories
+                )
+                for address, repositories in sorted(self.immutable_repositories.items())
             },
         }
 

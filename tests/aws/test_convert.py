@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 from ecrrepl.aws.convert import (
     rules_from_api,
     rules_to_api,
     template_from_api,
     template_to_api,
+    template_update_to_api,
 )
 from ecrrepl.config.model import (
     Config,
@@ -103,6 +107,13 @@ def test_rules_from_api_reads_disabled_delete_replication() -> None:
     )
 
 
+@pytest.fixture
+def ecr_stub_client() -> Any:
+    return boto3.client(
+        "ecr", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+
+
 FULL_TEMPLATE = CreationTemplate(
     account="222222222222",
     region="eu-west-1",
@@ -173,18 +184,53 @@ def test_a_minimal_template_sends_only_what_it_declares() -> None:
     assert template_to_api(template) == {"prefix": "ROOT", "appliedFor": ["REPLICATION"]}
 
 
-def test_an_update_clears_what_the_template_leaves_out() -> None:
+def test_an_update_sends_every_setting_with_aws_defaults_for_what_is_left_out() -> None:
     template = CreationTemplate(account="222222222222", region="eu-west-1", prefix="prod")
 
-    assert template_to_api(template, clear_absent=True) == {
+    assert template_update_to_api(template) == {
         "prefix": "prod",
         "appliedFor": ["REPLICATION"],
         "description": "",
+        "encryptionConfiguration": {"encryptionType": "AES256"},
+        "imageTagMutability": "MUTABLE",
         "resourceTags": [],
         "repositoryPolicy": "",
         "lifecyclePolicy": "",
         "customRoleArn": "",
     }
+
+
+def test_an_update_sends_what_the_template_declares() -> None:
+    kwargs = template_update_to_api(FULL_TEMPLATE)
+
+    assert kwargs == template_to_api(FULL_TEMPLATE)
+
+
+def test_an_update_to_kms_without_a_key_clears_the_old_key() -> None:
+    template = CreationTemplate(
+        account="222222222222",
+        region="eu-west-1",
+        prefix="prod",
+        encryption=Encryption(type="KMS"),
+        custom_role_arn="arn:aws:iam::222222222222:role/ecr-template",
+    )
+
+    assert template_update_to_api(template)["encryptionConfiguration"] == {
+        "encryptionType": "KMS",
+        "kmsKey": "",
+    }
+    # Create leaves the key out: the AWS managed key.
+    assert template_to_api(template)["encryptionConfiguration"] == {"encryptionType": "KMS"}
+
+
+def test_an_update_is_valid_for_botocore(ecr_stub_client: Any) -> None:
+    template = CreationTemplate(account="222222222222", region="eu-west-1", prefix="prod")
+    stubber = Stubber(ecr_stub_client)
+    kwargs = template_update_to_api(template)
+    stubber.add_response("update_repository_creation_template", {}, kwargs)
+
+    with stubber:
+        ecr_stub_client.update_repository_creation_template(**kwargs)
 
 
 def test_cleared_settings_read_back_as_absent() -> None:

@@ -88,6 +88,13 @@ STOCK_MOTO_PROBE = textwrap.dedent(
         observed["describe_backfill_results"] = outcome(
             lambda: ecr.describe_replication_backfill_results(replicationBackfillId=backfill))
         observed["list_backfills"] = outcome(ecr.list_replication_backfills)
+        ecr.create_repository(
+            repositoryName="tags", imageTagMutability="MUTABLE_WITH_EXCLUSION",
+            imageTagMutabilityExclusionFilters=[{"filterType": "WILDCARD", "filter": "release-*"}])
+        ecr.put_image(repositoryName="tags", imageManifest=manifest, imageTag="releases")
+        observed["retag_outside_wildcard"] = outcome(lambda: ecr.put_image(
+            repositoryName="tags", imageManifest=manifest.replace("1" * 64, "3" * 64),
+            imageTag="releases")["image"]["imageId"]["imageTag"])
         observed["stop_backfill"] = outcome(
             lambda: ecr.stop_replication_backfill(replicationBackfillId=backfill))
     print(json.dumps(observed, default=str))
@@ -190,6 +197,18 @@ def test_gap_e_stock_moto_has_no_replication_backfill(
 ) -> None:
     assert stock_moto[operation] == "NotImplementedError", (
         "moto implements replication backfills now: remove tests/harness/ecr_gaps/backfill.py"
+    )
+
+
+def test_gap_f_stock_moto_reads_exclusion_filters_as_regular_expressions(
+    stock_moto: dict[str, Any],
+) -> None:
+    # `release-*` as a regular expression matched at the start covers `releases`; as the
+    # WILDCARD filter it is, it does not, so the tag stays mutable and moves.
+    refused = stock_moto["retag_outside_wildcard"]
+    assert refused.startswith("ImageAlreadyExistsException: ") and "'releases'" in refused, (
+        "moto matches exclusion filters as wildcards now: remove "
+        "tests/harness/ecr_gaps/tag_mutability.py"
     )
 
 
@@ -301,110 +320,6 @@ def test_the_source_registry_is_refused_as_destination_in_any_rule(aws: None) ->
     )
 
     assert "cannot be the same as the source registry" in message
-
-
-def test_templates_are_created_described_updated_and_deleted(aws: None) -> None:
-    ecr = ecr_client("eu-west-1")
-
-    created = ecr.create_repository_creation_template(
-        prefix="prod",
-        appliedFor=["REPLICATION"],
-        description="first",
-        resourceTags=[{"Key": "team", "Value": "platform"}],
-        repositoryPolicy='{"Version":"2012-10-17","Statement":[]}',
-    )["repositoryCreationTemplate"]
-    ecr.update_repository_creation_template(
-        prefix="prod",
-        description="second",
-        resourceTags=[],
-        imageTagMutability="IMMUTABLE_WITH_EXCLUSION",
-        imageTagMutabilityExclusionFilters=[{"filterType": "WILDCARD", "filter": "latest"}],
-    )
-    [described] = ecr.describe_repository_creation_templates()["repositoryCreationTemplates"]
-    ecr.delete_repository_creation_template(prefix="prod")
-
-    assert created["prefix"] == "prod"
-    assert {k: v for k, v in described.items() if k not in ("createdAt", "updatedAt")} == {
-        "prefix": "prod",
-        "appliedFor": ["REPLICATION"],
-        "description": "second",
-        "encryptionConfiguration": {"encryptionType": "AES256"},
-        "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
-        "imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "latest"}],
-        "repositoryPolicy": '{"Version":"2012-10-17","Statement":[]}',
-    }
-    assert described["updatedAt"] >= described["createdAt"]
-    assert ecr.describe_repository_creation_templates()["repositoryCreationTemplates"] == []
-
-
-def test_a_prefix_has_one_template_per_registry(aws: None) -> None:
-    ecr_client("eu-west-1").create_repository_creation_template(
-        prefix="prod", appliedFor=["REPLICATION"]
-    )
-    # Another region is another registry.
-    ecr_client("eu-west-2").create_repository_creation_template(
-        prefix="prod", appliedFor=["REPLICATION"]
-    )
-
-    message = error_of(
-        lambda: ecr_client("eu-west-1").create_repository_creation_template(
-            prefix="prod", appliedFor=["PULL_THROUGH_CACHE"]
-        )
-    )
-
-    assert message == (
-        "TemplateAlreadyExistsException: The repository creation template with prefix "
-        "'prod' already exists in the registry with id '123456789012'"
-    )
-
-
-@pytest.mark.parametrize("operation", ["update", "delete"])
-def test_a_missing_template_is_not_found(aws: None, operation: str) -> None:
-    ecr = ecr_client("eu-west-1")
-    call = getattr(ecr, f"{operation}_repository_creation_template")
-
-    message = error_of(lambda: call(prefix="nope"))
-
-    assert message.startswith("TemplateNotFoundException: ")
-
-
-def test_templates_are_listed_in_pages_and_by_prefix(aws: None) -> None:
-    ecr = ecr_client("eu-west-1")
-    for prefix in ["c", "ROOT", "a", "b"]:
-        ecr.create_repository_creation_template(prefix=prefix, appliedFor=["REPLICATION"])
-
-    pages = ecr.get_paginator("describe_repository_creation_templates").paginate(
-        PaginationConfig={"PageSize": 3}
-    )
-    chosen = ecr.describe_repository_creation_templates(prefixes=["b", "zz"])
-
-    prefixes = [[t["prefix"] for t in page["repositoryCreationTemplates"]] for page in pages]
-    assert prefixes == [["ROOT", "a", "b"], ["c"]]
-    assert [t["prefix"] for t in chosen["repositoryCreationTemplates"]] == ["b"]
-
-
-@pytest.mark.parametrize("prefix", ["Prod", "prod//x", "-prod", "prod_"])
-def test_a_prefix_outside_the_documented_pattern_is_refused(aws: None, prefix: str) -> None:
-    message = error_of(
-        lambda: ecr_client("eu-west-1").create_repository_creation_template(
-            prefix=prefix, appliedFor=["REPLICATION"]
-        )
-    )
-
-    assert message.startswith("InvalidParameterException: ")
-
-
-def test_exclusion_filters_need_an_exclusion_mutability(aws: None) -> None:
-    message = error_of(
-        lambda: ecr_client("eu-west-1").create_repository_creation_template(
-            prefix="prod",
-            appliedFor=["REPLICATION"],
-            imageTagMutability="IMMUTABLE",
-            imageTagMutabilityExclusionFilters=[{"filterType": "WILDCARD", "filter": "latest"}],
-        )
-    )
-
-    assert message.startswith("InvalidParameterException: ")
 
 
 def registry_policy(actions: Any) -> str:

@@ -19,6 +19,8 @@ from ecrrepl.config.model import (
     ReplicationRule,
 )
 from ecrrepl.errors import UserError
+from ecrrepl.plan.templates import plan_templates
+from ecrrepl.state import LiveState
 
 SOURCE = RegistryAddress("111111111111", "us-west-2")
 DESTINATION = RegistryAddress("222222222222", "eu-west-1")
@@ -140,6 +142,33 @@ def test_template_round_trips_and_updates_to_exactly_what_is_declared(
     assert writer.delete_template(sessions, DESTINATION, "prod") is True
     assert read_templates(sessions, DESTINATION) == ()
     assert writer.delete_template(sessions, DESTINATION, "prod") is False
+
+
+# The same configuration, its template reduced to the prefix.
+MINIMAL_TEMPLATE = CONFIG[: CONFIG.index("    applied_for:")]
+
+
+def test_an_update_that_drops_every_setting_leaves_no_difference_to_plan(
+    config: Config, sessions: Sessions, load_config: Callable[[str], Config]
+) -> None:
+    writer.create_template(sessions, config.templates[0])
+    minimal = load_config(MINIMAL_TEMPLATE)
+
+    writer.update_template(sessions, minimal.templates[0])
+
+    live = read_templates(sessions, DESTINATION)
+    # KMS and IMMUTABLE_WITH_EXCLUSION are replaced by AWS's defaults, not kept.
+    assert live == (
+        CreationTemplate(
+            account="222222222222",
+            region="eu-west-1",
+            prefix="prod",
+            image_tag_mutability="MUTABLE",
+            encryption=Encryption(type="AES256"),
+        ),
+    )
+    [section] = plan_templates(minimal, LiveState(templates={DESTINATION: live}))
+    assert (section.changes, section.unchanged) == ((), 1)
 
 
 def test_creating_a_template_twice_names_prefix_account_and_region(

@@ -52,6 +52,7 @@ CONTRACT_IDS = [
     "W307",
     "E308",
     "E309",
+    "I310",
 ]
 
 RULES = {r.id: r for r in all_rules()}

@@ -30,7 +30,7 @@ templates:
   - account: "222222222222"
     region: eu-west-1
     prefix: prod
-    image_tag_mutability: IMMUTABLE
+    image_tag_mutability: MUTABLE
     encryption: {type: KMS, kms_key: "arn:aws:kms:eu-west-1:222222222222:key/k"}
     custom_role_arn: arn:aws:iam::222222222222:role/t
 """

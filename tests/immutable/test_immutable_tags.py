@@ -1,5 +1,6 @@
-"""Destination repositories with tag immutability on: read once per destination registry,
-filtered by what the rules send there, warned about in the plan, part of the fingerprint.
+"""Destination repositories with immutable tags: read once per destination registry,
+filtered by what the rules send there, warned about in the plan with the tags each
+setting keeps immutable, part of the fingerprint.
 
 ECR user guide, private image replication: an image replicated into a repository with
 tag immutability, whose tag already exists there, arrives untagged.
@@ -20,7 +21,7 @@ from ecrrepl.commands.diff import diff
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.plan import compute_plan, plan_from_json, plan_to_json
 from ecrrepl.plan.immutable_tags import immutable_tag_warnings
-from ecrrepl.state import LiveState
+from ecrrepl.state import LiveState, TagImmutability
 from harness.replication_arrange import (
     DR_ACCOUNT,
     SOURCE_ACCOUNT,
@@ -93,18 +94,27 @@ def test_the_reader_lists_immutable_repositories_the_rules_send_to_once_per_dest
     state = read_state(config, sessions)
 
     assert state.immutable_repositories == {
-        # prod/ from us-west-2, and every repository from ap-south-1.
-        DR: ("prod/api", "prod/web", "tools/lint"),
-        # dev/api is immutable, but only prod/ is sent here.
-        EAST: (),
+        # prod/ from us-west-2, and every repository from ap-south-1; prod/cache is MUTABLE.
+        DR: (
+            TagImmutability("prod/api", "IMMUTABLE"),
+            TagImmutability("prod/web", "IMMUTABLE_WITH_EXCLUSION", ("latest",)),
+            TagImmutability("tools/lint", "IMMUTABLE"),
+        ),
+        # Tags matching `latest` are immutable in prod/api; dev/api is immutable, but
+        # only prod/ is sent here.
+        EAST: (TagImmutability("prod/api", "MUTABLE_WITH_EXCLUSION", ("latest",)),),
     }
     assert sessions.counts()["DescribeRepositories"] == 2
 
 
-def repository(name: str, mutability: str | None) -> dict[str, Any]:
+def repository(name: str, mutability: str | None, *filters: str) -> dict[str, Any]:
     found: dict[str, Any] = {"repositoryName": name}
     if mutability is not None:
         found["imageTagMutability"] = mutability
+    if filters:
+        found["imageTagMutabilityExclusionFilters"] = [
+            {"filterType": "WILDCARD", "filter": f} for f in filters
+        ]
     return found
 
 
@@ -126,7 +136,8 @@ def test_a_long_listing_is_read_page_by_page() -> None:
         "describe_repositories",
         {
             "repositories": [
-                repository("prod/a", "IMMUTABLE_WITH_EXCLUSION"),
+                repository("prod/a", "IMMUTABLE_WITH_EXCLUSION", "latest"),
+                repository("prod/c", "MUTABLE_WITH_EXCLUSION", "release-*", "v*"),
                 # An answer without the setting is taken as mutable, the default.
                 repository("prod/unknown", None),
             ]
@@ -137,8 +148,17 @@ def test_a_long_listing_is_read_page_by_page() -> None:
     with sessions.stubber:
         names = read_immutable_repositories(sessions, DR, frozenset({"prod/"}))  # type: ignore[arg-type]
 
-    assert names == ("prod/a", "prod/b")
+    assert names == (
+        TagImmutability("prod/a", "IMMUTABLE_WITH_EXCLUSION", ("latest",)),
+        TagImmutability("prod/b", "IMMUTABLE"),
+        TagImmutability("prod/c", "MUTABLE_WITH_EXCLUSION", ("release-*", "v*")),
+    )
     sessions.stubber.assert_no_pending_responses()
+
+
+UNTAGGED = (
+    "An image replicated there under an immutable tag the repository already holds arrives untagged"
+)
 
 
 def test_the_plan_warns_on_each_source_that_sends_into_them(arranged: None, config: Config) -> None:
@@ -147,22 +167,22 @@ def test_the_plan_warns_on_each_source_that_sends_into_them(arranged: None, conf
     warnings = {section.registry: section.warnings for section in plan.replication}
     assert warnings == {
         SOURCE: (
-            "222222222222/eu-west-1 has tag immutability on in 2 repositories these rules "
-            "replicate into (prod/api, prod/web): an image replicated there whose tag "
-            "already exists arrives untagged",
+            "111111111111/us-east-1 keeps tags immutable in 1 repository these rules "
+            "replicate into: prod/api (tags matching `latest`). " + UNTAGGED,
+            "222222222222/eu-west-1 keeps tags immutable in 2 repositories these rules "
+            "replicate into: prod/api (every tag), prod/web (every tag except those matching "
+            "`latest`). " + UNTAGGED,
         ),
         OTHER_SOURCE: (
-            "222222222222/eu-west-1 has tag immutability on in 3 repositories these rules "
-            "replicate into (prod/api, prod/web, tools/lint): an image replicated there "
-            "whose tag already exists arrives untagged",
+            "222222222222/eu-west-1 keeps tags immutable in 3 repositories these rules "
+            "replicate into: prod/api (every tag), prod/web (every tag except those matching "
+            "`latest`), tools/lint (every tag). " + UNTAGGED,
         ),
     }
     assert plan.warnings == (*warnings[OTHER_SOURCE], *warnings[SOURCE])
 
 
-def test_diff_shows_the_warning_under_the_source_registry(
-    arranged: None, config: Config
-) -> None:
+def test_diff_shows_the_warning_under_the_source_registry(arranged: None, config: Config) -> None:
     out = io.StringIO()
 
     code = diff(list(config.files), out=out)
@@ -173,21 +193,49 @@ def test_diff_shows_the_warning_under_the_source_registry(
         "registry 111111111111/us-west-2 — replication configuration\n  + rule 'prod'\n"
     ) in text
     assert (
-        "  warning: 222222222222/eu-west-1 has tag immutability on in 2 repositories these "
-        "rules replicate into (prod/api, prod/web): an image replicated there whose tag "
-        "already exists arrives untagged\n"
+        "  warning: 222222222222/eu-west-1 keeps tags immutable in 2 repositories these "
+        "rules replicate into: prod/api (every tag), prod/web (every tag except those "
+        "matching `latest`). " + UNTAGGED + "\n"
     ) in text
 
 
 def test_many_repositories_are_counted_rather_than_all_named() -> None:
-    live = LiveState(immutable_repositories={DR: tuple(f"prod/r{n}" for n in range(8))})
+    live = LiveState(immutable_repositories={DR: tuple(immutable(f"prod/r{n}") for n in range(8))})
     registry = _registry(SOURCE)
 
     assert immutable_tag_warnings(registry, live) == (
-        "222222222222/eu-west-1 has tag immutability on in 8 repositories these rules "
-        "replicate into (prod/r0, prod/r1, prod/r2, prod/r3, prod/r4 and 3 more): an image "
-        "replicated there whose tag already exists arrives untagged",
+        "222222222222/eu-west-1 keeps tags immutable in 8 repositories these rules "
+        "replicate into: prod/r0 (every tag), prod/r1 (every tag), prod/r2 (every tag), "
+        "prod/r3 (every tag), prod/r4 (every tag) and 3 more. " + UNTAGGED,
     )
+
+
+def immutable(name: str) -> TagImmutability:
+    return TagImmutability(name, "IMMUTABLE")
+
+
+@pytest.mark.parametrize(
+    ("mutability", "filters", "tags"),
+    [
+        ("IMMUTABLE", (), "every tag"),
+        (
+            "IMMUTABLE_WITH_EXCLUSION",
+            ("latest", "dev-*"),
+            "every tag except those matching `latest` or `dev-*`",
+        ),
+        ("MUTABLE_WITH_EXCLUSION", ("release-*",), "tags matching `release-*`"),
+    ],
+)
+def test_the_warning_names_the_tags_each_setting_keeps_immutable(
+    mutability: str, filters: tuple[str, ...], tags: str
+) -> None:
+    live = LiveState(
+        immutable_repositories={DR: (TagImmutability("prod/api", mutability, filters),)}
+    )
+
+    (warning,) = immutable_tag_warnings(_registry(SOURCE), live)
+
+    assert f"prod/api ({tags})." in warning
 
 
 def _registry(address: RegistryAddress) -> Any:
@@ -206,23 +254,34 @@ def _registry(address: RegistryAddress) -> Any:
 
 
 def test_no_warning_without_immutable_repositories_where_the_rules_send() -> None:
-    live = LiveState(immutable_repositories={DR: ("tools/lint",), EAST: ("prod/api",)})
+    live = LiveState(
+        immutable_repositories={DR: (immutable("tools/lint"),), EAST: (immutable("prod/api"),)}
+    )
     assert immutable_tag_warnings(_registry(SOURCE), live) == ()
 
 
 def test_the_fingerprint_changes_when_a_repository_becomes_immutable() -> None:
     before = LiveState(immutable_repositories={DR: ()})
-    after = LiveState(immutable_repositories={DR: ("prod/api",)})
+    after = LiveState(immutable_repositories={DR: (immutable("prod/api"),)})
     assert before.fingerprint() != after.fingerprint()
+    # A changed setting or filter is a change too.
+    excluding = TagImmutability("prod/api", "IMMUTABLE_WITH_EXCLUSION", ("latest",))
+    other_filter = excluding._replace(exclusion_filters=("stable",))
+    fingerprints = {
+        LiveState(immutable_repositories={DR: (r,)}).fingerprint()
+        for r in (immutable("prod/api"), excluding, other_filter)
+    }
+    assert len(fingerprints) == 3
     # Order of reading does not matter.
+    a, b = immutable("a"), immutable("b")
     assert (
-        LiveState(immutable_repositories={DR: ("a", "b"), EAST: ()}).fingerprint()
-        == LiveState(immutable_repositories={EAST: (), DR: ("b", "a")}).fingerprint()
+        LiveState(immutable_repositories={DR: (a, b), EAST: ()}).fingerprint()
+        == LiveState(immutable_repositories={EAST: (), DR: (b, a)}).fingerprint()
     )
 
 
 def test_a_plan_file_keeps_the_warnings(config: Config) -> None:
-    live = LiveState(immutable_repositories={DR: ("prod/api",)})
+    live = LiveState(immutable_repositories={DR: (immutable("prod/api"),)})
     plan = compute_plan(config, live)
     assert plan.warnings
 
@@ -257,3 +316,29 @@ def test_what_the_warning_says_happens_in_the_emulator(applied: None) -> None:
     images = ecr(DR.account, DR.region).describe_images(repositoryName="prod/api")["imageDetails"]
     assert sorted(tuple(image.get("imageTags", [])) for image in images) == [(), ("1.0",)]
 
+
+@pytest.mark.parametrize(
+    ("mutability", "filters", "tag", "arrives_tagged"),
+    [
+        # A re-pushed release tag arrives untagged; other tags move to the new image.
+        ("MUTABLE_WITH_EXCLUSION", ["release-*"], "release-1.0", False),
+        ("MUTABLE_WITH_EXCLUSION", ["release-*"], "latest", True),
+        # The excluded tag moves; the others are kept on the image already there.
+        ("IMMUTABLE_WITH_EXCLUSION", ["latest"], "latest", True),
+        ("IMMUTABLE_WITH_EXCLUSION", ["latest"], "latest-rc", False),
+    ],
+)
+def test_replication_follows_the_exclusion_settings_in_the_emulator(
+    applied: None, mutability: str, filters: list[str], tag: str, arrives_tagged: bool
+) -> None:
+    exclusions = [{"filterType": "WILDCARD", "filter": f} for f in filters]
+    create(DR, "prod/api", mutability, imageTagMutabilityExclusionFilters=exclusions)
+    before = push(ecr(DR.account, DR.region), "prod/api", tag, label="the image already there")
+
+    after = push(ecr(SOURCE.account, SOURCE.region), "prod/api", tag, label="a new build")
+
+    images = ecr(DR.account, DR.region).describe_images(repositoryName="prod/api")["imageDetails"]
+    tagged = {image["imageDigest"] for image in images if tag in image.get("imageTags", [])}
+    assert tagged == ({after} if arrives_tagged else {before})
+    # Kept off the tag or not, the new image arrives.
+    assert after in {image["imageDigest"] for image in images}

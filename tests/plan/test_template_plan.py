@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from ecrrepl.config.model import Config, CreationTemplate, Encryption, RegistryAddress
-from ecrrepl.plan import Action, Plan, TemplateWrite, compute_plan
+from ecrrepl.plan import Action, Plan, TemplateWrite, compute_plan, plan_from_json, plan_to_json
 from ecrrepl.state import LiveState
 
 IRELAND = RegistryAddress("222222222222", "eu-west-1")
@@ -106,3 +108,49 @@ def test_a_changed_policy_document_is_reported_without_dumping_it() -> None:
     (change,) = section.changes
     assert change.details == ("lifecycle_policy: changed",)
     assert change.effects[0].startswith("every new repository created by replication")
+
+
+# botocore ECR model, CreateRepositoryCreationTemplateRequest.prefix: "There is always an
+# assumed / applied to the end of the prefix" (checked 2026-12-02): `prod` and `prod/`
+# are one template.
+def test_a_trailing_slash_does_not_make_another_template() -> None:
+    plan = plan_for([template("prod", description="x")], [template("prod/", description="x")])
+
+    (section,) = plan.templates
+    assert (section.changes, section.unchanged, section.unmanaged) == ((), 1, ())
+
+
+def test_a_changed_template_is_updated_under_its_live_spelling() -> None:
+    declared = template("prod/", description="new")
+
+    plan = plan_for([declared], [template("prod", description="old")])
+
+    (section,) = plan.templates
+    (change,) = section.changes
+    assert (change.action, change.key, section.unmanaged) == (Action.CHANGE, "prod", ())
+    assert plan.template_writes == (TemplateWrite(declared.replace(prefix="prod"), create=False),)
+
+
+def test_the_live_template_of_the_same_text_is_preferred() -> None:
+    live = [template("prod/", description="slash"), template("prod", description="plain")]
+
+    (section,) = plan_for([template("prod", description="plain")], live).templates
+
+    assert (section.changes, section.unchanged, section.unmanaged) == ((), 1, ("prod/",))
+
+
+def test_a_saved_plan_keeps_the_live_spelling_of_an_update() -> None:
+    plan = plan_for([template("prod/", description="new")], [template("prod", description="old")])
+
+    restored = plan_from_json(json.loads(json.dumps(plan_to_json(plan, {"a.yaml": "x"}))))
+
+    assert restored.template_writes == plan.template_writes
+
+
+def test_a_prefix_with_a_slash_names_its_namespace_once() -> None:
+    (section,) = plan_for([template("prod/")], []).templates
+
+    (added,) = section.changes
+    assert added.effects == (
+        "new repositories under `prod/` created by replication get this template's settings",
+    )

@@ -23,6 +23,13 @@ from ecrrepl.policy import parse_policy_text
 
 PREFIX_MATCH = "PREFIX_MATCH"
 WILDCARD = "WILDCARD"
+# What a template holds when it says nothing else: botocore ECR model,
+# CreateRepositoryCreationTemplateRequest.imageTagMutability ("If this parameter is
+# omitted, the default setting of MUTABLE will be used"); ECR user guide, repository
+# creation templates ("These default settings include turning off tag immutability,
+# using AES-256 encryption"). Checked 2026-12-02.
+DEFAULT_TAG_MUTABILITY = "MUTABLE"
+DEFAULT_ENCRYPTION = "AES256"
 
 
 # --- replication configuration -------------------------------------------------------
@@ -81,49 +88,84 @@ def _policy_text(policy: JsonObject) -> str:
     return json.dumps(policy, separators=(",", ":"), sort_keys=True)
 
 
-def template_to_api(template: CreationTemplate, *, clear_absent: bool = False) -> dict[str, Any]:
-    """Keyword arguments of Create/UpdateRepositoryCreationTemplate.
+def template_to_api(template: CreationTemplate) -> dict[str, Any]:
+    """Keyword arguments of CreateRepositoryCreationTemplate: what the template declares.
 
-    With `clear_absent`, settings the template leaves out are sent empty, so that an
-    update removes what the file no longer declares instead of keeping the old value.
+    A new template takes AWS's defaults for the rest (MUTABLE tags, AES256, no tags, no
+    policies, the service-linked role); Terraform's acceptance test
+    TestAccECRRepositoryCreationTemplate_basic reads AES256 back from a template created
+    without encryption (hashicorp/terraform-provider-aws,
+    internal/service/ecr/repository_creation_template_test.go; checked 2026-12-02).
     """
     kwargs: dict[str, Any] = {"prefix": template.prefix, "appliedFor": list(template.applied_for)}
-    empty: dict[str, Any] = {}
     if template.description is not None:
         kwargs["description"] = template.description
-    else:
-        empty["description"] = ""
     if template.encryption is not None:
-        encryption: dict[str, str] = {"encryptionType": template.encryption.type}
-        if template.encryption.kms_key:
-            encryption["kmsKey"] = template.encryption.kms_key
-        kwargs["encryptionConfiguration"] = encryption
+        kwargs["encryptionConfiguration"] = _encryption_to_api(template.encryption)
     if template.resource_tags:
-        kwargs["resourceTags"] = [
-            {"Key": key, "Value": value} for key, value in sorted(template.resource_tags.items())
-        ]
-    else:
-        empty["resourceTags"] = []
+        kwargs["resourceTags"] = _tags_to_api(template.resource_tags)
     if template.image_tag_mutability is not None:
         kwargs["imageTagMutability"] = template.image_tag_mutability
     if template.image_tag_mutability_exclusion_filters:
-        kwargs["imageTagMutabilityExclusionFilters"] = [
-            {"filterType": WILDCARD, "filter": f}
-            for f in template.image_tag_mutability_exclusion_filters
-        ]
+        kwargs["imageTagMutabilityExclusionFilters"] = _exclusion_filters_to_api(template)
     if template.repository_policy is not None:
         kwargs["repositoryPolicy"] = _policy_text(template.repository_policy)
-    else:
-        empty["repositoryPolicy"] = ""
     if template.lifecycle_policy is not None:
         kwargs["lifecyclePolicy"] = _policy_text(template.lifecycle_policy)
-    else:
-        empty["lifecyclePolicy"] = ""
     if template.custom_role_arn is not None:
         kwargs["customRoleArn"] = template.custom_role_arn
-    else:
-        empty["customRoleArn"] = ""
-    return kwargs | empty if clear_absent else kwargs
+    return kwargs
+
+
+def template_update_to_api(template: CreationTemplate) -> dict[str, Any]:
+    """Keyword arguments of UpdateRepositoryCreationTemplate: the whole template, with
+    AWS's defaults written out for what it leaves out.
+
+    UpdateRepositoryCreationTemplateRequest documents no member as "cleared when
+    omitted"; only imageTagMutability says an omitted value means MUTABLE (botocore ECR
+    model, checked 2026-12-02). An update that sent only what the file declares would
+    leave a setting the file dropped (KMS encryption, tags, a policy, the role) in
+    place, and `diff` would never come clean. So every member is sent: AES256, MUTABLE,
+    no tags and empty texts stand for "none". Empty texts are what Terraform sends to
+    clear a description, role or policy (it sends `d.Get(...)`, "" once removed, in
+    resourceRepositoryCreationTemplateUpdate). A KMS key left out is sent as "": the
+    model's KmsKeyForRepositoryCreationTemplate pattern is `^$|arn:...`, so that an
+    update can drop a key for the AWS managed one. Exclusion filters cannot be sent
+    empty (ImageTagMutabilityExclusionFilters has min 1); the mutability sent without
+    them ends them, which is also how Terraform drops them (its
+    expandImageTagMutabilityExclusionFilters returns nil for an empty list).
+    """
+    kwargs = template_to_api(template)
+    encryption = template.encryption or Encryption(type=DEFAULT_ENCRYPTION)
+    kwargs["encryptionConfiguration"] = _encryption_to_api(encryption)
+    if encryption.type != DEFAULT_ENCRYPTION:
+        kwargs["encryptionConfiguration"].setdefault("kmsKey", "")
+    kwargs.setdefault("imageTagMutability", DEFAULT_TAG_MUTABILITY)
+    return {
+        "description": "",
+        "resourceTags": [],
+        "repositoryPolicy": "",
+        "lifecyclePolicy": "",
+        "customRoleArn": "",
+    } | kwargs
+
+
+def _encryption_to_api(encryption: Encryption) -> dict[str, str]:
+    api: dict[str, str] = {"encryptionType": encryption.type}
+    if encryption.kms_key:
+        api["kmsKey"] = encryption.kms_key
+    return api
+
+
+def _tags_to_api(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
+
+
+def _exclusion_filters_to_api(template: CreationTemplate) -> list[dict[str, str]]:
+    return [
+        {"filterType": WILDCARD, "filter": f}
+        for f in template.image_tag_mutability_exclusion_filters
+    ]
 
 
 def _text_or_none(value: Any) -> str | None:

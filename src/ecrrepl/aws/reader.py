@@ -12,8 +12,9 @@ stops the run all the same.
 The destination registries are those the file sends to, plus those the live rules of
 its source registries still send to when the file may manage that account's policy:
 a statement that a source registry no longer needs there must be found to be removed.
-The repository listing finds the destination repositories with tag immutability on,
-where a replicated image whose tag already exists arrives untagged.
+The repository listing finds the destination repositories where some tags are
+immutable (any setting but MUTABLE), where a replicated image under such a tag that
+already exists arrives untagged.
 """
 
 from __future__ import annotations
@@ -37,18 +38,14 @@ from ecrrepl.config.model import (
 )
 from ecrrepl.errors import UserError
 from ecrrepl.policy import parse_policy_text
-from ecrrepl.state import LiveState
+from ecrrepl.state import LiveState, TagImmutability
+from ecrrepl.tag_mutability import MUTABLE, keeps_some_tags
 
 T = TypeVar("T")
 
 # Each read is one call or a few, mostly spent waiting on AWS; 32 overlap the waits
 # of a 40-registry file with the CPU work of creating clients (scripts/bench_diff.py).
 DEFAULT_MAX_WORKERS = 32
-# botocore ECR model, ImageTagMutability: the settings under which an existing tag cannot
-# move to another image. ECR user guide, private image replication: "If a repository in
-# the destination has tag immutability enabled and an image with the same tag exists,
-# the image is replicated but without the tag."
-IMMUTABLE_TAG_SETTINGS = frozenset({"IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"})
 
 
 # --- single reads ----------------------------------------------------------------------
@@ -90,20 +87,29 @@ def read_templates(sessions: Sessions, address: RegistryAddress) -> tuple[Creati
 
 def read_immutable_repositories(
     sessions: Sessions, address: RegistryAddress, prefixes: frozenset[str] | None
-) -> tuple[str, ...]:
-    """Sorted names of the repositories with tag immutability on in one registry, among
-    those whose names start with one of `prefixes` (None: every repository)."""
+) -> tuple[TagImmutability, ...]:
+    """The repositories of one registry where some tags are immutable, sorted by name,
+    among those whose names start with one of `prefixes` (None: every repository).
+
+    botocore ECR model, Repository: `imageTagMutability` (absent: MUTABLE, the default)
+    and `imageTagMutabilityExclusionFilters`, a list of {filterType, filter} (checked
+    2026-12-02).
+    """
     client = sessions.ecr(address)
-    names = []
+    found = []
     with aws_failures("DescribeRepositories", address.account, address.region):
         for page in client.get_paginator("describe_repositories").paginate():
             for repository in page.get("repositories", []):
-                if repository.get("imageTagMutability") not in IMMUTABLE_TAG_SETTINGS:
+                mutability = repository.get("imageTagMutability") or MUTABLE
+                filters = tuple(
+                    f["filter"] for f in repository.get("imageTagMutabilityExclusionFilters", [])
+                )
+                if not keeps_some_tags(mutability, filters):
                     continue
                 name = repository["repositoryName"]
                 if prefixes is None or any(name.startswith(p) for p in prefixes):
-                    names.append(name)
-    return tuple(sorted(names))
+                    found.append(TagImmutability(name, mutability, filters))
+    return tuple(sorted(found))
 
 
 # --- what a configuration reaches --------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ecrrepl.aws.convert import rules_to_api, template_to_api
+from ecrrepl.aws.convert import rules_to_api, template_to_api, template_update_to_api
 from ecrrepl.aws.failures import aws_failures
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule
@@ -65,7 +65,7 @@ def update_template(sessions: Sessions, template: CreationTemplate) -> None:
     with aws_failures(
         f"UpdateRepositoryCreationTemplate ({template.prefix})", address.account, address.region
     ):
-        client.update_repository_creation_template(**template_to_api(template, clear_absent=True))
+        client.update_repository_creation_template(**template_update_to_api(template))
 
 
 def delete_template(sessions: Sessions, address: RegistryAddress, prefix: str) -> bool:

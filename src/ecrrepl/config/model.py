@@ -118,6 +118,23 @@ class CreationTemplate(Declared):
     def address(self) -> RegistryAddress:
         return RegistryAddress(self.account, self.region)
 
+    @property
+    def namespace(self) -> str:
+        return template_namespace(self.prefix)
+
+
+def template_namespace(prefix: str) -> str:
+    """What a template prefix stands for, the key that tells templates apart.
+
+    botocore ECR model, CreateRepositoryCreationTemplateRequest.prefix: "There is always
+    an assumed / applied to the end of the prefix. If you specify ecr-public as the
+    prefix, Amazon ECR treats that as ecr-public/." So `prod` and `prod/` are one
+    template; the Prefix pattern (`...\\/?|ROOT`) admits both spellings. Whether AWS
+    returns the text as sent is not documented (checked 2026-12-02), so ecrrepl never
+    relies on it: it compares namespaces and names a live template by its live text.
+    """
+    return prefix if prefix == "ROOT" else prefix.rstrip("/") + "/"
+
 
 def accounts_json(accounts: Mapping[str, AccountAccess]) -> dict[str, dict[str, Any]]:
     """How each account is reached, as plan and backup files record it."""

@@ -17,6 +17,7 @@ from ecrrepl.config.model import (
     RegistryAddress,
     ReplicationRule,
     RepositoryFilter,
+    template_namespace,
 )
 from ecrrepl.errors import UserError
 from ecrrepl.plan.model import (
@@ -131,9 +132,9 @@ class PlanFileReader:
             for i, item in enumerate(self.sequence(entry, "declared", path))
         )
         changes = self.changes(entry, path)
-        prefixes = {template.prefix for template in declared}
+        namespaces = {template.namespace for template in declared}
         for i, change in enumerate(changes):
-            if change.key not in prefixes or change.action is Action.REMOVE:
+            if template_namespace(change.key) not in namespaces or change.action is Action.REMOVE:
                 self.fail(
                     f"{path}.changes[{i}]",
                     "a template change must add or change a declared template, by its prefix",

@@ -21,6 +21,7 @@ from ecrrepl.config.model import (
     RegistryAddress,
     ReplicationRule,
     SourceRegistry,
+    template_namespace,
 )
 
 
@@ -117,10 +118,12 @@ class TemplateSection:
     registry: RegistryAddress
     # Every template the configuration declares here, changed or not.
     declared: tuple[CreationTemplate, ...]
-    # Changes keyed by prefix: ADD creates the template, CHANGE updates it.
+    # Changes keyed by prefix: ADD creates the template (the declared prefix), CHANGE
+    # updates it (the live template's prefix, which may differ by a trailing `/`).
     changes: tuple[Change, ...] = ()
     unchanged: int = 0
-    # Prefixes of live templates the configuration does not declare; never touched.
+    # Prefixes of live templates whose namespace the configuration does not declare;
+    # never touched.
     unmanaged: tuple[str, ...] = ()
 
     aspect = Aspect.TEMPLATES
@@ -258,10 +261,15 @@ class Plan:
     def template_writes(self) -> tuple[TemplateWrite, ...]:
         writes = []
         for section in self.templates:
-            by_prefix = {template.prefix: template for template in section.declared}
+            by_namespace = {template.namespace: template for template in section.declared}
             for change in section.changes:
+                # The key names the live template by its own text (`prod/` for a
+                # declared `prod`), so the update reaches the template that is there.
+                declared = by_namespace[template_namespace(change.key)]
                 writes.append(
-                    TemplateWrite(by_prefix[change.key], create=change.action is Action.ADD)
+                    TemplateWrite(
+                        declared.replace(prefix=change.key), create=change.action is Action.ADD
+                    )
                 )
         return tuple(writes)
 

@@ -3,6 +3,8 @@
 A template the file declares is created or updated; a live template it does not
 declare is listed as unmanaged and never deleted. A field the file leaves out means
 AWS's default, so a live template that holds the default is not reported as changed.
+A declared prefix stands for the live template of the same namespace: `prod` and
+`prod/` are one template (config.model.template_namespace).
 """
 
 from __future__ import annotations
@@ -51,11 +53,11 @@ def _plan_registry(
     declared: Sequence[CreationTemplate],
     live: Sequence[CreationTemplate],
 ) -> TemplateSection:
-    live_by_prefix = {template.prefix: template for template in live}
+    matched = _match_live(declared, live)
     changes = []
     unchanged = 0
     for template in declared:
-        current = live_by_prefix.get(template.prefix)
+        current = matched.get(template.prefix)
         if current is None:
             changes.append(_added(template))
             continue
@@ -64,14 +66,31 @@ def _plan_registry(
             changes.append(_changed(template, current, differing))
         else:
             unchanged += 1
-    declared_prefixes = {template.prefix for template in declared}
+    matched_prefixes = {template.prefix for template in matched.values()}
     return TemplateSection(
         registry=registry,
         declared=tuple(declared),
         changes=tuple(changes),
         unchanged=unchanged,
-        unmanaged=tuple(sorted(set(live_by_prefix) - declared_prefixes)),
+        unmanaged=tuple(sorted(t.prefix for t in live if t.prefix not in matched_prefixes)),
     )
+
+
+def _match_live(
+    declared: Sequence[CreationTemplate], live: Sequence[CreationTemplate]
+) -> dict[str, CreationTemplate]:
+    """The live template each declared prefix stands for: the same text, else the same
+    namespace (`prod` and `prod/` are one template to AWS; see template_namespace)."""
+    by_text = {template.prefix: template for template in live}
+    by_namespace = {
+        template.namespace: template for template in sorted(live, key=lambda t: t.prefix)
+    }
+    matched = {}
+    for template in declared:
+        current = by_text.get(template.prefix) or by_namespace.get(template.namespace)
+        if current is not None:
+            matched[template.prefix] = current
+    return matched
 
 
 def _effective(template: CreationTemplate, name: str) -> Any:
@@ -112,7 +131,7 @@ def _new_repositories(template: CreationTemplate) -> str:
     where = (
         "every new repository"
         if template.prefix == ROOT_PREFIX
-        else f"new repositories under `{template.prefix}/`"
+        else f"new repositories under `{template.namespace}`"
     )
     ways = [_CREATED_BY.get(way, way) for way in sorted(template.applied_for)]
     return f"{where} created by {' or '.join(ways)}"
@@ -156,5 +175,6 @@ def _changed(
             f"{_new_repositories(template)} get the new {', '.join(differing)}; "
             f"existing repositories keep their settings",
         ),
-        key=template.prefix,
+        # The live template's own text: the update must name the template that is there.
+        key=current.prefix,
     )

@@ -19,6 +19,8 @@ Gaps closed here, one module per family:
      immutability), BatchDeleteImage replicates deletions where a rule enables
      deleteReplication, and DescribeImageReplicationStatus reports each replication.
   e. backfill: Start/DescribeResults/List/StopReplicationBackfill do not exist.
+  f. tag_mutability: tag exclusion filters are matched as regular expressions at the
+     start of the tag; AWS's are WILDCARD filters over the whole tag.
 
 How long replications stay IN_PROGRESS is a setting (settings.py):
 `replication_settings(in_progress_polls=N)` in-process; in the moto server, the
@@ -65,6 +67,7 @@ from .settings import (
     reset_replication_settings,
     settings_from_environment,
 )
+from .tag_mutability import resolve_image_tag_mutability
 from .templates import (
     PREFIX_PATTERN,
     TemplateAlreadyExistsException,
@@ -107,6 +110,7 @@ __all__ = [
     "replication_settings",
     "replication_template",
     "reset_replication_settings",
+    "resolve_image_tag_mutability",
     "settings_from_environment",
     "update_repository_creation_template",
     "validate_registry_policy_actions",
@@ -123,6 +127,7 @@ BACKEND_PATCHES = {
     "describe_repository_creation_templates": describe_repository_creation_templates,
     "update_repository_creation_template": update_repository_creation_template,
     "delete_repository_creation_template": delete_repository_creation_template,
+    "_resolve_image_tag_mutability": resolve_image_tag_mutability,
 }
 ACTION_HANDLERS = {
     "create_repository_creation_template": handle_create_template,

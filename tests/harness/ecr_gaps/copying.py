@@ -109,7 +109,8 @@ def copy_image(source_account: str, destination: Destination, copy: ImageCopy) -
 
     A cross-account destination must grant the source account (see
     registry_policy_allows); otherwise nothing is created. A tag that already names
-    another image in a repository with tag immutability is left off: "the image is
+    another image and is immutable under the repository's setting (any of the four,
+    exclusion filters included: see tag_mutability) is left off: "the image is
     replicated but won't contain the duplicated tag".
     https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
     The copy goes through moto's backend, not the API, so it does not replicate again:

@@ -44,7 +44,10 @@ TEMPLATE_SETTINGS = (
     "appliedFor",
     "customRoleArn",
 )
-# An update that sends one of these empty clears the setting.
+# An update that sends one of these empty clears the setting. The API reference does not
+# say so; it is how Terraform's resourceRepositoryCreationTemplateUpdate clears them
+# (hashicorp/terraform-provider-aws, internal/service/ecr/repository_creation_template.go:
+# it sends "" for a removed description, role or policy and [] for removed tags).
 CLEARABLE_SETTINGS = (
     "description",
     "resourceTags",
@@ -53,6 +56,22 @@ CLEARABLE_SETTINGS = (
     "customRoleArn",
 )
 DEFAULT_PAGE_SIZE = 100
+ROOT_PREFIX = "ROOT"
+# botocore ECR model, UpdateRepositoryCreationTemplateRequest.imageTagMutability: "If
+# this parameter is omitted, the default setting of MUTABLE will be used" (checked
+# 2026-12-02). No other member documents what omitting it does; the emulator keeps
+# those, which is what made ecrrepl send every member on update.
+OMITTED_MUTABILITY = "MUTABLE"
+WITH_EXCLUSION = ("IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION")
+
+
+def namespace(prefix: str) -> str:
+    """The repositories a prefix stands for. botocore ECR model,
+    CreateRepositoryCreationTemplateRequest.prefix: "There is always an assumed / applied
+    to the end of the prefix. If you specify ecr-public as the prefix, Amazon ECR treats
+    that as ecr-public/." So `prod` and `prod/` are one template. Whether AWS keeps the
+    text as sent is not documented; the emulator keeps it (checked 2026-12-02)."""
+    return prefix if prefix == ROOT_PREFIX else prefix.rstrip("/") + "/"
 
 
 def _templates(backend: ECRBackend) -> dict[str, dict[str, Any]]:
@@ -107,12 +126,12 @@ def create_repository_creation_template(
     template |= {"createdAt": now, "updatedAt": now}
     with _templates_lock:
         store = _templates(self)
-        if prefix in store:
+        if namespace(prefix) in store:
             raise TemplateAlreadyExistsException(
                 f"The repository creation template with prefix '{prefix}' already exists "
                 f"in the registry with id '{self.account_id}'"
             )
-        store[prefix] = template
+        store[namespace(prefix)] = template
     return {"registryId": self.account_id, "repositoryCreationTemplate": template}
 
 
@@ -121,12 +140,18 @@ def describe_repository_creation_templates(
 ) -> dict[str, Any]:
     """List templates by prefix, in pages of `maxResults` (default 100) with nextToken.
 
-    Unknown prefixes are left out rather than refused.
+    Unknown prefixes are left out rather than refused; a prefix finds its template with
+    or without the trailing `/` (see namespace).
     https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRepositoryCreationTemplates.html
     """
+    wanted = {namespace(p) for p in prefixes or ()}
     with _templates_lock:
         store = _templates(self)
-        selected = [store[p] for p in sorted(store) if not prefixes or p in prefixes]
+        selected = [
+            store[key]
+            for key in sorted(store, key=lambda k: store[k]["prefix"])
+            if not wanted or key in wanted
+        ]
     start = int(next_token) if next_token else 0
     end = start + (max_results or DEFAULT_PAGE_SIZE)
     answer: dict[str, Any] = {
@@ -141,31 +166,35 @@ def describe_repository_creation_templates(
 def update_repository_creation_template(
     self: ECRBackend, settings: dict[str, Any]
 ) -> dict[str, Any]:
-    """Change the settings sent; an empty value clears a setting; others are kept.
+    """Change the settings sent; an empty value clears a setting; others are kept, except
+    the tag mutability, which becomes MUTABLE when it is not sent (OMITTED_MUTABILITY).
 
+    Exclusion filters not sent stay while the mutability keeps using them, and go with a
+    mutability that has none (Terraform sends the mutability alone to change it, and
+    without filters to drop them).
     AWS: TemplateNotFoundException when the prefix has no template.
     https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_UpdateRepositoryCreationTemplate.html
     """
     prefix = settings["prefix"]
     with _templates_lock:
         store = _templates(self)
-        if prefix not in store:
+        key = namespace(prefix)
+        if key not in store:
             raise _not_found(self, prefix)
-        template = dict(store[prefix])
-        for key in TEMPLATE_SETTINGS:
-            if settings.get(key) is None:
+        template = dict(store[key])
+        for name in TEMPLATE_SETTINGS:
+            if settings.get(name) is None:
                 continue
-            if key in CLEARABLE_SETTINGS and settings[key] in ("", []):
-                template.pop(key, None)
+            if name in CLEARABLE_SETTINGS and settings[name] in ("", []):
+                template.pop(name, None)
             else:
-                template[key] = settings[key]
-        if settings.get("imageTagMutability") and not settings.get(
-            "imageTagMutabilityExclusionFilters"
-        ):
+                template[name] = settings[name]
+        template["imageTagMutability"] = settings.get("imageTagMutability") or OMITTED_MUTABILITY
+        if template["imageTagMutability"] not in WITH_EXCLUSION:
             template.pop("imageTagMutabilityExclusionFilters", None)
         _validate_template(template)
         template["updatedAt"] = datetime.now(UTC)
-        store[prefix] = template
+        store[key] = template
     return {"registryId": self.account_id, "repositoryCreationTemplate": template}
 
 
@@ -175,9 +204,9 @@ def delete_repository_creation_template(self: ECRBackend, prefix: str) -> dict[s
     """
     with _templates_lock:
         store = _templates(self)
-        if prefix not in store:
+        if namespace(prefix) not in store:
             raise _not_found(self, prefix)
-        template = store.pop(prefix)
+        template = store.pop(namespace(prefix))
     return {"registryId": self.account_id, "repositoryCreationTemplate": template}
 
 
@@ -214,9 +243,6 @@ def handle_delete_template(self: ECRResponse) -> ActionResult:
     )
 
 
-ROOT_PREFIX = "ROOT"
-
-
 def replication_template(backend: ECRBackend, repository_name: str) -> dict[str, Any] | None:
     """The template whose settings a repository created by replication gets, if any.
 
@@ -232,9 +258,9 @@ def replication_template(backend: ECRBackend, repository_name: str) -> dict[str,
     covering = [
         t
         for t in candidates
-        if t["prefix"] != ROOT_PREFIX and repository_name.startswith(t["prefix"] + "/")
+        if t["prefix"] != ROOT_PREFIX and repository_name.startswith(namespace(t["prefix"]))
     ]
     if covering:
-        return dict(max(covering, key=lambda t: len(t["prefix"])))
+        return dict(max(covering, key=lambda t: len(namespace(t["prefix"]))))
     root = [t for t in candidates if t["prefix"] == ROOT_PREFIX]
     return dict(root[0]) if root else None

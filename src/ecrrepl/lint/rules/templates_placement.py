@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterator
 
 from ecrrepl import limits, regions
-from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, RepositoryFilter
+from ecrrepl.config.model import (
+    Config,
+    CreationTemplate,
+    RegistryAddress,
+    RepositoryFilter,
+    template_namespace,
+)
 from ecrrepl.config.schema import TEMPLATE_PREFIX_PATTERN
 from ecrrepl.findings import Finding
 from ecrrepl.lint.registry import get_rule, rule
@@ -27,11 +33,6 @@ TEMPLATES_GUIDE_SOURCE = (
     'cache, create on push, or replication action": '
     "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html"
 )
-
-
-def template_namespace(prefix: str) -> str:
-    """What a template prefix matches: AWS always assumes a `/` after it."""
-    return prefix.rstrip("/") + "/"
 
 
 @rule(
@@ -105,9 +106,9 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
                 destinations: [{region: eu-west-1}]
         templates:
           - {account: "111111111111", region: eu-west-1,
-             prefix: prod, image_tag_mutability: IMMUTABLE}
+             prefix: prod, description: first}
           - {account: "111111111111", region: eu-west-1,
-             prefix: prod/, image_tag_mutability: MUTABLE}
+             prefix: prod/, description: second}
 
     Passes:
         version: 1
@@ -119,9 +120,9 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
                 destinations: [{region: eu-west-1}]
         templates:
           - {account: "111111111111", region: eu-west-1,
-             prefix: prod, image_tag_mutability: IMMUTABLE}
+             prefix: prod, description: first}
           - {account: "111111111111", region: eu-west-1,
-             prefix: ROOT, image_tag_mutability: MUTABLE}
+             prefix: ROOT, description: second}
     """
     check = get_rule("E302")
     first: dict[tuple[RegistryAddress, str], CreationTemplate] = {}

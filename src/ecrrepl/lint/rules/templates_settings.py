@@ -273,7 +273,7 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
           - account: "111111111111"
             region: eu-west-1
             prefix: prod
-            image_tag_mutability: IMMUTABLE
+            image_tag_mutability: MUTABLE
             image_tag_mutability_exclusion_filters: [latest]
 
     Passes:
