@@ -67,8 +67,9 @@ def apply(
     out: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
-    from ecrrepl.aws.applier import plan_backup, plan_writes
+    from ecrrepl.aws.applier import writes_of
     from ecrrepl.aws.reader import read_state
+    from ecrrepl.plan.writes import plan_backup, plan_writes
 
     stream = sys.stdout if out is None else out
     saved: Plan | None = None
@@ -99,7 +100,7 @@ def apply(
     if not plan.has_changes:
         stream.write("Nothing to apply.\n")
         return EXIT_OK
-    writes = plan_writes(plan, live)
+    writes = writes_of(plan_writes(plan, live))
     confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     # Right before writing: has anyone changed what the plan was computed from?

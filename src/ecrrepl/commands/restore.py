@@ -26,9 +26,10 @@ def restore(
     out: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
-    from ecrrepl.aws.applier import read_backed_up_state, restore_writes
+    from ecrrepl.aws.applier import read_backed_up_state, writes_of
     from ecrrepl.aws.session import Sessions
     from ecrrepl.backup import Backup, backup_to_json, read_backup
+    from ecrrepl.plan.writes import restore_writes
 
     stream = sys.stdout if out is None else out
     backup = read_backup(path)
@@ -53,7 +54,7 @@ def restore(
         return json.dumps(data, sort_keys=True)
 
     current = read_backed_up_state(backup, sessions)
-    writes = restore_writes(backup, current)
+    writes = writes_of(restore_writes(backup, current))
     stream.write(f"Restoring {path} (taken by {backup.taken_by} at {backup.created_at}).\n")
     if not writes:
         stream.write("Nothing to restore: the registries already match the backup.\n")
@@ -75,7 +76,7 @@ def restore(
         raise UserError(failure_message(report))
     left = restore_writes(backup, read_backed_up_state(backup, sessions))
     if left:
-        details = "; ".join(write.description for write in left)
+        details = "; ".join(write.description for write in writes_of(left))
         raise UserError(f"read back after restoring, these still differ: {details}")
     stream.write("Read back: the registries match the backup. Restore complete.\n")
     return EXIT_OK

@@ -1,0 +1,76 @@
+"""A registry policy write merged into the live policy at the last moment, and read back.
+
+PutRegistryPolicy replaces the whole document and takes no condition (botocore
+`PutRegistryPolicyRequest` has only `policyText`; checked 2026-12-02 against botocore
+1.44's ECR model, service-2.json), so there is no way to say "only if nobody changed it
+since I read it". What other owners wrote is kept by merging as late as possible:
+
+1. read the policy; merge ecrrepl's statements into exactly what is there;
+2. read it again right before the write: if it changed, someone wrote in between, so
+   merge into the new text instead (back to 2);
+3. write; read back: if ecrrepl's statements are not as wanted, or another owner's
+   statement differs from what was sent, someone wrote since, so merge again.
+
+The loop is bounded: after `MAX_ATTEMPTS` merges that another writer undid, the write
+stops with the statements that kept changing, and the account and region. A write by
+someone else that lands between step 2's read and the put cannot be seen by any reader
+and is the one window left; it lasts one request.
+"""
+
+from __future__ import annotations
+
+from ecrrepl.aws.reader import read_registry_policy
+from ecrrepl.aws.session import Sessions
+from ecrrepl.aws.writer import delete_registry_policy, put_registry_policy
+from ecrrepl.config.model import JsonObject
+from ecrrepl.errors import UserError
+from ecrrepl.plan.policy_merge import foreign_changes
+from ecrrepl.plan.writes import PolicyStep, refuse_oversized
+from ecrrepl.policy import policy_text
+
+MAX_ATTEMPTS = 3
+
+
+def write_policy(sessions: Sessions, step: PolicyStep) -> str | None:
+    """Make ecrrepl's statements in the live policy those of `step`, keeping every other
+    statement as it is live. Returns a note when the document written differs from the
+    planned one (someone else changed the policy since it was read)."""
+    address = step.registry
+    seen = read_registry_policy(sessions, address)
+    changes: list[str] = []
+    for _ in range(MAX_ATTEMPTS):
+        document = step.merged_into(seen)
+        if document == seen:
+            return _note(step, document)
+        refuse_oversized(address, document, merged_live=True)
+        just_before = read_registry_policy(sessions, address)
+        if just_before != seen:
+            changes = foreign_changes(seen, just_before, step.owns) or _ours_changed()
+            seen = just_before
+            continue
+        if document is None:
+            delete_registry_policy(sessions, address)
+        else:
+            put_registry_policy(sessions, address, policy_text(document))
+        after = read_registry_policy(sessions, address)
+        changes = foreign_changes(document, after, step.owns)
+        if not changes and step.merged_into(after) == after:
+            return _note(step, document)
+        changes = changes or _ours_changed()
+        seen = after
+    raise UserError(
+        f"the registry policy of account {address.account} region {address.region} kept "
+        f"changing while ecrrepl wrote it ({MAX_ATTEMPTS} attempts); another writer changed: "
+        f"{'; '.join(changes)}. ecrrepl's statements in it may not be as planned; run the "
+        "command again when the other writer is done"
+    )
+
+
+def _ours_changed() -> list[str]:
+    return ["ecrrepl's own statements (overwritten by a write that did not hold them)"]
+
+
+def _note(step: PolicyStep, written: JsonObject | None) -> str | None:
+    if written == step.planned:
+        return None
+    return "merged into the live policy, which others had changed since it was read"
