@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from typing import TextIO
@@ -29,6 +30,7 @@ def restore(
     from ecrrepl.aws.applier import read_backed_up_state, writes_of
     from ecrrepl.aws.session import Sessions
     from ecrrepl.backup import Backup, backup_to_json, read_backup
+    from ecrrepl.plan.policy_merge import owned_statements
     from ecrrepl.plan.writes import restore_writes
 
     stream = sys.stdout if out is None else out
@@ -48,7 +50,13 @@ def restore(
     )
 
     def fingerprint(state: Backup) -> str:
-        data = backup_to_json(state)
+        # Other owners' statements are merged into at the moment of writing, as they are
+        # then: a change to them while restore runs is kept, not refused.
+        ours_only = {
+            address: {"Statement": list(owned_statements(policy, backup.owns_sid))}
+            for address, policy in state.registry_policies.items()
+        }
+        data = backup_to_json(dataclasses.replace(state, registry_policies=ours_only))
         data.pop("created_at")
         data.pop("taken_by")
         return json.dumps(data, sort_keys=True)
