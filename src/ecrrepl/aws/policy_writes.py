@@ -1,9 +1,11 @@
 """A registry policy write merged into the live policy at the last moment, and read back.
 
 PutRegistryPolicy replaces the whole document and takes no condition (botocore
-`PutRegistryPolicyRequest` has only `policyText`; checked 2026-12-02 against botocore
-1.44's ECR model, service-2.json), so there is no way to say "only if nobody changed it
-since I read it". What other owners wrote is kept by merging as late as possible:
+`PutRegistryPolicyRequest` has only `policyText`, in botocore 1.44's ECR model,
+service-2.json; so does
+https://docs.aws.amazon.com/cli/latest/reference/ecr/put-registry-policy.html; checked
+2026-12-02), so there is no way to say "only if nobody changed it since I read it".
+What other owners wrote is kept by merging as late as possible:
 
 1. read the policy; merge ecrrepl's statements into exactly what is there;
 2. read it again right before the write: if it changed, someone wrote in between, so

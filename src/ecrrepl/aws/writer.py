@@ -70,10 +70,12 @@ def create_template(sessions: Sessions, template: CreationTemplate) -> str | Non
 
 def _existing_as_wanted(sessions: Sessions, wanted: CreationTemplate) -> str:
     """A create met TemplateAlreadyExistsException: botocore retries a request whose answer
-    was lost (the create took effect), and CreateRepositoryCreationTemplateRequest has no
-    idempotency token (botocore ECR model, checked 2026-12-02), so the retry finds the
-    template made by the first attempt, or someone else made one meanwhile. Read it: the
-    write succeeded only if it is the one wanted."""
+    was lost (ConnectionClosedError and ReadTimeoutError are retried in every retry mode,
+    https://docs.aws.amazon.com/boto3/latest/guide/retries.html), and
+    CreateRepositoryCreationTemplateRequest has no idempotency token (botocore ECR model;
+    both checked 2026-12-02), so the retry finds the template made by the first attempt,
+    or someone else made one meanwhile. Read it: the write succeeded only if it is the
+    one wanted."""
     address = wanted.address
     failed = (
         f"CreateRepositoryCreationTemplate ({wanted.prefix}) failed in account "
