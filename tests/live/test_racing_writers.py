@@ -174,3 +174,24 @@ def test_a_writer_that_never_stops_makes_apply_fail_naming_the_statements(
     assert state[lab.SOURCE]["replication"] == {"rules": []}
     assert state[lab.DR]["registry_policy"] is None
     assert json.loads(state[lab.EU]["registry_policy"])["Statement"] == [in_eu.written[-1]]
+
+
+def test_without_another_writer_no_write_says_it_merged(
+    applied: str,
+    write_file: Callable[[str, str], str],
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    foreign_statement: dict[str, Any],
+) -> None:
+    # ecrrepl's statement first: the merged policy puts it after the other owner's, and
+    # that reordering is not another writer's doing.
+    lab.put_statements(ecr(lab.EU), [*statements(lab.EU), foreign_statement])
+    changed = write_file("changed.yaml", CHANGED)
+
+    outcome = run("apply", "--yes", changed)
+
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert len(progress(outcome.stdout)) == 4
+    assert "merged into the live policy" not in outcome.stdout
+    assert json.dumps(statements(lab.EU)[0]) == json.dumps(foreign_statement)

@@ -35,8 +35,8 @@ MAX_ATTEMPTS = 3
 
 def write_policy(sessions: Sessions, step: PolicyStep) -> str | None:
     """Make ecrrepl's statements in the live policy those of `step`, keeping every other
-    statement as it is live. Returns a note when the document written differs from the
-    planned one (someone else changed the policy since it was read)."""
+    statement as it is live. Returns a note when other owners' statements differ from
+    the planned document's (someone else changed the policy since it was read)."""
     address = step.registry
     seen = read_registry_policy(sessions, address)
     changes: list[str] = []
@@ -73,6 +73,7 @@ def _ours_changed() -> list[str]:
 
 
 def _note(step: PolicyStep, written: JsonObject | None) -> str | None:
-    if written == step.planned:
+    # The order of ecrrepl's statements may differ from the plan's; only others' count.
+    if not foreign_changes(step.planned, written, step.owns):
         return None
     return "merged into the live policy, which others had changed since it was read"
