@@ -11,6 +11,7 @@ of these moments, chosen by the test, with no sleeps and no threads:
   (`RacingTeam`) whose resource changes each time.
 - AFTER_PUT: right after ecrrepl's first put, from a read it made just before that put,
   so that its write drops ecrrepl's statements (a lost update from the other side).
+- AFTER_EVERY_PUT: the same after every put of ecrrepl's, for ever.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Moment(enum.Enum):
     AFTER_FIRST_READ = "after the first read of each write"
     EVERY_READ = "after every read"
     AFTER_PUT = "after the first put, from a read made before it"
+    AFTER_EVERY_PUT = "after every put, from a read made before it"
 
 
 def racing_statement(registry: lab.Registry, sid: str, repositories: str) -> dict[str, Any]:
@@ -79,11 +81,12 @@ class RacingOwner:
             return policy
 
         def racing_put(sessions: Any, address: Any, text: str) -> Any:
-            if not (self._mine(address) and self.moment is Moment.AFTER_PUT):
+            after_puts = (Moment.AFTER_PUT, Moment.AFTER_EVERY_PUT)
+            if not (self._mine(address) and self.moment in after_puts):
                 return put(sessions, address, text)
             stale = lab.policy_text(ecr_client(*self.registry))
             result = put(sessions, address, text)
-            if not self._raced_put:
+            if not self._raced_put or self.moment is Moment.AFTER_EVERY_PUT:
                 self._raced_put = True
                 self.write_own_statement(stale)
             return result

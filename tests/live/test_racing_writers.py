@@ -195,3 +195,32 @@ def test_without_another_writer_no_write_says_it_merged(
     assert len(progress(outcome.stdout)) == 4
     assert "merged into the live policy" not in outcome.stdout
     assert json.dumps(statements(lab.EU)[0]) == json.dumps(foreign_statement)
+
+
+def test_a_writer_that_always_drops_ecrrepls_statement_makes_apply_fail(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    live_state: Callable[[], dict[Any, Any]],
+    race: pytest.MonkeyPatch,
+) -> None:
+    in_eu = RacingOwner(lab.EU, Moment.AFTER_EVERY_PUT, race)
+
+    outcome = run("apply", "--yes", config_file)
+
+    assert outcome.exit_code == 1
+    failed = progress(outcome.stdout)[0]
+    assert failed.startswith("  FAILED  put the registry policy of 222222222222/eu-west-1 ")
+    assert re.search(
+        r"kept changing while ecrrepl wrote it \(3 attempts\); another writer changed: "
+        r"Sid 'RacingTeam3' added \([0-9a-f]{8}\); ecrrepl's own statements\. ecrrepl's "
+        r"statements in it may not be as planned; run the command again when the other "
+        r"writer is done$",
+        failed,
+    ), failed
+    # Each of ecrrepl's 3 attempts merged the other owner's statements in; its last
+    # write, from before ecrrepl's last put, holds them all and not ecrrepl's.
+    assert [s["Sid"] for s in in_eu.written] == ["RacingTeam1", "RacingTeam2", "RacingTeam3"]
+    assert statements(lab.EU) == [*in_eu.written[:2], in_eu.written[2]]
+    assert live_state()[lab.SOURCE]["replication"] == {"rules": []}

@@ -21,12 +21,14 @@ and is the one window left; it lasts one request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ecrrepl.aws.reader import read_registry_policy
 from ecrrepl.aws.session import Sessions
 from ecrrepl.aws.writer import delete_registry_policy, put_registry_policy
 from ecrrepl.config.model import JsonObject
 from ecrrepl.errors import UserError
-from ecrrepl.plan.policy_merge import foreign_changes
+from ecrrepl.plan.policy_merge import foreign_changes, merge_statements, owned_statements
 from ecrrepl.plan.writes import PolicyStep, refuse_oversized
 from ecrrepl.policy import policy_text
 
@@ -47,7 +49,7 @@ def write_policy(sessions: Sessions, step: PolicyStep) -> str | None:
         refuse_oversized(address, document, merged_live=True)
         just_before = read_registry_policy(sessions, address)
         if just_before != seen:
-            changes = foreign_changes(seen, just_before, step.owns) or _ours_changed()
+            changes = _changes(seen, just_before, step, owned_statements(seen, step.owns))
             seen = just_before
             continue
         if document is None:
@@ -55,10 +57,9 @@ def write_policy(sessions: Sessions, step: PolicyStep) -> str | None:
         else:
             put_registry_policy(sessions, address, policy_text(document))
         after = read_registry_policy(sessions, address)
-        changes = foreign_changes(document, after, step.owns)
-        if not changes and step.merged_into(after) == after:
+        changes = _changes(document, after, step, step.statements)
+        if not changes:
             return _note(step, document)
-        changes = changes or _ours_changed()
         seen = after
     raise UserError(
         f"the registry policy of account {address.account} region {address.region} kept "
@@ -68,8 +69,24 @@ def write_policy(sessions: Sessions, step: PolicyStep) -> str | None:
     )
 
 
-def _ours_changed() -> list[str]:
-    return ["ecrrepl's own statements (overwritten by a write that did not hold them)"]
+def _changes(
+    before: JsonObject | None,
+    after: JsonObject | None,
+    step: PolicyStep,
+    ours: Sequence[JsonObject],
+) -> list[str]:
+    """What differs in `after`: other owners' statements from `before`'s, and ecrrepl's
+    from `ours` (changed by another ecrrepl run, or dropped by a write without them)."""
+    changes = foreign_changes(before, after, step.owns)
+    if merge_statements(after, ours, step.owns) != after:
+        changes.append("ecrrepl's own statements")
+    if not changes and _fields(before) != _fields(after):
+        changes.append("the policy's other fields (Version, Id)")
+    return changes
+
+
+def _fields(policy: JsonObject | None) -> dict[str, object]:
+    return {key: value for key, value in (policy or {}).items() if key != "Statement"}
 
 
 def _note(step: PolicyStep, written: JsonObject | None) -> str | None:
