@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -33,18 +32,13 @@ from ecrrepl.config.model import (
     accounts_json,
 )
 from ecrrepl.errors import UserError
-from ecrrepl.policy import SID_PREFIX
+from ecrrepl.policy import owns_statement
 
 BACKUP_FORMAT = "ecrrepl-backup"
 BACKUP_FORMAT_VERSION = 1
 DEFAULT_BACKUP_DIR = ".ecrrepl/backups"
 
 TemplateKey = tuple[RegistryAddress, str]
-
-# A backup without its list of owned Sids (written by hand) owns every Sid that follows
-# ecrrepl's naming scheme, `policy.statement_sid`.
-_ECRREPL_SID = re.compile(rf"{SID_PREFIX}[0-9]{{12}}[a-z0-9]+")
-
 
 @dataclass(frozen=True)
 class Backup:
@@ -58,11 +52,9 @@ class Backup:
     owned_sids: frozenset[str] | None = None
 
     def owns_sid(self, sid: object) -> bool:
-        if not isinstance(sid, str):
-            return False
-        if self.owned_sids is None:
-            return _ECRREPL_SID.fullmatch(sid) is not None
-        return sid in self.owned_sids
+        # A backup without its list of owned Sids (written by hand) owns every Sid that
+        # follows ecrrepl's naming scheme.
+        return owns_statement(sid, self.owned_sids)
 
     @property
     def is_empty(self) -> bool:

@@ -27,9 +27,24 @@ REPLICATION_ACTIONS = ("ecr:CreateRepository", "ecr:ReplicateImage")
 SID_PREFIX = "Ecrrepl"
 
 
+# Every Sid `statement_sid` makes: what ecrrepl owns when nothing lists its Sids.
+_ECRREPL_SID = re.compile(rf"{SID_PREFIX}[0-9]{{12}}[a-z0-9]+")
+
+
 def statement_sid(source: RegistryAddress) -> str:
     """The Sid of the statement a source registry owns: Sids allow only letters and digits."""
     return f"{SID_PREFIX}{source.account}{source.region.replace('-', '')}"
+
+
+def owns_statement(sid: object, owned: Collection[str] | None) -> bool:
+    """Whether the statement with this Sid is ecrrepl's: its Sid is among `owned`, or, when
+    no list of owned Sids is known (None), follows ecrrepl's naming scheme. The one place
+    that decides it; every other statement belongs to someone else."""
+    if not isinstance(sid, str):
+        return False
+    if owned is None:
+        return _ECRREPL_SID.fullmatch(sid) is not None
+    return sid in owned
 
 
 def _partition(region: str) -> str:
@@ -156,7 +171,7 @@ def merge_policy(
     ours = set(owned) | {statement.sid for statement in required}
     merged: dict[str, Any] = dict(live) if live is not None else {}
     merged.setdefault("Version", DEFAULT_POLICY_VERSION)
-    foreign = [s for s in _statements_of(merged) if _sid_of(s) not in ours]
+    foreign = [s for s in _statements_of(merged) if not owns_statement(_sid_of(s), ours)]
     statements = foreign + [s.as_json() for s in sorted(required, key=lambda s: s.sid)]
     if not statements:
         return None

@@ -175,9 +175,11 @@ def test_creating_a_template_twice_names_prefix_account_and_region(
     config: Config, sessions: Sessions
 ) -> None:
     writer.create_template(sessions, config.templates[0])
+    # The same template again is no conflict (see test_lost_answers.py); another one is.
+    other = config.templates[0].replace(description="someone else's")
 
     with pytest.raises(UserError) as raised:
-        writer.create_template(sessions, config.templates[0])
+        writer.create_template(sessions, other)
 
     assert raised.value.message.startswith(
         "CreateRepositoryCreationTemplate (prod) failed in account 222222222222 region "

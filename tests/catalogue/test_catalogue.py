@@ -109,6 +109,8 @@ OFFLINE_MODULES = [
     "ecrrepl.validation",
     "ecrrepl.lint.registry",
     "ecrrepl.plan",
+    "ecrrepl.plan.writes",
+    "ecrrepl.plan.policy_merge",
     "ecrrepl.policy",
     "ecrrepl.route",
     "ecrrepl.state",

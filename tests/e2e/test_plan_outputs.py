@@ -46,6 +46,8 @@ def test_a_saved_plan_is_applied_as_reviewed_and_only_once(lab: Any) -> None:
 def test_a_saved_plan_is_refused_when_someone_wrote_meanwhile(lab: Any) -> None:
     config = lab.write("ecrrepl.yaml", CONFIG)
     assert lab.run("diff", "--out", "plan.json", config).exit_code == 0
+    # Someone writes ecrrepl's statement by hand, next to their own: another owner's
+    # statement alone is merged into at the moment of writing, not refused.
     lab.put_policy(
         EU,
         [
@@ -55,7 +57,14 @@ def test_a_saved_plan_is_refused_when_someone_wrote_meanwhile(lab: Any) -> None:
                 "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
                 "Action": "ecr:ReplicateImage",
                 "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-            }
+            },
+            {
+                "Sid": "Ecrrepl123456789012uswest2",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "ecr:ReplicateImage",
+                "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
+            },
         ],
     )
     before = lab.state(SOURCE, EU, DR)

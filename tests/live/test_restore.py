@@ -1,5 +1,6 @@
 """`restore` puts back what ecrrepl owns and nothing else: statements other owners added
-to a registry policy after the backup stay; a change meanwhile is refused."""
+to a registry policy after the backup, or while restore runs, stay; a change to what
+ecrrepl owns while restore runs is refused."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ import ecrrepl.aws.applier
 SOURCE = ("123456789012", "us-west-2")
 EU = ("222222222222", "eu-west-1")
 DR = ("333333333333", "us-east-2")
+# ecrrepl's statement for the source in DR, written by hand.
+HAND_WRITTEN = {
+    "Sid": "Ecrrepl123456789012uswest2",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": ["ecr:ReplicateImage"],
+    "Resource": "arn:aws:ecr:us-east-2:333333333333:repository/*",
+}
 
 
 def apply_and_backup(run: Callable[..., Any], config: str) -> str:
@@ -98,15 +107,14 @@ def test_restore_is_refused_when_the_registries_change_while_it_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     backup = apply_and_backup(run, config_file)
+    by_hand = {"Version": "2012-10-17", "Statement": [foreign_statement, HAND_WRITTEN]}
     read = ecrrepl.aws.applier.read_backed_up_state
     reads = []
 
     def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
         reads.append(args)
         if len(reads) == 2:  # the re-read right before writing
-            ecr(DR).put_registry_policy(
-                policyText=json.dumps({"Version": "2012-10-17", "Statement": [foreign_statement]})
-            )
+            ecr(DR).put_registry_policy(policyText=json.dumps(by_hand))
         return read(*args, **kwargs)
 
     monkeypatch.setattr(ecrrepl.aws.applier, "read_backed_up_state", read_then_someone_writes)
@@ -121,6 +129,42 @@ def test_restore_is_refused_when_the_registries_change_while_it_runs(
     )
     monkeypatch.undo()
     after = live_state()
-    assert json.loads(after[DR]["registry_policy"])["Statement"] == [foreign_statement]
+    assert json.loads(after[DR]["registry_policy"])["Statement"] == [
+        foreign_statement,
+        HAND_WRITTEN,
+    ]
     assert after[SOURCE]["replication"]["rules"] != []
     assert len(backup_files()) == 1
+
+
+def test_another_owners_statement_written_while_restore_runs_is_kept(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    foreign_statement: dict[str, Any],
+    live_state: Callable[[], dict[Any, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = live_state()
+    backup = apply_and_backup(run, config_file)
+    read = ecrrepl.aws.applier.read_backed_up_state
+    reads = []
+
+    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args)
+        if len(reads) == 2:  # the re-read right before writing
+            policy = {"Version": "2012-10-17", "Statement": [*statements(DR), foreign_statement]}
+            ecr(DR).put_registry_policy(policyText=json.dumps(policy))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(ecrrepl.aws.applier, "read_backed_up_state", read_then_someone_writes)
+
+    outcome = run("restore", "--yes", backup)
+
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert [json.dumps(s) for s in statements(DR)] == [json.dumps(foreign_statement)]
+    after = live_state()
+    assert after[SOURCE] == before[SOURCE]
+    assert after[EU] == before[EU]

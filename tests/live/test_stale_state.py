@@ -1,5 +1,7 @@
 """The live state changed under the plan: between `diff --out` and `apply PLAN.json`, or
-between apply's first read and its writes. Refused, and nothing is written."""
+between apply's first read and its writes. A change to what ecrrepl owns is refused, and
+nothing is written; another owner's statement in a registry policy is merged into at the
+moment of writing and kept."""
 
 from __future__ import annotations
 
@@ -13,12 +15,29 @@ import pytest
 import ecrrepl.aws.reader
 
 EU = ("222222222222", "eu-west-1")
+SOURCE_SID = "Ecrrepl123456789012uswest2"
+# ecrrepl's statement for the source, written by hand: wider than the configuration's.
+HAND_WRITTEN = {
+    "Sid": SOURCE_SID,
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
+}
 
 
 def someone_elses_write(
     ecr: Callable[[tuple[str, str]], Any], foreign_statement: dict[str, Any]
 ) -> None:
     policy = {"Version": "2012-10-17", "Statement": [foreign_statement]}
+    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+
+
+def write_over_ecrrepls_statement(
+    ecr: Callable[[tuple[str, str]], Any], foreign_statement: dict[str, Any]
+) -> None:
+    """Someone writes ecrrepl's statement in EU by hand, next to their own."""
+    policy = {"Version": "2012-10-17", "Statement": [foreign_statement, HAND_WRITTEN]}
     ecr(EU).put_registry_policy(policyText=json.dumps(policy))
 
 
@@ -33,7 +52,7 @@ def test_a_saved_plan_is_refused_when_the_registries_changed_since(
 ) -> None:
     saved = run("diff", "--out", "plan.json", config_file)
     assert saved.exit_code == 0, saved.stderr
-    someone_elses_write(ecr, foreign_statement)
+    write_over_ecrrepls_statement(ecr, foreign_statement)
     before = live_state()
 
     outcome = run("apply", "plan.json", "--yes")
@@ -80,7 +99,7 @@ def test_apply_is_refused_when_the_registries_change_while_it_runs(
     def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
         reads.append(args)
         if len(reads) == 2:  # the re-read right before writing
-            someone_elses_write(ecr, foreign_statement)
+            write_over_ecrrepls_statement(ecr, foreign_statement)
         return read_state(*args, **kwargs)
 
     monkeypatch.setattr(ecrrepl.aws.reader, "read_state", read_then_someone_writes)
@@ -97,13 +116,16 @@ def test_apply_is_refused_when_the_registries_change_while_it_runs(
     assert len(reads) == 2
     monkeypatch.undo()
     after = live_state()
-    assert json.loads(after[EU]["registry_policy"])["Statement"] == [foreign_statement]
+    assert json.loads(after[EU]["registry_policy"])["Statement"] == [
+        foreign_statement,
+        HAND_WRITTEN,
+    ]
     assert after[("123456789012", "us-west-2")]["replication"] == {"rules": []}
     assert after[("333333333333", "us-east-2")]["registry_policy"] is None
     assert backup_files() == []
 
 
-def test_an_edited_plan_that_drops_another_owners_statement_is_refused(
+def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
     aws: None,
     config_file: str,
     run: Callable[..., Any],
@@ -117,12 +139,9 @@ def test_an_edited_plan_that_drops_another_owners_statement_is_refused(
     plan_file = Path("plan.json")
     plan = json.loads(plan_file.read_text())
     for section in plan["registry_policies"]:
-        if section["policy"]:
-            section["policy"]["Statement"] = [
-                s
-                for s in section["policy"]["Statement"]
-                if s.get("Sid") != foreign_statement["Sid"]
-            ]
+        for statement in (section["policy"] or {}).get("Statement", []):
+            if statement.get("Sid") == SOURCE_SID:
+                statement["Resource"] = HAND_WRITTEN["Resource"]
     plan_file.write_text(json.dumps(plan))
     before = live_state()
 
@@ -136,6 +155,91 @@ def test_an_edited_plan_that_drops_another_owners_statement_is_refused(
     )
     assert live_state() == before
     assert backup_files() == []
+
+
+def test_an_edited_plan_cannot_drop_another_owners_statement(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    foreign_statement: dict[str, Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+) -> None:
+    # Other owners' statements are never sent from the plan file: each policy write
+    # merges into the policy as it is live, so deleting one from the file changes nothing.
+    someone_elses_write(ecr, foreign_statement)
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    plan_file = Path("plan.json")
+    plan = json.loads(plan_file.read_text())
+    for section in plan["registry_policies"]:
+        if section["policy"]:
+            section["policy"]["Statement"] = [
+                s
+                for s in section["policy"]["Statement"]
+                if s.get("Sid") != foreign_statement["Sid"]
+            ]
+    plan_file.write_text(json.dumps(plan))
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert [json.dumps(s) for s in statements(EU)] == [
+        json.dumps(foreign_statement),
+        json.dumps(statements(EU)[1]),
+    ]
+    assert statements(EU)[1]["Sid"] == SOURCE_SID
+    assert run("diff", "--exit-code", config_file).exit_code == 0
+
+
+def test_another_owners_statement_added_after_diff_is_merged_not_refused(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    foreign_statement: dict[str, Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+) -> None:
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    someone_elses_write(ecr, foreign_statement)
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
+    assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
+    # The write says that it merged into a policy that changed since the plan was made.
+    assert (
+        "  done    put the registry policy of 222222222222/eu-west-1 (323 characters): "
+        "merged into the live policy, which others had changed since it was read\n"
+    ) in outcome.stdout
+    assert run("diff", "--exit-code", config_file).exit_code == 0
+
+
+def test_another_owners_statement_added_while_apply_runs_is_kept(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    foreign_statement: dict[str, Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read_state = ecrrepl.aws.reader.read_state
+    reads = []
+
+    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args)
+        if len(reads) == 2:  # the re-read right before writing
+            someone_elses_write(ecr, foreign_statement)
+        return read_state(*args, **kwargs)
+
+    monkeypatch.setattr(ecrrepl.aws.reader, "read_state", read_then_someone_writes)
+
+    outcome = run("apply", "--yes", config_file)
+
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
+    assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
 
 
 def test_an_edited_plan_with_a_broken_rule_is_refused(

@@ -19,6 +19,10 @@ from ecrrepl.config.model import Config
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UserError
 from ecrrepl.findings import Severity
 from ecrrepl.plan import Plan, compute_plan, plan_from_text
+from ecrrepl.plan.compute import state_fingerprint
+from ecrrepl.plan.policy_merge import owned_statements
+from ecrrepl.plan.writes import owned_by_plan
+from ecrrepl.policy import owns_statement
 from ecrrepl.validation import read_input_text
 
 
@@ -35,8 +39,9 @@ def refuse_if_not_what_ecrrepl_computes(
 ) -> None:
     """A plan file is data that anyone can edit: apply writes it only when its
     configuration lints clean and its writes are exactly those ecrrepl computes from that
-    configuration and the live state (other owners' statements kept, grants matching the
-    rules)."""
+    configuration and the live state (grants matching the rules). Other owners'
+    statements in the file are not compared: they are never sent from the file, each
+    policy write merges into the policy as it is live then."""
     from ecrrepl.lint.registry import run_checks
 
     errors = [f for f in run_checks(config) if f.severity is Severity.ERROR]
@@ -44,6 +49,11 @@ def refuse_if_not_what_ecrrepl_computes(
         raise UserError(
             f"{path} carries a configuration with errors ({errors[0].rule}: "
             f"{errors[0].message}); nothing was written"
+        )
+    if computed.errors and computed.errors != saved.errors:
+        raise UserError(
+            f"the live state gives the plan in {path} an error now ({computed.errors[0]}); "
+            f"nothing was written. Run `ecrrepl diff --out {path}` again."
         )
     if _writes(saved) != _writes(computed):
         raise UserError(
@@ -54,7 +64,14 @@ def refuse_if_not_what_ecrrepl_computes(
 
 
 def _writes(plan: Plan) -> tuple[object, ...]:
-    return (plan.policy_writes, plan.template_writes, plan.replication_writes)
+    """The writes as apply sends them: of a registry policy only ecrrepl's statements, which
+    are merged into the policy as it is live at the moment of writing."""
+    owned = owned_by_plan(plan)
+    policies = tuple(
+        (w.registry, owned_statements(w.policy, lambda sid: owns_statement(sid, owned)))
+        for w in plan.policy_writes
+    )
+    return (policies, plan.template_writes, plan.replication_writes)
 
 
 def apply(
@@ -67,8 +84,9 @@ def apply(
     out: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
-    from ecrrepl.aws.applier import plan_backup, plan_writes
+    from ecrrepl.aws.applier import writes_of
     from ecrrepl.aws.reader import read_state
+    from ecrrepl.plan.writes import plan_backup, plan_writes
 
     stream = sys.stdout if out is None else out
     saved: Plan | None = None
@@ -83,7 +101,7 @@ def apply(
     if saved is not None:
         refuse_if_changed(
             saved.fingerprint,
-            live.fingerprint(),
+            state_fingerprint(config, live),
             f"the live registries changed since {arguments[0]} was saved "
             "(by someone else, or by applying it already)",
             " ".join(["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]]),
@@ -99,13 +117,13 @@ def apply(
     if not plan.has_changes:
         stream.write("Nothing to apply.\n")
         return EXIT_OK
-    writes = plan_writes(plan, live)
+    writes = writes_of(plan_writes(plan, live))
     confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     # Right before writing: has anyone changed what the plan was computed from?
     refuse_if_changed(
-        live.fingerprint(),
-        read_state(config, sessions).fingerprint(),
+        state_fingerprint(config, live),
+        state_fingerprint(config, read_state(config, sessions)),
         "the live registries changed while apply was running (someone else wrote to them)",
         " ".join(["ecrrepl diff", *arguments]),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from typing import TextIO
@@ -26,9 +27,11 @@ def restore(
     out: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
-    from ecrrepl.aws.applier import read_backed_up_state, restore_writes
+    from ecrrepl.aws.applier import read_backed_up_state, writes_of
     from ecrrepl.aws.session import Sessions
     from ecrrepl.backup import Backup, backup_to_json, read_backup
+    from ecrrepl.plan.policy_merge import owned_statements
+    from ecrrepl.plan.writes import restore_writes
 
     stream = sys.stdout if out is None else out
     backup = read_backup(path)
@@ -47,13 +50,19 @@ def restore(
     )
 
     def fingerprint(state: Backup) -> str:
-        data = backup_to_json(state)
+        # Other owners' statements are merged into at the moment of writing, as they are
+        # then: a change to them while restore runs is kept, not refused.
+        ours_only = {
+            address: {"Statement": list(owned_statements(policy, backup.owns_sid))}
+            for address, policy in state.registry_policies.items()
+        }
+        data = backup_to_json(dataclasses.replace(state, registry_policies=ours_only))
         data.pop("created_at")
         data.pop("taken_by")
         return json.dumps(data, sort_keys=True)
 
     current = read_backed_up_state(backup, sessions)
-    writes = restore_writes(backup, current)
+    writes = writes_of(restore_writes(backup, current))
     stream.write(f"Restoring {path} (taken by {backup.taken_by} at {backup.created_at}).\n")
     if not writes:
         stream.write("Nothing to restore: the registries already match the backup.\n")
@@ -75,7 +84,7 @@ def restore(
         raise UserError(failure_message(report))
     left = restore_writes(backup, read_backed_up_state(backup, sessions))
     if left:
-        details = "; ".join(write.description for write in left)
+        details = "; ".join(write.description for write in writes_of(left))
         raise UserError(f"read back after restoring, these still differ: {details}")
     stream.write("Read back: the registries match the backup. Restore complete.\n")
     return EXIT_OK

@@ -7,9 +7,11 @@ import dataclasses
 from ecrrepl.config.model import Config
 from ecrrepl.plan.immutable_tags import immutable_tag_warnings
 from ecrrepl.plan.model import Plan
+from ecrrepl.plan.policy_merge import owned_statements
 from ecrrepl.plan.registry_policy import leftover_grant_warnings, plan_registry_policies
 from ecrrepl.plan.replication import plan_replication
 from ecrrepl.plan.templates import plan_templates
+from ecrrepl.policy import owned_sids, owns_statement
 from ecrrepl.state import LiveState
 
 
@@ -20,7 +22,7 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
     registry policy, no templates.
     """
     return Plan(
-        fingerprint=live.fingerprint(),
+        fingerprint=state_fingerprint(config, live),
         replication=tuple(
             dataclasses.replace(
                 plan_replication(
@@ -35,3 +37,23 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
         templates=plan_templates(config, live),
         accounts=dict(config.accounts),
     )
+
+
+def state_fingerprint(config: Config, live: LiveState) -> str:
+    """The digest `apply` compares to notice that the state changed under its plan.
+
+    In the registry policies ecrrepl writes, only its own statements count: the others
+    are merged into at the moment of writing, exactly as they are then, so another
+    owner's change after `diff` does not make the plan stale. Policies ecrrepl only
+    checks (manage_registry_policy: false) count whole: the plan's warnings rest on them.
+    """
+    owned = owned_sids(config)
+    policies = {
+        address: (
+            {"Statement": list(owned_statements(policy, lambda sid: owns_statement(sid, owned)))}
+            if config.manages_policy_of(address.account)
+            else policy
+        )
+        for address, policy in live.registry_policies.items()
+    }
+    return dataclasses.replace(live, registry_policies=policies).fingerprint()

@@ -9,12 +9,12 @@ value is written as a string or a one-element list.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ecrrepl.config.model import Config, JsonObject, RegistryAddress, SourceRegistry
 from ecrrepl.plan.model import Action, Change, PolicySection
+from ecrrepl.plan.policy_merge import canonical_statement as _canonical
 from ecrrepl.plan.words import join_words, resource_words, source_words
 from ecrrepl.policy import (
     MAX_POLICY_CHARS,
@@ -22,13 +22,12 @@ from ecrrepl.policy import (
     merge_policy,
     missing_grants,
     owned_sids,
+    owns_statement,
     policy_text,
     required_statements,
     statement_sid,
 )
 from ecrrepl.state import LiveState
-
-_LIST_VALUED = ("Action", "NotAction", "Resource", "NotResource")
 
 
 def plan_registry_policies(config: Config, live: LiveState) -> tuple[PolicySection, ...]:
@@ -77,7 +76,7 @@ def _managed(
     foreign = 0
     for statement in live_statements:
         sid = statement.get("Sid") if isinstance(statement, Mapping) else None
-        if not isinstance(sid, str) or sid not in owned:
+        if not isinstance(sid, str) or not owns_statement(sid, owned):
             foreign += 1
         elif sid in ours:
             duplicates.append(sid)
@@ -256,20 +255,3 @@ def _statements_of(policy: JsonObject | None) -> list[Any]:
     if isinstance(statements, Mapping):
         return [statements]
     return list(statements) if isinstance(statements, list) else []
-
-
-def _as_sorted_list(value: Any) -> list[Any]:
-    values = value if isinstance(value, list) else [value]
-    return sorted(values, key=lambda item: json.dumps(item, sort_keys=True))
-
-
-def _canonical(statement: Mapping[str, Any]) -> dict[str, Any]:
-    canonical: dict[str, Any] = {}
-    for key, value in statement.items():
-        if key in _LIST_VALUED:
-            canonical[key] = _as_sorted_list(value)
-        elif key in ("Principal", "NotPrincipal") and isinstance(value, Mapping):
-            canonical[key] = {kind: _as_sorted_list(names) for kind, names in value.items()}
-        else:
-            canonical[key] = value
-    return canonical

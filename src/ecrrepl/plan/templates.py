@@ -61,7 +61,7 @@ def _plan_registry(
         if current is None:
             changes.append(_added(template))
             continue
-        differing = [f for f in _FIELDS if _effective(current, f) != _effective(template, f)]
+        differing = differing_fields(current, template)
         if differing:
             changes.append(_changed(template, current, differing))
         else:
@@ -91,6 +91,11 @@ def _match_live(
         if current is not None:
             matched[template.prefix] = current
     return matched
+
+
+def differing_fields(current: CreationTemplate, wanted: CreationTemplate) -> list[str]:
+    """The fields in which two templates differ as AWS applies them, in display order."""
+    return [name for name in _FIELDS if _effective(current, name) != _effective(wanted, name)]
 
 
 def _effective(template: CreationTemplate, name: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecrrepl.aws.applier import interim_policy, restored_policy
+from ecrrepl.plan.policy_merge import interim_policy, restored_policy
 
 ARN = "arn:aws:ecr:eu-west-1:222222222222:repository/"
 FOREIGN = {"Sid": "Team", "Effect": "Allow", "Action": "ecr:ReplicateImage", "Resource": "*"}

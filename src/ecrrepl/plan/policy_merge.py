@@ -1,0 +1,204 @@
+"""Registry policies as ecrrepl changes them: its own statements in, everyone else's kept.
+
+PutRegistryPolicy replaces the whole document and takes no condition (botocore
+`PutRegistryPolicyRequest` has `policyText` and nothing else; checked 2026-12-02), so
+another owner's statement survives a write only if the document sent holds it. The
+merge here is therefore applied to the policy as it is live at the moment of writing,
+never to the policy read when the run began: `merge_statements` takes ecrrepl's
+statements for one registry and the live document, and returns the document to put.
+
+"Ecrrepl's" is decided by one function, `policy.owns_statement`; a statement is
+foreign when its Sid is not ecrrepl's (or it has none). Statements are compared as IAM
+reads them: the order of actions, resources and principals does not matter, nor
+whether a single value is a string or a one-element list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ecrrepl.config.model import JsonObject
+from ecrrepl.policy import DEFAULT_POLICY_VERSION
+
+Owns = Callable[[object], bool]
+
+_LIST_VALUED = ("Action", "NotAction", "Resource", "NotResource")
+
+
+def statements_of(policy: JsonObject | None) -> list[Any]:
+    if policy is None:
+        return []
+    statements = policy.get("Statement", [])
+    # IAM grammar allows a single statement object instead of a list.
+    if isinstance(statements, Mapping):
+        return [statements]
+    return list(statements) if isinstance(statements, list) else []
+
+
+def sid_of(statement: Any) -> Any:
+    return statement.get("Sid") if isinstance(statement, Mapping) else None
+
+
+def _as_sorted_list(value: Any) -> list[Any]:
+    values = value if isinstance(value, list) else [value]
+    return sorted(values, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def canonical_statement(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """The statement as IAM reads it, with every list-valued part in one order."""
+    canonical: dict[str, Any] = {}
+    for key, value in statement.items():
+        if key in _LIST_VALUED:
+            canonical[key] = _as_sorted_list(value)
+        elif key in ("Principal", "NotPrincipal") and isinstance(value, Mapping):
+            canonical[key] = {kind: _as_sorted_list(names) for kind, names in value.items()}
+        else:
+            canonical[key] = value
+    return canonical
+
+
+def _meaning(statement: Any) -> str:
+    """A key under which two statements that IAM reads alike are equal."""
+    value = canonical_statement(statement) if isinstance(statement, Mapping) else statement
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def owned_statements(policy: JsonObject | None, owns: Owns) -> tuple[JsonObject, ...]:
+    return tuple(s for s in statements_of(policy) if owns(sid_of(s)))
+
+
+def merge_statements(
+    live: JsonObject | None,
+    ours: Sequence[JsonObject],
+    owns: Owns,
+    base: JsonObject | None = None,
+) -> JsonObject | None:
+    """The document to put so that the policy holds exactly `ours` of ecrrepl's statements.
+
+    Every foreign statement of `live` is kept as it is, in its place. An owned statement
+    of `live` that means the same as one of `ours` stays where it is (so a policy that
+    is already right is returned unchanged and need not be written); every other owned
+    statement goes, and the rest of `ours` follows in order. The other top-level keys
+    ("Version", "Id") are `live`'s, or `base`'s when there is no live policy. None: no
+    statement is left, and the policy is deleted rather than put empty.
+    """
+    pending = list(ours)
+    statements: list[Any] = []
+    for statement in statements_of(live):
+        if not owns(sid_of(statement)):
+            statements.append(statement)
+            continue
+        meaning = _meaning(statement)
+        match = next((i for i, s in enumerate(pending) if _meaning(s) == meaning), None)
+        if match is not None:
+            del pending[match]
+            statements.append(statement)
+    statements += pending
+    if not statements:
+        return None
+    top = live if live is not None else base
+    return {**(top or {"Version": DEFAULT_POLICY_VERSION}), "Statement": statements}
+
+
+def restored_policy(
+    current: JsonObject | None, backed_up: JsonObject | None, owns: Owns
+) -> JsonObject | None:
+    """`current` with ecrrepl's statements as they were in `backed_up`.
+
+    Only ecrrepl's statements go back: the others belong to someone else, who may have
+    changed them since the backup, and are kept as they are now.
+    """
+    return merge_statements(current, owned_statements(backed_up, owns), owns, base=backed_up)
+
+
+# --- the interim policy of apply and restore ------------------------------------------------
+
+
+def _as_set(value: Any) -> frozenset[str]:
+    values = value if isinstance(value, list) else [value]
+    return frozenset(json.dumps(item, sort_keys=True) for item in values)
+
+
+def _without_resource(statement: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: _as_set(value) if key in ("Action", "NotAction") else value
+        for key, value in statement.items()
+        if key != "Resource"
+    }
+
+
+def _allowing_both(old: Any, new: Any) -> Any:
+    """One statement that allows what `old` and `new` allow, when only Resource differs."""
+    if not (isinstance(old, Mapping) and isinstance(new, Mapping)):
+        return new
+    if _without_resource(old) != _without_resource(new):
+        # Someone rewrote the statement by hand; what the plan promised is what goes in.
+        return new
+    old_resources, new_resources = _as_set(old.get("Resource")), _as_set(new.get("Resource"))
+    if new_resources <= old_resources:
+        return old
+    if old_resources <= new_resources:
+        return new
+    return {**new, "Resource": [json.loads(item) for item in sorted(old_resources | new_resources)]}
+
+
+def interim_policy(current: JsonObject | None, final: JsonObject | None) -> JsonObject | None:
+    """The policy to hold while the replication configurations change: what `current`
+    allows and what `final` allows, so that neither the old rules nor the new ones
+    run without permission. Statements of other owners are the same in both."""
+    if current is None or final is None:
+        return final if current is None else current
+    final_by_sid: dict[str, Any] = {}
+    for statement in statements_of(final):
+        sid = sid_of(statement)
+        if isinstance(sid, str):
+            final_by_sid.setdefault(sid, statement)
+    current_sids = {sid_of(statement) for statement in statements_of(current)}
+    statements: list[Any] = []
+    merged: set[str] = set()
+    for statement in statements_of(current):
+        sid = sid_of(statement)
+        if isinstance(sid, str) and sid in final_by_sid and sid not in merged:
+            merged.add(sid)
+            statements.append(_allowing_both(statement, final_by_sid[sid]))
+        else:
+            statements.append(statement)
+    statements += [s for sid, s in final_by_sid.items() if sid not in current_sids]
+    return {**current, "Statement": statements}
+
+
+# --- naming what another writer changed -----------------------------------------------------
+
+
+def _digest(statement: Any) -> str:
+    return hashlib.sha256(_meaning(statement).encode()).hexdigest()[:8]
+
+
+def _name(statement: Any, index: int) -> str:
+    sid = sid_of(statement)
+    return f"Sid {sid!r}" if isinstance(sid, str) else f"statement #{index + 1} (no Sid)"
+
+
+def foreign_changes(before: JsonObject | None, after: JsonObject | None, owns: Owns) -> list[str]:
+    """The statements of other owners that differ between two reads of one policy, each
+    named by its Sid (or its place) and a short digest of what it says."""
+    old = [(i, s) for i, s in enumerate(statements_of(before)) if not owns(sid_of(s))]
+    new = [(i, s) for i, s in enumerate(statements_of(after)) if not owns(sid_of(s))]
+    old_meanings = [_meaning(s) for _, s in old]
+    new_meanings = [_meaning(s) for _, s in new]
+    gone = [(i, s) for i, s in old if _meaning(s) not in new_meanings]
+    came = [(i, s) for i, s in new if _meaning(s) not in old_meanings]
+    came_by_name = {_name(s, i): s for i, s in came}
+    changes = []
+    for index, statement in gone:
+        name = _name(statement, index)
+        if name in came_by_name:
+            now = came_by_name.pop(name)
+            changes.append(f"{name} changed ({_digest(statement)} -> {_digest(now)})")
+        else:
+            changes.append(f"{name} removed ({_digest(statement)})")
+    changes += [f"{name} added ({_digest(s)})" for name, s in came_by_name.items()]
+    return changes
