@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -262,25 +261,21 @@ def read_backup(path: str) -> Backup:
 
 
 def write_backup(backup: Backup, folder: str) -> Path:
-    """Write the backup atomically into `folder` and return its path."""
-    directory = Path(folder)
+    """Write the backup into `folder` (0600, under a name nothing occupies yet, never
+    through a symlink) and return its path."""
+    from ecrrepl.output_files import write_first_free
+
+    stamp = backup.created_at.replace(":", "").replace("-", "")
+    # Within one second: numbered so that names still sort in the order taken.
+    names = [f"{stamp}-{backup.taken_by}.json"] + [
+        f"{stamp}.{counter:02d}-{backup.taken_by}.json" for counter in range(2, 100)
+    ]
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        stamp = backup.created_at.replace(":", "").replace("-", "")
-        path = directory / f"{stamp}-{backup.taken_by}.json"
-        counter = 1
-        while path.exists():
-            # Within one second: numbered so that names still sort in the order taken.
-            counter += 1
-            path = directory / f"{stamp}.{counter:02d}-{backup.taken_by}.json"
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".backup-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(backup_to_json(backup), stream, indent=2)
-            stream.write("\n")
-        os.replace(temporary, path)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        text = json.dumps(backup_to_json(backup), indent=2) + "\n"
+        return Path(write_first_free((os.path.join(folder, name) for name in names), text))
     except OSError as error:
         raise UserError(
             f"cannot write the backup into {folder}: {error.strerror or error}; nothing was written"
             " to AWS"
         ) from None
-    return path
