@@ -40,8 +40,8 @@ DEFAULT_BACKUP_DIR = ".ecrrepl/backups"
 
 TemplateKey = tuple[RegistryAddress, str]
 
-# A backup without its list of owned Sids (written by hand) owns every Sid that follows
-# ecrrepl's naming scheme, `policy.statement_sid`.
+# A Backup made in memory without a list of owned Sids owns every Sid that follows
+# ecrrepl's naming scheme, `policy.statement_sid`. A backup file must list them.
 _ECRREPL_SID = re.compile(rf"{SID_PREFIX}[0-9]{{12}}[a-z0-9]+")
 
 
@@ -176,10 +176,26 @@ def _refuse_what_validate_refuses(backup: Backup) -> None:
             raise ValueError(f"{finding.rule}: {finding.message}")
 
 
+def _refuse_what_ecrrepl_would_not_write(backup: Backup) -> None:
+    from ecrrepl.backup_checks import check_backup
+
+    if backup.owned_sids is None:
+        raise ValueError(
+            "it has no owned_sids (every backup ecrrepl writes lists the statements it owns)"
+        )
+    check_backup(
+        backup.owned_sids,
+        backup.replication,
+        backup.registry_policies,
+        {key: None if t is None else t.prefix for key, t in backup.templates.items()},
+    )
+
+
 def backup_from_json(data: Any, source: str) -> Backup:
     """Read a backup file's JSON; anything malformed is one clear UserError."""
     try:
         backup = _backup_from_json(data)
+        _refuse_what_ecrrepl_would_not_write(backup)
         _refuse_what_validate_refuses(backup)
         return backup
     except ValueError as error:
@@ -252,9 +268,13 @@ def _address(key: str) -> RegistryAddress:
 def read_backup(path: str) -> Backup:
     from ecrrepl.validation import read_input_text
 
+    from ecrrepl.input_files import TooDeep, load_json
+
     text = read_input_text(path)
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except TooDeep as error:
+        raise UserError(f"{path} is not a usable backup: {error}") from None
     except ValueError as error:
         raise UserError(f"{path} is not valid JSON: {error}") from None
     return backup_from_json(data, path)
