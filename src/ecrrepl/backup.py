@@ -266,9 +266,8 @@ def _address(key: str) -> RegistryAddress:
 
 
 def read_backup(path: str) -> Backup:
-    from ecrrepl.validation import read_input_text
-
     from ecrrepl.input_files import TooDeep, load_json
+    from ecrrepl.validation import read_input_text
 
     text = read_input_text(path)
     try:

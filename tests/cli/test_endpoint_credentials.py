@@ -14,7 +14,13 @@ from ecrrepl.redaction import redact
 
 # A port nothing listens on: botocore fails to connect at once and quotes the URL.
 ENDPOINT = "http://ci-user:s3cr%40t-pass@127.0.0.1:9"
-CONFIG = 'version: 1\nregistries:\n  - account: "123456789012"\n    region: us-west-2\n    rules: []\n'
+CONFIG = """\
+version: 1
+registries:
+  - account: "123456789012"
+    region: us-west-2
+    rules: []
+"""
 
 
 @pytest.fixture

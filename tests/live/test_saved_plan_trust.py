@@ -110,9 +110,7 @@ def test_config_names_the_files_a_plan_came_from(
     assert right.exit_code == 0, right.stderr
 
 
-def test_config_goes_only_with_a_plan(
-    aws: None, config_file: str, run: Callable[..., Any]
-) -> None:
+def test_config_goes_only_with_a_plan(aws: None, config_file: str, run: Callable[..., Any]) -> None:
     outcome = run("apply", "--yes", "--config", config_file, config_file)
     assert (outcome.exit_code, outcome.stderr) == (
         2,

@@ -95,10 +95,8 @@ def apply(
             live.fingerprint(),
             f"the live registries changed since {arguments[0]} was saved "
             "(by someone else, or by applying it already)",
-            " ".join(
-                ["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]]
-                + ["--overwrite"]
-            ),
+            " ".join(["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]])
+            + " --overwrite",
         )
     plan = compute_plan(config, live)
     if saved is not None:

@@ -129,7 +129,7 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if mark and "maximum nesting depth" in (error.problem or ""):  # libyaml 0.2.6's own
-            return None, [_too_deep_finding(file, mark, "")]
+            return None, [_too_deep_finding(file, (mark.line, mark.column), "")]
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
@@ -161,7 +161,8 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
             )
         ]
     except _TooDeep as deep:
-        return None, [_too_deep_finding(file, deep.node.start_mark, " (through aliases)")]
+        mark = deep.node.start_mark
+        return None, [_too_deep_finding(file, (mark.line, mark.column), " (through aliases)")]
     if size > MAX_EXPANDED_NODES:
         return None, [
             Finding(
@@ -197,7 +198,7 @@ def _depth_bound(text: str) -> int:
     return 2 * (longest + 1) + text.count("[") + text.count("{") + 1
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
+def _too_deep(text: str) -> tuple[int, int] | None:
     """Where collections first nest deeper than MAX_DEPTH, from the parser's events.
 
     The parser keeps its own stack instead of recursing, so counting its events is safe
@@ -209,18 +210,19 @@ def _too_deep(text: str) -> yaml.Mark | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                mark: yaml.Mark = event.start_mark
-                return mark
+                mark = event.start_mark
+                return (mark.line, mark.column) if mark is not None else (0, 0)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None
 
 
-def _too_deep_finding(file: str, mark: yaml.Mark, how: str) -> Finding:
+def _too_deep_finding(file: str, where: tuple[int, int], how: str) -> Finding:
+    """E006 at `where`, a 0-based line and column as PyYAML marks them."""
     return Finding(
         "E006",
         f"lists and mappings nest more than {MAX_DEPTH} levels deep{how}",
-        Location(file, mark.line + 1, mark.column + 1),
+        Location(file, where[0] + 1, where[1] + 1),
     )
 
 
