@@ -40,7 +40,10 @@ def invalid_template_policy(config: Config) -> Iterator[Finding]:
     Give each inline as a mapping or as `file:relative/path.json`. ecrrepl sends them as
     compact JSON text; a repository policy may hold 10240 characters, a lifecycle
     policy 30720, and CreateRepositoryCreationTemplate refuses longer text. A file that
-    is missing or holds no JSON object is reported under this ID when it is read.
+    is missing or holds no JSON object is reported under this ID when it is read, and so
+    is a reference that leaves the configuration's folder (an absolute path, `..`, a
+    symlink elsewhere), a file that is not a regular file (a device, a FIFO), a file
+    over 1 MiB and JSON nested more than 100 deep.
 
     Fails:
         version: 1
