@@ -40,8 +40,8 @@ DEFAULT_BACKUP_DIR = ".ecrrepl/backups"
 
 TemplateKey = tuple[RegistryAddress, str]
 
-# A Backup made in memory without a list of owned Sids owns every Sid that follows
-# ecrrepl's naming scheme, `policy.statement_sid`. A backup file must list them.
+# A backup without its list of owned Sids (written by hand) owns every Sid that follows
+# ecrrepl's naming scheme, `policy.statement_sid`.
 _ECRREPL_SID = re.compile(rf"{SID_PREFIX}[0-9]{{12}}[a-z0-9]+")
 
 

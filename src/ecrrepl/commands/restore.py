@@ -29,6 +29,7 @@ def restore(
     from ecrrepl.aws.applier import read_backed_up_state, restore_writes
     from ecrrepl.aws.session import Sessions
     from ecrrepl.backup import Backup, backup_to_json, read_backup
+    from ecrrepl.render.restore_text import render_restore_details
 
     stream = sys.stdout if out is None else out
     backup = read_backup(path)
@@ -60,6 +61,7 @@ def restore(
         return EXIT_OK
     for write in writes:
         stream.write(f"  ~ {write.description}\n")
+    stream.write(render_restore_details(backup, current))
     confirm(f"Restore these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     again = read_backed_up_state(backup, sessions)
