@@ -94,9 +94,12 @@ class PlanFileReader:
         if not _SHA256.fullmatch(digest):
             self.fail(f"{path}.sha256", "expected 64 lowercase hexadecimal digits")
         relative = self.string(entry, "path", path)
-        if not relative or relative.startswith(("/", "\\")) or "\0" in relative:
+        if not relative or relative.startswith(("/", "\\")) or not relative.isprintable():
             self.fail(f"{path}.path", "expected a path relative to the plan file's folder")
-        return SourceFile(self.string(entry, "name", path), digest, relative)
+        name = self.string(entry, "name", path)
+        if not name.isprintable():  # it is shown in messages: no control characters
+            self.fail(f"{path}.name", "expected a file name without control characters")
+        return SourceFile(name, digest, relative)
 
     def account(self, account: str, value: Any, path: str) -> AccountAccess:
         entry = self.obj(value, path)
