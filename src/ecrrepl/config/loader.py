@@ -151,7 +151,7 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
     if root is None:
         return None, []
     try:
-        size, _ = _measure(root, {}, set(), 0)
+        size = _measure(root, {}, set(), 0)[0] if not isinstance(root, yaml.ScalarNode) else 1
     except _Recursive as recursive:
         return None, [
             Finding(
@@ -230,31 +230,34 @@ def _measure(
     node: yaml.Node, memo: dict[int, tuple[int, int]], active: set[int], depth: int
 ) -> tuple[int, int]:
     """Nodes the document has once every alias is expanded, and how deep collections
-    nest under `node`, computed without expanding. `depth`: collections above `node`."""
+    nest from `node` down, computed without expanding. `depth`: collections above it.
+    Scalars, most of the nodes, are counted in their parent's loop: one call per
+    collection keeps this cheap on large files."""
     key = id(node)
-    if key in memo:
-        size, height = memo[key]
-        if depth + height > MAX_DEPTH:
+    known = memo.get(key)
+    if known is not None:
+        if depth + known[1] > MAX_DEPTH:
             raise _TooDeep(node)
-        return size, height
+        return known
     if key in active:
         raise _Recursive(node)
-    if isinstance(node, yaml.ScalarNode):
-        memo[key] = (1, 0)
-        return 1, 0
-    if depth + 1 > MAX_DEPTH:
+    if depth >= MAX_DEPTH:
         raise _TooDeep(node)
     active.add(key)
-    size, height = 1, 1
-    children: list[yaml.Node] = (
+    size = height = 1
+    children = (
         [child for pair in node.value for child in pair]
         if isinstance(node, yaml.MappingNode)
-        else list(node.value)
+        else node.value
     )
     for child in children:
+        if isinstance(child, yaml.ScalarNode):
+            size += 1
+            continue
         child_size, child_height = _measure(child, memo, active, depth + 1)
         size += child_size
-        height = max(height, child_height + 1)
+        if child_height >= height:
+            height = child_height + 1
         if size > MAX_EXPANDED_NODES:
             break
     active.discard(key)
