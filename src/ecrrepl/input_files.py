@@ -32,7 +32,10 @@ MAX_REFERENCED_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 100
 
 _CHUNK = 64 * 1024
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+# O_NONBLOCK: a FIFO opens at once instead of waiting for a writer. Flags a platform
+# lacks count as 0.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 class RefusedFile(Exception):
