@@ -110,6 +110,12 @@ def broken(data: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
             "relative to the plan file's folder",
         ),
         (
+            ["config_files"],
+            [],
+            "PLAN.json is not a valid ecrrepl plan at `config_files`: a plan records the "
+            "configuration files it came from",
+        ),
+        (
             ["config_files", 0, "name"],
             "ecrrepl.yaml\x1b[2J",
             "PLAN.json is not a valid ecrrepl plan at `config_files[0].name`: expected a file "

@@ -63,6 +63,9 @@ class PlanFileReader:
                 f"format version {version!r} is not {self.version}, the one this ecrrepl "
                 f"reads{older}",
             )
+        if not self.sequence(top, "config_files", ""):
+            # `diff --out` always records them; without them apply could compare nothing.
+            self.fail("config_files", "a plan records the configuration files it came from")
         templates = tuple(
             self.template_section(item, f"templates[{i}]")
             for i, item in enumerate(self.sequence(top, "templates", ""))
