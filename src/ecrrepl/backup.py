@@ -177,8 +177,9 @@ def _refuse_what_validate_refuses(backup: Backup) -> None:
 
 
 def _refuse_what_ecrrepl_would_not_write(backup: Backup) -> None:
-    from ecrrepl.backup_checks import check_backup
+    from ecrrepl.backup_checks import check_backup, check_stamp
 
+    check_stamp(backup.taken_by, backup.created_at)
     if backup.owned_sids is None:
         raise ValueError(
             "it has no owned_sids (every backup ecrrepl writes lists the statements it owns)"

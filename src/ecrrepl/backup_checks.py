@@ -14,7 +14,8 @@ the operator's credentials. So before anything is read from AWS, a backup must h
   the Sid of every source registry of its configuration, and writes only those);
 - registry policies only of registries some owned source registry in another account
   could replicate into (apply writes no policy in a source's own account);
-- templates under the prefix they are filed by.
+- templates under the prefix they are filed by;
+- `taken_by` apply or restore, `created_at` a UTC time: restore quotes both.
 
 The shape of the statement is the one AWS documents for cross-account replication:
 ECR user guide, "Private registry policy examples", example "Allow the root user of a
@@ -44,6 +45,18 @@ _POLICY_VERSIONS = frozenset({"2012-10-17", "2008-10-17"})
 # botocore ecr RepositoryFilterValue: the characters of a repository-name prefix; a
 # statement's resource is such a prefix followed by `*` (policy._reachable_name_patterns).
 _NAME_PATTERN = re.compile(r"[a-z0-9._/-]*\*?")
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
+def check_stamp(taken_by: str, created_at: str) -> None:
+    """The two words restore's confirmation quotes from the file: which command took the
+    backup and when (backup.now_stamp), and nothing else."""
+    if taken_by not in ("apply", "restore"):
+        raise ValueError(f"taken_by {taken_by!r} is not apply or restore")
+    if not _STAMP.fullmatch(created_at):
+        raise ValueError(
+            f"created_at {created_at!r} is not a UTC time such as 2026-12-02T08:05:10Z"
+        )
 
 
 def source_of_sid(sid: str) -> RegistryAddress | None:

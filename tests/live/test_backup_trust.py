@@ -169,6 +169,14 @@ IN_STATEMENT = f"{POLICY}, statement {SID}"
             "(owned_sids) is in another account",
         ),
         (
+            _set(["taken_by"], "apply; nothing will be written"),
+            "taken_by 'apply; nothing will be written' is not apply or restore",
+        ),
+        (
+            _set(["created_at"], "yesterday"),
+            "created_at 'yesterday' is not a UTC time such as 2026-12-02T08:05:10Z",
+        ),
+        (
             _set(["templates", "222222222222/eu-west-1", "prod"], {"prefix": "other"}),
             "template 'prod' of 222222222222/eu-west-1: it is filed under 'prod' but its "
             "prefix is 'other'",
