@@ -41,9 +41,11 @@ _STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "Resource"}
 _POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
 # The IAM policy language versions: IAM User Guide, "IAM JSON policy elements: Version",
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+# (checked 2026-12-02): 2012-10-17, and 2008-10-17 on older policies.
 _POLICY_VERSIONS = frozenset({"2012-10-17", "2008-10-17"})
-# botocore ecr RepositoryFilterValue: the characters of a repository-name prefix; a
-# statement's resource is such a prefix followed by `*` (policy._reachable_name_patterns).
+# botocore ECR model, shape RepositoryFilterValue (pattern of lowercase letters, digits
+# and `._-/`; checked 2026-12-02): the characters of a repository-name prefix. A
+# statement's resource is such a prefix and `*` (policy._reachable_name_patterns).
 _NAME_PATTERN = re.compile(r"[a-z0-9._/-]*\*?")
 _STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
