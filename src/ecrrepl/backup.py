@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ BACKUP_FORMAT_VERSION = 1
 DEFAULT_BACKUP_DIR = ".ecrrepl/backups"
 
 TemplateKey = tuple[RegistryAddress, str]
+
 
 @dataclass(frozen=True)
 class Backup:
@@ -169,10 +169,27 @@ def _refuse_what_validate_refuses(backup: Backup) -> None:
             raise ValueError(f"{finding.rule}: {finding.message}")
 
 
+def _refuse_what_ecrrepl_would_not_write(backup: Backup) -> None:
+    from ecrrepl.backup_checks import check_backup, check_stamp
+
+    check_stamp(backup.taken_by, backup.created_at)
+    if backup.owned_sids is None:
+        raise ValueError(
+            "it has no owned_sids (every backup ecrrepl writes lists the statements it owns)"
+        )
+    check_backup(
+        backup.owned_sids,
+        backup.replication,
+        backup.registry_policies,
+        {key: None if t is None else t.prefix for key, t in backup.templates.items()},
+    )
+
+
 def backup_from_json(data: Any, source: str) -> Backup:
     """Read a backup file's JSON; anything malformed is one clear UserError."""
     try:
         backup = _backup_from_json(data)
+        _refuse_what_ecrrepl_would_not_write(backup)
         _refuse_what_validate_refuses(backup)
         return backup
     except ValueError as error:
@@ -243,36 +260,35 @@ def _address(key: str) -> RegistryAddress:
 
 
 def read_backup(path: str) -> Backup:
+    from ecrrepl.input_files import TooDeep, load_json
     from ecrrepl.validation import read_input_text
 
     text = read_input_text(path)
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except TooDeep as error:
+        raise UserError(f"{path} is not a usable backup: {error}") from None
     except ValueError as error:
         raise UserError(f"{path} is not valid JSON: {error}") from None
     return backup_from_json(data, path)
 
 
 def write_backup(backup: Backup, folder: str) -> Path:
-    """Write the backup atomically into `folder` and return its path."""
-    directory = Path(folder)
+    """Write the backup into `folder` (0600, under a name nothing occupies yet, never
+    through a symlink) and return its path."""
+    from ecrrepl.output_files import write_first_free
+
+    stamp = backup.created_at.replace(":", "").replace("-", "")
+    # Within one second: numbered so that names still sort in the order taken.
+    names = [f"{stamp}-{backup.taken_by}.json"] + [
+        f"{stamp}.{counter:02d}-{backup.taken_by}.json" for counter in range(2, 100)
+    ]
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        stamp = backup.created_at.replace(":", "").replace("-", "")
-        path = directory / f"{stamp}-{backup.taken_by}.json"
-        counter = 1
-        while path.exists():
-            # Within one second: numbered so that names still sort in the order taken.
-            counter += 1
-            path = directory / f"{stamp}.{counter:02d}-{backup.taken_by}.json"
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".backup-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(backup_to_json(backup), stream, indent=2)
-            stream.write("\n")
-        os.replace(temporary, path)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        text = json.dumps(backup_to_json(backup), indent=2) + "\n"
+        return Path(write_first_free((os.path.join(folder, name) for name in names), text))
     except OSError as error:
         raise UserError(
             f"cannot write the backup into {folder}: {error.strerror or error}; nothing was written"
             " to AWS"
         ) from None
-    return path

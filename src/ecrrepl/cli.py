@@ -29,7 +29,9 @@ PROG = "ecrrepl"
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    from ecrrepl.redaction import redact  # the last guard: whatever is printed, no credentials
+
+    return redact(" ".join(message.split()))
 
 
 def report_user_error(error: UserError) -> int:
@@ -41,7 +43,9 @@ def report_internal_error(error: BaseException, *, verbose: bool) -> int:
     if verbose:
         import traceback
 
-        traceback.print_exception(error, file=sys.stderr)
+        from ecrrepl.redaction import redact
+
+        sys.stderr.write(redact("".join(traceback.format_exception(error))))
         hint = "this is a bug"
     else:
         hint = "this is a bug; run with -v for the traceback"

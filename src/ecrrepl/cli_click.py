@@ -149,6 +149,7 @@ def graph(
 @format_option(("text", "json", "markdown"), "markdown fits a pull-request comment.")
 @click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
 @click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")
+@click.option("--overwrite", is_flag=True, help="Let --out replace an existing file.")
 @click.pass_obj
 def diff(
     options: GlobalOptions,
@@ -156,6 +157,7 @@ def diff(
     output_format: str,
     exit_code: bool,
     out_path: str | None,
+    overwrite: bool,
 ) -> int:
     """Read the live registries and show what apply would change (read only)."""
     from ecrrepl.commands.diff import diff as run
@@ -165,6 +167,7 @@ def diff(
         output_format=output_format,
         exit_code=exit_code,
         out_path=out_path,
+        overwrite=overwrite,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )
@@ -184,8 +187,21 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
 @click.argument("arguments", nargs=-1, metavar="FILE...|PLAN.json")
 @_yes
 @_backup_dir
+@click.option(
+    "--config",
+    "config_files",
+    multiple=True,
+    metavar="FILE",
+    help="With PLAN.json: the configuration files it must have come from (repeatable).",
+)
 @click.pass_obj
-def apply(options: GlobalOptions, arguments: tuple[str, ...], yes: bool, backup_dir: str) -> int:
+def apply(
+    options: GlobalOptions,
+    arguments: tuple[str, ...],
+    yes: bool,
+    backup_dir: str,
+    config_files: tuple[str, ...],
+) -> int:
     """Write the configuration (or a saved plan) to AWS, safely."""
     from ecrrepl.commands.apply import apply as run
 
@@ -193,6 +209,7 @@ def apply(options: GlobalOptions, arguments: tuple[str, ...], yes: bool, backup_
         arguments,
         yes=yes,
         backup_dir=backup_dir,
+        config_files=config_files,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )

@@ -6,10 +6,11 @@ import os
 from collections.abc import Sequence
 
 from ecrrepl.config.build import ModelBuilder
-from ecrrepl.config.loader import parse_document
+from ecrrepl.config.loader import MAX_FILE_BYTES, parse_document
 from ecrrepl.config.model import AccountAccess, Config
 from ecrrepl.errors import UsageError
-from ecrrepl.findings import Finding, Severity
+from ecrrepl.findings import Finding, Location, Severity
+from ecrrepl.input_files import MAX_PLAN_BYTES, RefusedFile, read_regular_file
 from ecrrepl.lint.registry import run_checks
 
 
@@ -44,23 +45,34 @@ def config_paths(files: Sequence[str]) -> list[str]:
     return list(seen.values()) or [DEFAULT_CONFIG]
 
 
-def read_config_bytes(path: str) -> bytes:
-    """A config file's bytes, or a usage error (exit 2) naming it."""
+class TooLarge(UsageError):
+    """A file over its size cap; a configuration's is a finding (E006), not a usage error."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.reason = reason
+
+
+def read_config_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes (at most `limit`), or a usage error (exit 2) naming it."""
     try:
-        with open(path, "rb") as stream:
-            return stream.read()
+        return read_regular_file(path, limit)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a config file") from None
+        raise UsageError(f"{path}: is a directory, not a file") from None
+    except RefusedFile as refused:
+        if refused.too_large:
+            raise TooLarge(path, refused.reason) from None
+        raise UsageError(f"{path}: {refused.reason}") from None
     except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
+        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def read_input_text(path: str) -> str:
     """A plan or backup file's text, or a usage error (exit 2) naming it."""
     try:
-        return read_config_bytes(path).decode("utf-8")
+        return read_config_bytes(path, MAX_PLAN_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: cannot read: it is not UTF-8 text") from None
 
@@ -73,7 +85,11 @@ def load_files(paths: Sequence[str]) -> ValidationResult:
     registries = []
     templates = []
     for path in paths:
-        data = read_config_bytes(path)
+        try:
+            data = read_config_bytes(path)
+        except TooLarge as error:
+            findings.append(Finding("E006", f"file {error.reason}", Location(path, 1, 1)))
+            continue
         sources[path] = data.decode("utf-8", "replace")
         root, file_findings = parse_document(path, data)
         findings.extend(file_findings)

@@ -3,10 +3,14 @@ back to the same backup."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+
+import pytest
 
 from ecrrepl.backup import Backup, backup_from_json, backup_to_json, read_backup, write_backup
 from ecrrepl.config.model import AccountAccess, Destination, RegistryAddress, ReplicationRule
+from ecrrepl.errors import UserError
 
 SOURCE = RegistryAddress("123456789012", "us-west-2")
 EU = RegistryAddress("222222222222", "eu-west-1")
@@ -50,14 +54,25 @@ def test_a_backup_reads_back_equal(tmp_path: Path) -> None:
 
 
 def test_without_a_list_of_owned_sids_ecrrepl_owns_the_sids_of_its_naming_scheme() -> None:
-    data = backup_to_json(BACKUP)
-    del data["owned_sids"]
+    backup = dataclasses.replace(BACKUP, owned_sids=None)
 
-    backup = backup_from_json(data, "backup.json")
-
-    assert backup.owned_sids is None
     assert backup.owns_sid("Ecrrepl123456789012uswest2")
     assert backup.owns_sid("Ecrrepl999999999999apsoutheast1")
     assert not backup.owns_sid("EcrreplTeamStatement")
     assert not backup.owns_sid(None)
     assert not BACKUP.owns_sid("Ecrrepl999999999999apsoutheast1")
+
+
+def test_a_backup_file_without_a_list_of_owned_sids_is_refused() -> None:
+    # Every backup ecrrepl writes lists them; without the list, restore could not tell
+    # which registries the backup's apply wrote.
+    data = backup_to_json(BACKUP)
+    del data["owned_sids"]
+
+    with pytest.raises(UserError) as raised:
+        backup_from_json(data, "backup.json")
+
+    assert raised.value.message == (
+        "backup.json is not a usable backup: it has no owned_sids (every backup ecrrepl writes "
+        "lists the statements it owns)"
+    )

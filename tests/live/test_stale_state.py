@@ -62,7 +62,7 @@ def test_a_saved_plan_is_refused_when_the_registries_changed_since(
     assert outcome.stderr == (
         "ecrrepl: error: the live registries changed since plan.json was saved (by someone "
         "else, or by applying it already); nothing was written. Run `ecrrepl diff "
-        "ecrrepl.yaml --out plan.json` again and review what it shows now.\n"
+        "ecrrepl.yaml --out plan.json --overwrite` again and review what it shows now.\n"
     )
     assert live_state() == before
     assert backup_files() == []
@@ -151,7 +151,7 @@ def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
     assert outcome.stderr == (
         "ecrrepl: error: plan.json does not hold the writes ecrrepl computes from its "
         "configuration and the live state (was it edited?); nothing was written. Run "
-        "`ecrrepl diff --out plan.json` again.\n"
+        "`ecrrepl diff --out plan.json --overwrite` again.\n"
     )
     assert live_state() == before
     assert backup_files() == []

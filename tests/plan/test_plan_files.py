@@ -27,7 +27,9 @@ def saved(plan: Plan) -> dict[str, Any]:
 def test_a_plan_file_reads_back_as_the_same_plan(sample_plan: Plan) -> None:
     restored = plan_from_json(saved(sample_plan))
     assert restored.sources == (
-        SourceFile("ecrrepl.yaml", hashlib.sha256(CONFIG_TEXT.encode()).hexdigest()),
+        SourceFile(
+            "ecrrepl.yaml", hashlib.sha256(CONFIG_TEXT.encode()).hexdigest(), "ecrrepl.yaml"
+        ),
     )
     assert dataclasses.replace(restored, sources=()) == sample_plan
     # Everything apply needs comes back without the configuration.
@@ -40,11 +42,15 @@ def test_a_plan_file_reads_back_as_the_same_plan(sample_plan: Plan) -> None:
 
 def test_a_plan_file_records_format_files_and_fingerprint(sample_plan: Plan) -> None:
     data = saved(sample_plan)
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert data["kind"] == "ecrrepl-plan"
     assert data["fingerprint"] == "f" * 64
     assert data["config_files"] == [
-        {"name": "ecrrepl.yaml", "sha256": hashlib.sha256(CONFIG_TEXT.encode()).hexdigest()}
+        {
+            "name": "ecrrepl.yaml",
+            "path": "ecrrepl.yaml",
+            "sha256": hashlib.sha256(CONFIG_TEXT.encode()).hexdigest(),
+        }
     ]
     # Saving a read-back plan again gives the same file.
     assert saved(plan_from_json(data)) == data
@@ -86,9 +92,40 @@ def broken(data: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
     [
         (
             ["format_version"],
-            2,
-            "PLAN.json is not a valid ecrrepl plan at `format_version`: format version 2 is "
-            "not 1, the one this ecrrepl reads",
+            3,
+            "PLAN.json is not a valid ecrrepl plan at `format_version`: format version 3 is "
+            "not 2, the one this ecrrepl reads",
+        ),
+        (
+            ["format_version"],
+            1,
+            "PLAN.json is not a valid ecrrepl plan at `format_version`: format version 1 is "
+            "not 2, the one this ecrrepl reads; it was saved by an earlier ecrrepl: run "
+            "`ecrrepl diff --out` again",
+        ),
+        (
+            ["config_files", 0, "path"],
+            "/etc/ecrrepl.yaml",
+            "PLAN.json is not a valid ecrrepl plan at `config_files[0].path`: expected a path "
+            "relative to the plan file's folder",
+        ),
+        (
+            ["config_files"],
+            [],
+            "PLAN.json is not a valid ecrrepl plan at `config_files`: a plan records the "
+            "configuration files it came from",
+        ),
+        (
+            ["config_files", 0, "name"],
+            "ecrrepl.yaml\x1b[2J",
+            "PLAN.json is not a valid ecrrepl plan at `config_files[0].name`: expected a file "
+            "name without control characters",
+        ),
+        (
+            ["config_files", 0, "sha256"],
+            "abc",
+            "PLAN.json is not a valid ecrrepl plan at `config_files[0].sha256`: expected 64 "
+            "lowercase hexadecimal digits",
         ),
         (
             ["kind"],

@@ -3,7 +3,8 @@
 Every call to AWS runs inside `aws_failures(...)`: whatever botocore raises (an error
 answer, missing or expired credentials, an unknown profile, an unreachable endpoint)
 leaves as a `UserError`, so the CLI prints one line and never a traceback. Messages
-quote what AWS said and never the credentials themselves.
+quote what AWS said and never the credentials themselves, nor the user and password
+of an endpoint URL (redaction.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from botocore.exceptions import (
 )
 
 from ecrrepl.errors import UserError
+from ecrrepl.redaction import redact
 
 # Error codes that mean "these credentials cannot be used", whatever the operation.
 CREDENTIAL_ERROR_CODES = frozenset(
@@ -44,7 +46,11 @@ def where(account: str, region: str | None) -> str:
 
 
 def describe_failure(error: Exception) -> str:
-    """What went wrong, in words, without a class path or a traceback."""
+    """What went wrong, in words, without a class path, a traceback or endpoint credentials."""
+    return redact(_describe(error))
+
+
+def _describe(error: Exception) -> str:
     if isinstance(error, ClientError):
         details = error.response.get("Error", {})
         code = details.get("Code", "Unknown")

@@ -16,7 +16,7 @@ from ecrrepl.commands.writing import (
     save_backup,
 )
 from ecrrepl.config.model import Config
-from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UserError
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.findings import Severity
 from ecrrepl.plan import Plan, compute_plan, plan_from_text
 from ecrrepl.plan.compute import state_fingerprint
@@ -31,7 +31,9 @@ def is_plan_file(arguments: Sequence[str]) -> bool:
 
 
 def read_plan_file(path: str) -> Plan:
-    return plan_from_text(read_input_text(path), path)
+    from ecrrepl.plan.files import without_rule_names
+
+    return without_rule_names(plan_from_text(read_input_text(path), path))
 
 
 def refuse_if_not_what_ecrrepl_computes(
@@ -59,7 +61,7 @@ def refuse_if_not_what_ecrrepl_computes(
         raise UserError(
             f"{path} does not hold the writes ecrrepl computes from its configuration and "
             "the live state (was it edited?); nothing was written. Run `ecrrepl diff "
-            f"--out {path}` again."
+            f"--out {path} --overwrite` again."
         )
 
 
@@ -79,6 +81,7 @@ def apply(
     *,
     yes: bool = False,
     backup_dir: str,
+    config_files: Sequence[str] = (),
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
@@ -92,8 +95,14 @@ def apply(
     saved: Plan | None = None
     config: Config
     if is_plan_file(arguments):
+        from ecrrepl.plan.provenance import check_provenance
+
         saved = read_plan_file(arguments[0])
+        for note in check_provenance(saved, arguments[0], list(dict.fromkeys(config_files))):
+            stream.write(note + "\n")
         config = saved.desired_config()
+    elif config_files:
+        raise UsageError("--config goes with a saved plan (apply PLAN.json --config FILE)")
     else:
         config = load_sound_config(arguments, color=color).config
     sessions = open_sessions(config, profile)
@@ -104,12 +113,14 @@ def apply(
             state_fingerprint(config, live),
             f"the live registries changed since {arguments[0]} was saved "
             "(by someone else, or by applying it already)",
-            " ".join(["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]]),
+            " ".join(["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]])
+            + " --overwrite",
         )
     plan = compute_plan(config, live)
     if saved is not None:
+        # The computed plan, not the saved one, is shown and written: every word on the
+        # screen comes from the writes and the live state, none from the file's text.
         refuse_if_not_what_ecrrepl_computes(saved, plan, config, arguments[0])
-        plan = saved
 
     stream.write(render_plan(plan, "text", color=color))
     if plan.errors:

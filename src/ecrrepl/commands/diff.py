@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from ecrrepl.commands.live import config_bytes, load_sound_config, open_sessions
@@ -35,6 +35,7 @@ def diff(
     output_format: str = "text",
     exit_code: bool = False,
     out_path: str | None = None,
+    overwrite: bool = False,
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
@@ -50,7 +51,7 @@ def diff(
     stream = sys.stdout if out is None else out
     stream.write(render_plan(plan, output_format, color=color))
     if out_path is not None:
-        save_plan(plan, config_bytes(result), out_path)
+        save_plan(plan, config_bytes(result), out_path, overwrite=overwrite)
         print(
             f"Saved the plan to {out_path}; `ecrrepl apply {out_path}` applies it.", file=sys.stderr
         )
@@ -61,9 +62,20 @@ def diff(
     return EXIT_OK
 
 
-def save_plan(plan: Plan, files: dict[str, bytes], out_path: str) -> None:
-    text = json.dumps(plan_to_json(plan, files), indent=2) + "\n"
+def save_plan(
+    plan: Plan, files: dict[str, bytes], out_path: str, *, overwrite: bool = False
+) -> None:
+    """Write the plan file (0600, never through a symlink; an existing file only with
+    `overwrite`), recording each configuration file relative to the plan's folder."""
+    from ecrrepl.output_files import write_private_file
+
+    text = json.dumps(plan_to_json(plan, files, plan_folder=os.path.dirname(out_path)), indent=2)
     try:
-        Path(out_path).write_text(text, encoding="utf-8")
+        write_private_file(out_path, text + "\n", overwrite=overwrite)
+    except FileExistsError:
+        raise UserError(
+            f"{out_path} already exists; nothing was saved. Pass --overwrite to replace it, "
+            "or choose another name"
+        ) from None
     except OSError as error:
         raise UserError(f"cannot write the plan to {out_path}: {error.strerror or error}") from None

@@ -32,6 +32,7 @@ def restore(
     from ecrrepl.backup import Backup, backup_to_json, read_backup
     from ecrrepl.plan.policy_merge import owned_statements
     from ecrrepl.plan.writes import restore_writes
+    from ecrrepl.render.restore_text import render_restore_details
 
     stream = sys.stdout if out is None else out
     backup = read_backup(path)
@@ -69,6 +70,7 @@ def restore(
         return EXIT_OK
     for write in writes:
         stream.write(f"  ~ {write.description}\n")
+    stream.write(render_restore_details(backup, current))
     confirm(f"Restore these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     again = read_backed_up_state(backup, sessions)

@@ -8,8 +8,6 @@ one run reports every problem instead of stopping at the first.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -271,20 +269,13 @@ class ModelBuilder:
         if isinstance(node, MappingNode):
             return dict(to_python(node))
         if isinstance(node, ScalarNode) and node.is_string and node.value.startswith("file:"):
-            path = os.path.join(os.path.dirname(self.file), node.value.removeprefix("file:"))
+            from ecrrepl.config.references import BadReference, load_reference
+
             try:
-                with open(path, encoding="utf-8") as stream:
-                    document = json.load(stream)
-            except OSError as error:
-                self._report("E303", f"{key}: cannot read {path}: {error.strerror}", node.loc)
+                return load_reference(self.file, node.value.removeprefix("file:"))
+            except BadReference as bad:
+                self._report("E303", f"{key}: {bad.problem}", node.loc)
                 return None
-            except (ValueError, UnicodeDecodeError) as error:
-                self._report("E303", f"{key}: {path} is not valid JSON: {error}", node.loc)
-                return None
-            if not isinstance(document, dict):
-                self._report("E303", f"{key}: {path} holds JSON that is not an object", node.loc)
-                return None
-            return document
         self._report(
             "E303",
             f"`{key}` must be a mapping or 'file:relative/path.json', not {kind_name(node)}",

@@ -20,6 +20,12 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 # Nodes after expanding aliases: a "billion laughs" document is tiny as text but expands
 # to 10^9 nodes. Counting expansion on the composed graph costs one visit per node.
 MAX_EXPANDED_NODES = 2_000_000
+# Collections inside one another. A configuration nests about ten deep, an inline policy
+# a few more. libyaml's composer recurses in C for each level and crashes the process
+# (a segmentation fault, not an exception) near a hundred thousand; this module's own
+# walks recurse in Python. The limit is checked before composing and again through
+# aliases, which nest a document deeper than its text does.
+MAX_DEPTH = 100
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -116,9 +122,14 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
         line, column = _line_column(data[: error.start].decode("utf-8", "replace"))
         return None, [Finding("E001", "file is not UTF-8 text", Location(file, line, column))]
     try:
+        too_deep = _too_deep(text) if _depth_bound(text) > MAX_DEPTH else None
+        if too_deep is not None:
+            return None, [_too_deep_finding(file, too_deep, "")]
         root = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if mark and "maximum nesting depth" in (error.problem or ""):  # libyaml 0.2.6's own
+            return None, [_too_deep_finding(file, (mark.line, mark.column), "")]
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
@@ -140,7 +151,7 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
     if root is None:
         return None, []
     try:
-        size = _expanded_size(root, {}, set())
+        size = _measure(root, {}, set(), 0)[0] if not isinstance(root, yaml.ScalarNode) else 1
     except _Recursive as recursive:
         return None, [
             Finding(
@@ -149,6 +160,9 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
                 _mark_location(file, recursive.node, ""),
             )
         ]
+    except _TooDeep as deep:
+        mark = deep.node.start_mark
+        return None, [_too_deep_finding(file, (mark.line, mark.column), " (through aliases)")]
     if size > MAX_EXPANDED_NODES:
         return None, [
             Finding(
@@ -167,30 +181,88 @@ class _Recursive(Exception):
         self.node = node
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
-    """Nodes the document has once every alias is expanded, computed without expanding."""
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound on how deep collections nest in `text`.
+
+    Every flow collection opens with `[` or `{`. A block collection inside another
+    starts further right than its parent, except a block sequence that is a mapping's
+    value, which may start in the key's column; so block nesting is at most twice the
+    longest line. Most files are far below the limit, and skip the exact count.
+    """
+    longest = max(map(len, text.splitlines()), default=0)
+    return 2 * (longest + 1) + text.count("[") + text.count("{") + 1
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where collections first nest deeper than MAX_DEPTH, from the parser's events.
+
+    The parser keeps its own stack instead of recursing, so counting its events is safe
+    at any depth; it stops at the first collection too deep. Syntax errors propagate, as
+    they would from composing.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return (mark.line, mark.column) if mark is not None else (0, 0)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _too_deep_finding(file: str, where: tuple[int, int], how: str) -> Finding:
+    """E006 at `where`, a 0-based line and column as PyYAML marks them."""
+    return Finding(
+        "E006",
+        f"lists and mappings nest more than {MAX_DEPTH} levels deep{how}",
+        Location(file, where[0] + 1, where[1] + 1),
+    )
+
+
+def _measure(
+    node: yaml.Node, memo: dict[int, tuple[int, int]], active: set[int], depth: int
+) -> tuple[int, int]:
+    """Nodes the document has once every alias is expanded, and how deep collections
+    nest from `node` down, computed without expanding. `depth`: collections above it.
+    Scalars, most of the nodes, are counted in their parent's loop: one call per
+    collection keeps this cheap on large files."""
     key = id(node)
-    if key in memo:
-        return memo[key]
+    known = memo.get(key)
+    if known is not None:
+        if depth + known[1] > MAX_DEPTH:
+            raise _TooDeep(node)
+        return known
     if key in active:
         raise _Recursive(node)
+    if depth >= MAX_DEPTH:
+        raise _TooDeep(node)
     active.add(key)
-    size = 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            size += _expanded_size(key_node, memo, active) + _expanded_size(
-                value_node, memo, active
-            )
-            if size > MAX_EXPANDED_NODES:
-                break
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            size += _expanded_size(item, memo, active)
-            if size > MAX_EXPANDED_NODES:
-                break
+    size = height = 1
+    children = (
+        [child for pair in node.value for child in pair]
+        if isinstance(node, yaml.MappingNode)
+        else node.value
+    )
+    for child in children:
+        if isinstance(child, yaml.ScalarNode):
+            size += 1
+            continue
+        child_size, child_height = _measure(child, memo, active, depth + 1)
+        size += child_size
+        if child_height >= height:
+            height = child_height + 1
+        if size > MAX_EXPANDED_NODES:
+            break
     active.discard(key)
-    memo[key] = size
-    return size
+    memo[key] = (size, height)
+    return size, height
 
 
 def _convert(file: str, node: yaml.Node, path: str, findings: list[Finding]) -> Node:

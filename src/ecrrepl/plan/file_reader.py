@@ -6,6 +6,7 @@ is wrong is told in one sentence with the JSON path to it, never as a traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
@@ -30,6 +31,8 @@ from ecrrepl.plan.model import (
     TemplateSection,
 )
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
 
 class PlanFileReader:
     """Reads a plan file's object, naming the first malformed place by its path."""
@@ -51,10 +54,19 @@ class PlanFileReader:
         if top.get("kind") != self.kind or version is None:
             self.fail("", f"it lacks `kind: {self.kind}` and a `format_version`")
         if version != self.version:
+            older = (
+                "; it was saved by an earlier ecrrepl: run `ecrrepl diff --out` again"
+                if isinstance(version, int) and version < self.version
+                else ""
+            )
             self.fail(
                 "format_version",
-                f"format version {version!r} is not {self.version}, the one this ecrrepl reads",
+                f"format version {version!r} is not {self.version}, the one this ecrrepl "
+                f"reads{older}",
             )
+        if not self.sequence(top, "config_files", ""):
+            # `diff --out` always records them; without them apply could compare nothing.
+            self.fail("config_files", "a plan records the configuration files it came from")
         templates = tuple(
             self.template_section(item, f"templates[{i}]")
             for i, item in enumerate(self.sequence(top, "templates", ""))
@@ -75,15 +87,23 @@ class PlanFileReader:
                 for account, value in self.obj(top.get("accounts"), "accounts").items()
             },
             sources=tuple(
-                SourceFile(
-                    self.string(self.obj(item, f"config_files[{i}]"), "name", f"config_files[{i}]"),
-                    self.string(
-                        self.obj(item, f"config_files[{i}]"), "sha256", f"config_files[{i}]"
-                    ),
-                )
+                self.source_file(item, f"config_files[{i}]")
                 for i, item in enumerate(self.sequence(top, "config_files", ""))
             ),
         )
+
+    def source_file(self, value: Any, path: str) -> SourceFile:
+        entry = self.obj(value, path)
+        digest = self.string(entry, "sha256", path)
+        if not _SHA256.fullmatch(digest):
+            self.fail(f"{path}.sha256", "expected 64 lowercase hexadecimal digits")
+        relative = self.string(entry, "path", path)
+        if not relative or relative.startswith(("/", "\\")) or not relative.isprintable():
+            self.fail(f"{path}.path", "expected a path relative to the plan file's folder")
+        name = self.string(entry, "name", path)
+        if not name.isprintable():  # it is shown in messages: no control characters
+            self.fail(f"{path}.name", "expected a file name without control characters")
+        return SourceFile(name, digest, relative)
 
     def account(self, account: str, value: Any, path: str) -> AccountAccess:
         entry = self.obj(value, path)

@@ -4,11 +4,11 @@ A plan file holds everything `apply` needs without the configuration: how to rea
 each account, the whole rule list of each source registry, the merged registry
 policies, the templates, and the fingerprint of the live state the plan was computed
 from (apply refuses when the registries changed since). The configuration files'
-names and sha256 digests are recorded so that a reviewer can tell which file revision
-a plan came from.
+names, paths (relative to the plan file's folder) and sha256 digests are recorded:
+`apply PLAN.json` refuses when those files are there and differ (plan/provenance.py).
 
-    {"format_version": 1, "kind": "ecrrepl-plan",
-     "config_files": [{"name": "ecrrepl.yaml", "sha256": "..."}],
+    {"format_version": 2, "kind": "ecrrepl-plan",
+     "config_files": [{"name": "ecrrepl.yaml", "path": "ecrrepl.yaml", "sha256": "..."}],
      "fingerprint": "...",
      "accounts": {"222222222222": {"role_arn": ..., "external_id": ..., "profile": ...,
                                    "manage_registry_policy": true}},
@@ -20,12 +20,17 @@ a plan came from.
                     "unmanaged": ["legacy"]}]}
 
 A change is {"action": "add|change|remove", "subject", "details", "effects", "key"}.
+`apply` never shows a change's words from the file: it computes the plan again from the
+plan's configuration and the live state, and shows that.
+
+Format 1 did not record where the configuration files are; it is refused with a hint.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,20 +39,27 @@ from ecrrepl.errors import UserError
 from ecrrepl.plan.file_reader import PlanFileReader
 from ecrrepl.plan.model import Change, Plan, SourceFile
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2
 PLAN_KIND = "ecrrepl-plan"
 
 
-def plan_to_json(plan: Plan, config_files: Mapping[str, str | bytes]) -> dict[str, Any]:
-    """The plan file's object; `config_files` maps each file name to its content."""
+def plan_to_json(
+    plan: Plan, config_files: Mapping[str, str | bytes], plan_folder: str | None = None
+) -> dict[str, Any]:
+    """The plan file's object; `config_files` maps each file name to its content, and
+    each is recorded relative to `plan_folder`, where the plan file goes."""
     sources = [
-        SourceFile(name, hashlib.sha256(_bytes(content)).hexdigest())
+        SourceFile(
+            name,
+            hashlib.sha256(_bytes(content)).hexdigest(),
+            os.path.relpath(os.path.abspath(name), os.path.abspath(plan_folder or os.curdir)),
+        )
         for name, content in config_files.items()
     ] or list(plan.sources)
     return {
         "format_version": PLAN_FORMAT_VERSION,
         "kind": PLAN_KIND,
-        "config_files": [{"name": s.name, "sha256": s.sha256} for s in sources],
+        "config_files": [{"name": s.name, "path": s.path, "sha256": s.sha256} for s in sources],
         "fingerprint": plan.fingerprint,
         "accounts": accounts_json(plan.accounts),
         "replication": [
@@ -87,8 +99,12 @@ def plan_to_json(plan: Plan, config_files: Mapping[str, str | bytes]) -> dict[st
 
 def plan_from_text(text: str, source: str) -> Plan:
     """A plan read from the text of the file `source`."""
+    from ecrrepl.input_files import TooDeep, load_json
+
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except TooDeep as error:
+        raise UserError(f"{source} is not a plan file: {error}") from None
     except ValueError as error:
         raise UserError(f"{source} is not a plan file: it is not valid JSON ({error})") from None
     return plan_from_json(data, source)
@@ -97,6 +113,20 @@ def plan_from_text(text: str, source: str) -> Plan:
 def plan_from_json(data: Any, source: str = "the plan file") -> Plan:
     """The plan a plan file's object describes; UserError names what is malformed."""
     return PlanFileReader(source, kind=PLAN_KIND, version=PLAN_FORMAT_VERSION).plan(data)
+
+
+def without_rule_names(plan: Plan) -> Plan:
+    """A saved plan as `apply` takes it: rule names are not sent to AWS, so they are
+    words from the file that no write backs, and a shown plan numbers the rules instead."""
+    return dataclasses.replace(
+        plan,
+        replication=tuple(
+            dataclasses.replace(
+                section, rules=tuple(rule.replace(name=None) for rule in section.rules)
+            )
+            for section in plan.replication
+        ),
+    )
 
 
 def _bytes(content: str | bytes) -> bytes:

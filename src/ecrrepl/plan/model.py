@@ -181,8 +181,10 @@ class ReplicationWrite:
 class SourceFile:
     """A configuration file a plan was computed from."""
 
-    name: str
+    name: str  # as `diff` was given it
     sha256: str
+    # Relative to the plan file's folder: where `apply PLAN.json` looks for it.
+    path: str = ""
 
 
 @dataclass(frozen=True)

@@ -118,8 +118,9 @@ declare(
     doc="""
     The file is larger than 8 MiB, or its aliases expand it to more than two million
     nodes (a "billion laughs" document is a few hundred bytes that expand to a billion
-    strings), or an alias contains itself. ecrrepl stops reading before any of that
-    costs memory or time.
+    strings), or an alias contains itself, or lists and mappings nest more than 100
+    deep (aliases included; libyaml would otherwise recurse until the process crashes).
+    ecrrepl stops reading before any of that costs memory or time.
 
     Fails:
         version: 1

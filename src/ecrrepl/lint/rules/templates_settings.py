@@ -39,7 +39,10 @@ def invalid_template_policy(config: Config) -> Iterator[Finding]:
     compact JSON text; a repository policy may hold {limits.MAX_REPOSITORY_POLICY_CHARS}
     characters, a lifecycle policy {limits.MAX_LIFECYCLE_POLICY_CHARS}, and
     CreateRepositoryCreationTemplate refuses longer text. A file that is missing or holds
-    no JSON object is reported under this ID when it is read.
+    no JSON object is reported under this ID when it is read, and so is a reference that
+    leaves the configuration's folder (an absolute path, `..`, a symlink elsewhere), a
+    file that is not a regular file (a device, a FIFO), a file over 1 MiB and JSON nested
+    more than 100 deep.
 
     Fails:
         version: 1

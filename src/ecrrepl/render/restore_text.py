@@ -1,0 +1,119 @@
+"""What `restore` will write, in full, for the confirmation: computed from the backup
+(already held to what ecrrepl could have written, backup_checks.py) and the current
+state, never from words stored in the file.
+
+Per registry: the replication rules that go back (or that replication is cleared), each
+of ecrrepl's registry policy statements that goes back or goes away (Sid, principal,
+actions, resources), and each creation template created, updated or deleted, with its
+settings as they are sent. Pure: strings in, strings out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from ecrrepl.aws.convert import template_to_api
+from ecrrepl.backup import Backup
+from ecrrepl.config.model import JsonObject, ReplicationRule
+
+
+def render_restore_details(backup: Backup, current: Backup) -> str:
+    """The documents restore writes, one block per registry and aspect."""
+    lines: list[str] = []
+    for address, rules in sorted(backup.replication.items()):
+        if _rules_key(current.replication.get(address, ())) == _rules_key(rules):
+            continue
+        lines.append(f"  replication configuration of {address}:")
+        lines += [f"      {line}" for line in _rules(rules)]
+    for address, policy in sorted(backup.registry_policies.items()):
+        changes = list(_statement_changes(policy, current.registry_policies.get(address), backup))
+        if changes:
+            lines.append(f"  ecrrepl's statements in the registry policy of {address}:")
+            lines += [f"      {line}" for line in changes]
+    for (address, prefix), template in sorted(backup.templates.items()):
+        existing = current.templates.get((address, prefix))
+        if template is None and existing is not None:
+            lines.append(f"  creation template '{prefix}' in {address}: deleted")
+        elif template is not None and template != existing:
+            verb = "created" if existing is None else "updated"
+            lines.append(f"  creation template '{prefix}' in {address}, {verb} as:")
+            lines.append(f"      {_compact(template_to_api(template))}")
+    if not lines:
+        return ""
+    return "What will be written:\n" + "".join(f"{line}\n" for line in lines)
+
+
+def _rules(rules: Sequence[ReplicationRule]) -> Iterator[str]:
+    if not rules:
+        yield "no rules: replication from this registry stops"
+    for number, rule in enumerate(rules, start=1):
+        filters = (
+            "every repository"
+            if rule.prefixes is None
+            else "repositories starting with " + ", ".join(map(_quoted, rule.prefixes))
+        )
+        targets = ", ".join(f"{d.region} ({d.account})" for d in rule.destinations)
+        deletes = "; deletions replicate too" if rule.delete_replication else ""
+        yield f"rule #{number}: {filters} → {targets}{deletes}"
+
+
+def _statement_changes(
+    backed_up: JsonObject | None, now: JsonObject | None, backup: Backup
+) -> Iterator[str]:
+    wanted = _owned(backed_up, backup.owns_sid)
+    present = _owned(now, backup.owns_sid)
+    for sid, statement in wanted.items():
+        if present.get(sid) != statement:
+            yield f"+ {sid}: {_grant(statement)}"
+    for sid in present:
+        if sid not in wanted:
+            yield f"- {sid}: removed"
+
+
+def _owned(policy: JsonObject | None, owns: Callable[[object], bool]) -> dict[str, Any]:
+    statements: Any = policy.get("Statement", []) if policy is not None else []
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    owned: dict[str, Any] = {}
+    for statement in statements if isinstance(statements, list) else []:
+        sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+        if isinstance(sid, str) and owns(sid):
+            owned.setdefault(sid, statement)
+    return owned
+
+
+def _grant(statement: Mapping[str, Any]) -> str:
+    principal = statement.get("Principal")
+    who = principal.get("AWS") if isinstance(principal, Mapping) else principal
+    return (
+        f"{statement.get('Effect')} {_listed(who)} to {_listed(statement.get('Action'))} "
+        f"on {_listed(statement.get('Resource'))}"
+    )
+
+
+def _listed(value: Any) -> str:
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(str(item) for item in values)
+
+
+def _quoted(prefix: str) -> str:
+    return json.dumps(prefix, ensure_ascii=True)
+
+
+def _compact(document: object) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _rules_key(rules: Sequence[ReplicationRule]) -> list[tuple[object, ...]]:
+    """Rules compared as AWS means them, as restore compares them (applier.rules_key)."""
+    return sorted(
+        (
+            tuple(sorted(rule.prefixes)) if rule.prefixes is not None else (),
+            rule.prefixes is None,
+            tuple(sorted(str(d.address) for d in rule.destinations)),
+            rule.delete_replication,
+        )
+        for rule in rules
+    )

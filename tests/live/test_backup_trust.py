@@ -1,0 +1,237 @@
+"""A backup file restore accepts holds only what ecrrepl itself could have written: its
+own statements (Sid scheme, source account root, the two replication actions, that
+destination's repositories), the registries its apply wrote, nothing nested thousands
+deep. A tampered backup is refused with the reason, before anything is read from AWS."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecrrepl.backup import backup_from_json
+from ecrrepl.backup_checks import source_of_sid
+from ecrrepl.config.model import RegistryAddress
+from ecrrepl.errors import UserError
+
+SID = "Ecrrepl123456789012uswest2"
+STATEMENT = {
+    "Sid": SID,
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    "Resource": ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
+}
+FOREIGN = {
+    "Sid": "PullThroughCacheTeam",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+    "Action": "ecr:*",
+    "Resource": "*",
+}
+GOOD: dict[str, Any] = {
+    "format": "ecrrepl-backup",
+    "format_version": 1,
+    "taken_by": "apply",
+    "created_at": "2026-12-01T00:00:00Z",
+    "accounts": {},
+    "replication": {
+        "123456789012/us-west-2": {
+            "rules": [{"destinations": [{"region": "eu-west-1", "registryId": "222222222222"}]}]
+        }
+    },
+    "registry_policies": {
+        "222222222222/eu-west-1": {"Version": "2012-10-17", "Statement": [STATEMENT, FOREIGN]}
+    },
+    "templates": {"222222222222/eu-west-1": {"prod": None}},
+    "owned_sids": [SID],
+}
+
+
+def tampered(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = copy.deepcopy(GOOD)
+    change(data)
+    return data
+
+
+def statement(data: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = data["registry_policies"]["222222222222/eu-west-1"]["Statement"][0]
+    return found
+
+
+def test_a_backup_as_ecrrepl_writes_it_is_accepted() -> None:
+    backup = backup_from_json(copy.deepcopy(GOOD), "backup.json")
+    assert backup.owned_sids == frozenset({SID})
+    # Other owners' statements may be anything: restore never writes them.
+    assert backup.registry_policies[RegistryAddress("222222222222", "eu-west-1")] is not None
+
+
+def test_a_sid_names_its_source_registry() -> None:
+    assert source_of_sid(SID) == RegistryAddress("123456789012", "us-west-2")
+    assert source_of_sid("Ecrrepl123456789012apsoutheast1") == RegistryAddress(
+        "123456789012", "ap-southeast-1"
+    )
+    assert source_of_sid("Ecrrepl123456789012mars1") is None
+    assert source_of_sid("PullThroughCacheTeam") is None
+
+
+def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+def _statement(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        if value is KeyError:
+            del statement(data)[key]
+        else:
+            statement(data)[key] = value
+
+    return change
+
+
+POLICY = "registry policy of 222222222222/eu-west-1"
+IN_STATEMENT = f"{POLICY}, statement {SID}"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            _set(["owned_sids"], [SID, "PullThroughCacheTeam"]),
+            "owned_sids: 'PullThroughCacheTeam' is not an ecrrepl Sid (Ecrrepl, a 12-digit "
+            "account, a known region without dashes)",
+        ),
+        (
+            _set(["owned_sids"], [SID, "Ecrrepl123456789012mars1"]),
+            "owned_sids: 'Ecrrepl123456789012mars1' is not an ecrrepl Sid",
+        ),
+        (
+            _set(["replication", "444444444444/us-east-1"], {"rules": []}),
+            "replication of 444444444444/us-east-1: not a source registry the backup owns a "
+            "statement for (owned_sids); apply writes no other",
+        ),
+        (
+            _set(["owned_sids"], ["Ecrrepl222222222222useast1"]),
+            "replication of 123456789012/us-west-2: not a source registry",
+        ),
+        (
+            _statement("Principal", {"AWS": "arn:aws:iam::999999999999:root"}),
+            f"{IN_STATEMENT}: the principal must be arn:aws:iam::123456789012:root, the source "
+            "account",
+        ),
+        (_statement("Principal", "*"), f"{IN_STATEMENT}: the principal must be"),
+        (
+            _statement("Principal", {"AWS": "arn:aws:iam::123456789012:root", "Service": "x"}),
+            f"{IN_STATEMENT}: the principal must be",
+        ),
+        (
+            _statement("Action", ["ecr:*"]),
+            f"{IN_STATEMENT}: the actions must be ecr:CreateRepository and ecr:ReplicateImage",
+        ),
+        (
+            _statement("Action", ["ecr:CreateRepository", "ecr:ReplicateImage", "ecr:*"]),
+            f"{IN_STATEMENT}: the actions must be",
+        ),
+        (
+            _statement("Resource", "*"),
+            f"{IN_STATEMENT}: every resource must be a repository of 222222222222/eu-west-1",
+        ),
+        (
+            _statement("Resource", ["arn:aws:ecr:eu-west-1:333333333333:repository/*"]),
+            f"{IN_STATEMENT}: every resource must be a repository of",
+        ),
+        (_statement("Effect", "Deny"), f"{IN_STATEMENT}: Effect must be Allow"),
+        (
+            _statement("Condition", {"Bool": {"aws:SecureTransport": "true"}}),
+            f"{IN_STATEMENT}: ecrrepl's statements have no 'Condition'",
+        ),
+        (
+            _set(["registry_policies", "222222222222/eu-west-1", "Version"], "2030-01-01"),
+            f"{POLICY}: Version '2030-01-01' is not an IAM policy version",
+        ),
+        (
+            _set(["registry_policies", "222222222222/eu-west-1", "Condition"], {}),
+            f"{POLICY}: unexpected top-level key 'Condition'",
+        ),
+        (
+            _set(["registry_policies", "123456789012/us-east-1"], None),
+            "registry policy of 123456789012/us-east-1: no source registry of the backup "
+            "(owned_sids) is in another account",
+        ),
+        (
+            _set(["taken_by"], "apply; nothing will be written"),
+            "taken_by 'apply; nothing will be written' is not apply or restore",
+        ),
+        (
+            _set(["created_at"], "yesterday"),
+            "created_at 'yesterday' is not a UTC time such as 2026-12-02T08:05:10Z",
+        ),
+        (
+            _set(["templates", "222222222222/eu-west-1", "prod"], {"prefix": "other"}),
+            "template 'prod' of 222222222222/eu-west-1: it is filed under 'prod' but its "
+            "prefix is 'other'",
+        ),
+    ],
+)
+def test_a_tampered_backup_is_refused_with_the_reason(
+    change: Callable[[dict[str, Any]], None], reason: str
+) -> None:
+    with pytest.raises(UserError) as raised:
+        backup_from_json(tampered(change), "backup.json")
+    assert raised.value.message.startswith(f"backup.json is not a usable backup: {reason}")
+
+
+def test_a_statement_in_its_own_account_is_refused() -> None:
+    def own_account(data: dict[str, Any]) -> None:
+        data["owned_sids"] = [SID, "Ecrrepl222222222222useast1"]
+        statement(data)["Sid"] = "Ecrrepl222222222222useast1"
+        statement(data)["Principal"] = {"AWS": "arn:aws:iam::222222222222:root"}
+
+    with pytest.raises(UserError, match="needs no grant in its own account"):
+        backup_from_json(tampered(own_account), "backup.json")
+
+
+def test_restore_refuses_a_tampered_backup_before_reading_aws(
+    aws: None,
+    write_file: Callable[[str, str], str],
+    run: Callable[..., Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    before = live_state()
+    data = tampered(_statement("Principal", {"AWS": "arn:aws:iam::999999999999:root"}))
+    backup = write_file("backup.json", json.dumps(data))
+
+    outcome = run("restore", "--yes", backup)
+
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr.startswith(
+        f"ecrrepl: error: backup.json is not a usable backup: {IN_STATEMENT}: the principal"
+    )
+    assert live_state() == before
+    assert backup_files() == []
+
+
+def test_a_5000_deep_backup_is_refused_in_one_sentence(
+    write_file: Callable[[str, str], str], run: Callable[..., Any]
+) -> None:
+    backup = write_file("backup.json", '{"format": ' + "[" * 5000 + "]" * 5000 + "}")
+
+    outcome = run("restore", "--yes", backup)
+
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
+        1,
+        "",
+        "ecrrepl: error: backup.json is not a usable backup: it nests arrays and objects more "
+        "than 100 levels deep\n",
+    )
