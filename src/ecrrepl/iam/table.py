@@ -18,7 +18,7 @@ DescribeImageReplicationStatus take the repository resource type.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import NamedTuple
 
 SAR_ECR = (
@@ -54,11 +54,11 @@ STS_IDENTITY = (
 BACKFILL_MODEL = (
     "botocore ECR model (StartReplicationBackfill, ListReplicationBackfills, "
     "DescribeReplicationBackfillResults); no AWS page found that lists their IAM resource "
-    "types, so they are granted on \"*\" in the source regions, checked 2026-12-02"
+    'types, so they are granted on "*" in the source regions, checked 2026-12-02'
 )
 
 
-class Purpose(str, Enum):
+class Purpose(StrEnum):
     """What the role is for: `ecrrepl iam --for`."""
 
     READ = "read"
