@@ -24,8 +24,11 @@ from ecrrepl.commands.apply import apply
 from ecrrepl.commands.backfill import backfill
 from ecrrepl.commands.diff import diff
 from ecrrepl.commands.iam import iam
+from ecrrepl.commands.restore import restore
+from ecrrepl.commands.status import status
 from ecrrepl.errors import UserError
 from harness.accounts import BASE_ACCOUNT, assumed_keys
+from harness.images import push_image
 from harness.lab import CONFIG, DR, EU, SOURCE
 
 TEMPLATE = """\
@@ -188,3 +191,29 @@ def test_without_operate_a_backfill_dry_run_is_refused(
         backfill([config_path], destinations=[f"{BASE_ACCOUNT}/us-east-1"], dry_run=True,
                  out=io.StringIO(), err=io.StringIO())  # fmt: skip
     assert "DescribeRepositories" in refused.value.message
+
+
+def test_the_apply_policies_let_restore_undo_an_apply(
+    config_path: str, as_ci: Callable[..., None], tmp_path: Path
+) -> None:
+    as_ci(config_path, "apply")
+    assert run_apply(config_path, tmp_path)[0] == 0
+    (backup,) = sorted((tmp_path / "backups").glob("*.json"))
+    out = io.StringIO()
+    code = restore(str(backup), yes=True, backup_dir=str(tmp_path / "backups"), out=out)
+    assert code == 0, out.getvalue()
+    # Restoring deleted the template apply created (DeleteRepositoryCreationTemplate).
+    assert "delete the creation template 'prod' in 222222222222/eu-west-1" in out.getvalue()
+    assert not (source_replication() or {}).get("rules")
+
+
+def test_the_operate_policies_let_status_ask_where_an_image_went(
+    config_path: str, as_ci: Callable[..., None], tmp_path: Path
+) -> None:
+    assert run_apply(config_path, tmp_path)[0] == 0  # as the test, before IAM is enforced
+    push_image(boto3.client("ecr", region_name=SOURCE[1]), "prod/api", "v1")
+    as_ci(config_path, "operate")
+    out = io.StringIO()
+    status([config_path], repository="prod/api", tag="v1", out=out, err=io.StringIO())
+    assert out.getvalue().startswith("image prod/api:v1 (sha256:")
+    assert "from 123456789012/us-west-2" in out.getvalue()
