@@ -274,7 +274,7 @@ def policy(
     "purposes",
     multiple=True,
     type=click.Choice(("read", "apply", "operate")),
-    help="read: diff, export; apply: + apply, restore; operate: + status, backfill. "
+    help="read: diff; apply: read + apply, restore; operate: read + status, backfill. "
     "Repeatable; default apply.",
 )
 @click.pass_obj
