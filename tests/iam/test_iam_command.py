@@ -149,3 +149,10 @@ def test_iam_imports_no_aws_sdk() -> None:
     )
     assert result.stderr == "exit=0 imported=none\n"
     assert set(json.loads(result.stdout)) == {"111111111111", "222222222222", "333333333333"}
+
+
+def test_a_missing_file_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    outcome = invoke("iam", "missing.yaml")
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert outcome.stderr == "ecrrepl: error: missing.yaml: no such file\n"
