@@ -13,7 +13,10 @@ checked 2026-12-02: the registry-level actions (DescribeRegistry,
 PutReplicationConfiguration, Get/Put/DeleteRegistryPolicy, the repository creation
 template actions) take no resource type, so they get Resource "*" narrowed to the
 file's regions with aws:RequestedRegion; DescribeRepositories, DescribeImages and
-DescribeImageReplicationStatus take the repository resource type.
+DescribeImageReplicationStatus take the repository resource type. The reference lists
+ecr:CreateRepository, ecr:PutLifecyclePolicy, ecr:SetRepositoryPolicy and iam:PassRole as
+dependent actions of the template writes, and no replication backfill action at all (also
+read in iann0036/iam-dataset, aws/iam_definition.json, the reference as data).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ SAR_ECR = (
 TEMPLATE_GUIDE = (
     "ECR user guide, IAM permissions for creating repository creation templates "
     "(https://docs.aws.amazon.com/AmazonECR/latest/userguide/"
-    "repository-creation-templates-create.html), checked 2026-12-02"
+    "repository-creation-templates-create.html), and the dependent actions of "
+    "UpdateRepositoryCreationTemplate in the Service Authorization Reference, checked 2026-12-02"
 )
 REPLICATION_SLR_GUIDE = (
     "ECR user guide, Amazon ECR service-linked role for replication "
@@ -47,10 +51,10 @@ STS_IDENTITY = (
     "checked 2026-12-02"
 )
 # botocore 1.44.5 ECR model (service-2.json) has the three backfill operations; neither the
-# Service Authorization Reference nor the user guide we could find lists their IAM actions
-# or resource types. ecrrepl assumes the usual ecr:<Operation> action and grants it on
-# Resource "*" in the source registries' regions, which holds whatever resource type AWS
-# gives them.
+# Service Authorization Reference (as of its August 2026 data) nor the user guide lists
+# their IAM actions or resource types. ecrrepl assumes the usual ecr:<Operation> action
+# and grants it on Resource "*" in the source registries' regions, which holds whatever
+# resource type AWS gives them.
 BACKFILL_MODEL = (
     "botocore ECR model (StartReplicationBackfill, ListReplicationBackfills, "
     "DescribeReplicationBackfillResults); no AWS page found that lists their IAM resource "
