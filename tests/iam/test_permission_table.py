@@ -1,7 +1,8 @@
 """The permission table and the code stay in step: every AWS call ecrrepl makes is granted.
 
-The scan reads the source of `ecrrepl.aws` and `ecrrepl.commands`: a method called on an
-AWS client (`client.<method>(...)`, `sts.<method>(...)`) or a paginator asked by name
+The scan reads every module of `ecrrepl` (the boto3 calls live in `ecrrepl.aws`): a method
+called on an AWS client (a name bound to `sessions.ecr(...)`, `sessions.sts(...)` or a
+`*client(...)` call, or the conventional `client` and `sts`) or a paginator asked by name
 (`get_paginator("<method>")`), turned into the API operation by botocore's own naming.
 """
 
@@ -23,9 +24,9 @@ from ecrrepl.iam.table import (
 )
 
 SOURCE_ROOT = Path(__file__).parents[2] / "src" / "ecrrepl"
-SCANNED = ("aws", "commands")
-# The names ecrrepl gives its boto3 clients (sessions.ecr(...), sessions.sts(...)).
+# The names ecrrepl gives its boto3 clients, and the calls that make one.
 CLIENT_NAMES = frozenset({"client", "sts"})
+CLIENT_FACTORIES = frozenset({"ecr", "sts", "client"})
 # Attributes of a client that are not AWS calls.
 NOT_CALLS = frozenset({"get_paginator", "exceptions", "meta", "can_paginate"})
 
@@ -42,14 +43,42 @@ def _operations_by_method() -> dict[str, str]:
 OPERATIONS = _operations_by_method()
 
 
+def _makes_client(node: ast.AST) -> bool:
+    """`sessions.ecr(...)`, `sessions.sts(...)`, `x.client(...)`, `x._base_client(...)`."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and (node.func.attr in CLIENT_FACTORIES or node.func.attr.endswith("_client"))
+    )
+
+
+def _client_names(tree: ast.AST) -> set[str]:
+    """The conventional client names, and every name a module binds to a new client."""
+    names = set(CLIENT_NAMES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _makes_client(node.value):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and node.value is not None
+            and _makes_client(node.value)
+            and isinstance(node.target, ast.Name)
+        ):
+            names.add(node.target.id)
+    return names
+
+
 def calls_in(source: str) -> set[str]:
     """The API operations a module's source calls on an AWS client."""
+    tree = ast.parse(source)
+    clients = _client_names(tree)
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         target, method = node.func.value, node.func.attr
-        if not (isinstance(target, ast.Name) and target.id in CLIENT_NAMES):
+        on_client = isinstance(target, ast.Name) and target.id in clients
+        if not (on_client or _makes_client(target)):
             continue
         if method == "get_paginator":
             argument = node.args[0] if node.args else None
@@ -62,9 +91,8 @@ def calls_in(source: str) -> set[str]:
 
 def calls_in_code() -> set[str]:
     found: set[str] = set()
-    for folder in SCANNED:
-        for path in sorted((SOURCE_ROOT / folder).glob("*.py")):
-            found |= calls_in(path.read_text(encoding="utf-8"))
+    for path in sorted(SOURCE_ROOT.rglob("*.py")):
+        found |= calls_in(path.read_text(encoding="utf-8"))
     return found
 
 
@@ -91,6 +119,19 @@ def test_the_scan_reports_a_new_call_as_ungranted() -> None:
     found = calls_in(source)
     assert found == {"PutImage", "ListImages", "GetSessionToken"}
     assert found - operations_covered() == found
+
+
+def test_the_scan_follows_clients_by_any_name() -> None:
+    source = (
+        "def f(sessions, address):\n"
+        "    ecr = sessions.ecr(address)\n"
+        "    ecr.list_images(repositoryName='x')\n"
+        "    sessions.ecr(address).batch_delete_image(repositoryName='x', imageIds=[])\n"
+        "    other: object = sessions.sts('1')\n"
+        "    other.get_session_token()\n"
+        "    writer.put_registry_policy(sessions, address, '{}')\n"
+    )
+    assert calls_in(source) == {"ListImages", "BatchDeleteImage", "GetSessionToken"}
 
 
 @pytest.mark.parametrize("row", [r for r in PERMISSIONS if r.calls], ids=lambda r: r.action)
