@@ -28,6 +28,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m ecrrepl.lint.docs > docs/rules.md
+	$(BIN)/python -m ecrrepl.iam.readme README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .ecrrepl

@@ -281,6 +281,37 @@ def policy(
 
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option(
+    "--account",
+    metavar="ACCOUNT",
+    help="Print exactly one policy document, for this account (pipes into aws iam).",
+)
+@click.option(
+    "--for",
+    "purposes",
+    multiple=True,
+    type=click.Choice(("read", "apply", "operate")),
+    help="read: diff; apply: read + apply, restore; operate: read + status, backfill. "
+    "Repeatable; default apply.",
+)
+@click.pass_obj
+def iam(
+    options: GlobalOptions, files: tuple[str, ...], account: str | None, purposes: tuple[str, ...]
+) -> int:
+    """Print the least-privilege IAM policy ecrrepl's role needs in each account (offline)."""
+    from ecrrepl.commands.iam import DEFAULT_PURPOSES
+    from ecrrepl.commands.iam import iam as run
+
+    return run(
+        files,
+        account=account,
+        purposes=purposes or DEFAULT_PURPOSES,
+        color=options.color_for(sys.stderr),
+    )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.option("--repository", required=True, metavar="NAME", help="The image's repository.")
 @click.option("--tag", metavar="TAG", help="The image, by tag.")
 @click.option("--digest", metavar="DIGEST", help="The image, by digest (sha256:...).")

@@ -133,6 +133,11 @@ OFFLINE_MODULES = [
     "ecrrepl.commands.policy",
     "ecrrepl.render.policy_terraform",
     "ecrrepl.render.policy_cloudformation",
+    "ecrrepl.iam.table",
+    "ecrrepl.iam.policy",
+    "ecrrepl.iam.readme",
+    "ecrrepl.commands.iam",
+    "ecrrepl.render.iam_json",
 ]
 
 

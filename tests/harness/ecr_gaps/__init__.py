@@ -21,6 +21,9 @@ Gaps closed here, one module per family:
   e. backfill: Start/DescribeResults/List/StopReplicationBackfill do not exist.
   f. tag_mutability: tag exclusion filters are matched as regular expressions at the
      start of the tag; AWS's are WILDCARD filters over the whole tag.
+  g. iam_enforcement: with IAM enforced, every ECR action is authorised against "*",
+     and refused with an XML document; AWS checks the repository actions against the
+     repository's ARN and refuses with a JSON AccessDeniedException.
 
 How long replications stay IN_PROGRESS is a setting (settings.py):
 `replication_settings(in_progress_polls=N)` in-process; in the moto server, the
@@ -48,6 +51,7 @@ from .backfill import (
     handle_stop_backfill,
 )
 from .copying import PERMISSION_DENIED, REGION_NOT_AVAILABLE
+from .iam_enforcement import authorize_as_ecr, determine_resource
 from .registry_policy import registry_policy_allows, validate_registry_policy_actions
 from .replication import (
     handle_batch_delete_image,
@@ -101,9 +105,11 @@ __all__ = [
     "ReplicationSettings",
     "TemplateAlreadyExistsException",
     "TemplateNotFoundException",
+    "authorize_as_ecr",
     "create_repository_creation_template",
     "delete_repository_creation_template",
     "describe_repository_creation_templates",
+    "determine_resource",
     "install",
     "put_replication_configuration",
     "registry_policy_allows",
@@ -153,4 +159,7 @@ def install() -> None:
         setattr(ECRBackend, name, patch)
     for name, handler in ACTION_HANDLERS.items():
         setattr(ECRResponse, name, handler)
+    # Hooks moto's BaseResponse.call_action uses to authorise a request (gap g).
+    setattr(ECRResponse, "_determine_resource", determine_resource)  # noqa: B010
+    setattr(ECRResponse, "_authenticate_and_authorize_normal_action", authorize_as_ecr)  # noqa: B010
     setattr(ECRBackend, INSTALLED_MARKER, True)

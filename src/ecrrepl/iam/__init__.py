@@ -1,0 +1,1 @@
+"""`ecrrepl iam`: the IAM permissions ecrrepl needs in each account, offline."""
