@@ -18,6 +18,8 @@ Gaps closed here, one module per family:
      immutability), BatchDeleteImage replicates deletions where a rule enables
      deleteReplication, and DescribeImageReplicationStatus reports each replication.
   e. backfill: Start/DescribeResults/List/StopReplicationBackfill do not exist.
+  f. credentials: ECR accepts credentials after they expire. Not installed by `install()`:
+     `credentials_expiring_on(clock)` refuses them, for the tests that move time.
 
 How long replications stay IN_PROGRESS is a setting (settings.py):
 `replication_settings(in_progress_polls=N)` in-process; in the moto server, the
