@@ -15,10 +15,10 @@ credentials. A profile keeps its own session, whose credential provider may refr
 An assumed role's credentials last an hour (AssumeRole's default DurationSeconds, 3600,
 and the most a chained role gets; STS API reference, AssumeRole,
 https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html, checked
-2026-12-02), less than `status --wait --timeout 2h` or a long backfill. So they are botocore's RefreshableCredentials, shared by every
-client of the account: botocore assumes the role again before they expire (15 minutes
-before, or, blocking every call, 10), with the same arguments, from the base
-credentials. The identity check is not repeated: the role, hence the account, is the same.
+2026-12-02), less than `status --wait --timeout 2h` or a long backfill. So they are
+botocore's RefreshableCredentials, shared by every client of the account: botocore
+assumes the role again before they expire (15 minutes before, or, blocking every call,
+10), with the same arguments, from the base credentials. The identity check is not repeated: the role, hence the account, is the same.
 """
 
 from __future__ import annotations
