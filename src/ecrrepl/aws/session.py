@@ -18,7 +18,8 @@ https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html, checked
 2026-12-02), less than `status --wait --timeout 2h` or a long backfill. So they are
 botocore's RefreshableCredentials, shared by every client of the account: botocore
 assumes the role again before they expire (15 minutes before, or, blocking every call,
-10), with the same arguments, from the base credentials. The identity check is not repeated: the role, hence the account, is the same.
+10), with the same arguments, from the base credentials. The identity check is not
+repeated: the role, hence the account, is the same.
 """
 
 from __future__ import annotations
