@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test test-aws lint bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,11 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
 test: $(STAMP)
-	$(BIN)/pytest -n 2 -q
+	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q
+
+# The contract tests against real AWS (README: "Contract tests against real AWS").
+test-aws: $(STAMP)
+	ECRREPL_AWS_ACCEPTANCE=1 $(BIN)/pytest tests/contract -n 0 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

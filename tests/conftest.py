@@ -7,7 +7,6 @@ them, so that the offline folders run without loading them.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ if str(TESTS_FOLDER) not in sys.path:
 
 from ecrrepl.validation import load_files  # noqa: E402
 from harness.cli import command_environment  # noqa: E402
+from harness.environment import fake_aws_environment  # noqa: E402
 from harness.server import emulator_settings, moto_server, reset  # noqa: E402
 
 if TYPE_CHECKING:
@@ -32,15 +32,7 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Fake credentials only; the AWS files named are in tmp_path, for a test to write."""
-    for name in list(os.environ):
-        if name.startswith(("AWS_", "ECR_EMULATOR_")) or name in ("MOTO_ACCOUNT_ID", "NO_COLOR"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    fake_aws_environment(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -3,14 +3,21 @@
 The answer of `ecrrepl status`, computed without I/O: what AWS lists for the image
 (DescribeImageReplicationStatus in its source registry) is matched with the
 destinations the configuration expects (the same matching as `ecrrepl route`). An
-expected destination AWS does not list is reported as such: the image was pushed
-before replication there was configured (`ecrrepl backfill` copies it), or the live
-configuration differs from the file. A destination AWS lists that the file does not
-expect is shown too, and does not decide the outcome.
+expected destination AWS does not list is reported as such, with whether the live
+replication configuration of the source sends the repository there: when it does not,
+the live configuration differs from the file; when it does, AWS may not list it yet,
+or the image was pushed before replication there was configured (`ecrrepl backfill`
+copies it). A destination AWS lists that the file does not expect is shown too, and
+does not decide the outcome.
 
 `wait_for_replication` polls until every expected destination is COMPLETE, one has
-FAILED, or the time is up; its clock, sleep and intervals are arguments, so that tests
-run it without waiting.
+FAILED, one is not listed while the live configuration does not send there, or the
+time is up; its clock, sleep and intervals are arguments, so that tests run it without
+waiting.
+
+The API reference does not say when a destination first appears in the answer after a
+push (checked 2026-12-02), so a destination the live configuration sends to is waited
+for until the timeout, like one IN_PROGRESS, rather than given up after a guessed delay.
 
 Source: ECR API reference, DescribeImageReplicationStatus,
 https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImageReplicationStatus.html
@@ -41,9 +48,6 @@ IMAGE_DIGEST = re.compile(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+")
 # Polling: 2 s, doubling, at most 30 s between two reads.
 FIRST_INTERVAL_SECONDS = 2.0
 MAX_INTERVAL_SECONDS = 30.0
-# Right after a push AWS may not list every destination yet; a destination still not
-# listed after this long is taken as not replicating there.
-NOT_LISTED_GRACE_SECONDS = 60.0
 
 
 def backoff_intervals(
@@ -108,10 +112,18 @@ class DestinationRow:
     failure_code: str | None
     # Whether the configuration sends the repository there from this source.
     expected: bool
+    # For a NOT_LISTED row: whether the live replication configuration of the source
+    # sends the repository there (DescribeRegistry); None when it was not read.
+    live_sends: bool | None = None
 
     @property
     def settled(self) -> bool:
         return self.status in (COMPLETE, FAILED)
+
+    @property
+    def awaiting_listing(self) -> bool:
+        """Not listed, though the live configuration sends there: AWS may list it later."""
+        return self.status == NOT_LISTED and self.live_sends is True
 
 
 @dataclass(frozen=True)
@@ -183,6 +195,13 @@ class StatusReport:
         ]
 
     @property
+    def not_replicating(self) -> list[tuple[RegistryAddress, DestinationRow]]:
+        """Expected destinations not listed, that AWS is not known to replicate to."""
+        return [
+            (source, row) for source, row in self.rows_with(NOT_LISTED) if not row.awaiting_listing
+        ]
+
+    @property
     def outcome(self) -> Outcome:
         if self.rows_with(FAILED):
             return Outcome.FAILED
@@ -245,6 +264,20 @@ def compare(
     return SourceStatus(source, tuple(rows), digest=listed.digest)
 
 
+def with_live_destinations(
+    source: SourceStatus, live_destinations: frozenset[RegistryAddress]
+) -> SourceStatus:
+    """`source` with each NOT_LISTED row saying whether the live replication
+    configuration sends the repository there (`live_destinations`)."""
+    rows = tuple(
+        replace(row, live_sends=row.destination in live_destinations)
+        if row.status == NOT_LISTED
+        else row
+        for row in source.rows
+    )
+    return replace(source, rows=rows)
+
+
 # --- waiting -------------------------------------------------------------------------------
 
 
@@ -259,7 +292,6 @@ class Waiting:
     clock: Callable[[], float]
     sleep: Callable[[float], None]
     intervals: Iterable[float] = field(default_factory=backoff_intervals)
-    not_listed_grace_seconds: float = NOT_LISTED_GRACE_SECONDS
 
 
 def wait_for_replication(
@@ -268,10 +300,11 @@ def wait_for_replication(
     waiting: Waiting,
     on_update: Callable[[StatusReport], None] = lambda report: None,
 ) -> StatusReport:
-    """Poll until every expected destination is COMPLETE, one FAILED, a destination is
-    still not listed after the grace time, or the timeout passes.
+    """Poll until every expected destination is COMPLETE, one FAILED, one is not listed
+    while the live configuration does not send there, or the timeout passes.
 
-    `poll` reads the given sources again; only sources with unsettled rows are read.
+    `poll` reads the given sources again, and says for each row not listed whether the
+    live configuration sends there; only sources with unsettled rows are read.
     """
     start = waiting.clock()
     intervals = iter(itertools.chain(waiting.intervals, itertools.repeat(MAX_INTERVAL_SECONDS)))
@@ -282,7 +315,7 @@ def wait_for_replication(
         outcome = report.outcome
         if outcome in (Outcome.COMPLETE, Outcome.FAILED):
             return report
-        if outcome is Outcome.NOT_LISTED and elapsed >= waiting.not_listed_grace_seconds:
+        if outcome is Outcome.NOT_LISTED and report.not_replicating:
             return report
         remaining = waiting.timeout_seconds - elapsed
         if remaining <= 0:

@@ -23,6 +23,7 @@ from ecrrepl.config.model import (
     Config,
     CreationTemplate,
     RegistryAddress,
+    ReplicationRule,
     SourceRegistry,
     template_namespace,
 )
@@ -172,6 +173,20 @@ def _route_from(config: Config, registry: SourceRegistry, repository: str) -> So
         rule_count=len(registry.rules),
         hops=hops,
         not_reached=_chained_destinations(config, registry.address, hops, repository),
+    )
+
+
+def destinations_sent_to(
+    rules: Iterable[ReplicationRule], repository: str
+) -> frozenset[RegistryAddress]:
+    """The destinations that `rules` (a file's, or the live ones) send a push of
+    `repository` to."""
+    return frozenset(
+        destination.address
+        for replication_rule in rules
+        if replicates_every_repository(replication_rule)
+        or matching_prefix(replication_rule.prefixes or (), repository) is not None
+        for destination in replication_rule.destinations
     )
 
 

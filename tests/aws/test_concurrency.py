@@ -98,7 +98,7 @@ def test_an_assumed_role_has_no_session_of_its_own_but_a_profile_has(
     base = ecr_sources[0].session
     assert [source.session is base for source in ecr_sources] == [True, True, True, False]
     # The two roles' clients carry their own temporary credentials, the base's none.
-    keys = [source.credentials.get("aws_access_key_id") for source in ecr_sources]
+    keys = [source.credentials and source.credentials.access_key for source in ecr_sources]
     assert keys[0] is None and keys[3] is None
     assert keys[1] is not None and keys[2] is not None and keys[1] != keys[2]
     # And they act as the role's account, not the base's.

@@ -436,7 +436,7 @@ def stock_moto_enforcing_iam(tmp_path_factory: pytest.TempPathFactory) -> dict[s
     return observed
 
 
-def test_gap_f_stock_moto_checks_repository_actions_against_star(
+def test_gap_g_stock_moto_checks_repository_actions_against_star(
     stock_moto_enforcing_iam: dict[str, Any],
 ) -> None:
     # Refused although the policy allows prod/*, and refused in XML, which botocore's JSON
@@ -470,4 +470,39 @@ def test_repository_actions_are_authorised_against_the_repository_arn(
     assert error_of(ecr.describe_registry) == (
         "AccessDeniedException: User: arn:aws:iam::123456789012:user/ci is not authorized to "
         "perform: ecr:DescribeRegistry on resource: *"
+    )
+
+
+# --- expiring credentials (harness/ecr_gaps/credentials.py, used by tests that move time) ---
+
+
+def test_stock_moto_ecr_accepts_credentials_that_have_expired(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime
+
+    import moto.sts.models
+
+    from harness.ecr_gaps.credentials import issued_expiry
+
+    # STS issues the credentials two hours ago, for one hour: they expired an hour ago.
+    past = moto.sts.models.utcnow() - datetime.timedelta(hours=2)
+    with monkeypatch.context() as patch:
+        patch.setattr(moto.sts.models, "utcnow", lambda: past)
+        answer = boto3.client("sts", region_name="us-east-1").assume_role(
+            RoleArn="arn:aws:iam::222222222222:role/expired", RoleSessionName="expired"
+        )["Credentials"]
+    expiry = issued_expiry(answer["AccessKeyId"])
+    assert expiry is not None and expiry < datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    ecr = boto3.client(
+        "ecr",
+        region_name="eu-west-1",
+        aws_access_key_id=answer["AccessKeyId"],
+        aws_secret_access_key=answer["SecretAccessKey"],
+        aws_session_token=answer["SessionToken"],
+    )
+
+    assert ecr.describe_registry()["registryId"] == "222222222222", (
+        "moto refuses expired credentials now (ExpiredTokenException): the ECR half of "
+        "credentials_expiring_on in tests/harness/ecr_gaps/credentials.py can go"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -165,23 +166,133 @@ def test_a_destination_whose_policy_was_removed_fails_with_its_failure_code(
     )
 
 
-def test_an_image_pushed_before_replication_is_not_listed_and_backfill_is_suggested(
+def test_an_image_pushed_before_replication_is_waited_for_until_the_timeout(
     aws: None, run_status: RunStatus, fake_time: FakeTime
 ) -> None:
     push(ecr(*SOURCE), "prod/api", "1.0")
     allow_replication(ecr(*DR), "eu-west-1")
     replicate(ecr(*SOURCE), SAME_ACCOUNT, DR)
 
+    result = run_status(wait=True, timeout="5m")
+
+    assert result.exit_code == 1
+    assert (
+        "  ! 111111111111/us-east-1  not listed by AWS (the live configuration sends there)\n"
+        in result.stdout
+    )
+    # AWS does not document when a destination is first listed: while the live
+    # configuration sends there, the wait goes on to the timeout.
+    assert sum(fake_time.sleeps) == 300
+    assert fake_time.sleeps[:5] == [2.0, 4.0, 8.0, 16.0, 30.0]
+    assert result.stdout.endswith(
+        "Timed out after 5m00s: AWS still does not list 111111111111/us-east-1, "
+        "222222222222/eu-west-1 for this image, though the live configuration sends it "
+        "there. It was pushed before replication there was set up (`ecrrepl backfill` "
+        "copies existing images), or AWS is slow to list it.\n"
+    )
+
+
+def test_without_wait_an_unlisted_destination_the_live_configuration_sends_to_says_so(
+    aws: None, run_status: RunStatus, fake_time: FakeTime
+) -> None:
+    push(ecr(*SOURCE), "prod/api", "1.0")
+    allow_replication(ecr(*DR), "eu-west-1")
+    replicate(ecr(*SOURCE), SAME_ACCOUNT, DR)
+
+    result = run_status(output_format="json")
+
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["outcome"] == "not_listed"
+    assert [
+        (row["status"], row["live_configuration_sends"])
+        for row in report["sources"][0]["destinations"]
+    ] == [("NOT_LISTED", True), ("NOT_LISTED", True)]
+    assert run_status().stdout.endswith(
+        "Not listed yet: AWS does not list 111111111111/us-east-1, 222222222222/eu-west-1 "
+        "for this image, though the live configuration sends it there; `--wait` waits "
+        "for it.\n"
+    )
+    assert fake_time.sleeps == []
+
+
+def test_a_destination_the_live_configuration_does_not_send_to_ends_the_wait_at_once(
+    aws: None, run_status: RunStatus, fake_time: FakeTime
+) -> None:
+    # The file sends prod/ to both; the live configuration only to us-east-1.
+    replicate(ecr(*SOURCE), SAME_ACCOUNT)
+    ecr_gaps.replication_settings(in_progress_polls=3)
+    push(ecr(*SOURCE), "prod/api", "1.0")
+
     result = run_status(wait=True)
 
     assert result.exit_code == 1
-    assert "  ! 111111111111/us-east-1  not listed by AWS\n" in result.stdout
-    # Waiting stops after the grace time rather than at the 30-minute timeout.
-    assert fake_time.sleeps == [2.0, 4.0, 8.0, 16.0, 30.0]
-    assert "Not replicating after 1m00s: AWS does not list 111111111111/us-east-1, " in (
-        result.stdout
+    assert fake_time.sleeps == []
+    assert "  … 111111111111/us-east-1  IN_PROGRESS\n" in result.stdout
+    assert (
+        "  ! 222222222222/eu-west-1  not listed by AWS "
+        "(the live configuration does not send there)\n" in result.stdout
     )
-    assert "`ecrrepl backfill` copies existing images" in result.stdout
+    assert result.stdout.endswith(
+        "Not replicating after 0s: AWS does not list 222222222222/eu-west-1 for this image, "
+        "and the live replication configuration does not send prod/api there: it differs "
+        "from the file (`ecrrepl diff`).\n"
+    )
+
+
+def test_a_destination_aws_lists_late_is_waited_for_and_the_live_rules_read_once(
+    applied: None,
+    run_status: RunStatus,
+    fake_time: FakeTime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moto.core.responses import ActionResult
+    from moto.ecr.responses import ECRResponse
+
+    import ecrrepl.aws.reader
+
+    listed_by_aws = ECRResponse.describe_image_replication_status
+    answers = iter([[], [SAME_ACCOUNT]])
+
+    def listed_late(self: ECRResponse) -> ActionResult:
+        """AWS's answer, with only the destinations of this poll (all from the third)."""
+        shown = next(answers, None)
+        answer: dict[str, Any] = listed_by_aws(self).result  # type: ignore[assignment]
+        if shown is not None:
+            answer = {
+                **answer,
+                "replicationStatuses": [
+                    status
+                    for status in answer["replicationStatuses"]
+                    if (status["registryId"], status["region"]) in shown
+                ],
+            }
+        return ActionResult(answer)
+
+    live_reads: list[object] = []
+    read_replication = ecrrepl.aws.reader.read_replication
+
+    def counted(sessions: object, address: object) -> object:
+        live_reads.append(address)
+        return read_replication(sessions, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ECRResponse, "describe_image_replication_status", listed_late)
+    monkeypatch.setattr(ecrrepl.aws.reader, "read_replication", counted)
+    push(ecr(*SOURCE), "prod/api", "1.0")
+
+    result = run_status(wait=True)
+
+    assert result.exit_code == 0
+    assert fake_time.sleeps == [2.0, 4.0]
+    assert result.stderr == (
+        "[0s] 111111111111/us-west-2 → 111111111111/us-east-1: not listed by AWS "
+        "(the live configuration sends there)\n"
+        "[0s] 111111111111/us-west-2 → 222222222222/eu-west-1: not listed by AWS "
+        "(the live configuration sends there)\n"
+        "[2s] 111111111111/us-west-2 → 111111111111/us-east-1: COMPLETE\n"
+        "[6s] 111111111111/us-west-2 → 222222222222/eu-west-1: COMPLETE\n"
+    )
+    assert len(live_reads) == 1
 
 
 def test_a_destination_only_aws_lists_is_shown_and_does_not_decide(
@@ -204,6 +315,7 @@ def test_a_destination_only_aws_lists_is_shown_and_does_not_decide(
             "status": "COMPLETE",
             "failure_code": None,
             "expected": True,
+            "live_configuration_sends": None,
         },
         {
             "account": "222222222222",
@@ -211,6 +323,7 @@ def test_a_destination_only_aws_lists_is_shown_and_does_not_decide(
             "status": "COMPLETE",
             "failure_code": None,
             "expected": True,
+            "live_configuration_sends": None,
         },
         {
             "account": "222222222222",
@@ -218,6 +331,7 @@ def test_a_destination_only_aws_lists_is_shown_and_does_not_decide(
             "status": "COMPLETE",
             "failure_code": None,
             "expected": False,
+            "live_configuration_sends": None,
         },
     ]
     text = run_status()

@@ -33,6 +33,7 @@ from ecrrepl.replication_status import (
     compare,
     image_reference_problem,
     wait_for_replication,
+    with_live_destinations,
 )
 from harness.sessions import StubbedSessions
 
@@ -174,6 +175,55 @@ def test_the_last_sleep_is_cut_to_the_time_left() -> None:
     assert script.sleeps == [2, 3]
     assert report.timed_out
     assert report.outcome is Outcome.IN_PROGRESS
+
+
+def test_an_unlisted_destination_the_live_configuration_sends_to_is_waited_for_to_the_end() -> None:
+    script = Script(*[listed((EAST, COMPLETE))] * 20)
+    live = frozenset({EAST, DR})
+
+    def poll(pending: Any) -> tuple[SourceStatus, ...]:
+        return tuple(with_live_destinations(source, live) for source in script.poll(pending))
+
+    start = StatusReport(
+        IMAGE, (with_live_destinations(compare(SOURCE, (EAST, DR), listed()), live),)
+    )
+
+    report = wait_for_replication(start, poll, script.waiting(timeout=100))
+
+    assert sum(script.sleeps) == 100
+    assert report.timed_out
+    assert report.outcome is Outcome.NOT_LISTED
+    assert report.not_replicating == []
+    [(_, row)] = report.rows_with("NOT_LISTED")
+    assert (row.destination, row.live_sends, row.awaiting_listing) == (DR, True, True)
+
+
+def test_an_unlisted_destination_the_live_configuration_does_not_send_to_ends_the_wait() -> None:
+    script = Script()
+    start = StatusReport(
+        IMAGE,
+        (
+            with_live_destinations(
+                compare(SOURCE, (EAST, DR), listed((EAST, IN_PROGRESS))), frozenset({EAST})
+            ),
+        ),
+    )
+
+    report = wait_for_replication(start, script.poll, script.waiting())
+
+    assert (script.sleeps, script.polled, report.timed_out) == ([], [], False)
+    assert [row.destination for _, row in report.not_replicating] == [DR]
+
+
+def test_live_destinations_mark_only_the_rows_aws_does_not_list() -> None:
+    source = compare(SOURCE, (EAST, DR), listed((EAST, IN_PROGRESS)))
+
+    marked = with_live_destinations(source, frozenset({EAST}))
+
+    assert [(row.destination, row.live_sends) for row in marked.rows] == [
+        (EAST, None),
+        (DR, False),
+    ]
 
 
 # --- AWS's answers, from botocore's Stubber -------------------------------------------------

@@ -11,19 +11,32 @@ Creating a client costs milliseconds of CPU, most of it in botocore caches kept 
 session (service models, endpoint rules, event handlers). So an assumed role gets no
 session of its own: its clients come from the base session with the role's temporary
 credentials. A profile keeps its own session, whose credential provider may refresh.
+
+An assumed role's credentials last an hour (AssumeRole's default DurationSeconds, 3600,
+and the most a chained role gets; STS API reference, AssumeRole,
+https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html, checked
+2026-12-02), less than `status --wait --timeout 2h` or a long backfill. So they are
+botocore's RefreshableCredentials, shared by every client of the account: botocore
+assumes the role again before they expire (15 minutes before, or, blocking every call,
+10), with the same arguments, from the base credentials. The identity check is not
+repeated: the role, hence the account, is the same.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import boto3
 import botocore.loaders
 import botocore.session
 from botocore.config import Config as BotocoreConfig
+from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from ecrrepl.aws import identity
@@ -102,18 +115,54 @@ class ThreadSafeLoader(botocore.loaders.Loader):
             return super().load_data_with_path(name)
 
 
+class SharedSession(botocore.session.Session):
+    """A botocore session whose clients may act with credentials other than its own.
+
+    botocore's `create_client` takes static keys only, and takes the session's own
+    credentials (`get_credentials`) when given none. An assumed role's clients come from
+    the base session yet must carry the role's refreshable credentials, so they are
+    handed to `get_credentials` for the creation of those clients only, in this thread.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._handed_over = threading.local()
+
+    def get_credentials(self) -> Any:
+        credentials = getattr(self._handed_over, "credentials", None)
+        return credentials if credentials is not None else super().get_credentials()
+
+    @contextmanager
+    def creating_clients_with(self, credentials: Credentials) -> Iterator[None]:
+        self._handed_over.credentials = credentials
+        try:
+            yield
+        finally:
+            self._handed_over.credentials = None
+
+
 @dataclass(frozen=True)
 class ClientSource:
     """Where the clients of an account come from: a session and, for an assumed role,
-    the role's temporary credentials in place of the session's own."""
+    the role's refreshable credentials in place of the session's own."""
 
     session: boto3.Session
-    credentials: Mapping[str, str] = field(default_factory=dict)
+    core: SharedSession
+    credentials: Credentials | None = None
 
     def create_client(self, service: str, region: str) -> Any:
-        return self.session.client(  # type: ignore[call-overload]
-            service, region_name=region, config=client_config(), **self.credentials
-        )
+        if self.credentials is None:
+            return self.session.client(  # type: ignore[call-overload]
+                service, region_name=region, config=client_config()
+            )
+        with self.core.creating_clients_with(self.credentials):
+            return self.session.client(  # type: ignore[call-overload]
+                service, region_name=region, config=client_config()
+            )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Sessions:
@@ -125,9 +174,12 @@ class Sessions:
         *,
         profile: str | None = None,
         home_regions: Mapping[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.accounts: Mapping[str, AccountAccess] = dict(accounts or {})
         self.profile = profile
+        # The time against which assumed roles' credentials expire; tests move it on.
+        self._clock = clock or _now
         self._home_regions = dict(home_regions or {})
         self._lock = threading.Lock()
         self._sources: BuiltOnce[str, ClientSource] = BuiltOnce()
@@ -177,26 +229,25 @@ class Sessions:
             base_region = base.region_name
         return base_region or DEFAULT_HOME_REGION
 
-    def _new_session(self, **arguments: Any) -> boto3.Session:
+    def _new_source(self, profile: str | None) -> ClientSource:
         # Sessions share one data loader, so botocore's JSON models are parsed once per
         # run rather than once per profile.
-        shared = botocore.session.Session()
-        shared.register_component("data_loader", self._data_loader)
-        session = boto3.Session(botocore_session=shared, **arguments)
-        profile = arguments.get("profile_name")
+        core = SharedSession()
+        core.register_component("data_loader", self._data_loader)
+        session = boto3.Session(botocore_session=core, profile_name=profile)
         # Checked now: with a botocore session given, boto3 defers it to the first client.
         if profile is not None and profile not in session.available_profiles:
             raise ProfileNotFound(profile=profile)
         with self._lock:
             self._creation_locks[id(session)] = threading.Lock()
-        return session
+        return ClientSource(session, core)
 
     def _base_source(self) -> ClientSource:
         return self._sources.get("", self._open_base_source)
 
     def _open_base_source(self) -> ClientSource:
         try:
-            return ClientSource(self._new_session(profile_name=self.profile))
+            return self._new_source(self.profile)
         except (ClientError, BotoCoreError) as error:
             raise UserError(
                 f"the base credentials cannot be used: {describe_failure(error)}"
@@ -210,7 +261,7 @@ class Sessions:
         access = self.accounts.get(account)
         if access is not None and access.profile:
             try:
-                return ClientSource(self._new_session(profile_name=access.profile))
+                return self._new_source(access.profile)
             except (ClientError, BotoCoreError) as error:
                 raise UserError(
                     f"account {account} cannot be reached via profile {access.profile}: "
@@ -225,22 +276,45 @@ class Sessions:
         arguments: dict[str, str] = {"RoleArn": role_arn, "RoleSessionName": ROLE_SESSION_NAME}
         if external_id is not None:
             arguments["ExternalId"] = external_id
+        first = self._role_credentials(account, region, arguments, f"assuming role {role_arn}")
+        renew = partial(
+            self._role_credentials,
+            account,
+            region,
+            arguments,
+            f"renewing the credentials of role {role_arn}",
+        )
+        credentials = RefreshableCredentials(
+            access_key=first["access_key"],
+            secret_key=first["secret_key"],
+            token=first["token"],
+            expiry_time=datetime.fromisoformat(first["expiry_time"]),
+            refresh_using=renew,
+            method="assume-role",
+            time_fetcher=self._clock,
+        )
+        base = self._base_source()
+        return ClientSource(base.session, base.core, credentials)
+
+    def _role_credentials(
+        self, account: str, region: str, arguments: Mapping[str, str], doing: str
+    ) -> dict[str, str]:
+        """AssumeRole from the base credentials, in the form botocore's refreshable
+        credentials take (`refresh_using` returns it, expiry as ISO 8601 text)."""
         try:
             sts = self._base_client("sts", region)
-            credentials = sts.assume_role(**arguments)["Credentials"]
+            answer = sts.assume_role(**arguments)["Credentials"]
         except (ClientError, BotoCoreError) as error:
             raise UserError(
-                f"account {account} cannot be reached: assuming role {role_arn} failed "
+                f"account {account} cannot be reached: {doing} failed "
                 f"in region {region}: {describe_failure(error)}"
             ) from None
-        return ClientSource(
-            self._base_source().session,
-            {
-                "aws_access_key_id": credentials["AccessKeyId"],
-                "aws_secret_access_key": credentials["SecretAccessKey"],
-                "aws_session_token": credentials["SessionToken"],
-            },
-        )
+        return {
+            "access_key": answer["AccessKeyId"],
+            "secret_key": answer["SecretAccessKey"],
+            "token": answer["SessionToken"],
+            "expiry_time": answer["Expiration"].isoformat(),
+        }
 
     # --- clients -----------------------------------------------------------------------
 

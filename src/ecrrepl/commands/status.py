@@ -5,6 +5,11 @@ For each source registry whose rules send the repository somewhere (or only the 
 destinations the configuration expects. Without `--wait` it answers once; with it, it
 polls with backoff until the answer is final or the timeout passes.
 
+An expected destination AWS does not list is checked against the live replication
+configuration of the source (one DescribeRegistry per source, read when first needed):
+`--wait` keeps waiting for it, until the timeout, while the live configuration sends
+the repository there, and stops at once when it does not.
+
 Exit codes: 0 when every expected destination is COMPLETE; 1 when one FAILED, one is
 not listed by AWS, one is still IN_PROGRESS (without --wait, or when the timeout
 passed), or on a configuration or AWS error; 2 on a usage error. A 0 therefore always
@@ -25,6 +30,7 @@ from ecrrepl.commands.live import load_sound_config, open_sessions
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.replication_status import (
+    NOT_LISTED,
     ImageRef,
     Outcome,
     SourceStatus,
@@ -34,8 +40,14 @@ from ecrrepl.replication_status import (
     image_reference_problem,
     mark_replicated_copies,
     wait_for_replication,
+    with_live_destinations,
 )
-from ecrrepl.route import parse_registry_argument, repository_name_problem, route_repository
+from ecrrepl.route import (
+    destinations_sent_to,
+    parse_registry_argument,
+    repository_name_problem,
+    route_repository,
+)
 
 if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
@@ -114,8 +126,10 @@ def status(
     expected = expected_destinations(config, repository, wanted)
     sessions = open_sessions(config, profile)
     sessions.verify_identities({source.account for source in expected})
+    live = LiveDestinations(sessions, repository)
     report = StatusReport(image, mark_replicated_copies(read_sources(sessions, image, expected)))
     _require_image(report)
+    report = dataclasses.replace(report, sources=live.annotate(report.sources))
 
     if wait:
         passing = (
@@ -123,7 +137,7 @@ def status(
             if waiting is None
             else dataclasses.replace(waiting, timeout_seconds=timeout_seconds)
         )
-        report = _wait(report, sessions, expected, passing, progress_stream, color=color)
+        report = _wait(report, sessions, expected, live, passing, progress_stream, color=color)
         # Deleted while waiting: there is nothing left to report on.
         _require_image(report)
 
@@ -190,10 +204,42 @@ def read_sources(
         return tuple(pool.map(read, chosen))
 
 
+class LiveDestinations:
+    """Where the live replication configuration of each source sends the repository,
+    read (DescribeRegistry) the first time AWS leaves an expected destination of that
+    source unlisted, and at most once per source and run."""
+
+    def __init__(self, sessions: Sessions, repository: str) -> None:
+        self._sessions = sessions
+        self._repository = repository
+        self._read: dict[RegistryAddress, frozenset[RegistryAddress]] = {}
+
+    def annotate(self, sources: Iterable[SourceStatus]) -> tuple[SourceStatus, ...]:
+        """Each source whose image was pushed there (not a replicated copy) with its
+        NOT_LISTED rows saying whether the live configuration sends there."""
+        return tuple(
+            with_live_destinations(source, self.of(source.source))
+            if source.missing is None
+            and source.arrived_from is None
+            and any(row.status == NOT_LISTED for row in source.expected_rows)
+            else source
+            for source in sources
+        )
+
+    def of(self, source: RegistryAddress) -> frozenset[RegistryAddress]:
+        if source not in self._read:
+            from ecrrepl.aws.reader import read_replication
+
+            rules = read_replication(self._sessions, source)
+            self._read[source] = destinations_sent_to(rules, self._repository)
+        return self._read[source]
+
+
 def _wait(
     report: StatusReport,
     sessions: Sessions,
     expected: dict[RegistryAddress, tuple[RegistryAddress, ...]],
+    live: LiveDestinations,
     waiting: Waiting,
     err: TextIO,
     *,
@@ -212,7 +258,8 @@ def _wait(
         previous[0] = current
 
     def poll(pending: Sequence[SourceStatus]) -> tuple[SourceStatus, ...]:
-        return read_sources(sessions, report.image, expected, [s.source for s in pending])
+        fresh = read_sources(sessions, report.image, expected, [s.source for s in pending])
+        return live.annotate(fresh)
 
     try:
         return wait_for_replication(report, poll, waiting, on_update)

@@ -8,13 +8,17 @@
         "digest": "sha256:...", "arrived_from": null,
         "destinations": [
           {"account": "222222222222", "region": "eu-west-1", "status": "COMPLETE",
-           "failure_code": null, "expected": true}]}]}
+           "failure_code": null, "expected": true, "live_configuration_sends": null}]}]}
 
 `outcome` is complete, in_progress, not_listed or failed (the exit code is 0 only for
 complete). `status` is what AWS says (COMPLETE, IN_PROGRESS, FAILED, or a newer value
 as it comes), or NOT_LISTED for an expected destination that AWS does not list;
-`expected` is false for a destination only AWS lists. A source where the image was
-not found has `found: false`, `missing` saying why, and no destinations. A source
+`expected` is false for a destination only AWS lists. For a NOT_LISTED destination,
+`live_configuration_sends` says whether the live replication configuration of the
+source sends the repository there (true: AWS may list it later, and `--wait` waits;
+false: the live configuration differs from the file); it is null for the others. A
+source where the image was not found has `found: false`, `missing` saying why, and no
+destinations. A source
 whose copy of the image arrived by replication from another source checked here has
 `arrived_from` naming that source; replication does not chain, so its destinations do
 not count towards the outcome.
@@ -69,4 +73,5 @@ def _row_object(row: DestinationRow) -> dict[str, Any]:
         "status": row.status,
         "failure_code": row.failure_code,
         "expected": row.expected,
+        "live_configuration_sends": row.live_sends,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from ecrrepl.render.status_text import format_duration, status_lines
+from ecrrepl.render.status_text import format_duration, live_configuration_note, status_lines
 from ecrrepl.render.styled import Line, Span
 from ecrrepl.replication_status import NOT_LISTED, StatusReport
 
@@ -119,5 +119,7 @@ def status_events(previous: StatusReport | None, current: StatusReport) -> list[
             status = "not listed by AWS" if row.status == NOT_LISTED else row.status
             if row.failure_code:
                 status += f" (failure code: {row.failure_code})"
+            if row.live_sends is not None:
+                status += f" ({live_configuration_note(row)})"
             events.append(f"[{elapsed}] {source.source} → {row.destination}: {status}")
     return events

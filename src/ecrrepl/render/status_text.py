@@ -6,7 +6,7 @@
       ✓ 111111111111/us-east-1  COMPLETE
       … 222222222222/eu-west-1  IN_PROGRESS
       ✗ 333333333333/us-west-2  FAILED (failure code: PERMISSION_DENIED)
-      ! 222222222222/us-east-2  not listed by AWS
+      ! 222222222222/us-east-2  not listed by AWS (the live configuration sends there)
       · 444444444444/eu-west-2  COMPLETE (not in the configuration)
 
     In progress: 1 of 3 expected destinations complete; `--wait` waits for the rest.
@@ -103,9 +103,16 @@ def _row_line(row: DestinationRow, width: int) -> Line:
     ]
     if row.failure_code:
         line.append(Span(f" (failure code: {row.failure_code})"))
+    if row.live_sends is not None:
+        line.append(Span(f" ({live_configuration_note(row)})", QUIET_STYLE))
     if not row.expected:
         line.append(Span(" (not in the configuration)", QUIET_STYLE))
     return line
+
+
+def live_configuration_note(row: DestinationRow) -> str:
+    """Whether the live configuration sends there, for a row AWS does not list."""
+    return f"the live configuration {'sends' if row.live_sends else 'does not send'} there"
 
 
 def _addresses(rows: Sequence[tuple[RegistryAddress, DestinationRow]]) -> str:
@@ -126,12 +133,7 @@ def outcome_sentence(report: StatusReport) -> str:
             "(see the failure codes above)."
         )
     if outcome is Outcome.NOT_LISTED:
-        return (
-            f"Not replicating{after}: AWS does not list "
-            f"{_addresses(report.rows_with(NOT_LISTED))} for this image. It was pushed "
-            "before replication there was set up (`ecrrepl backfill` copies existing "
-            "images), or the live configuration differs from the file (`ecrrepl diff`)."
-        )
+        return _not_listed_sentence(report, after)
     complete = len(report.rows_with(COMPLETE))
     if report.timed_out:
         return (
@@ -141,6 +143,36 @@ def outcome_sentence(report: StatusReport) -> str:
     return (
         f"In progress: {complete} of {expected} expected destinations complete; "
         "`--wait` waits for the rest."
+    )
+
+
+def _not_listed_sentence(report: StatusReport, after: str) -> str:
+    stopped = report.not_replicating
+    if stopped:
+        unknown = [(source, row) for source, row in stopped if row.live_sends is None]
+        if unknown:
+            return (
+                f"Not replicating{after}: AWS does not list {_addresses(unknown)} for this "
+                "image. It was pushed before replication there was set up (`ecrrepl "
+                "backfill` copies existing images), or the live configuration differs "
+                "from the file (`ecrrepl diff`)."
+            )
+        return (
+            f"Not replicating{after}: AWS does not list {_addresses(stopped)} for this "
+            f"image, and the live replication configuration does not send "
+            f"{report.image.repository} there: it differs from the file (`ecrrepl diff`)."
+        )
+    awaited = _addresses(report.rows_with(NOT_LISTED))
+    if report.timed_out:
+        return (
+            f"Timed out{after}: AWS still does not list {awaited} for this image, though "
+            "the live configuration sends it there. It was pushed before replication "
+            "there was set up (`ecrrepl backfill` copies existing images), or AWS is slow "
+            "to list it."
+        )
+    return (
+        f"Not listed yet: AWS does not list {awaited} for this image, though the live "
+        "configuration sends it there; `--wait` waits for it."
     )
 
 

@@ -24,6 +24,8 @@ Gaps closed here, one module per family:
   g. iam_enforcement: with IAM enforced, every ECR action is authorised against "*",
      and refused with an XML document; AWS checks the repository actions against the
      repository's ARN and refuses with a JSON AccessDeniedException.
+  h. credentials: ECR accepts credentials after they expire. Not installed by `install()`:
+     `credentials_expiring_on(clock)` refuses them, for the tests that move time.
 
 How long replications stay IN_PROGRESS is a setting (settings.py):
 `replication_settings(in_progress_polls=N)` in-process; in the moto server, the
