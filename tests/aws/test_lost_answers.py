@@ -103,7 +103,12 @@ def test_a_retried_create_that_finds_another_template_fails_and_leaves_it(
 
     def someone_else_changes_it() -> None:
         ecr_client(*DESTINATION).update_repository_creation_template(
-            prefix="prod", description="someone else's", appliedFor=["REPLICATION"]
+            # An update that omits imageTagMutability sets it to MUTABLE (botocore's
+            # UpdateRepositoryCreationTemplate documentation), so it is sent as it was.
+            prefix="prod",
+            description="someone else's",
+            appliedFor=["REPLICATION"],
+            imageTagMutability="IMMUTABLE",
         )
 
     sent = lose_the_first_answer(
