@@ -212,7 +212,7 @@ def test_another_owners_statement_added_after_diff_is_merged_not_refused(
     # no note of a policy that changed under it (tests/live/test_racing_writers.py
     # covers writes that land while apply runs).
     assert (
-        "  done    put the registry policy of 222222222222/eu-west-1 (323 characters)\n"
+        "  done    put the registry policy of 222222222222/eu-west-1 (523 characters)\n"
     ) in outcome.stdout
     assert run("diff", "--exit-code", config_file).exit_code == 0
 
