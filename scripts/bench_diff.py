@@ -186,7 +186,7 @@ def arrange_live_state() -> None:
         client.create_repository_creation_template(prefix="legacy", appliedFor=["REPLICATION"])
 
 
-# --- the call budget (DESIGN.md), derived from the data above, not from the reader ------
+# --- the call budget (docs/architecture.md), derived from the data above, not the reader ---
 
 
 @dataclass(frozen=True)
@@ -194,9 +194,6 @@ class Budget:
     operation: str
     meaning: str
     keys: frozenset[CallKey]  # each exactly once
-    # False: the reader's own budget (its docstring), not yet in DESIGN.md's table;
-    # checked only when the reader makes the call.
-    in_design: bool = True
 
 
 def call_budget() -> list[Budget]:
@@ -245,10 +242,8 @@ def call_budget() -> list[Budget]:
         ),
         Budget(
             "DescribeRepositories",
-            f"one listing per destination registry in the file ({len(destinations)};"
-            " not in DESIGN.md)",
+            f"one listing per destination registry in the file ({len(destinations)})",
             frozenset(("DescribeRepositories", a, r) for a, r in destinations),
-            in_design=False,
         ),
     ]
 
@@ -376,7 +371,7 @@ def run_diff(config_path: str, latency: float, *, sequential: bool = False) -> R
 def report_calls(run: Run) -> None:
     log = run.log
     counts = log.counts()
-    budgets = [b for b in call_budget() if b.in_design or b.operation in log.operations()]
+    budgets = call_budget()
     summary = [line for line in run.plan_text.splitlines() if line.startswith("Plan:")]
     print(f"diff on {len(SOURCES)} registries: AWS calls against the budget (moto in-process)")
     print(

@@ -13,7 +13,8 @@ from ecrrepl.lint import registry
 from ecrrepl.lint.registry import DuplicateRuleError, Rule, all_rules, declare, rule
 from ecrrepl.validation import validate_files
 
-# The rule IDs of the product contract (DESIGN.md, "Rule catalogue").
+# The rule IDs of the product contract: the README's rule table lists them, and IDs
+# are never reused or renumbered.
 CONTRACT_IDS = [
     "E001",
     "E002",
@@ -142,7 +143,7 @@ OFFLINE_MODULES = [
 
 
 def test_offline_half_never_imports_boto3() -> None:
-    """STYLE.md: config, lint, plan, policy and render never import boto3 or botocore."""
+    """docs/architecture.md: config, lint, plan, policy and render never import boto3."""
     code = (
         "import sys, importlib\n"
         f"for name in {OFFLINE_MODULES!r}: importlib.import_module(name)\n"

@@ -1,6 +1,6 @@
 """Reading the live state that a configuration touches, concurrently and exactly once.
 
-The call budget (DESIGN.md): one DescribeRegistry per source registry, one
+The call budget (docs/architecture.md, "Budgets"): one DescribeRegistry per source registry, one
 GetRegistryPolicy per cross-account destination registry, one template listing per
 registry where the file declares templates, one repository listing (DescribeRepositories,
 paginated) per destination registry, after one GetCallerIdentity per account.

@@ -1,4 +1,4 @@
-"""The configuration as frozen values, version 1 of the format in DESIGN.md.
+"""The configuration as frozen values, version 1 of the format (README, "The configuration file").
 
 Every object remembers where it was declared (`where`) and where each of its keys
 was (`at(key)`), so that a finding can point at the exact line and column. These
