@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, ReplicationRule
+from ecrrepl.plan.model import Plan, Section
 from ecrrepl.route import Route, RuleMatch
 
 
@@ -24,6 +25,14 @@ class EdgeKind(Enum):
     REPLICATES = "replicates"
     # A chain the configuration suggests: the image does not travel this edge.
     DOES_NOT_CHAIN = "does-not-chain"
+
+
+class EdgeChange(Enum):
+    """What a plan does to an edge; None on an edge is one it leaves as it is."""
+
+    ADDED = "added"
+    CHANGED = "changed"
+    REMOVED = "removed"
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Edge:
     # One line per rule that sends along this edge, such as "prod: prod/, base-".
     labels: tuple[str, ...]
     kind: EdgeKind = EdgeKind.REPLICATES
+    change: EdgeChange | None = None
 
     @property
     def cross_account(self) -> bool:
@@ -96,17 +106,29 @@ def _match_label(match: RuleMatch) -> str:
     return f"{match.label}: {match.prefix}"
 
 
+Pair = tuple[RegistryAddress, RegistryAddress]
+
+
+def _pair_labels(
+    source: RegistryAddress, rules: Iterable[ReplicationRule]
+) -> dict[Pair, list[str]]:
+    """Each (source, destination) pair the rules send along, with a label per rule."""
+    labels: dict[Pair, list[str]] = {}
+    for index, rule in enumerate(rules):
+        label = rule_label(rule, index)
+        for destination in rule.destinations:
+            pair = labels.setdefault((source, destination.address), [])
+            # The same destination twice in one rule (W111) is one edge, one label.
+            if label not in pair:
+                pair.append(label)
+    return labels
+
+
 def config_graph(config: Config) -> Graph:
     """Every registry of the configuration and every source/destination pair."""
-    labels: dict[tuple[RegistryAddress, RegistryAddress], list[str]] = {}
+    labels: dict[Pair, list[str]] = {}
     for registry in config.registries:
-        for index, rule in enumerate(registry.rules):
-            label = rule_label(rule, index)
-            for destination in rule.destinations:
-                pair = labels.setdefault((registry.address, destination.address), [])
-                # The same destination twice in one rule (W111) is one edge, one label.
-                if label not in pair:
-                    pair.append(label)
+        labels.update(_pair_labels(registry.address, registry.rules))
     edges = tuple(
         Edge(source, destination, tuple(texts))
         for (source, destination), texts in sorted(labels.items())
@@ -157,6 +179,56 @@ def route_graph(config: Config, route: Route) -> Graph:
         nodes=_nodes(addresses, config.source_addresses, templates),
         edges=tuple(edges),
         repository=route.repository,
+    )
+
+
+def plan_graph(plan: Plan) -> Graph:
+    """The registries a plan touches: the edges of each source registry it changes, marked
+    added, changed or removed, beside those it leaves; and the destinations whose policy
+    or templates it writes."""
+    edges: list[Edge] = []
+    sources: set[RegistryAddress] = set()
+    for section in plan.replication:
+        if not section.changes:
+            continue
+        sources.add(section.registry)
+        wanted = _pair_labels(section.registry, section.rules)
+        live = _pair_labels(section.registry, section.live_rules)
+        for pair in sorted(wanted.keys() | live.keys()):
+            change = _edge_change(pair, wanted, live, section.rules, section.live_rules)
+            texts = wanted.get(pair) or live[pair]
+            edges.append(Edge(pair[0], pair[1], tuple(texts), change=change))
+    destination_sections: list[Section] = [*plan.registry_policies, *plan.templates]
+    touched = {
+        section.registry for section in destination_sections if section.changes or section.errors
+    }
+    addresses = {*sources, *touched, *(edge.destination for edge in edges)}
+    return Graph(nodes=_nodes(addresses, frozenset(sources), {}), edges=tuple(edges))
+
+
+def _edge_change(
+    pair: Pair,
+    wanted: dict[Pair, list[str]],
+    live: dict[Pair, list[str]],
+    wanted_rules: Iterable[ReplicationRule],
+    live_rules: Iterable[ReplicationRule],
+) -> EdgeChange | None:
+    if pair not in live:
+        return EdgeChange.ADDED
+    if pair not in wanted:
+        return EdgeChange.REMOVED
+    # Names are not stored in AWS: an edge changes when what it sends changes.
+    if _sent_along(pair, wanted_rules) != _sent_along(pair, live_rules):
+        return EdgeChange.CHANGED
+    return None
+
+
+def _sent_along(pair: Pair, rules: Iterable[ReplicationRule]) -> frozenset[tuple[str, ...] | None]:
+    """What the rules send along a pair: each rule's filters (None: every repository)."""
+    return frozenset(
+        tuple(sorted(rule.prefixes)) if rule.prefixes else None
+        for rule in rules
+        if any(destination.address == pair[1] for destination in rule.destinations)
     )
 
 

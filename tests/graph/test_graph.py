@@ -14,12 +14,21 @@ import pydot
 import pytest
 
 from ecrrepl.commands.graph import graph
-from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.config.model import (
+    Config,
+    Destination,
+    RegistryAddress,
+    ReplicationRule,
+    RepositoryFilter,
+)
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
-from ecrrepl.graph import EdgeKind, config_graph, route_graph
+from ecrrepl.graph import EdgeChange, EdgeKind, config_graph, plan_graph, route_graph
+from ecrrepl.plan import compute_plan
 from ecrrepl.render.graph_dot import render_graph_dot
 from ecrrepl.render.graph_mermaid import render_graph_mermaid
+from ecrrepl.render.plan_markdown import render_plan_markdown
 from ecrrepl.route import route_repository
+from ecrrepl.state import LiveState
 
 WriteConfig = Callable[..., str]
 
@@ -133,6 +142,7 @@ _MERMAID_LINE = {
     "node": re.compile(rf'\s*({_ID})\["{_TEXT}"\]'),
     "edge": re.compile(rf'\s*({_ID}) (-->|==>|-\.->)\|"{_TEXT}"\| ({_ID})'),
     "classDef": re.compile(rf"\s*classDef {_ID} [a-z-]+:[0-9a-z#]+"),
+    "linkStyle": re.compile(r"\s*linkStyle \d+ [a-z-]+:[0-9a-z#. ]+(?:,[a-z-]+:[0-9a-z#. ]+)*"),
     "class": re.compile(rf"\s*class {_ID}(?:,{_ID})* {_ID}"),
 }
 
@@ -317,3 +327,105 @@ def test_command_refuses_a_from_that_names_no_source(
             output_format="mermaid",
             color=False,
         )
+
+
+# --- the picture of a plan -------------------------------------------------------------
+
+# Oregon sends prod/ to Virginia and Ireland; live, it sends prod/ to Virginia (unchanged),
+# dev/ to Ireland (changed to prod/) and everything to Ohio in account 333 (removed).
+PLANNED = """\
+version: 1
+accounts:
+  "333333333333": {role_arn: "arn:aws:iam::333333333333:role/ecrrepl"}
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - name: prod
+        filters: [prod/]
+        destinations:
+          - region: us-east-1
+          - {account: "222222222222", region: eu-west-1}
+  - account: "222222222222"
+    region: eu-west-1
+    rules: []
+"""
+
+OHIO = RegistryAddress("333333333333", "us-east-2")
+
+
+def _live_rules() -> dict[RegistryAddress, tuple[ReplicationRule, ...]]:
+    def rule(prefixes: list[str] | None, *to: RegistryAddress) -> ReplicationRule:
+        return ReplicationRule(
+            filters=None
+            if prefixes is None
+            else tuple(RepositoryFilter(prefix=p) for p in prefixes),
+            destinations=tuple(Destination(account=d.account, region=d.region) for d in to),
+        )
+
+    return {
+        OREGON: (rule(["prod/"], VIRGINIA), rule(["dev/"], IRELAND), rule(None, OHIO)),
+        IRELAND: (),
+    }
+
+
+def test_plan_graph_marks_added_changed_removed_and_unchanged_edges(
+    load_config: Callable[[str], Config],
+) -> None:
+    plan = compute_plan(load_config(PLANNED), LiveState(replication=_live_rules()))
+
+    picture = plan_graph(plan)
+
+    changes = {(edge.source, edge.destination): edge.change for edge in picture.edges}
+    assert changes == {
+        (OREGON, VIRGINIA): None,
+        (OREGON, IRELAND): EdgeChange.CHANGED,
+        (OREGON, OHIO): EdgeChange.REMOVED,
+    }
+    removed = next(edge for edge in picture.edges if edge.change is EdgeChange.REMOVED)
+    assert removed.labels == ("#3: every repository",)  # live rules have no names
+    # Ireland's own configuration does not change: it is drawn only as a destination.
+    assert {node.address for node in picture.nodes if node.source} == {OREGON}
+
+
+def test_plan_graph_of_a_new_rule_is_all_added(load_config: Callable[[str], Config]) -> None:
+    plan = compute_plan(load_config(PLANNED), LiveState())
+    assert {edge.change for edge in plan_graph(plan).edges} == {EdgeChange.ADDED}
+
+
+def test_markdown_plan_draws_the_change_and_styles_each_edge(
+    load_config: Callable[[str], Config],
+) -> None:
+    plan = compute_plan(load_config(PLANNED), LiveState(replication=_live_rules()))
+
+    text = render_plan_markdown(plan)
+
+    block = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    statements = parse_mermaid(block + "\n" if not block.endswith("\n") else block)
+    arrows = {(s, d): arrow for s, arrow, d in statements["edge"]}
+    assert arrows[("r111111111111_us_west_2", "r333333333333_us_east_2")] == "-.->"
+    link_styles = [line.strip() for line in block.splitlines() if "linkStyle" in line]
+    edge_order = [line for line in block.splitlines() if '|"' in line]
+    assert "removed" in edge_order[2] and "changed" in edge_order[1]
+    assert link_styles == [
+        "linkStyle 1 stroke:#bf8700,stroke-width:3px",
+        "linkStyle 2 stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5",
+    ]
+
+
+SAME_ACCOUNT = """\
+version: 1
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - {filters: [prod/], destinations: [{region: us-east-1}]}
+"""
+
+
+def test_a_plan_without_changes_has_no_picture(load_config: Callable[[str], Config]) -> None:
+    config = load_config(SAME_ACCOUNT)
+    live = {registry.address: registry.rules for registry in config.registries}
+    plan = compute_plan(config, LiveState(replication=live))
+    assert not plan.has_changes
+    assert "```mermaid" not in render_plan_markdown(plan)

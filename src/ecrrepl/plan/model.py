@@ -84,6 +84,9 @@ class ReplicationSection:
     unchanged: int = 0
     # Destination repositories where replicated images would lose their tags.
     warnings: tuple[str, ...] = ()
+    # What the registry replicates now, for pictures of the change. Not in plan files:
+    # `apply PLAN.json` reads the live state again and computes the plan from it.
+    live_rules: tuple[ReplicationRule, ...] = field(default=(), compare=False)
 
     aspect = Aspect.REPLICATION
 

@@ -82,7 +82,11 @@ def plan_replication(
     for live_index in unpaired_live:
         changes.append(_removed_rule(f"live rule #{live_index + 1}", live_shapes[live_index]))
     return ReplicationSection(
-        registry=registry, rules=tuple(desired), changes=tuple(changes), unchanged=unchanged
+        registry=registry,
+        rules=tuple(desired),
+        changes=tuple(changes),
+        unchanged=unchanged,
+        live_rules=tuple(live),
     )
 
 

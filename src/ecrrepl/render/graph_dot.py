@@ -9,7 +9,13 @@ string, escaped, so no name from the configuration can end it.
 
 from __future__ import annotations
 
-from ecrrepl.graph import Edge, EdgeKind, Graph, Node
+from ecrrepl.graph import Edge, EdgeChange, EdgeKind, Graph, Node
+
+_CHANGE_STYLE = {
+    EdgeChange.ADDED: 'color="#1a7f37", penwidth=2',
+    EdgeChange.CHANGED: 'color="#bf8700", penwidth=2',
+    EdgeChange.REMOVED: 'color="#cf222e", style=dashed',
+}
 
 
 def dot_string(text: str) -> str:
@@ -35,9 +41,12 @@ def _node_line(node: Node) -> str:
 
 
 def _edge_line(edge: Edge) -> str:
-    lines = [*edge.labels, *([edge.crossing] if edge.crossing else [])]
+    change = [edge.change.value] if edge.change is not None else []
+    lines = [*change, *edge.labels, *([edge.crossing] if edge.crossing else [])]
     if edge.kind is EdgeKind.DOES_NOT_CHAIN:
         style = 'style=dashed, color="gray50", fontcolor="gray50"'
+    elif edge.change is not None:
+        style = _CHANGE_STYLE[edge.change]
     else:
         style = "style=bold" if edge.cross_account else "style=solid"
     return (

@@ -11,7 +11,7 @@ statement of its own.
 from __future__ import annotations
 
 from ecrrepl.config.model import RegistryAddress
-from ecrrepl.graph import Edge, EdgeKind, Graph, Node
+from ecrrepl.graph import Edge, EdgeChange, EdgeKind, Graph, Node
 
 _ENTITIES = {
     "%": "#37;",
@@ -48,14 +48,24 @@ def _node_line(node: Node) -> str:
     return f'{node_id(node.address)}["{"<br/>".join(lines)}"]'
 
 
+# How a plan's change to an edge is drawn: colour, and a dashed line for what goes.
+_CHANGE_STYLE = {
+    EdgeChange.ADDED: "stroke:#1a7f37,stroke-width:3px",
+    EdgeChange.CHANGED: "stroke:#bf8700,stroke-width:3px",
+    EdgeChange.REMOVED: "stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5",
+}
+
+
 def _arrow(edge: Edge) -> str:
-    if edge.kind is EdgeKind.DOES_NOT_CHAIN:
+    if edge.kind is EdgeKind.DOES_NOT_CHAIN or edge.change is EdgeChange.REMOVED:
         return "-.->"
     return "==>" if edge.cross_account else "-->"
 
 
 def _edge_line(edge: Edge) -> str:
-    texts = [*edge.labels, *([edge.crossing] if edge.crossing else [])]
+    # The change in words too: colour alone does not reach every reader.
+    change = [edge.change.value] if edge.change is not None else []
+    texts = [*change, *edge.labels, *([edge.crossing] if edge.crossing else [])]
     label = "<br/>".join(mermaid_text(text) for text in texts)
     return f'{node_id(edge.source)} {_arrow(edge)}|"{label}"| {node_id(edge.destination)}'
 
@@ -72,6 +82,9 @@ def render_graph_mermaid(graph: Graph, *, header: bool = True) -> str:
         lines.extend(f"    {_node_line(node)}" for node in nodes)
         lines.append("  end")
     lines.extend(f"  {_edge_line(edge)}" for edge in graph.edges)
+    for index, edge in enumerate(graph.edges):
+        if edge.change is not None:
+            lines.append(f"  linkStyle {index} {_CHANGE_STYLE[edge.change]}")
     sources = [node_id(node.address) for node in graph.nodes if node.source]
     if sources:
         lines.append("  classDef source stroke-width:3px")

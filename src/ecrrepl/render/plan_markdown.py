@@ -17,6 +17,7 @@ def render_plan_markdown(plan: Plan) -> str:
     lines = [f"### {TITLE}", "", f"**{_escape(summary.sentence())}**", ""]
     if plan.errors:
         lines += [f"> **This plan cannot be applied:** {len(plan.errors)} error(s) below.", ""]
+    lines += _picture(plan)
     for section in plan.sections:
         if is_noteworthy(section):
             lines += _section_lines(section)
@@ -29,6 +30,17 @@ def render_plan_markdown(plan: Plan) -> str:
         ]
         lines += ["", "</details>", ""]
     return "\n".join(lines)
+
+
+def _picture(plan: Plan) -> list[str]:
+    """The registries the plan touches as a Mermaid graph, which GitHub draws."""
+    from ecrrepl.graph import plan_graph
+    from ecrrepl.render.graph_mermaid import render_graph_mermaid
+
+    graph = plan_graph(plan)
+    if not graph.nodes:
+        return []
+    return ["```mermaid", render_graph_mermaid(graph, header=False).rstrip("\n"), "```", ""]
 
 
 def _section_lines(section: Section) -> list[str]:
