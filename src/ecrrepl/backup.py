@@ -253,7 +253,7 @@ def _backup_from_json(data: Any) -> Backup:
             )
         written = {}
     else:
-        written = _templates_from_json(data.get("templates_written"), "templates_written")
+        written = _templates_from_json(data.get("templates_written", {}), "templates_written")
         unmatched = sorted(set(templates) ^ set(written))
         if unmatched:
             address, prefix = unmatched[0]
