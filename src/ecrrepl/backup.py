@@ -2,11 +2,17 @@
 
 A backup is taken before the first write and names everything that run may touch:
 each source registry's replication rules, each destination's whole registry policy
-(None: it had none), and each template it writes (None: it did not exist). `restore`
-puts exactly that back, except in registry policies, where only ecrrepl's own
-statements (the Sids the backup lists as owned) go back and every other statement is
-left as it is then. The file also carries how each account was reached, so that a
+(None: it had none), and each template it writes (None: it did not exist), with the
+template the run leaves there (`templates_written`: apply's template as sent; for a
+backup restore takes, what restore puts back, None when it deletes). `restore` puts
+exactly that back, except in registry policies, where only ecrrepl's own statements
+(the Sids the backup lists as owned) go back and every other statement is left as it
+is then; and a template only while it is still what the run left (plan.writes
+.template_conflicts). The file also carries how each account was reached, so that a
 backup can be restored without the configuration that produced it.
+
+Format 2 added `templates_written`. A format 1 backup is read only when it lists no
+templates: it cannot tell the templates its apply wrote from someone else's.
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ from ecrrepl.errors import UserError
 from ecrrepl.policy import owns_statement
 
 BACKUP_FORMAT = "ecrrepl-backup"
-BACKUP_FORMAT_VERSION = 1
+BACKUP_FORMAT_VERSION = 2
+# Format 1 had no `templates_written`: read only without templates (see above).
+_READABLE_WITHOUT_TEMPLATES = 1
 DEFAULT_BACKUP_DIR = ".ecrrepl/backups"
 
 TemplateKey = tuple[RegistryAddress, str]
@@ -47,6 +55,8 @@ class Backup:
     replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]] = field(default_factory=dict)
     registry_policies: Mapping[RegistryAddress, JsonObject | None] = field(default_factory=dict)
     templates: Mapping[TemplateKey, CreationTemplate | None] = field(default_factory=dict)
+    # For each key of `templates`: the template the run leaves there (None: deleted).
+    templates_written: Mapping[TemplateKey, CreationTemplate | None] = field(default_factory=dict)
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
     # The registry policy statements ecrrepl owned when the backup was taken; None: by name.
     owned_sids: frozenset[str] | None = None
@@ -73,12 +83,18 @@ def now_stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def backup_to_json(backup: Backup) -> dict[str, Any]:
-    templates: dict[str, dict[str, Any]] = {}
-    for (address, prefix), template in sorted(backup.templates.items()):
-        templates.setdefault(str(address), {})[prefix] = (
+def _templates_to_json(
+    templates: Mapping[TemplateKey, CreationTemplate | None],
+) -> dict[str, dict[str, Any]]:
+    by_registry: dict[str, dict[str, Any]] = {}
+    for (address, prefix), template in sorted(templates.items()):
+        by_registry.setdefault(str(address), {})[prefix] = (
             None if template is None else template_to_api(template)
         )
+    return by_registry
+
+
+def backup_to_json(backup: Backup) -> dict[str, Any]:
     return {
         "format": BACKUP_FORMAT,
         "format_version": BACKUP_FORMAT_VERSION,
@@ -92,7 +108,8 @@ def backup_to_json(backup: Backup) -> dict[str, Any]:
         "registry_policies": {
             str(address): policy for address, policy in sorted(backup.registry_policies.items())
         },
-        "templates": templates,
+        "templates": _templates_to_json(backup.templates),
+        "templates_written": _templates_to_json(backup.templates_written),
         "owned_sids": None if backup.owned_sids is None else sorted(backup.owned_sids),
     }
 
@@ -182,6 +199,7 @@ def _refuse_what_ecrrepl_would_not_write(backup: Backup) -> None:
         backup.replication,
         backup.registry_policies,
         {key: None if t is None else t.prefix for key, t in backup.templates.items()},
+        {key: None if t is None else t.prefix for key, t in backup.templates_written.items()},
     )
 
 
@@ -201,8 +219,9 @@ def backup_from_json(data: Any, source: str) -> Backup:
 def _backup_from_json(data: Any) -> Backup:
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
         raise ValueError(f'it is not an ecrrepl backup (no "format": "{BACKUP_FORMAT}")')
-    if data.get("format_version") != BACKUP_FORMAT_VERSION:
-        raise ValueError(f"format_version {data.get('format_version')!r} is not supported")
+    version = data.get("format_version")
+    if version not in (BACKUP_FORMAT_VERSION, _READABLE_WITHOUT_TEMPLATES):
+        raise ValueError(f"format_version {version!r} is not supported")
     accounts: dict[str, AccountAccess] = {}
     for account, access in _mapping(data.get("accounts", {}), "accounts").items():
         with _inside(f"accounts.{account}"):
@@ -224,18 +243,22 @@ def _backup_from_json(data: Any) -> Backup:
             if policy is not None:
                 _mapping(policy, "the policy")
             policies[_address(key)] = policy
-    templates: dict[TemplateKey, CreationTemplate | None] = {}
-    for key, by_prefix in _mapping(data.get("templates", {}), "templates").items():
-        address = _address(key)
-        for prefix, template in _mapping(by_prefix, f"templates of {key}").items():
-            with _inside(f"template '{prefix}' of {key}"):
-                if template is not None:
-                    _check_template(template)
-                templates[(address, prefix)] = (
-                    None
-                    if template is None
-                    else template_from_api(template, address.account, address.region)
-                )
+    templates = _templates_from_json(data.get("templates", {}), "templates")
+    if version == _READABLE_WITHOUT_TEMPLATES:
+        if templates:
+            raise ValueError(
+                "it is format_version 1, which does not record what its apply wrote to "
+                "creation templates, so restore cannot tell them from someone else's; "
+                'remove its "templates" to restore the rest, and put templates back by hand'
+            )
+        written = {}
+    else:
+        written = _templates_from_json(data.get("templates_written", {}), "templates_written")
+        unmatched = sorted(set(templates) ^ set(written))
+        if unmatched:
+            address, prefix = unmatched[0]
+            where = "templates_written" if (address, prefix) in templates else "templates"
+            raise ValueError(f"template '{prefix}' of {address} is missing from {where}")
     owned = data.get("owned_sids")
     if owned is not None and not (
         isinstance(owned, list) and all(isinstance(sid, str) for sid in owned)
@@ -247,9 +270,27 @@ def _backup_from_json(data: Any) -> Backup:
         replication=replication,
         registry_policies=policies,
         templates=templates,
+        templates_written=written,
         accounts=accounts,
         owned_sids=None if owned is None else frozenset(owned),
     )
+
+
+def _templates_from_json(value: Any, what: str) -> dict[TemplateKey, CreationTemplate | None]:
+    templates: dict[TemplateKey, CreationTemplate | None] = {}
+    label = "template" if what == "templates" else "written template"
+    for key, by_prefix in _mapping(value, what).items():
+        address = _address(key)
+        for prefix, template in _mapping(by_prefix, f"{what} of {key}").items():
+            with _inside(f"{label} '{prefix}' of {key}"):
+                if template is not None:
+                    _check_template(template)
+                templates[(address, prefix)] = (
+                    None
+                    if template is None
+                    else template_from_api(template, address.account, address.region)
+                )
+    return templates
 
 
 def _address(key: str) -> RegistryAddress:

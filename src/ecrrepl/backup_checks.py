@@ -14,16 +14,18 @@ the operator's credentials. So before anything is read from AWS, a backup must h
   the Sid of every source registry of its configuration, and writes only those);
 - registry policies only of registries some owned source registry in another account
   could replicate into (apply writes no policy in a source's own account);
-- templates under the prefix they are filed by;
+- templates, and the templates its run wrote (`templates_written`), under the prefix
+  they are filed by;
 - `taken_by` apply or restore, `created_at` a UTC time: restore quotes both.
 
 The shape of the statement is the one AWS documents for cross-account replication:
 ECR user guide, "Private registry policy examples", example "Allow the root user of a
 source account to replicate all repositories",
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html
-(checked 2026-12-02). A backup does not record which templates its apply created or
-updated beyond the list itself; the template settings are held to the lint rules
-(backup._refuse_what_validate_refuses).
+(checked 2026-12-02). The template settings are held to the lint rules
+(backup._refuse_what_validate_refuses). Which templates a backup's run wrote cannot be
+proved from the file alone: restore writes a template only while it is still what the
+run wrote (plan.writes.template_conflicts), checked against AWS, not here.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def check_backup(
     replication: Mapping[RegistryAddress, object],
     registry_policies: Mapping[RegistryAddress, Mapping[str, Any] | None],
     template_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
+    written_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
 ) -> None:
     """ValueError naming the first thing ecrrepl could not have written."""
     sources = {}
@@ -105,12 +108,16 @@ def check_backup(
             )
         if policy is not None:
             _check_policy(policy, address, sources, where)
-    for (address, prefix), declared in sorted(template_prefixes.items()):
-        if declared is not None and declared != prefix:
-            raise ValueError(
-                f"template '{prefix}' of {address}: it is filed under '{prefix}' but its "
-                f"prefix is '{declared}'"
-            )
+    for label, prefixes in (
+        ("template", template_prefixes),
+        ("written template", written_prefixes),
+    ):
+        for (address, prefix), declared in sorted(prefixes.items()):
+            if declared is not None and declared != prefix:
+                raise ValueError(
+                    f"{label} '{prefix}' of {address}: it is filed under '{prefix}' but its "
+                    f"prefix is '{declared}'"
+                )
 
 
 def _check_policy(

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from ecrrepl.backup import Backup, backup_from_json, backup_to_json, read_backup, write_backup
-from ecrrepl.config.model import AccountAccess, Destination, RegistryAddress, ReplicationRule
+from ecrrepl.config.model import (
+    AccountAccess,
+    CreationTemplate,
+    Destination,
+    RegistryAddress,
+    ReplicationRule,
+)
 from ecrrepl.errors import UserError
 
 SOURCE = RegistryAddress("123456789012", "us-west-2")
@@ -51,6 +57,20 @@ def test_a_backup_reads_back_equal(tmp_path: Path) -> None:
     path = write_backup(BACKUP, str(tmp_path / "new" / "folder"))
 
     assert read_backup(str(path)) == BACKUP
+
+
+def test_a_backup_with_templates_reads_back_equal(tmp_path: Path) -> None:
+    written = CreationTemplate(account=EU.account, region=EU.region, prefix="prod")
+    older = CreationTemplate(
+        account=EU.account, region=EU.region, prefix="prod", description="before apply"
+    )
+    backup = dataclasses.replace(
+        BACKUP,
+        templates={(EU, "prod"): older, (EU, "team"): None},
+        templates_written={(EU, "prod"): written, (EU, "team"): None},
+    )
+
+    assert read_backup(str(write_backup(backup, str(tmp_path)))) == backup
 
 
 def test_without_a_list_of_owned_sids_ecrrepl_owns_the_sids_of_its_naming_scheme() -> None:

@@ -35,7 +35,7 @@ FOREIGN = {
 }
 GOOD: dict[str, Any] = {
     "format": "ecrrepl-backup",
-    "format_version": 1,
+    "format_version": 2,
     "taken_by": "apply",
     "created_at": "2026-12-01T00:00:00Z",
     "accounts": {},
@@ -48,6 +48,9 @@ GOOD: dict[str, Any] = {
         "222222222222/eu-west-1": {"Version": "2012-10-17", "Statement": [STATEMENT, FOREIGN]}
     },
     "templates": {"222222222222/eu-west-1": {"prod": None}},
+    "templates_written": {
+        "222222222222/eu-west-1": {"prod": {"prefix": "prod", "appliedFor": ["REPLICATION"]}}
+    },
     "owned_sids": [SID],
 }
 
@@ -181,6 +184,32 @@ IN_STATEMENT = f"{POLICY}, statement {SID}"
             "template 'prod' of 222222222222/eu-west-1: it is filed under 'prod' but its "
             "prefix is 'other'",
         ),
+        (
+            _set(["templates_written", "222222222222/eu-west-1", "prod"], {"prefix": "other"}),
+            "written template 'prod' of 222222222222/eu-west-1: it is filed under 'prod' but "
+            "its prefix is 'other'",
+        ),
+        (
+            _set(["templates", "222222222222/eu-west-1", "team"], None),
+            "template 'team' of 222222222222/eu-west-1 is missing from templates_written",
+        ),
+        (
+            _set(["templates_written", "222222222222/eu-west-1", "team"], None),
+            "template 'team' of 222222222222/eu-west-1 is missing from templates",
+        ),
+        (
+            _set(["templates_written"], None),
+            "templates_written is not a JSON object",
+        ),
+        (
+            _set(["templates_written", "222222222222/eu-west-1", "prod"], {"appliedFor": "x"}),
+            "written template 'prod' of 222222222222/eu-west-1: appliedFor 'x' is not a list",
+        ),
+        (
+            _set(["format_version"], 1),
+            "it is format_version 1, which does not record what its apply wrote to creation "
+            "templates, so restore cannot tell them from someone else's",
+        ),
     ],
 )
 def test_a_tampered_backup_is_refused_with_the_reason(
@@ -189,6 +218,17 @@ def test_a_tampered_backup_is_refused_with_the_reason(
     with pytest.raises(UserError) as raised:
         backup_from_json(tampered(change), "backup.json")
     assert raised.value.message.startswith(f"backup.json is not a usable backup: {reason}")
+
+
+def test_a_format_1_backup_without_templates_is_still_read() -> None:
+    def version_1(data: dict[str, Any]) -> None:
+        data["format_version"] = 1
+        del data["templates"], data["templates_written"]
+
+    backup = backup_from_json(tampered(version_1), "backup.json")
+
+    assert backup.templates == {} and backup.templates_written == {}
+    assert backup.owned_sids == frozenset({SID})
 
 
 def test_a_statement_in_its_own_account_is_refused() -> None:

@@ -31,8 +31,8 @@ def restore(
     from ecrrepl.aws.session import Sessions
     from ecrrepl.backup import Backup, backup_to_json, read_backup
     from ecrrepl.plan.policy_merge import owned_statements
-    from ecrrepl.plan.writes import restore_writes
-    from ecrrepl.render.restore_text import render_restore_details
+    from ecrrepl.plan.writes import restore_writes, template_conflicts
+    from ecrrepl.render.restore_text import render_restore_details, render_template_conflicts
 
     stream = sys.stdout if out is None else out
     backup = read_backup(path)
@@ -63,6 +63,9 @@ def restore(
         return json.dumps(data, sort_keys=True)
 
     current = read_backed_up_state(backup, sessions)
+    conflicts = template_conflicts(backup, current)
+    if conflicts:
+        raise UserError(render_template_conflicts(conflicts, backup.taken_by))
     writes = writes_of(restore_writes(backup, current))
     stream.write(f"Restoring {path} (taken by {backup.taken_by} at {backup.created_at}).\n")
     if not writes:
@@ -80,13 +83,20 @@ def restore(
         "the live registries changed while restore was running (someone else wrote to them)",
         f"ecrrepl restore {path}",
     )
-    save_backup(current, backup_dir, stream)
+    # What this run leaves in every template: the backup's (conflicts were refused above).
+    save_backup(
+        dataclasses.replace(current, templates_written=backup.templates), backup_dir, stream
+    )
     report = run_writes(writes, sessions, stream, color=color)
     if not report.succeeded:
         raise UserError(failure_message(report))
-    left = restore_writes(backup, read_backed_up_state(backup, sessions))
+    after = read_backed_up_state(backup, sessions)
+    left = [write.description for write in writes_of(restore_writes(backup, after))]
+    left += [
+        f"the creation template '{c.prefix}' in {c.registry}"
+        for c in template_conflicts(backup, after)
+    ]
     if left:
-        details = "; ".join(write.description for write in writes_of(left))
-        raise UserError(f"read back after restoring, these still differ: {details}")
+        raise UserError(f"read back after restoring, these still differ: {'; '.join(left)}")
     stream.write("Read back: the registries match the backup. Restore complete.\n")
     return EXIT_OK

@@ -35,6 +35,7 @@ from ecrrepl.plan.policy_merge import (
     owned_statements,
     restored_policy,
 )
+from ecrrepl.plan.templates import differing_fields
 from ecrrepl.policy import MAX_POLICY_CHARS, owns_statement, policy_text, statement_sid
 from ecrrepl.state import LiveState
 
@@ -158,9 +159,11 @@ def plan_writes(plan: Plan, live: LiveState) -> list[Step]:
 def plan_backup(plan: Plan, live: LiveState, accounts: Mapping[str, AccountAccess]) -> Backup:
     """What the plan's writes will overwrite, taken from the state the plan was made on."""
     templates: dict[TemplateKey, CreationTemplate | None] = {}
+    written: dict[TemplateKey, CreationTemplate | None] = {}
     for write in plan.template_writes:
         existing = {t.prefix: t for t in live.templates.get(write.registry, ())}
         templates[(write.registry, write.template.prefix)] = existing.get(write.template.prefix)
+        written[(write.registry, write.template.prefix)] = write.template
     return Backup(
         taken_by="apply",
         created_at=now_stamp(),
@@ -171,6 +174,7 @@ def plan_backup(plan: Plan, live: LiveState, accounts: Mapping[str, AccountAcces
             w.registry: live.registry_policies.get(w.registry) for w in plan.policy_writes
         },
         templates=templates,
+        templates_written=written,
         accounts=dict(accounts),
         owned_sids=owned_by_plan(plan),
     )
@@ -184,12 +188,15 @@ def restore_writes(backup: Backup, current: Backup) -> list[Step]:
         wanted = restored_policy(now, policy, backup.owns_sid)
         if wanted != now:
             stage_policy(stages, address, now, wanted, backup.owned_sids)
+    conflicted = {(c.registry, c.prefix) for c in template_conflicts(backup, current)}
     for (address, prefix), template in sorted(backup.templates.items()):
         existing = current.templates.get((address, prefix))
-        if template is None and existing is not None:
+        if (address, prefix) in conflicted or same_template(existing, template):
+            continue  # a conflicted template is refused, never written (commands/restore.py)
+        if template is None:
             # Repositories replicated meanwhile would lose their settings: delete last.
             stages.withdraw.insert(0, TemplateDeletion(address, prefix))
-        elif template is not None and template != existing:
+        else:
             stages.grant.append(TemplateStep(template, create=existing is None))
     for address, rules in sorted(backup.replication.items()):
         if rules_key(current.replication.get(address, ())) != rules_key(rules):
@@ -208,3 +215,35 @@ def rules_key(rules: Iterable[ReplicationRule]) -> list[tuple[object, ...]]:
         )
         for rule in rules
     )
+
+
+@dataclass(frozen=True)
+class TemplateConflict:
+    """A template the backup puts back that is no longer what the backup's run left."""
+
+    registry: RegistryAddress
+    prefix: str
+    restored: CreationTemplate | None  # what restore would put back; None: delete it
+    written: CreationTemplate | None  # what the backup's run left; None: it deleted it
+    live: CreationTemplate | None
+
+
+def same_template(one: CreationTemplate | None, other: CreationTemplate | None) -> bool:
+    """Both absent, or both present with the same settings as AWS applies them."""
+    if one is None or other is None:
+        return one is other
+    return not differing_fields(one, other)
+
+
+def template_conflicts(backup: Backup, current: Backup) -> list[TemplateConflict]:
+    """The templates restore must not write: neither as the backup holds them nor as its
+    run left them. A backup file proves nothing by itself (anyone who can edit it can add
+    `prefix: null`); the live template still being what the run wrote is what shows that
+    the run wrote it and that nobody has changed it since, so restore undoes only that."""
+    conflicts = []
+    for key, restored in sorted(backup.templates.items()):
+        live = current.templates.get(key)
+        written = backup.templates_written.get(key)
+        if not (same_template(live, restored) or same_template(live, written)):
+            conflicts.append(TemplateConflict(key[0], key[1], restored, written, live))
+    return conflicts

@@ -5,7 +5,8 @@ state, never from words stored in the file.
 Per registry: the replication rules that go back (or that replication is cleared), each
 of ecrrepl's registry policy statements that goes back or goes away (Sid, principal,
 actions, resources), and each creation template created, updated or deleted, with its
-settings as they are sent. Pure: strings in, strings out.
+settings as they are sent; or why restore refuses a template someone changed since the
+backup's run wrote it. Pure: strings in, strings out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 from ecrrepl.aws.convert import template_to_api
 from ecrrepl.backup import Backup
 from ecrrepl.config.model import JsonObject, ReplicationRule
+from ecrrepl.plan.templates import differing_fields
+from ecrrepl.plan.writes import TemplateConflict, same_template
 
 
 def render_restore_details(backup: Backup, current: Backup) -> str:
@@ -34,15 +37,41 @@ def render_restore_details(backup: Backup, current: Backup) -> str:
             lines += [f"      {line}" for line in changes]
     for (address, prefix), template in sorted(backup.templates.items()):
         existing = current.templates.get((address, prefix))
-        if template is None and existing is not None:
+        if same_template(template, existing):
+            continue
+        if template is None:
             lines.append(f"  creation template '{prefix}' in {address}: deleted")
-        elif template is not None and template != existing:
+        else:
             verb = "created" if existing is None else "updated"
             lines.append(f"  creation template '{prefix}' in {address}, {verb} as:")
             lines.append(f"      {_compact(template_to_api(template))}")
     if not lines:
         return ""
     return "What will be written:\n" + "".join(f"{line}\n" for line in lines)
+
+
+def render_template_conflicts(conflicts: Sequence[TemplateConflict], taken_by: str) -> str:
+    """One line: every template restore refuses to write, and why."""
+    reasons = []
+    for conflict in conflicts:
+        subject = (
+            f"the creation template '{conflict.prefix}' in account "
+            f"{conflict.registry.account}, region {conflict.registry.region}"
+        )
+        if conflict.live is None:
+            change = f"was deleted since {taken_by} wrote it"
+        elif conflict.written is None:
+            change = f"was created since {taken_by} deleted it"
+        else:
+            fields = ", ".join(differing_fields(conflict.live, conflict.written))
+            change = f"was changed ({fields}) since {taken_by} wrote it"
+        undo = "delete it" if conflict.restored is None else "put the backed-up one back"
+        reasons.append(f"{subject} {change}, so restore does not {undo}")
+    return (
+        f"restore refused, nothing was written: {'; '.join(reasons)}. Set these templates "
+        'by hand, or remove them from the backup\'s "templates" and "templates_written" '
+        "to restore the rest"
+    )
 
 
 def _rules(rules: Sequence[ReplicationRule]) -> Iterator[str]:
