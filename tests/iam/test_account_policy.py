@@ -106,10 +106,13 @@ def test_a_source_account_reads_only_its_registries_for_read(hub: Config) -> Non
         "Action": ["ecr:DescribeRepositories"],
         "Resource": "arn:aws:ecr:us-east-1:111111111111:repository/*",
     }
+    # Another source's live rules may still send to 111111111111: its policy is read.
+    assert found["ManagedRegistryPolicies"]["Action"] == ["ecr:GetRegistryPolicy"]
     assert actions(policy) == {
         "sts:GetCallerIdentity",
         "ecr:DescribeRegistry",
         "ecr:DescribeRepositories",
+        "ecr:GetRegistryPolicy",
     }
 
 
@@ -139,10 +142,7 @@ def test_operate_reaches_the_repositories_the_filters_select(hub: Config) -> Non
         "ecr:StartReplicationBackfill",
     ]
     # prod/api is covered by prod/; the registry without rules has nothing to reach.
-    assert found["ReplicatedRepositories"]["Action"] == [
-        "ecr:DescribeImageReplicationStatus",
-        "ecr:DescribeImages",
-    ]
+    assert found["ReplicatedRepositories"]["Action"] == ["ecr:DescribeImageReplicationStatus"]
     assert found["ReplicatedRepositories"]["Resource"] == [
         "arn:aws:ecr:us-west-2:111111111111:repository/base-*",
         "arn:aws:ecr:us-west-2:111111111111:repository/prod/*",
@@ -150,6 +150,11 @@ def test_operate_reaches_the_repositories_the_filters_select(hub: Config) -> Non
     assert found["SourceRepositories"]["Resource"] == (
         "arn:aws:ecr:us-west-2:111111111111:repository/*"
     )
+    # backfill --dry-run counts images under the live rules' filters, not the file's.
+    assert found["SourceRepositories"]["Action"] == [
+        "ecr:DescribeImages",
+        "ecr:DescribeRepositories",
+    ]
     assert "ecr:PutReplicationConfiguration" not in actions(
         account_policy(hub, "111111111111", OPERATE)
     )
@@ -157,12 +162,12 @@ def test_operate_reaches_the_repositories_the_filters_select(hub: Config) -> Non
 
 def test_a_managed_destination_gets_its_registry_policy_and_templates(hub: Config) -> None:
     found = statements(account_policy(hub, "222222222222", APPLY))
-    assert found["DestinationRegistryPolicies"]["Action"] == [
-        "ecr:DeleteRegistryPolicy",
-        "ecr:GetRegistryPolicy",
-        "ecr:PutRegistryPolicy",
-    ]
-    assert regions_of(found["DestinationRegistryPolicies"]) == "eu-west-1"
+    assert found["ManagedRegistryPolicies"] == {
+        "Sid": "ManagedRegistryPolicies",
+        "Effect": "Allow",
+        "Action": ["ecr:DeleteRegistryPolicy", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy"],
+        "Resource": "*",
+    }
     assert found["CreationTemplates"]["Action"] == [
         "ecr:CreateRepository",
         "ecr:CreateRepositoryCreationTemplate",
@@ -205,17 +210,69 @@ def test_read_never_writes_and_nothing_is_granted_on_all_of_ecr(hub: Config) -> 
         )
         for statement in account_policy(hub, account, EVERYTHING)["Statement"]:
             assert all("*" not in action for action in statement["Action"])
-            # Every ecr or iam statement on "*" is narrowed to the file's regions.
-            if statement["Resource"] == "*" and statement["Action"] != ["sts:GetCallerIdentity"]:
+            # Every ecr or iam statement on "*" is narrowed to the file's regions, but the
+            # registry policy of an account the file may manage: the live rules may still
+            # send to it from a region the file no longer names.
+            if statement["Sid"] == "ManagedRegistryPolicies":
+                assert set(statement["Action"]) <= {
+                    "ecr:GetRegistryPolicy",
+                    "ecr:PutRegistryPolicy",
+                    "ecr:DeleteRegistryPolicy",
+                }
+            elif statement["Resource"] == "*" and statement["Action"] != ["sts:GetCallerIdentity"]:
                 assert regions_of(statement)
 
 
-def test_an_account_named_only_under_accounts_gets_the_identity_check(tmp_path: Path) -> None:
+def test_an_account_named_only_under_accounts_can_clean_up_its_registry_policy(
+    tmp_path: Path,
+) -> None:
+    # Its destination was removed from the rules: the live rules still send there, and
+    # the plan's cleanup reads and rewrites (or deletes) its registry policy.
     config = config_of(
         'version: 1\naccounts:\n  "444444444444": {profile: spare}\nregistries: []\n', tmp_path
     )
     assert accounts_of(config) == ("444444444444",)
+    assert actions(account_policy(config, "444444444444", READ)) == {
+        "sts:GetCallerIdentity",
+        "ecr:GetRegistryPolicy",
+    }
+    assert statements(account_policy(config, "444444444444", APPLY))["ManagedRegistryPolicies"] == {
+        "Sid": "ManagedRegistryPolicies",
+        "Effect": "Allow",
+        "Action": ["ecr:DeleteRegistryPolicy", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy"],
+        "Resource": "*",
+    }
+
+
+def test_an_account_whose_policy_the_file_leaves_alone_gets_no_policy_write(
+    tmp_path: Path,
+) -> None:
+    config = config_of(
+        "version: 1\naccounts:\n"
+        '  "444444444444": {profile: spare, manage_registry_policy: false}\nregistries: []\n',
+        tmp_path,
+    )
     assert actions(account_policy(config, "444444444444", EVERYTHING)) == {"sts:GetCallerIdentity"}
+
+
+def test_a_destination_moved_to_another_region_keeps_the_old_regions_policy_reachable(
+    tmp_path: Path,
+) -> None:
+    # The file moved 222222222222's destination from eu-west-1 to eu-west-2; the live rules
+    # still send to eu-west-1, whose policy statement apply reads and deletes. No
+    # aws:RequestedRegion condition may keep that region out (moto evaluates none).
+    moved = config_of(
+        "version: 1\nregistries:\n"
+        '  - account: "111111111111"\n    region: us-west-2\n    rules:\n'
+        '      - {destinations: [{account: "222222222222", region: eu-west-2}]}\n',
+        tmp_path,
+    )
+    found = statements(account_policy(moved, "222222222222", APPLY))
+    registry_policy = [s for s in found.values() if "ecr:DeleteRegistryPolicy" in s["Action"]]
+    assert len(registry_policy) == 1
+    assert registry_policy[0]["Resource"] == "*"
+    assert "Condition" not in registry_policy[0]
+    assert {"ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy"} <= set(registry_policy[0]["Action"])
 
 
 def test_arns_follow_the_partition_of_the_accounts_regions(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_one_account_prints_exactly_one_policy_document(config_file: Path) -> No
     assert document["Version"] == "2012-10-17"
     assert [s["Sid"] for s in document["Statement"]] == [
         "VerifyIdentity",
-        "DestinationRegistryPolicies",
+        "ManagedRegistryPolicies",
         "DestinationRepositories",
     ]
 
@@ -156,3 +156,24 @@ def test_a_missing_file_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Mon
     outcome = invoke("iam", "missing.yaml")
     assert (outcome.exit_code, outcome.stdout) == (2, "")
     assert outcome.stderr == "ecrrepl: error: missing.yaml: no such file\n"
+
+
+def test_no_policy_passes_a_role_of_another_account(tmp_path: Path) -> None:
+    path = tmp_path / "foreign-role.yaml"
+    path.write_text(
+        "version: 1\n"
+        "registries:\n"
+        '  - account: "222222222222"\n'
+        "    region: us-west-2\n"
+        "    rules: [{filters: [prod/], destinations: [{region: eu-west-1}]}]\n"
+        "templates:\n"
+        '  - account: "222222222222"\n'
+        "    region: eu-west-1\n"
+        "    prefix: prod\n"
+        "    custom_role_arn: arn:aws:iam::333333333333:role/x\n",
+        encoding="utf-8",
+    )
+    outcome = invoke("iam", str(path), "--account", "222222222222")
+    assert outcome.exit_code == 1
+    assert "E311" in outcome.stderr
+    assert "iam:PassRole" not in outcome.stdout

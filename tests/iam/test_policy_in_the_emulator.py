@@ -29,7 +29,7 @@ from ecrrepl.commands.status import status
 from ecrrepl.errors import UserError
 from harness.accounts import BASE_ACCOUNT, assumed_keys
 from harness.images import push_image
-from harness.lab import CONFIG, DR, EU, SOURCE
+from harness.lab import CONFIG, DR, EU, REDUCED, SOURCE
 
 TEMPLATE = """\
 templates:
@@ -217,3 +217,51 @@ def test_the_operate_policies_let_status_ask_where_an_image_went(
     status([config_path], repository="prod/api", tag="v1", out=out, err=io.StringIO())
     assert out.getvalue().startswith("image prod/api:v1 (sha256:")
     assert "from 123456789012/us-west-2" in out.getvalue()
+
+
+def test_the_apply_policies_let_apply_clean_up_a_destination_removed_from_the_file(
+    aws: None, write_config: Callable[..., str], as_ci: Callable[..., None], tmp_path: Path
+) -> None:
+    # CONFIG applied; then REDUCED names 222222222222 and 333333333333 only under
+    # `accounts:`. The live rules still send there, so apply reads their registry policies
+    # and removes the statements it wrote, with the roles `ecrrepl iam REDUCED` prints.
+    full = write_config(CONFIG, "full.yaml")
+    assert run_apply(full, tmp_path)[0] == 0  # as the test, before IAM is enforced
+    reduced = write_config(REDUCED, "reduced.yaml")
+    as_ci(reduced, "apply")
+    code, report = run_apply(reduced, tmp_path)
+    assert code == 0, report
+    assert "AccessDenied" not in report
+    assert diff([reduced], exit_code=True, out=io.StringIO()) == 0
+    from moto import settings
+
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")  # read back as the test
+    for account, region in (EU, DR):
+        ecr = boto3.client("ecr", region_name=region, **assumed_keys(account))
+        with pytest.raises(ecr.exceptions.RegistryPolicyNotFoundException):
+            ecr.get_registry_policy()
+
+
+def test_the_operate_policies_let_a_dry_run_count_under_the_live_filters(
+    aws: None, write_config: Callable[..., str], as_ci: Callable[..., None]
+) -> None:
+    # The live rule sends other/ to us-east-1; the file's only filters are prod/ and base-.
+    config_path = write_config(REDUCED)
+    source = boto3.client("ecr", region_name=SOURCE[1])
+    source.put_replication_configuration(
+        replicationConfiguration={
+            "rules": [
+                {
+                    "destinations": [{"region": "us-east-1", "registryId": BASE_ACCOUNT}],
+                    "repositoryFilters": [{"filter": "other/", "filterType": "PREFIX_MATCH"}],
+                }
+            ]
+        }
+    )
+    source.create_repository(repositoryName="other/tool")
+    as_ci(config_path, "operate")
+    out = io.StringIO()
+    code = backfill([config_path], destinations=[f"{BASE_ACCOUNT}/us-east-1"], dry_run=True,
+                    out=out, err=io.StringIO())  # fmt: skip
+    assert code == 0
+    assert "other/tool" in out.getvalue()

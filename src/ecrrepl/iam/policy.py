@@ -158,10 +158,26 @@ def _policy_destinations(config: Config, account: str) -> list[RegistryAddress]:
     return [address for address in required_statements(config) if address.account == account]
 
 
-def _managed_policy_destinations(config: Config, account: str) -> list[RegistryAddress]:
-    if not config.manages_policy_of(account):
+def _unmanaged_policy_destinations(config: Config, account: str) -> list[RegistryAddress]:
+    if config.manages_policy_of(account):
         return []
     return _policy_destinations(config, account)
+
+
+def _managed_policy_account(config: Config, account: str) -> Grant | None:
+    """Every region of a named account whose registry policy the file may manage.
+
+    diff and apply read, and clean up, the policy of every cross-account destination the
+    LIVE rules send to in such an account (ecrrepl.aws.reader, live-only destinations), and
+    restore writes the registries its backup names: neither set is in the file, and a
+    destination removed from the file or moved to another region is exactly the cleanup
+    the plan asks for. The registry policy actions take no resource type (Service
+    Authorization Reference, cited in ecrrepl.iam.table, checked 2026-12-02), so the only
+    narrowing left would be the region, which the file cannot know: no region condition.
+    """
+    if account not in accounts_of(config) or not config.manages_policy_of(account):
+        return None
+    return Grant(("*",))
 
 
 def _templates_where(
@@ -206,12 +222,10 @@ _GRANTS: dict[Scope, Callable[[Config, str], Grant | None]] = {
     Scope.SOURCE_REGISTRIES: lambda config, account: _in_regions(
         r.region for r in _sources(config, account)
     ),
-    Scope.POLICY_DESTINATIONS: lambda config, account: _in_regions(
-        a.region for a in _policy_destinations(config, account)
+    Scope.UNMANAGED_POLICY_DESTINATIONS: lambda config, account: _in_regions(
+        a.region for a in _unmanaged_policy_destinations(config, account)
     ),
-    Scope.MANAGED_POLICY_DESTINATIONS: lambda config, account: _in_regions(
-        a.region for a in _managed_policy_destinations(config, account)
-    ),
+    Scope.MANAGED_POLICY_ACCOUNTS: _managed_policy_account,
     Scope.TEMPLATE_REGISTRIES: lambda config, account: _templates_where(
         config, account, lambda t: True
     ),

@@ -12,7 +12,9 @@ condition keys for Amazon Elastic Container Registry"
 checked 2026-12-02: the registry-level actions (DescribeRegistry,
 PutReplicationConfiguration, Get/Put/DeleteRegistryPolicy, the repository creation
 template actions) take no resource type, so they get Resource "*" narrowed to the
-file's regions with aws:RequestedRegion; DescribeRepositories, DescribeImages and
+file's regions with aws:RequestedRegion, except the registry policy actions of an account
+whose policy the file may manage (granted in every region: the live rules may still send
+to a region the file no longer names); DescribeRepositories, DescribeImages and
 DescribeImageReplicationStatus take the repository resource type. The reference lists
 ecr:CreateRepository, ecr:PutLifecyclePolicy, ecr:SetRepositoryPolicy and iam:PassRole as
 dependent actions of the template writes, and no replication backfill action at all (also
@@ -87,14 +89,17 @@ class Scope(Enum):
         "SourceRegistries",
         "`*` in the regions of the account's source registries",
     )
-    POLICY_DESTINATIONS = (
-        "DestinationRegistryPolicies",
-        "`*` in the regions of the account's cross-account destination registries",
-    )
-    MANAGED_POLICY_DESTINATIONS = (
-        "DestinationRegistryPolicies",
+    UNMANAGED_POLICY_DESTINATIONS = (
+        "CheckedRegistryPolicies",
         "`*` in the regions of the account's cross-account destination registries, when "
-        "the file manages its registry policy",
+        "the file sets `manage_registry_policy: false` for it",
+    )
+    MANAGED_POLICY_ACCOUNTS = (
+        "ManagedRegistryPolicies",
+        "`*` in every region, when the file names the account and may manage its registry "
+        "policy: diff and apply also read and clean up the policy of destinations only the "
+        "live rules still send to (a destination removed from the file, or moved to another "
+        "region), and restore writes the registries its backup names",
     )
     TEMPLATE_REGISTRIES = (
         "CreationTemplates",
@@ -157,8 +162,13 @@ PERMISSIONS: tuple[Permission, ...] = (
         "diff, apply, restore, export, backfill", SAR_ECR,
     ),
     Permission(
-        "ecr:GetRegistryPolicy", Purpose.READ, Scope.POLICY_DESTINATIONS,
+        "ecr:GetRegistryPolicy", Purpose.READ, Scope.MANAGED_POLICY_ACCOUNTS,
         ("GetRegistryPolicy",), "diff, apply, restore", SAR_ECR,
+    ),
+    Permission(
+        "ecr:GetRegistryPolicy", Purpose.READ, Scope.UNMANAGED_POLICY_DESTINATIONS,
+        ("GetRegistryPolicy",), "diff, apply (the check of a policy ecrrepl leaves alone)",
+        SAR_ECR,
     ),
     Permission(
         "ecr:DescribeRepositoryCreationTemplates", Purpose.READ, Scope.TEMPLATE_REGISTRIES,
@@ -166,7 +176,9 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission(
         "ecr:DescribeRepositories", Purpose.READ, Scope.DESTINATION_REPOSITORIES,
-        ("DescribeRepositories",), "diff, apply (destination repositories with immutable tags)",
+        ("DescribeRepositories",),
+        "diff, apply (destination repositories with immutable tags; the file's destinations "
+        "only, never live-only ones)",
         SAR_ECR,
     ),
     Permission(
@@ -179,11 +191,11 @@ PERMISSIONS: tuple[Permission, ...] = (
         REPLICATION_SLR_GUIDE,
     ),
     Permission(
-        "ecr:PutRegistryPolicy", Purpose.APPLY, Scope.MANAGED_POLICY_DESTINATIONS,
+        "ecr:PutRegistryPolicy", Purpose.APPLY, Scope.MANAGED_POLICY_ACCOUNTS,
         ("PutRegistryPolicy",), "apply, restore", SAR_ECR,
     ),
     Permission(
-        "ecr:DeleteRegistryPolicy", Purpose.APPLY, Scope.MANAGED_POLICY_DESTINATIONS,
+        "ecr:DeleteRegistryPolicy", Purpose.APPLY, Scope.MANAGED_POLICY_ACCOUNTS,
         ("DeleteRegistryPolicy",), "apply, restore", SAR_ECR,
     ),
     Permission(
@@ -229,9 +241,11 @@ PERMISSIONS: tuple[Permission, ...] = (
         "ecr:DescribeRepositories", Purpose.OPERATE, Scope.SOURCE_REPOSITORIES,
         ("DescribeRepositories",), "backfill --dry-run", SAR_ECR,
     ),
+    # The dry run counts images under the LIVE rules' filters (commands/backfill.py),
+    # which `ecrrepl iam` cannot know: every repository of a source registry with rules.
     Permission(
-        "ecr:DescribeImages", Purpose.OPERATE, Scope.FILTERED_SOURCE_REPOSITORIES,
-        ("DescribeImages",), "backfill --dry-run", SAR_ECR,
+        "ecr:DescribeImages", Purpose.OPERATE, Scope.SOURCE_REPOSITORIES,
+        ("DescribeImages",), "backfill --dry-run (under the live rules' filters)", SAR_ECR,
     ),
     Permission(
         "ecr:ListReplicationBackfills", Purpose.OPERATE, Scope.SOURCE_REGISTRIES,
