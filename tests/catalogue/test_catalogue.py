@@ -54,6 +54,7 @@ CONTRACT_IDS = [
     "E308",
     "E309",
     "I310",
+    "E311",
 ]
 
 RULES = {r.id: r for r in all_rules()}

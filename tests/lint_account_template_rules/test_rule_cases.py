@@ -52,7 +52,7 @@ def test_every_rule_of_this_family_has_cases() -> None:
     ruled = {param.values[0] for param in CASES}
     assert ruled == {
         "E201", "E202", "E203", "W204",
-        "E301", "E302", "E303", "E304", "E305", "W306", "W307", "E308", "E309", "I310",
+        "E301", "E302", "E303", "E304", "E305", "W306", "W307", "E308", "E309", "I310", "E311",
     }  # fmt: skip
     for rule_id in ruled:
         outcomes = [bool(p.values[1]["findings"]) for p in CASES if p.values[0] == rule_id]

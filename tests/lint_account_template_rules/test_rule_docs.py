@@ -12,7 +12,7 @@ from ecrrepl.validation import validate_files
 
 RULE_IDS = [
     "E201", "E202", "E203", "W204",
-    "E301", "E302", "E303", "E304", "E305", "W306", "W307", "E308", "E309", "I310",
+    "E301", "E302", "E303", "E304", "E305", "W306", "W307", "E308", "E309", "I310", "E311",
 ]  # fmt: skip
 
 
