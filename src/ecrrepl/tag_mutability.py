@@ -57,15 +57,30 @@ def tag_is_immutable(mutability: str | None, filters: Iterable[str], tag: str) -
     return False
 
 
+def matches_every_tag(pattern: str) -> bool:
+    """Whether the filter matches every tag: `*` (or `**`...), a run of anything."""
+    return bool(pattern) and not pattern.strip("*")
+
+
 def keeps_some_tags(mutability: str | None, filters: Iterable[str]) -> bool:
-    """Whether some tag can be immutable under this setting."""
-    if mutability in (IMMUTABLE, IMMUTABLE_WITH_EXCLUSION):
+    """Whether some tag can be immutable under this setting.
+
+    IMMUTABLE_WITH_EXCLUSION with the filter `*` excludes every tag: none is immutable.
+    A filter holds 1..128 characters, so any filter of MUTABLE_WITH_EXCLUSION matches
+    some tag.
+    """
+    if mutability == IMMUTABLE:
         return True
+    if mutability == IMMUTABLE_WITH_EXCLUSION:
+        return not any(matches_every_tag(f) for f in filters)
     return mutability == MUTABLE_WITH_EXCLUSION and any(True for _ in filters)
 
 
 def immutable_tags_in_words(mutability: str | None, filters: Iterable[str]) -> str:
     """Which tags are immutable, for a message: "every tag", "tags matching release-*"."""
+    filters = tuple(filters)
+    if not keeps_some_tags(mutability, filters):
+        return "no tag"
     quoted = [f"`{f}`" for f in filters]
     shown = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
     if mutability == IMMUTABLE:

@@ -78,6 +78,11 @@ def test_each_setting_keeps_its_tags_immutable(
         ("MUTABLE_WITH_EXCLUSION", ("a", "b", "c"), True, "tags matching `a`, `b` or `c`"),
         # Without filters AWS refuses the setting (E309); nothing is immutable then.
         ("MUTABLE_WITH_EXCLUSION", (), False, "no tag"),
+        # `*` excludes every tag from immutability: every tag stays mutable.
+        ("IMMUTABLE_WITH_EXCLUSION", ("*",), False, "no tag"),
+        ("IMMUTABLE_WITH_EXCLUSION", ("latest", "**"), False, "no tag"),
+        ("IMMUTABLE_WITH_EXCLUSION", ("*-rc",), True, "every tag except those matching `*-rc`"),
+        ("MUTABLE_WITH_EXCLUSION", ("*",), True, "tags matching `*`"),
     ],
 )
 def test_whether_and_which_tags_are_kept(
@@ -85,3 +90,16 @@ def test_whether_and_which_tags_are_kept(
 ) -> None:
     assert keeps_some_tags(mutability, filters) is keeps
     assert immutable_tags_in_words(mutability, filters) == words
+
+
+@given(
+    mutability=st.sampled_from(["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION",
+                                "MUTABLE_WITH_EXCLUSION"]),
+    filters=st.lists(st.text(alphabet="a*-", min_size=1, max_size=4), max_size=3),
+    tags=st.lists(st.text(alphabet="ab-", max_size=5), min_size=1, max_size=8),
+)  # fmt: skip
+def test_no_tag_is_immutable_where_none_is_said_to_be_kept(
+    mutability: str, filters: list[str], tags: list[str]
+) -> None:
+    if not keeps_some_tags(mutability, filters):
+        assert not any(tag_is_immutable(mutability, filters, tag) for tag in tags)
