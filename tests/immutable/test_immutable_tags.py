@@ -342,3 +342,17 @@ def test_replication_follows_the_exclusion_settings_in_the_emulator(
     assert tagged == ({after} if arrives_tagged else {before})
     # Kept off the tag or not, the new image arrives.
     assert after in {image["imageDigest"] for image in images}
+
+
+
+def test_a_repository_excluding_every_tag_from_immutability_is_not_listed(
+    aws: None, config: Config
+) -> None:
+    # IMMUTABLE_WITH_EXCLUSION with the filter `*`: every tag stays mutable.
+    every_tag = {"imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "*"}]}
+    create(DR, "prod/open", "IMMUTABLE_WITH_EXCLUSION", **every_tag)
+    create(DR, "prod/api", "IMMUTABLE")
+    listed = read_immutable_repositories(
+        ObservedSessions.for_config(config), DR, frozenset({"prod/"})
+    )
+    assert listed == (TagImmutability("prod/api", "IMMUTABLE"),)
