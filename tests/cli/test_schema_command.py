@@ -51,3 +51,30 @@ def test_every_shipped_config_meets_the_schema(
     document = yaml.safe_load(config.read_text(encoding="utf-8"))
     errors = list(jsonschema.Draft202012Validator(printed_schema).iter_errors(document))
     assert not errors, "\n".join(f"{config.name}: {list(e.path)}: {e.message}" for e in errors)
+
+
+def test_accepts_every_region_validate_accepts(printed_schema: dict[str, Any]) -> None:
+    from ecrrepl import regions
+
+    validator = jsonschema.Draft202012Validator(printed_schema)
+    known = sorted(r for partition in regions.partitions() for r in partition.regions)
+    assert "eusc-de-east-1" in known  # the European Sovereign Cloud, with ECR in botocore
+    for region in known:
+        assert regions.is_known_region(region)
+        document = {
+            "version": 1,
+            "registries": [
+                {
+                    "account": "111111111111",
+                    "region": region,
+                    "rules": [{"destinations": [{"region": region}]}],
+                }
+            ],
+            "templates": [{"account": "111111111111", "region": region, "prefix": "ROOT"}],
+        }
+        errors = [e.message for e in validator.iter_errors(document)]
+        assert errors == [], region
+    assert not validator.is_valid(
+        {"version": 1, "registries": [{"account": "111111111111", "region": "US-EAST-1",
+                                        "rules": []}]}
+    )  # fmt: skip

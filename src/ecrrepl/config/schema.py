@@ -15,7 +15,10 @@ from typing import Any
 from ecrrepl import limits
 
 ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
-REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-[0-9]+$"
+# botocore ECR model (1.44.8), shape Region: pattern [0-9a-z-]{2,25}, the names AWS takes
+# (checked 2026-12-02). Not a narrower guess at the names' form: botocore already lists
+# regions such as eusc-de-east-1, and validate (E101) accepts every region botocore knows.
+REGION_PATTERN = r"^[0-9a-z-]{2,25}$"
 FILTER_PATTERN = limits.FILTER_PATTERN
 TEMPLATE_PREFIX_PATTERN = limits.TEMPLATE_PREFIX_PATTERN
 IMAGE_TAG_MUTABILITY = [
