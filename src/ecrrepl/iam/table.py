@@ -18,7 +18,11 @@ to a region the file no longer names); DescribeRepositories, DescribeImages and
 DescribeImageReplicationStatus take the repository resource type. The reference lists
 ecr:CreateRepository, ecr:PutLifecyclePolicy, ecr:SetRepositoryPolicy and iam:PassRole as
 dependent actions of the template writes, and no replication backfill action at all (also
-read in iann0036/iam-dataset, aws/iam_definition.json, the reference as data).
+read in iann0036/iam-dataset, aws/iam_definition.json, the reference as data). The
+reference gives ecr:CreateRepository the repository resource type, but neither it nor the
+user guide says which repository ARN AWS checks the dependent actions against while it
+creates a template (no repository exists then), so they stay on "*" in the template
+regions rather than `repository/<prefix>*` (checked 2026-12-02).
 """
 
 from __future__ import annotations
@@ -213,16 +217,21 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission(
         "ecr:CreateRepository", Purpose.APPLY, Scope.TEMPLATE_REGISTRIES, (),
-        "apply, restore (AWS checks it on Create/UpdateRepositoryCreationTemplate)",
+        "apply, restore (AWS checks it on Create/UpdateRepositoryCreationTemplate; no AWS "
+        "source says against which repository ARN, so `*`, not `repository/<prefix>*`)",
         TEMPLATE_GUIDE,
     ),
     Permission(
         "ecr:PutLifecyclePolicy", Purpose.APPLY, Scope.LIFECYCLE_TEMPLATE_REGISTRIES, (),
-        "apply, restore (checked on a template with a lifecycle policy)", TEMPLATE_GUIDE,
+        "apply, restore (checked on a template with a lifecycle policy; no AWS source says "
+        "against which repository ARN, so `*`)",
+        TEMPLATE_GUIDE,
     ),
     Permission(
         "ecr:SetRepositoryPolicy", Purpose.APPLY, Scope.POLICY_TEMPLATE_REGISTRIES, (),
-        "apply, restore (checked on a template with a repository policy)", TEMPLATE_GUIDE,
+        "apply, restore (checked on a template with a repository policy; no AWS source says "
+        "against which repository ARN, so `*`)",
+        TEMPLATE_GUIDE,
     ),
     Permission(
         "iam:PassRole", Purpose.APPLY, Scope.CUSTOM_ROLES, (),
