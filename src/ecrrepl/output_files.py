@@ -6,7 +6,11 @@ file in the destination folder first and then put in place under its name, so th
 reader never sees half a file. Putting it in place never follows a symlink: a new
 name is linked (which fails when anything, a dangling symlink included, is already
 there), and a replacement, when asked for, renames over the old entry itself rather
-than writing into whatever it points to.
+than writing into whatever it points to. Only a regular file or a symlink is ever
+replaced: a device, a FIFO, a socket or a folder at the name is refused (a usage error).
+
+The destination folder itself may be a symlink to a folder (a backup folder kept on
+another disk, say): the user named it, and the files in it are still created as above.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
+
+from ecrrepl.errors import UsageError
 
 # link() is refused on some file systems (FAT, some network mounts): there the file is
 # created with O_EXCL | O_NOFOLLOW instead, which refuses an existing entry just as well.
@@ -24,7 +31,10 @@ _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, err
 
 def write_private_file(path: str, text: str, *, overwrite: bool = False) -> None:
     """Write `text` to `path` (0600). Without `overwrite`, FileExistsError when anything
-    is at `path`; with it, the entry at `path` is replaced, a symlink included."""
+    is at `path`; with it, the entry at `path` is replaced when it is a regular file or a
+    symlink (UsageError for anything else)."""
+    if overwrite:
+        _refuse_unless_replaceable(path)
     with _staged(os.path.dirname(path) or os.curdir, text) as temporary:
         if overwrite:
             os.replace(temporary, path)
@@ -45,6 +55,18 @@ def write_first_free(paths: Iterable[str], text: str) -> str:
                 continue
             return path
     raise FileExistsError(errno.EEXIST, "every name is taken", first)
+
+
+def _refuse_unless_replaceable(path: str) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise UsageError(
+            f"{path} is not a regular file or a symlink; --overwrite replaces only those, "
+            "nothing was saved"
+        )
 
 
 @contextlib.contextmanager

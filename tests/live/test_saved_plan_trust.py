@@ -130,6 +130,8 @@ def test_a_configuration_not_next_to_the_plan_is_told_and_not_compared(
     assert outcome.stdout.startswith(
         "Note: ecrrepl.yaml is not at ecrrepl.yaml, next to the plan; not compared (name it "
         "with --config to compare it).\n"
+        "Note: the configuration plan.json carries could not be checked against its files "
+        "(not all of them are there).\n"
     )
 
 
@@ -185,3 +187,23 @@ def test_out_to_a_dangling_symlink_is_refused(
 
     assert run("diff", "--out", "plan.json", config_file).exit_code == 1
     assert not (workdir / "would-be-created.txt").exists()
+
+
+def test_overwrite_refuses_what_is_not_a_regular_file_or_a_symlink(
+    aws: None, workdir: Path, config_file: str, run: Callable[..., Any]
+) -> None:
+    fifo = workdir / "plan.json"
+    os.mkfifo(fifo)
+    folder = workdir / "folder.json"
+    folder.mkdir()
+
+    for target in (fifo, folder):
+        refused = run("diff", "--out", target.name, "--overwrite", config_file)
+
+        assert refused.exit_code == 2, refused.stderr
+        assert refused.stderr.endswith(
+            f"ecrrepl: error: {target.name} is not a regular file or a symlink; --overwrite "
+            "replaces only those, nothing was saved\n"
+        )
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert folder.is_dir()

@@ -10,6 +10,12 @@ plan file's folder. `apply PLAN.json` compares:
 
 A configuration edited since `diff --out` means the reviewed plan is not the
 configuration's plan any more: apply refuses and names the file.
+
+The digests alone prove nothing about the configuration the plan file itself carries
+(accounts, rules, templates): anyone can edit those and leave the digests. So when every
+file is there and matches, the configuration is built from the files with the normal
+loader and must be the plan's (locations and rule names aside: neither is written);
+when some are not there, a note says the plan's configuration was not checked.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import os
 from collections.abc import Sequence
 
 from ecrrepl.errors import UserError
+from ecrrepl.config.model import Config
 from ecrrepl.plan.model import Plan, SourceFile
 
 
@@ -34,20 +41,24 @@ def _again(plan: Plan, plan_path: str) -> str:
 
 
 def check_provenance(plan: Plan, plan_path: str, config_files: Sequence[str]) -> list[str]:
-    """Refuse (UserError) a plan whose configuration files changed; return notes about
-    recorded files that could not be compared."""
+    """Refuse (UserError) a plan whose configuration files changed, or whose own
+    configuration is not the one its files give; return notes about recorded files
+    that could not be compared."""
     if config_files:
-        _check_named(plan, plan_path, config_files)
-        return []
-    notes = []
-    folder = os.path.dirname(plan_path)
+        found = _check_named(plan, plan_path, config_files)
+    else:
+        found = _check_found(plan, plan_path)
+    if len(found) < len(plan.sources):
+        return _notes_of_absent(plan, plan_path, found)
+    _refuse_if_not_the_files_configuration(plan, plan_path, found)
+    return []
+
+
+def _check_found(plan: Plan, plan_path: str) -> dict[SourceFile, str]:
+    found: dict[SourceFile, str] = {}
     for source in plan.sources:
-        candidate = os.path.normpath(os.path.join(folder, source.path))
+        candidate = _recorded_path(plan_path, source)
         if not os.path.lexists(candidate):
-            notes.append(
-                f"Note: {source.name} is not at {candidate}, next to the plan; not compared "
-                "(name it with --config to compare it)."
-            )
             continue
         if _digest(candidate) != source.sha256:
             raise UserError(
@@ -55,11 +66,31 @@ def check_provenance(plan: Plan, plan_path: str, config_files: Sequence[str]) ->
                 f"one the plan records); nothing was written. {_again(plan, plan_path)}, or "
                 "name the files the plan came from with --config"
             )
+        found[source] = candidate
+    return found
+
+
+def _recorded_path(plan_path: str, source: SourceFile) -> str:
+    return os.path.normpath(os.path.join(os.path.dirname(plan_path), source.path))
+
+
+def _notes_of_absent(plan: Plan, plan_path: str, found: dict[SourceFile, str]) -> list[str]:
+    notes = [
+        f"Note: {source.name} is not at {_recorded_path(plan_path, source)}, next to the "
+        "plan; not compared (name it with --config to compare it)."
+        for source in plan.sources
+        if source not in found
+    ]
+    notes.append(
+        f"Note: the configuration {plan_path} carries could not be checked against its "
+        "files (not all of them are there)."
+    )
     return notes
 
 
-def _check_named(plan: Plan, plan_path: str, config_files: Sequence[str]) -> None:
+def _check_named(plan: Plan, plan_path: str, config_files: Sequence[str]) -> dict[SourceFile, str]:
     unmatched: list[SourceFile] = list(plan.sources)
+    found: dict[SourceFile, str] = {}
     for path in config_files:
         digest = _digest(path)
         match = next((source for source in unmatched if source.sha256 == digest), None)
@@ -69,9 +100,42 @@ def _check_named(plan: Plan, plan_path: str, config_files: Sequence[str]) -> Non
                 f"is not one the plan records); nothing was written. {_again(plan, plan_path)}"
             )
         unmatched.remove(match)
+        found[match] = path
     if unmatched:
         missing = ", ".join(source.name for source in unmatched)
         raise UserError(
             f"{plan_path} was computed from {len(plan.sources)} configuration files; --config "
             f"does not name {missing}; nothing was written"
         )
+    return found
+
+
+def _refuse_if_not_the_files_configuration(
+    plan: Plan, plan_path: str, found: dict[SourceFile, str]
+) -> None:
+    from ecrrepl.validation import validate_files
+
+    # In the plan's order: the order of the files is the order of their merge.
+    result = validate_files([found[source] for source in plan.sources])
+    if result.errors or _as_planned(result.config) != _as_planned(plan.desired_config()):
+        raise UserError(
+            f"the plan's configuration is not what its files say: {plan_path} carries "
+            "accounts, rules or templates that its configuration files (whose sha256 it "
+            f"records) do not declare; nothing was written. {_again(plan, plan_path)}"
+        )
+
+
+def _as_planned(config: Config) -> Config:
+    """`config` as a plan file carries it: in the plan's order, without rule names (never
+    sent to AWS, so a saved plan's are dropped) and without the files' names."""
+    from ecrrepl.plan import compute_plan
+    from ecrrepl.state import LiveState
+
+    planned = compute_plan(config, LiveState()).desired_config()
+    return planned.replace(
+        files=(),
+        registries=tuple(
+            registry.replace(rules=tuple(rule.replace(name=None) for rule in registry.rules))
+            for registry in planned.registries
+        ),
+    )

@@ -1,0 +1,100 @@
+"""The configuration a saved plan carries must be the one its files give: the digests the
+plan records prove nothing about the accounts, rules and templates written next to them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from harness import lab
+
+NOT_ITS_FILES = (
+    "ecrrepl: error: the plan's configuration is not what its files say: plan.json carries "
+    "accounts, rules or templates that its configuration files (whose sha256 it records) do "
+    "not declare; nothing was written."
+)
+
+# CONFIG, and rule `secret` sends secret/ to 333333333333 in eu-west-1 too.
+WIDENED = (
+    lab.CONFIG
+    + """\
+      - name: secret
+        filters: [secret/]
+        destinations:
+          - {account: "333333333333", region: eu-west-1}
+"""
+)
+
+
+def _records_untouched_file(plan_path: Path, config_file: str) -> None:
+    """The plan now names the untouched file, with its true digest."""
+    plan = json.loads(plan_path.read_text())
+    digest = hashlib.sha256(Path(config_file).read_bytes()).hexdigest()
+    plan["config_files"] = [{"name": config_file, "path": config_file, "sha256": digest}]
+    plan_path.write_text(json.dumps(plan))
+
+
+def test_a_plan_of_other_files_relabelled_as_these_is_refused(
+    aws: None,
+    config_file: str,
+    write_file: Callable[[str, str], str],
+    run: Callable[..., Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    edited = write_file("edited.yaml", WIDENED)
+    assert run("diff", "--out", "plan.json", edited).exit_code == 0
+    _records_untouched_file(Path("plan.json"), config_file)
+    before = live_state()
+
+    for extra in (("--config", config_file), ()):
+        outcome = run("apply", "plan.json", "--yes", *extra)
+
+        assert (outcome.exit_code, outcome.stdout) == (1, ""), outcome.stdout
+        assert outcome.stderr.startswith(NOT_ITS_FILES)
+    assert live_state() == before
+    assert backup_files() == []
+
+
+def test_a_plan_whose_accounts_were_edited_is_refused(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    live_state: Callable[[], dict[Any, Any]],
+) -> None:
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    plan_file = Path("plan.json")
+    original = plan_file.read_text()
+    edits = {
+        "role_arn": "arn:aws:iam::222222222222:role/someone-else",
+        "external_id": "planted-external-id",
+        "profile": "planted-profile",
+    }
+    before = live_state()
+    for field, value in edits.items():
+        plan = json.loads(original)
+        plan["accounts"]["222222222222"][field] = value
+        plan_file.write_text(json.dumps(plan))
+
+        outcome = run("apply", "plan.json", "--yes")
+
+        assert outcome.exit_code == 1, (field, outcome.stdout)
+        assert outcome.stderr.startswith(NOT_ITS_FILES), field
+    assert live_state() == before
+
+
+def test_a_plan_whose_files_say_the_same_is_applied(
+    aws: None, config_file: str, run: Callable[..., Any]
+) -> None:
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    # The same configuration spelt otherwise (comments, order of keys) is the same model.
+    Path(config_file).write_text("# reviewed\n" + lab.CONFIG)
+    _records_untouched_file(Path("plan.json"), config_file)
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "Note:" not in outcome.stdout
