@@ -14,8 +14,10 @@ import re
 from urllib.parse import unquote, urlsplit
 
 REDACTED = "***"
-# scheme://userinfo@ : RFC 3986 section 3.2.1; userinfo has no "/", "@" or whitespace.
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s\"'<>]+@")
+# scheme://userinfo@ : RFC 3986 section 3.2.1. The authority ends at the first "/", "?"
+# or "#" and its userinfo at the LAST "@" before that: a password holding a raw "@"
+# (which urllib.parse splits the same way, netloc.rpartition("@")) is hidden whole.
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s\"'<>]+@")
 
 
 def _endpoint_secrets() -> list[str]:
@@ -23,15 +25,23 @@ def _endpoint_secrets() -> list[str]:
     for name, value in os.environ.items():
         if not name.startswith("AWS_ENDPOINT_URL"):
             continue
-        try:
-            parts = urlsplit(value.strip())
-        except ValueError:
-            continue
-        userinfo = parts.netloc.rpartition("@")[0]
+        userinfo = _userinfo(value.strip())
         for secret in (userinfo, *userinfo.split(":", 1)):
             if len(secret) >= 3:  # shorter would blank out ordinary words
                 secrets.update({secret, unquote(secret)})
     return sorted(secrets, key=len, reverse=True)
+
+
+def _userinfo(value: str) -> str:
+    """The userinfo of an endpoint as written; also of one without a scheme
+    (`user:secret@host:port`, which botocore refuses by quoting it whole)."""
+    if "://" not in value:
+        return value.split("/", 1)[0].rpartition("@")[0]
+    try:
+        netloc = urlsplit(value).netloc
+    except ValueError:  # an unclosed "[": the authority still ends at the first "/"
+        netloc = value.partition("://")[2].split("/", 1)[0]
+    return netloc.rpartition("@")[0]
 
 
 def redact(message: str) -> str:

@@ -40,6 +40,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from ecrrepl.aws import identity
+from ecrrepl.aws.endpoint_env import check_endpoint_variables
 from ecrrepl.aws.failures import aws_failures, describe_failure
 from ecrrepl.config.model import AccountAccess, Config, RegistryAddress
 from ecrrepl.errors import UserError
@@ -176,6 +177,7 @@ class Sessions:
         home_regions: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        check_endpoint_variables()
         self.accounts: Mapping[str, AccountAccess] = dict(accounts or {})
         self.profile = profile
         # The time against which assumed roles' credentials expire; tests move it on.
