@@ -98,3 +98,43 @@ def test_a_plan_whose_files_say_the_same_is_applied(
 
     assert outcome.exit_code == 0, outcome.stderr
     assert "Note:" not in outcome.stdout
+
+
+# CONFIG, and rule `local` sends local/ within the source account: no registry policy changes.
+LOCAL_ONLY = (
+    lab.CONFIG
+    + """\
+      - name: local
+        filters: [local/]
+        destinations:
+          - region: eu-central-1
+"""
+)
+
+
+def test_an_edited_policy_that_needs_no_write_is_refused(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    live_state: Callable[[], dict[Any, Any]],
+) -> None:
+    assert run("apply", config_file, "--yes").exit_code == 0
+    Path(config_file).write_text(LOCAL_ONLY)
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    plan_file = Path("plan.json")
+    plan = json.loads(plan_file.read_text())
+    section = plan["registry_policies"][0]
+    assert section["managed"] and section["changes"] == []
+    statement = section["policy"]["Statement"][0]
+    statement["Condition"] = {"StringLike": {"aws:PrincipalArn": "*"}}
+    plan_file.write_text(json.dumps(plan))
+    before = live_state()
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert outcome.exit_code == 1, outcome.stdout
+    assert outcome.stderr.startswith(
+        "ecrrepl: error: plan.json does not hold the writes ecrrepl computes from its "
+        "configuration and the live state (was it edited?); nothing was written."
+    )
+    assert live_state() == before

@@ -67,11 +67,14 @@ def refuse_if_not_what_ecrrepl_computes(
 
 def _writes(plan: Plan) -> tuple[object, ...]:
     """The writes as apply sends them: of a registry policy only ecrrepl's statements, which
-    are merged into the policy as it is live at the moment of writing."""
+    are merged into the policy as it is live at the moment of writing. Those of every
+    managed policy count, written or not: an edit to a policy that needs no write is
+    refused too rather than silently ignored."""
     owned = owned_by_plan(plan)
     policies = tuple(
-        (w.registry, owned_statements(w.policy, lambda sid: owns_statement(sid, owned)))
-        for w in plan.policy_writes
+        (s.registry, owned_statements(s.policy, lambda sid: owns_statement(sid, owned)))
+        for s in plan.registry_policies
+        if s.managed
     )
     return (policies, plan.template_writes, plan.replication_writes)
 
