@@ -94,6 +94,8 @@ def test_a_malformed_endpoint_is_a_usage_error_without_secrets(
     assert main([*verbose, "diff", "ecrrepl.yaml"]) == 2
 
     err = capsys.readouterr().err
-    assert err.startswith(f"ecrrepl: error: AWS_ENDPOINT_URL is not a usable endpoint URL ({shown}):")
+    assert err.startswith(
+        f"ecrrepl: error: AWS_ENDPOINT_URL is not a usable endpoint URL ({shown}):"
+    )
     assert err.count("\n") == 1
     assert "Secret" not in err and "internal error" not in err and "Traceback" not in err

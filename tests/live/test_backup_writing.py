@@ -33,6 +33,19 @@ def test_a_symlink_planted_at_the_backup_name_is_not_followed(tmp_path: Path) ->
     assert (tmp_path / "20261201T000000Z-apply.json").is_symlink()
 
 
+def test_a_backup_folder_may_be_a_symlink_to_a_folder(tmp_path: Path) -> None:
+    # Chosen, not incidental: the user names the folder (a backup disk mounted elsewhere,
+    # say); the file in it is still created new and private.
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "backups").symlink_to(tmp_path / "disk")
+
+    path = write_backup(BACKUP, str(tmp_path / "backups"))
+
+    stored = tmp_path / "disk" / path.name
+    assert stored.is_file() and not stored.is_symlink()
+    assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600
+
+
 def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
     for _ in range(3):
         write_backup(BACKUP, str(tmp_path))

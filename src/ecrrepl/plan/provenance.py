@@ -24,8 +24,8 @@ import hashlib
 import os
 from collections.abc import Sequence
 
-from ecrrepl.errors import UserError
 from ecrrepl.config.model import Config
+from ecrrepl.errors import UserError
 from ecrrepl.plan.model import Plan, SourceFile
 
 
