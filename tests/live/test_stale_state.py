@@ -6,6 +6,7 @@ moment of writing and kept."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -255,9 +256,21 @@ def test_an_edited_plan_with_a_broken_rule_is_refused(
     plan_file.write_text(plan_file.read_text().replace('"prod/"', '"Bad_Filter!"'))
     before = live_state()
 
+    # With its file next to it, the plan is refused first for not being what it says.
+    beside = run("apply", "plan.json", "--yes")
+    assert (beside.exit_code, beside.stdout) == (1, "")
+    assert beside.stderr.startswith(
+        "ecrrepl: error: the plan's configuration is not what its files say: "
+    )
+
+    # Carried elsewhere, without its file, the configuration it carries is linted.
+    os.remove(config_file)
     outcome = run("apply", "plan.json", "--yes")
 
-    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.exit_code == 1
+    assert outcome.stdout.count("Note: ") == 2 and outcome.stdout.endswith(
+        "could not be checked against its files (not all of them are there).\n"
+    )
     assert outcome.stderr.startswith(
         "ecrrepl: error: plan.json carries a configuration with errors (E104: "
     )
