@@ -61,12 +61,20 @@ def test_what_botocore_can_use_passes(url: str) -> None:
     assert endpoint_problem(url) is None
 
 
-def test_a_service_specific_variable_is_checked_too() -> None:
+@pytest.mark.parametrize("name", ["AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS"])
+def test_the_variables_of_the_services_used_are_checked_too(name: str) -> None:
     with pytest.raises(UsageError) as refused:
-        check_endpoint_variables({"AWS_ENDPOINT_URL_ECR": "http://127.0.0.1:99999"})
+        check_endpoint_variables({name: "http://127.0.0.1:99999"})
     assert str(refused.value) == (
-        "AWS_ENDPOINT_URL_ECR is not a usable endpoint URL (http://127.0.0.1:99999): "
+        f"{name} is not a usable endpoint URL (http://127.0.0.1:99999): "
         "Port out of range 0-65535"
+    )
+
+
+def test_other_services_and_ignored_endpoints_are_not_checked() -> None:
+    check_endpoint_variables({"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:99999"})
+    check_endpoint_variables(
+        {"AWS_ENDPOINT_URL": "nonsense", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}
     )
 
 

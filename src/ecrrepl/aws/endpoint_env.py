@@ -23,7 +23,15 @@ from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 from ecrrepl.errors import UsageError
 from ecrrepl.redaction import redact
 
-_VARIABLE_PREFIX = "AWS_ENDPOINT_URL"
+# The variables botocore reads for the clients ecrrepl makes (ECR and STS; service
+# identifiers "ECR" and "STS" in the SDK reference's "Identifiers for service-specific
+# endpoints", https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html,
+# checked 2026-12-02; botocore/configprovider.py, ConfiguredEndpointProvider, names the
+# variable after the model's metadata.serviceId, "ECR" and "STS"). Another service's
+# variable is none of ecrrepl's business.
+_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS")
+# Set to true, botocore uses no configured endpoint at all (same page as above).
+_IGNORED = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
 
 
 def endpoint_problem(url: str) -> str | None:
@@ -41,11 +49,13 @@ def endpoint_problem(url: str) -> str | None:
 
 
 def check_endpoint_variables(environ: Mapping[str, str] | None = None) -> None:
-    """UsageError naming the first AWS_ENDPOINT_URL* variable botocore could not use."""
+    """UsageError naming the first endpoint variable botocore could not use."""
     variables = os.environ if environ is None else environ
-    for name in sorted(variables):
-        value = variables[name].strip()
-        if not name.startswith(_VARIABLE_PREFIX) or not value:
+    if variables.get(_IGNORED, "").strip().lower() == "true":
+        return
+    for name in _VARIABLES:
+        value = variables.get(name, "").strip()
+        if not value:
             continue
         problem = endpoint_problem(value)
         if problem is not None:
