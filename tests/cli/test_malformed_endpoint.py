@@ -107,3 +107,24 @@ def test_a_malformed_endpoint_is_a_usage_error_without_secrets(
     )
     assert err.count("\n") == 1
     assert "Secret" not in err and "internal error" not in err and "Traceback" not in err
+
+
+def test_a_profile_endpoint_botocore_refuses_is_one_clean_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS"):
+        monkeypatch.delenv(name, raising=False)
+    Path("aws-config").write_text("[default]\nendpoint_url = http://alice:Secret@bad host\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    Path("ecrrepl.yaml").write_text(CONFIG)
+
+    # Found only when the first client is made, inside the identity check: a refused
+    # operation (1), still one clean line.
+    assert main(["diff", "ecrrepl.yaml"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("ecrrepl: error: cannot reach sts in us-west-2: Invalid endpoint: ")
+    assert err.count("\n") == 1
+    assert "http://***@bad host" in err
+    assert "Secret" not in err and "internal error" not in err

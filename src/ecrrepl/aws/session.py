@@ -43,7 +43,8 @@ from ecrrepl.aws import identity
 from ecrrepl.aws.endpoint_env import check_endpoint_variables
 from ecrrepl.aws.failures import aws_failures, describe_failure
 from ecrrepl.config.model import AccountAccess, Config, RegistryAddress
-from ecrrepl.errors import UserError
+from ecrrepl.errors import UsageError, UserError
+from ecrrepl.redaction import redact
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr.client import ECRClient
@@ -327,7 +328,11 @@ class Sessions:
     def _new_client(self, source: ClientSource, service: str, region: str) -> Any:
         # A boto3 session is not safe to use from several threads at once; its clients are.
         with self._creation_lock(source.session):
-            return source.create_client(service, region)
+            try:
+                return source.create_client(service, region)
+            except ValueError as error:  # e.g. a profile's endpoint_url botocore refuses
+                reason = redact(str(error))
+                raise UsageError(f"cannot reach {service} in {region}: {reason}") from None
 
     def _cached_client(self, key: tuple[str, str, str], source: Callable[[], ClientSource]) -> Any:
         return self._clients.get(key, lambda: self._new_client(source(), key[2], key[1]))
