@@ -59,6 +59,25 @@ def test_a_plan_of_other_files_relabelled_as_these_is_refused(
     assert backup_files() == []
 
 
+def test_a_file_recorded_twice_must_be_there_for_each_record(
+    aws: None,
+    config_file: str,
+    write_file: Callable[[str, str], str],
+    run: Callable[..., Any],
+) -> None:
+    edited = write_file("edited.yaml", WIDENED)
+    assert run("diff", "--out", "plan.json", edited).exit_code == 0
+    _records_untouched_file(Path("plan.json"), config_file)
+    plan = json.loads(Path("plan.json").read_text())
+    plan["config_files"] *= 2
+    Path("plan.json").write_text(json.dumps(plan))
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    assert (outcome.exit_code, outcome.stdout) == (1, ""), outcome.stdout
+    assert outcome.stderr.startswith(NOT_ITS_FILES)
+
+
 def test_a_plan_whose_accounts_were_edited_is_refused(
     aws: None,
     config_file: str,

@@ -54,9 +54,11 @@ def check_provenance(plan: Plan, plan_path: str, config_files: Sequence[str]) ->
     return []
 
 
-def _check_found(plan: Plan, plan_path: str) -> dict[SourceFile, str]:
-    found: dict[SourceFile, str] = {}
-    for source in plan.sources:
+def _check_found(plan: Plan, plan_path: str) -> dict[int, str]:
+    """The path of each recorded file that is there, by its index in the plan (a plan
+    may record one file twice: each record must be found on its own)."""
+    found: dict[int, str] = {}
+    for index, source in enumerate(plan.sources):
         candidate = _recorded_path(plan_path, source)
         if not os.path.lexists(candidate):
             continue
@@ -66,7 +68,7 @@ def _check_found(plan: Plan, plan_path: str) -> dict[SourceFile, str]:
                 f"one the plan records); nothing was written. {_again(plan, plan_path)}, or "
                 "name the files the plan came from with --config"
             )
-        found[source] = candidate
+        found[index] = candidate
     return found
 
 
@@ -74,12 +76,12 @@ def _recorded_path(plan_path: str, source: SourceFile) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(plan_path), source.path))
 
 
-def _notes_of_absent(plan: Plan, plan_path: str, found: dict[SourceFile, str]) -> list[str]:
+def _notes_of_absent(plan: Plan, plan_path: str, found: dict[int, str]) -> list[str]:
     notes = [
         f"Note: {source.name} is not at {_recorded_path(plan_path, source)}, next to the "
         "plan; not compared (name it with --config to compare it)."
-        for source in plan.sources
-        if source not in found
+        for index, source in enumerate(plan.sources)
+        if index not in found
     ]
     notes.append(
         f"Note: the configuration {plan_path} carries could not be checked against its "
@@ -88,9 +90,9 @@ def _notes_of_absent(plan: Plan, plan_path: str, found: dict[SourceFile, str]) -
     return notes
 
 
-def _check_named(plan: Plan, plan_path: str, config_files: Sequence[str]) -> dict[SourceFile, str]:
+def _check_named(plan: Plan, plan_path: str, config_files: Sequence[str]) -> dict[int, str]:
     unmatched: list[SourceFile] = list(plan.sources)
-    found: dict[SourceFile, str] = {}
+    found: dict[int, str] = {}
     for path in config_files:
         digest = _digest(path)
         match = next((source for source in unmatched if source.sha256 == digest), None)
@@ -99,8 +101,8 @@ def _check_named(plan: Plan, plan_path: str, config_files: Sequence[str]) -> dic
                 f"{path} is not a configuration file {plan_path} was computed from (its sha256 "
                 f"is not one the plan records); nothing was written. {_again(plan, plan_path)}"
             )
+        found[_first_free_index(plan, match, found)] = path
         unmatched.remove(match)
-        found[match] = path
     if unmatched:
         missing = ", ".join(source.name for source in unmatched)
         raise UserError(
@@ -110,13 +112,17 @@ def _check_named(plan: Plan, plan_path: str, config_files: Sequence[str]) -> dic
     return found
 
 
+def _first_free_index(plan: Plan, source: SourceFile, found: dict[int, str]) -> int:
+    return next(i for i, s in enumerate(plan.sources) if s == source and i not in found)
+
+
 def _refuse_if_not_the_files_configuration(
-    plan: Plan, plan_path: str, found: dict[SourceFile, str]
+    plan: Plan, plan_path: str, found: dict[int, str]
 ) -> None:
     from ecrrepl.validation import validate_files
 
     # In the plan's order: the order of the files is the order of their merge.
-    result = validate_files([found[source] for source in plan.sources])
+    result = validate_files([found[index] for index in range(len(plan.sources))])
     if result.errors or _as_planned(result.config) != _as_planned(plan.desired_config()):
         raise UserError(
             f"the plan's configuration is not what its files say: {plan_path} carries "
