@@ -400,12 +400,20 @@ def run_click(argv: Sequence[str]) -> int:
     try:
         result = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
     except click.UsageError as error:
-        error.show()
+        _escaped(error).show()
         return EXIT_USAGE
     except click.ClickException as error:
-        error.show()
+        _escaped(error).show()
         return error.exit_code
     except click.Abort:
         click.echo(f"{PROG}: aborted", err=True)
         return EXIT_FAILED
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _escaped(error: click.ClickException) -> click.ClickException:
+    """click's messages quote the arguments (a file name): their controls are shown escaped."""
+    from ecrrepl.render.escape import terminal
+
+    error.message = terminal(error.message)
+    return error

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ecrrepl.findings import Finding, Severity
+from ecrrepl.render.escape import terminal
 from ecrrepl.render.findings_summary import FindingsSummary
 from ecrrepl.render.styled import Line, Span, render_lines
 
@@ -83,7 +84,9 @@ def _quote(finding: Finding, source: str | None, gutter: int) -> list[Line]:
         return []
     text, caret_at = _window(source_lines[number - 1].rstrip(), finding.location.column - 1)
     # Keep tabs where they are, so that the caret lines up however a terminal expands them.
-    padding = "".join("\t" if char == "\t" else " " for char in text[:caret_at])
+    # The quote is printed escaped (render.styled), so the caret is placed by the escaped
+    # width of what precedes it.
+    padding = "".join("\t" if char == "\t" else " " for char in terminal(text[:caret_at]))
     caret_style = SEVERITY_STYLE[finding.severity]
     return [
         [Span(f"{number:>{gutter + 2}} | ", GUTTER_STYLE), Span(text)],

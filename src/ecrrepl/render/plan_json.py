@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ecrrepl.render.escape import json_document
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.plan.model import Change, Plan, PolicySection, Section, TemplateSection
 
@@ -32,7 +33,7 @@ PLAN_JSON_VERSION = 1
 
 
 def render_plan_json(plan: Plan) -> str:
-    return json.dumps(plan_json_object(plan), indent=2, ensure_ascii=False) + "\n"
+    return json_document(plan_json_object(plan)) + "\n"
 
 
 def plan_json_object(plan: Plan) -> dict[str, Any]:
