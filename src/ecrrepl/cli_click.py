@@ -400,10 +400,10 @@ def run_click(argv: Sequence[str]) -> int:
     try:
         result = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
     except click.UsageError as error:
-        _escaped(error).show()
+        _show(error)
         return EXIT_USAGE
     except click.ClickException as error:
-        _escaped(error).show()
+        _show(error)
         return error.exit_code
     except click.Abort:
         click.echo(f"{PROG}: aborted", err=True)
@@ -411,9 +411,13 @@ def run_click(argv: Sequence[str]) -> int:
     return result if isinstance(result, int) else EXIT_OK
 
 
-def _escaped(error: click.ClickException) -> click.ClickException:
-    """click's messages quote the arguments (a file name): their controls are shown escaped."""
-    from ecrrepl.render.escape import terminal
+def _show(error: click.ClickException) -> None:
+    """click's message, which may quote an argument (a file name), with its control
+    characters shown escaped."""
+    import io
 
-    error.message = terminal(error.message)
-    return error
+    from ecrrepl.render.escape import lines
+
+    buffer = io.StringIO()
+    error.show(file=buffer)
+    sys.stderr.write(lines(buffer.getvalue()))

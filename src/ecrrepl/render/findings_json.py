@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from ecrrepl.render.escape import json_document
 from ecrrepl.findings import Finding
+from ecrrepl.render.escape import json_document
 from ecrrepl.render.findings_summary import FindingsSummary
 
 

@@ -22,12 +22,11 @@ section is listed, changed or not. Fields are only ever added to this object.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ecrrepl.render.escape import json_document
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.plan.model import Change, Plan, PolicySection, Section, TemplateSection
+from ecrrepl.render.escape import json_document
 
 PLAN_JSON_VERSION = 1
 

@@ -22,11 +22,10 @@ destinations keep the configuration's order.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ecrrepl.render.escape import json_document
 from ecrrepl.config.model import RegistryAddress
+from ecrrepl.render.escape import json_document
 from ecrrepl.route import Hop, NotReached, Route, SourceRoute
 
 

@@ -26,7 +26,6 @@ not count towards the outcome.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ecrrepl.render.escape import json_document
