@@ -19,8 +19,14 @@ from typing import Any, NamedTuple
 from ecrrepl import limits, regions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
+from ecrrepl.jsondepth import nested_deeper_than
 
 MAX_POLICY_CHARS = limits.MAX_REGISTRY_POLICY_CHARS
+# No AWS source documents a nesting limit for policy documents (IAM JSON policy grammar,
+# checked 2026-12-02: the deepest valid element is a Condition value list, five levels
+# down: Statement[] > {} > Condition{} > operator{} > key[]). Anything this deep is not a
+# policy, and refusing it keeps the parser's recursion bounded.
+MAX_POLICY_DEPTH = 64
 
 DEFAULT_POLICY_VERSION = "2012-10-17"
 REPLICATION_ACTIONS = ("ecr:CreateRepository", "ecr:ReplicateImage")
@@ -184,16 +190,33 @@ def policy_text(policy: Mapping[str, Any]) -> str:
     return json.dumps(policy, separators=(",", ":"))
 
 
+class PolicyTextError(UserError):
+    """A policy text that is not a JSON object; `problem` says why, without the place."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"the {where} {problem}")
+        self.problem = problem
+
+
 def parse_policy_text(text: str, where: str) -> dict[str, Any]:
+    """A policy document from its text, which comes from AWS: never trusted to be JSON.
+
+    Nesting is measured before parsing, without recursion: json.loads recurses once per
+    level and a deep enough text ends in a RecursionError.
+    """
+    if nested_deeper_than(text, MAX_POLICY_DEPTH):
+        raise PolicyTextError(
+            where, f"is nested deeper than {MAX_POLICY_DEPTH} levels, more than any policy"
+        )
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as error:
-        raise UserError(
-            f"the {where} is not valid JSON ({error.msg} at line {error.lineno}, "
-            f"column {error.colno})"
+        raise PolicyTextError(
+            where,
+            f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
         ) from None
     if not isinstance(parsed, dict):
-        raise UserError(f"the {where} is JSON but not an object: {type(parsed).__name__}")
+        raise PolicyTextError(where, f"is JSON but not an object: {type(parsed).__name__}")
     return parsed
 
 
