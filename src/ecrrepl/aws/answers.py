@@ -131,9 +131,9 @@ class Node:
             raise AnswerProblem(f"{found.path} is {_type_name(found.value)}, not a whole number")
         return found.value
 
-    def items(self, key: str) -> list[Node]:
-        """The elements of a list member; an absent list is empty."""
-        found = self.optional(key)
+    def items(self, key: str, *, required: bool = False) -> list[Node]:
+        """The elements of a list member; an absent list is empty unless `required`."""
+        found = self.required(key) if required else self.optional(key)
         if found is None:
             return []
         if not isinstance(found.value, list):

@@ -72,7 +72,9 @@ def rule_from_api(api_rule: Mapping[str, Any] | Node) -> ReplicationRule:
         filters=filters,
         destinations=tuple(
             Destination(account=d.text("registryId"), region=d.text("region"))
-            for d in rule.items("destinations")
+            # botocore ECR model: ReplicationRule requires destinations,
+            # ReplicationConfiguration requires rules (checked 2026-12-02).
+            for d in rule.items("destinations", required=True)
         ),
         delete_replication=False if delete is None else delete.flag("enabled"),
     )
@@ -83,7 +85,7 @@ def rules_from_api(replication_configuration: Any) -> tuple[ReplicationRule, ...
     if replication_configuration is None or replication_configuration == {}:
         return ()
     configuration = Node(replication_configuration, "replicationConfiguration")
-    return tuple(rule_from_api(rule) for rule in configuration.items("rules"))
+    return tuple(rule_from_api(rule) for rule in configuration.items("rules", required=True))
 
 
 # --- repository creation templates ---------------------------------------------------

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import TypeVar
 
-from ecrrepl.aws.answers import Node
+from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.convert import rules_from_api, template_from_api
 from ecrrepl.aws.failures import aws_failures
 from ecrrepl.aws.identity import refusal
@@ -56,7 +56,7 @@ def read_replication(sessions: Sessions, address: RegistryAddress) -> tuple[Repl
     """The replication rules of one registry (DescribeRegistry); none when it has none."""
     client = sessions.ecr(address)
     with aws_failures("DescribeRegistry", address.account, address.region):
-        answer = Node(client.describe_registry())
+        answer = _of_registry(Node(client.describe_registry()), address)
         configuration = answer.optional("replicationConfiguration")
         return rules_from_api(None if configuration is None else configuration.value)
 
@@ -66,12 +66,14 @@ def read_registry_policy(sessions: Sessions, address: RegistryAddress) -> JsonOb
     client = sessions.ecr(address)
     with aws_failures("GetRegistryPolicy", address.account, address.region):
         try:
-            answer = Node(client.get_registry_policy())
+            answer = _of_registry(Node(client.get_registry_policy()), address)
         except client.exceptions.RegistryPolicyNotFoundException:
             return None
-        text = answer.optional_text("policyText")
-    if text is None:
-        return None
+        # A registry without a policy is RegistryPolicyNotFoundException (botocore ECR
+        # model, GetRegistryPolicy errors; checked 2026-12-02). A success without the text
+        # is no answer: read as "no policy", apply would put a policy without the
+        # statements of other owners.
+        text = answer.text("policyText")
     where = (
         f"registry policy that GetRegistryPolicy returned in account {address.account} "
         f"region {address.region}"
@@ -117,6 +119,14 @@ def read_immutable_repositories(
                 if prefixes is None or any(name.startswith(p) for p in prefixes):
                     found.append(TagImmutability(name, mutability, filters))
     return tuple(sorted(found))
+
+
+def _of_registry(answer: Node, address: RegistryAddress) -> Node:
+    """The answer, once its `registryId` (when given) is the registry asked about."""
+    registry_id = answer.optional_text("registryId")
+    if registry_id is not None and registry_id != address.account:
+        raise AnswerProblem(f"registryId is {registry_id!r}, not the account asked about")
+    return answer
 
 
 # --- what a configuration reaches --------------------------------------------------------
