@@ -108,12 +108,14 @@ def _reachable_name_patterns(rules: Iterable[ReplicationRule]) -> tuple[str, ...
         if rule.prefixes is None:
             return ("*",)
         prefixes.update(rule.prefixes)
-    kept = [
-        prefix
-        for prefix in prefixes
-        if not any(other != prefix and prefix.startswith(other) for other in prefixes)
-    ]
-    return tuple(sorted(f"{prefix}*" for prefix in kept))
+    # In sorted order, a prefix that starts with another comes after it, and after every
+    # prefix between them, which starts with it too: comparing with the last one kept
+    # is enough, and the work is n log n rather than every pair.
+    kept: list[str] = []
+    for prefix in sorted(prefixes):
+        if not (kept and prefix.startswith(kept[-1])):
+            kept.append(prefix)
+    return tuple(f"{prefix}*" for prefix in kept)
 
 
 def required_statements(config: Config) -> dict[RegistryAddress, tuple[PolicyStatement, ...]]:
@@ -126,7 +128,9 @@ def required_statements(config: Config) -> dict[RegistryAddress, tuple[PolicySta
                     continue
                 senders = rules_into.setdefault(destination.address, {})
                 rules_of_source = senders.setdefault(registry.address, [])
-                if rule not in rules_of_source:
+                # A rule listing one destination twice comes here twice; checking the last
+                # one added is enough, and comparing with every rule would be quadratic.
+                if not (rules_of_source and rules_of_source[-1] is rule):
                     rules_of_source.append(rule)
     required: dict[RegistryAddress, tuple[PolicyStatement, ...]] = {}
     for target, senders in sorted(rules_into.items()):

@@ -119,3 +119,46 @@ def test_filter_over_256_characters_is_too_long() -> None:
 
 def test_filter_pattern_rejects_leading_and_double_slashes_only() -> None:
     assert len(_e104_messages("/prod", "prod//api", "prod/api/", "a.b-c_d/e")) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(rule_shapes, min_size=6, max_size=12))
+def test_w113_names_the_earliest_overlapping_rules_of_each_rule(
+    shapes: list[tuple[list[str] | None, list[str]]],
+) -> None:
+    from ecrrepl.lint.rules.destinations import MAX_OVERLAPS_NAMED
+
+    rules = [
+        ReplicationRule(
+            name=f"r{number}",
+            filters=None if values is None else _filters(values, number),
+            destinations=tuple(Destination(account=ACCOUNT, region=r) for r in regions),
+        )
+        for number, (values, regions) in enumerate(shapes)
+    ]
+    check = get_rule("W113").check
+    assert check is not None
+    findings = list(check(_config(rules)))
+    reported = sorted(
+        (int(f.message.split("'")[3][1:]), int(f.message.split("'")[1][1:])) for f in findings
+    )
+
+    def overlap(first: list[str] | None, second: list[str] | None) -> bool:
+        if first is None or second is None:
+            return True
+        return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
+
+    earlier = {
+        j: [
+            i
+            for i, (first, first_regions) in enumerate(shapes[:j])
+            if set(first_regions) & set(second_regions) and overlap(first, second)
+        ]
+        for j, (second, second_regions) in enumerate(shapes)
+    }
+    expected = sorted((i, j) for j, found in earlier.items() for i in found[:MAX_OVERLAPS_NAMED])
+    assert reported == expected
+    said_more = sorted(
+        int(f.message.split("'")[1][1:]) for f in findings if "overlaps more" in f.message
+    )
+    assert said_more == sorted(j for j, found in earlier.items() if len(found) > MAX_OVERLAPS_NAMED)

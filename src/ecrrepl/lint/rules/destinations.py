@@ -196,6 +196,12 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
         for overlap in _overlaps(registry):
             first = registry.rules[overlap.first_index]
             second = registry.rules[overlap.second_index]
+            more = (
+                f"; {second.label(overlap.second_index)} overlaps more earlier rules, "
+                f"only the first {MAX_OVERLAPS_NAMED} are named"
+                if overlap.more
+                else ""
+            )
             conflict = (
                 "; they also disagree on delete_replication"
                 if first.delete_replication != second.delete_replication
@@ -204,9 +210,15 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
             yield check.finding(
                 f"{second.label(overlap.second_index)} and {first.label(overlap.first_index)} "
                 f"both replicate {overlap.repositories} to {overlap.destination.address}, "
-                f"and ECR copies an image there once, so one of them is redundant{conflict}",
+                f"and ECR copies an image there once, so one of them is redundant{conflict}"
+                f"{more}",
                 overlap.destination.where,
             )
+
+
+# A rule that overlaps many earlier rules names this many of them, the earliest first:
+# every pair of 100,000 overlapping rules would be 5 billion findings.
+MAX_OVERLAPS_NAMED = 5
 
 
 class _Overlap(NamedTuple):
@@ -215,67 +227,116 @@ class _Overlap(NamedTuple):
     # The second rule's entry for the shared destination: where the finding points.
     destination: Destination
     repositories: str
+    # Whether the second rule overlaps more earlier rules than are named.
+    more: bool = False
 
 
 def _overlaps(registry: SourceRegistry) -> Iterator[_Overlap]:
-    """Each pair of rules that send common repositories to a common destination, once.
+    """For each rule, the earliest earlier rules (at most MAX_OVERLAPS_NAMED) that send
+    common repositories to a common destination; each pair once, in pair order.
 
     A pair that overlaps at several destinations is reported at the first of them in
     the later rule's own list, which is where a reader of that rule looks first.
     """
-    indices_by_address: dict[RegistryAddress, set[int]] = {}
-    for index, replication_rule in enumerate(registry.rules):
+    rules = registry.rules
+    indices_by_address: dict[RegistryAddress, list[int]] = {}
+    for index, replication_rule in enumerate(rules):
         for destination in replication_rule.destinations:
-            indices_by_address.setdefault(destination.address, set()).add(index)
-    shared_by_pair: dict[tuple[int, int], dict[RegistryAddress, tuple[str, ...] | None]] = {}
-    for address, indices in indices_by_address.items():
+            at = indices_by_address.setdefault(destination.address, [])
+            if not at or at[-1] != index:
+                at.append(index)
+    wanted = MAX_OVERLAPS_NAMED + 1
+    earlier_by_rule: dict[int, list[int]] = {}
+    for indices in indices_by_address.values():
         if len(indices) > 1:
-            for pair, shared in _overlapping_pairs(registry.rules, sorted(indices)).items():
-                shared_by_pair.setdefault(pair, {})[address] = shared
-    for (first, second), shared_at in sorted(shared_by_pair.items()):
-        destination = next(d for d in registry.rules[second].destinations if d.address in shared_at)
-        yield _Overlap(first, second, destination, _describe(shared_at[destination.address]))
+            for later, found in _earliest_overlapping(rules, indices, wanted).items():
+                earlier_by_rule[later] = _smallest(earlier_by_rule.get(later, []), found, wanted)
+    overlaps = []
+    for later, earlier in earlier_by_rule.items():
+        named = earlier[:MAX_OVERLAPS_NAMED]
+        for first in named:
+            addresses = {d.address for d in rules[first].destinations}
+            destination = next(d for d in rules[later].destinations if d.address in addresses)
+            shared = _describe(_shared_prefixes(rules[first], rules[later]))
+            more = len(earlier) > MAX_OVERLAPS_NAMED and first == named[-1]
+            overlaps.append(_Overlap(first, later, destination, shared, more))
+    yield from sorted(overlaps, key=lambda overlap: (overlap.first_index, overlap.second_index))
 
 
-def _overlapping_pairs(
-    rules: Sequence[ReplicationRule], indices: Sequence[int]
-) -> dict[tuple[int, int], tuple[str, ...] | None]:
-    """Pairs (earlier, later) of the given rules whose filters share repositories.
+def _smallest(first: list[int], second: list[int], keep: int) -> list[int]:
+    return sorted(set(first) | set(second))[:keep]
 
-    The value is the narrower side of the first overlap found: the prefixes of the
-    shared repositories, or None for every repository. Filters are swept in sorted
-    order with a stack of the filters that are prefixes of the current one, which is
-    linear after sorting; comparing every filter with every other would be quadratic
-    in a registry's filters. The sweep stops once every pair is known to overlap.
+
+def _earliest_overlapping(
+    rules: Sequence[ReplicationRule], indices: Sequence[int], keep: int
+) -> dict[int, list[int]]:
+    """For each of the given rules (sorted indices, one destination), the `keep` smallest
+    indices of earlier rules among them whose filters share repositories with its own.
+
+    Filters are swept in sorted order with a stack of the prefixes of the current one:
+    its ancestors. A prefix overlaps exactly its ancestors and its descendants, so each
+    stack entry carries the smallest rule indices above it and, once its descendants
+    are done, below it. The work is n log n after sorting, whatever the overlaps.
     """
-    found: dict[tuple[int, int], tuple[str, ...] | None] = {}
-    unfiltered = {i for i in indices if rules[i].filters is None}
+    found: dict[int, list[int]] = {}
+    unfiltered = [i for i in indices if rules[i].filters is None]
     for position, index in enumerate(indices):
-        for other in indices[position + 1 :]:
-            if index in unfiltered or other in unfiltered:
-                narrower = other if index in unfiltered else index
-                found[(index, other)] = rules[narrower].prefixes
-    all_pairs = len(indices) * (len(indices) - 1) // 2
-    sorted_prefixes = sorted(
+        if rules[index].filters is None:
+            found[index] = list(indices[: min(position, keep)])
+        else:
+            found[index] = [i for i in unfiltered[:keep] if i < index]
+    entries = sorted(
         {
             (prefix, index)
             for index in indices
-            if index not in unfiltered
+            if rules[index].filters is not None
             for prefix in rules[index].prefixes or ()
+            # An empty filter is E104's to report, not a cover for everything.
             if prefix
         }
     )
+    # prefix, rule, smallest rules among the ancestors, smallest rules among descendants
+    stack: list[tuple[str, int, list[int], list[int]]] = []
+
+    def close(entry: tuple[str, int, list[int], list[int]]) -> None:
+        _, index, above, below = entry
+        near = [i for i in _smallest(above, below, keep + 1) if i < index][:keep]
+        found[index] = _smallest(found[index], near, keep)
+        if stack:
+            prefix, parent, parent_above, parent_below = stack[-1]
+            merged = _smallest(parent_below, [*below, index], keep + 1)
+            stack[-1] = (prefix, parent, parent_above, merged)
+
+    for prefix, index in entries:
+        while stack and not prefix.startswith(stack[-1][0]):
+            close(stack.pop())
+        above: list[int] = []
+        if stack:
+            _, parent, parent_above, _ = stack[-1]
+            above = _smallest(parent_above, [parent], keep + 1)
+        stack.append((prefix, index, above, []))
+    while stack:
+        close(stack.pop())
+    return found
+
+
+def _shared_prefixes(first: ReplicationRule, second: ReplicationRule) -> tuple[str, ...] | None:
+    """The narrower side of the two rules' overlap: the prefixes of the shared
+    repositories, or None for every repository."""
+    if first.filters is None or second.filters is None:
+        narrower = second if first.filters is None else first
+        return narrower.prefixes
+    tagged = sorted(
+        {(p, 0) for p in first.prefixes or () if p} | {(p, 1) for p in second.prefixes or () if p}
+    )
     enclosing: list[tuple[str, int]] = []
-    for prefix, index in sorted_prefixes:
-        if len(found) == all_pairs:
-            break
+    for prefix, side in tagged:
         while enclosing and not prefix.startswith(enclosing[-1][0]):
             enclosing.pop()
-        for _, other in enclosing:
-            if other != index:
-                found.setdefault((min(index, other), max(index, other)), (prefix,))
-        enclosing.append((prefix, index))
-    return found
+        if any(other != side for _, other in enclosing):
+            return (prefix,)
+        enclosing.append((prefix, side))
+    return ()
 
 
 def _describe(prefixes: tuple[str, ...] | None, shown: int = 3) -> str:
