@@ -186,6 +186,12 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
 @cli.command()
 @click.argument("arguments", nargs=-1, metavar="FILE...|PLAN.json")
 @_yes
+@click.option(
+    "--allow-deny",
+    is_flag=True,
+    help="Write even though a Deny statement of another owner in a destination's "
+    "registry policy stops the replication (the plan's errors say which).",
+)
 @_backup_dir
 @click.option(
     "--config",
@@ -199,6 +205,7 @@ def apply(
     options: GlobalOptions,
     arguments: tuple[str, ...],
     yes: bool,
+    allow_deny: bool,
     backup_dir: str,
     config_files: tuple[str, ...],
 ) -> int:
@@ -208,6 +215,7 @@ def apply(
     return run(
         arguments,
         yes=yes,
+        allow_deny=allow_deny,
         backup_dir=backup_dir,
         config_files=config_files,
         profile=options.profile,

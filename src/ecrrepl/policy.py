@@ -278,13 +278,18 @@ class _Grant(NamedTuple):
 
 
 @functools.lru_cache(maxsize=1024)
-def _glob(pattern: str) -> re.Pattern[str]:
+def glob_pattern(pattern: str) -> re.Pattern[str]:
     # IAM wildcards: `*` any run of characters, `?` one character; nothing else.
     parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile("".join(parts), re.DOTALL)
 
 
-def missing_grants(live: Mapping[str, Any] | None, statement: PolicyStatement) -> list[str]:
+_glob = glob_pattern
+
+
+def missing_grants(
+    live: Mapping[str, Any] | None, statement: PolicyStatement, *, count_denies: bool = True
+) -> list[str]:
     """What replication from `statement.source` needs that the `live` policy does not grant.
 
     Used for accounts whose policy ecrrepl must not change. Allow statements with any
@@ -323,6 +328,6 @@ def missing_grants(live: Mapping[str, Any] | None, statement: PolicyStatement) -
             for resource in statement.resources
             if any(g.covers_action(action) and g.overlaps_resource(resource) for g in denies)
         ]
-        if denied:
+        if denied and count_denies:
             missing.append(f"{action} is denied to {root} on {', '.join(denied)}")
     return missing
