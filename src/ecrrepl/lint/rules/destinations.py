@@ -161,7 +161,8 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
     Filters are prefixes, so rules overlap when a filter of one starts with a filter
     of the other, or when either rule has no filters. ECR replicates an image to a
     destination once, so the second rule is redundant there; when the two rules
-    disagree on `delete_replication`, which one ECR follows is not documented.
+    disagree on `delete_replication`, which one ECR follows is not documented. A rule
+    that overlaps many earlier rules names the 5 earliest and says there are more.
 
     Fails:
         version: 1
