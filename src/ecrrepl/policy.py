@@ -163,8 +163,10 @@ def _statements_of(policy: Mapping[str, Any]) -> list[Any]:
     return []
 
 
-def _sid_of(statement: Any) -> Any:
-    return statement.get("Sid") if isinstance(statement, Mapping) else None
+def _sid_of(statement: Any) -> str | None:
+    # A live policy comes from AWS: a Sid that is not a string is nobody's Sid here.
+    sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+    return sid if isinstance(sid, str) else None
 
 
 def merge_policy(
