@@ -162,3 +162,25 @@ def test_w113_names_the_earliest_overlapping_rules_of_each_rule(
         int(f.message.split("'")[1][1:]) for f in findings if "overlaps more" in f.message
     )
     assert said_more == sorted(j for j, found in earlier.items() if len(found) > MAX_OVERLAPS_NAMED)
+
+
+def test_w113_lists_at_most_50_overlaps_of_a_registry_and_counts_the_rest() -> None:
+    from ecrrepl.lint.rules.destinations import MAX_OVERLAP_FINDINGS
+
+    rules = [
+        ReplicationRule(
+            filters=_filters(["prod/"], number),
+            destinations=(Destination(account=ACCOUNT, region="us-east-1"),),
+        )
+        for number in range(30)
+    ]
+    check = get_rule("W113").check
+    assert check is not None
+    findings = list(check(_config(rules)))
+
+    # Rule k overlaps min(k, 5) earlier rules: 0+1+2+3+4 + 25*5 = 135 pairs named.
+    assert len(findings) == MAX_OVERLAP_FINDINGS + 1
+    assert findings[-1].message.startswith(
+        f"{135 - MAX_OVERLAP_FINDINGS} more pairs of overlapping rules in registry "
+        "111111111111/us-west-2 are not listed"
+    )

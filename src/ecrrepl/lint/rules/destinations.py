@@ -9,10 +9,10 @@ from ecrrepl.config.model import (
     Config,
     Destination,
     RegistryAddress,
-    ReplicationRule,
     SourceRegistry,
 )
 from ecrrepl.findings import Finding
+from ecrrepl.lint.overlaps import earliest_overlapping, shared_prefixes, smallest
 from ecrrepl.lint.registry import get_rule, rule
 
 _CONSIDERATIONS = (
@@ -162,7 +162,8 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
     of the other, or when either rule has no filters. ECR replicates an image to a
     destination once, so the second rule is redundant there; when the two rules
     disagree on `delete_replication`, which one ECR follows is not documented. A rule
-    that overlaps many earlier rules names the 5 earliest and says there are more.
+    that overlaps many earlier rules names the 5 earliest and says there are more; a
+    registry lists at most 50 overlaps and counts the rest in one finding.
 
     Fails:
         version: 1
@@ -194,7 +195,8 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
     """
     check = get_rule("W113")
     for registry in config.registries:
-        for overlap in _overlaps(registry):
+        overlaps = _overlaps(registry)
+        for overlap in overlaps[:MAX_OVERLAP_FINDINGS]:
             first = registry.rules[overlap.first_index]
             second = registry.rules[overlap.second_index]
             more = (
@@ -210,16 +212,30 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
             )
             yield check.finding(
                 f"{second.label(overlap.second_index)} and {first.label(overlap.first_index)} "
-                f"both replicate {overlap.repositories} to {overlap.destination.address}, "
+                f"both replicate {_describe(shared_prefixes(first, second))} to "
+                f"{overlap.destination.address}, "
                 f"and ECR copies an image there once, so one of them is redundant{conflict}"
                 f"{more}",
                 overlap.destination.where,
+            )
+        if len(overlaps) > MAX_OVERLAP_FINDINGS:
+            unlisted = overlaps[MAX_OVERLAP_FINDINGS]
+            yield check.finding(
+                f"{len(overlaps) - MAX_OVERLAP_FINDINGS} more pairs of overlapping rules in "
+                f"registry {registry.address} are not listed, the first of them "
+                f"{registry.rules[unlisted.second_index].label(unlisted.second_index)} and "
+                f"{registry.rules[unlisted.first_index].label(unlisted.first_index)}; "
+                "a registry has at most 10 rules (E101)",
+                unlisted.destination.where,
             )
 
 
 # A rule that overlaps many earlier rules names this many of them, the earliest first:
 # every pair of 100,000 overlapping rules would be 5 billion findings.
 MAX_OVERLAPS_NAMED = 5
+# And a registry lists this many overlapping pairs, then counts the rest in one finding;
+# only a file far over ECR's 10 rules per registry (E101) gets there.
+MAX_OVERLAP_FINDINGS = 50
 
 
 class _Overlap(NamedTuple):
@@ -227,12 +243,11 @@ class _Overlap(NamedTuple):
     second_index: int
     # The second rule's entry for the shared destination: where the finding points.
     destination: Destination
-    repositories: str
     # Whether the second rule overlaps more earlier rules than are named.
     more: bool = False
 
 
-def _overlaps(registry: SourceRegistry) -> Iterator[_Overlap]:
+def _overlaps(registry: SourceRegistry) -> list[_Overlap]:
     """For each rule, the earliest earlier rules (at most MAX_OVERLAPS_NAMED) that send
     common repositories to a common destination; each pair once, in pair order.
 
@@ -250,94 +265,17 @@ def _overlaps(registry: SourceRegistry) -> Iterator[_Overlap]:
     earlier_by_rule: dict[int, list[int]] = {}
     for indices in indices_by_address.values():
         if len(indices) > 1:
-            for later, found in _earliest_overlapping(rules, indices, wanted).items():
-                earlier_by_rule[later] = _smallest(earlier_by_rule.get(later, []), found, wanted)
+            for later, found in earliest_overlapping(rules, indices, wanted).items():
+                earlier_by_rule[later] = smallest(earlier_by_rule.get(later, []), found, wanted)
     overlaps = []
     for later, earlier in earlier_by_rule.items():
         named = earlier[:MAX_OVERLAPS_NAMED]
         for first in named:
             addresses = {d.address for d in rules[first].destinations}
             destination = next(d for d in rules[later].destinations if d.address in addresses)
-            shared = _describe(_shared_prefixes(rules[first], rules[later]))
             more = len(earlier) > MAX_OVERLAPS_NAMED and first == named[-1]
-            overlaps.append(_Overlap(first, later, destination, shared, more))
-    yield from sorted(overlaps, key=lambda overlap: (overlap.first_index, overlap.second_index))
-
-
-def _smallest(first: list[int], second: list[int], keep: int) -> list[int]:
-    return sorted(set(first) | set(second))[:keep]
-
-
-def _earliest_overlapping(
-    rules: Sequence[ReplicationRule], indices: Sequence[int], keep: int
-) -> dict[int, list[int]]:
-    """For each of the given rules (sorted indices, one destination), the `keep` smallest
-    indices of earlier rules among them whose filters share repositories with its own.
-
-    Filters are swept in sorted order with a stack of the prefixes of the current one:
-    its ancestors. A prefix overlaps exactly its ancestors and its descendants, so each
-    stack entry carries the smallest rule indices above it and, once its descendants
-    are done, below it. The work is n log n after sorting, whatever the overlaps.
-    """
-    found: dict[int, list[int]] = {}
-    unfiltered = [i for i in indices if rules[i].filters is None]
-    for position, index in enumerate(indices):
-        if rules[index].filters is None:
-            found[index] = list(indices[: min(position, keep)])
-        else:
-            found[index] = [i for i in unfiltered[:keep] if i < index]
-    entries = sorted(
-        {
-            (prefix, index)
-            for index in indices
-            if rules[index].filters is not None
-            for prefix in rules[index].prefixes or ()
-            # An empty filter is E104's to report, not a cover for everything.
-            if prefix
-        }
-    )
-    # prefix, rule, smallest rules among the ancestors, smallest rules among descendants
-    stack: list[tuple[str, int, list[int], list[int]]] = []
-
-    def close(entry: tuple[str, int, list[int], list[int]]) -> None:
-        _, index, above, below = entry
-        near = [i for i in _smallest(above, below, keep + 1) if i < index][:keep]
-        found[index] = _smallest(found[index], near, keep)
-        if stack:
-            prefix, parent, parent_above, parent_below = stack[-1]
-            merged = _smallest(parent_below, [*below, index], keep + 1)
-            stack[-1] = (prefix, parent, parent_above, merged)
-
-    for prefix, index in entries:
-        while stack and not prefix.startswith(stack[-1][0]):
-            close(stack.pop())
-        above: list[int] = []
-        if stack:
-            _, parent, parent_above, _ = stack[-1]
-            above = _smallest(parent_above, [parent], keep + 1)
-        stack.append((prefix, index, above, []))
-    while stack:
-        close(stack.pop())
-    return found
-
-
-def _shared_prefixes(first: ReplicationRule, second: ReplicationRule) -> tuple[str, ...] | None:
-    """The narrower side of the two rules' overlap: the prefixes of the shared
-    repositories, or None for every repository."""
-    if first.filters is None or second.filters is None:
-        narrower = second if first.filters is None else first
-        return narrower.prefixes
-    tagged = sorted(
-        {(p, 0) for p in first.prefixes or () if p} | {(p, 1) for p in second.prefixes or () if p}
-    )
-    enclosing: list[tuple[str, int]] = []
-    for prefix, side in tagged:
-        while enclosing and not prefix.startswith(enclosing[-1][0]):
-            enclosing.pop()
-        if any(other != side for _, other in enclosing):
-            return (prefix,)
-        enclosing.append((prefix, side))
-    return ()
+            overlaps.append(_Overlap(first, later, destination, more))
+    return sorted(overlaps, key=lambda overlap: (overlap.first_index, overlap.second_index))
 
 
 def _describe(prefixes: tuple[str, ...] | None, shown: int = 3) -> str:
