@@ -103,3 +103,12 @@ def test_a_statement_without_a_sid_is_named_by_its_position() -> None:
     allow = {"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "*"}
     (error,) = errors_for(allow, "not a statement", deny(Sid=None))  # type: ignore[arg-type]
     assert error.startswith("statement #3 of the registry policy")
+
+
+def test_a_deny_of_create_repository_alone_stops_new_repositories_only() -> None:
+    (error,) = errors_for(deny(Action="ecr:CreateRepository"))
+    assert (
+        "denies ecr:CreateRepository to account 111111111111 on "
+        f"{PROD}: replication from 111111111111/us-west-2 into repositories that do not "
+        "exist in 222222222222/eu-west-1 yet would fail"
+    ) in error

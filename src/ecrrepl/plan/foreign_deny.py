@@ -3,10 +3,12 @@
 An explicit Deny wins over every Allow (IAM policy evaluation logic:
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
 checked 2026-12-02). So a statement in a destination's registry policy that denies
-ecr:ReplicateImage or ecr:CreateRepository (ECR user guide, private registry
-permissions for replication: both actions are what the source account needs) to the
-source account, on repositories the rules send there, makes replication fail however
-ecrrepl writes its own statement. The plan reports it as an error naming the statement,
+ecr:ReplicateImage to the source account, on repositories the rules send there, makes
+replication fail however ecrrepl writes its own statement; one that denies
+ecr:CreateRepository makes it fail for every repository that does not exist there yet
+(ECR user guide, "Granting registry permissions for cross account replication":
+https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html,
+checked 2026-12-02). The plan reports it as an error naming the statement,
 and `apply` refuses unless `--allow-deny` is given.
 
 What is evaluated: Effect "Deny"; Action or NotAction with IAM wildcards (`ecr:*`,
@@ -145,9 +147,15 @@ def foreign_denials(
                     f"conditions): replication from {needed.source} may fail"
                 )
             else:
+                what = (
+                    f"replication from {needed.source} into {registry}"
+                    if "ecr:ReplicateImage" in actions
+                    else f"replication from {needed.source} into repositories that do not "
+                    f"exist in {registry} yet"
+                )
                 errors.append(
-                    f"{denial}: replication from {needed.source} into {registry} would "
-                    "fail, since an explicit Deny wins over any Allow; remove or narrow "
-                    f"that statement, or apply with {ALLOW_FLAG} to write all the same"
+                    f"{denial}: {what} would fail, since an explicit Deny wins over any "
+                    f"Allow; remove or narrow that statement, or apply with {ALLOW_FLAG} "
+                    "to write all the same"
                 )
     return Denials(tuple(errors), tuple(warnings))
