@@ -18,6 +18,8 @@ import json
 import re
 from typing import Any
 
+# Characters that reorder or break what is shown, outside the C0 and C1 ranges.
+BIDI_AND_BREAKS = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # C0 controls but the tab, DEL, C1 controls, line/paragraph separators, bidi controls.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # The same outside the ASCII range: json.dumps already writes every C0 control as \uXXXX.
