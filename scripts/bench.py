@@ -6,6 +6,9 @@ Sections:
   scale      validate on generated files of 50, 100 and 200 registries x 10 rules x
              20 filters (budget: 200 under 3 s, growing linearly)
   cfn-lint   cfn-lint on equivalent CloudFormation templates, when it is installed
+  hostile    validate on a 6 MB file of 100,000 rules of one registry that all overlap
+             (W113's worst case) and on a file of 20,000 registries: time and peak memory
+             (budget: seconds, not minutes; no lint check may compare every pair)
   diff       AWS calls of `diff` on 40 registries against the budget, and its wall
              time with 100 ms added to every call, against a sequential baseline
 
@@ -155,10 +158,71 @@ def bench_cfn_lint() -> None:
             )
 
 
+def many_rules(count: int) -> str:
+    """One registry with `count` rules that all send `prod/` to one destination: every
+    pair overlaps. Not a valid configuration (E101: at most 10 rules), on purpose."""
+    lines = ["version: 1", "registries:", '  - account: "111111111111"', "    region: us-west-2"]
+    lines.append("    rules:")
+    lines += ["      - {filters: [prod/], destinations: [{region: us-east-1}]}"] * count
+    return "\n".join(lines) + "\n"
+
+
+def many_registries(count: int) -> str:
+    """`count` registries (six regions of count/6 accounts), each sending to the next
+    region of its own account and of the next account."""
+    from generate_config import REGIONS
+
+    lines = ["version: 1", "registries:"]
+    accounts = count // len(REGIONS) + 1
+    for i in range(count):
+        account, source = i // len(REGIONS), REGIONS[i % len(REGIONS)]
+        target = REGIONS[(i + 1) % len(REGIONS)]
+        lines += [
+            f'  - account: "{100000000000 + account:012d}"',
+            f"    region: {source}",
+            "    rules:",
+            "      - filters: [prod/, base-]",
+            f"        destinations: [{{region: {target}}}, "
+            f'{{account: "{100000000000 + (account + 1) % accounts:012d}", region: {target}}}]',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def timed_with_memory(command: Sequence[str]) -> tuple[float, float]:
+    """Wall time and peak resident memory (MB) of one run, measured by a wrapper process
+    so that earlier runs do not count."""
+    wrapper = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "print(time.perf_counter() - t, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=True
+    )
+    seconds, megabytes = out.stdout.split()
+    return float(seconds), float(megabytes)
+
+
+def bench_hostile() -> None:
+    print("validate on hostile sizes (one run each)")
+    with tempfile.TemporaryDirectory() as folder:
+        for label, text in (
+            ("100,000 overlapping rules", many_rules(100_000)),
+            ("20,000 registries", many_registries(20_000)),
+        ):
+            path = Path(folder) / "hostile.yaml"
+            path.write_text(text)
+            seconds, megabytes = timed_with_memory([ECRREPL, "validate", str(path)])
+            size = path.stat().st_size / 1e6
+            print(f"  {label:26s} ({size:4.1f} MB)  {seconds:6.1f} s  peak {megabytes:6.0f} MB")
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "validate": bench_validate,
     "scale": bench_scale,
     "cfn-lint": bench_cfn_lint,
+    "hostile": bench_hostile,
 }
 
 

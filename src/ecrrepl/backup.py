@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ecrrepl.aws.answers import AnswerProblem
 from ecrrepl.aws.convert import rules_from_api, rules_to_api, template_from_api, template_to_api
 from ecrrepl.config import schema
 from ecrrepl.config.model import (
@@ -121,6 +122,11 @@ def _inside(where: str) -> Iterator[None]:
         yield
     except KeyError as error:
         raise ValueError(f"{where}: the field {error.args[0]!r} is missing") from None
+    except AnswerProblem as problem:
+        # The backup holds the API's shapes, read by the same checks as an answer.
+        if problem.missing is not None:
+            raise ValueError(f"{where}: the field {problem.missing!r} is missing") from None
+        raise ValueError(f"{where}: a value has the wrong JSON type") from None
     except (TypeError, AttributeError):
         raise ValueError(f"{where}: a value has the wrong JSON type") from None
     except ValueError as error:

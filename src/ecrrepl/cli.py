@@ -29,9 +29,11 @@ PROG = "ecrrepl"
 
 
 def _one_line(message: str) -> str:
-    from ecrrepl.redaction import redact  # the last guard: whatever is printed, no credentials
+    # The last guards: whatever is printed, no credentials and no raw control characters.
+    from ecrrepl.redaction import redact
+    from ecrrepl.render.escape import one_line
 
-    return redact(" ".join(message.split()))
+    return one_line(redact(" ".join(message.split())))
 
 
 def report_user_error(error: UserError) -> int:

@@ -186,6 +186,12 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
 @cli.command()
 @click.argument("arguments", nargs=-1, metavar="FILE...|PLAN.json")
 @_yes
+@click.option(
+    "--allow-deny",
+    is_flag=True,
+    help="Write even though a Deny statement of another owner in a destination's "
+    "registry policy stops the replication (the plan's errors say which).",
+)
 @_backup_dir
 @click.option(
     "--config",
@@ -199,6 +205,7 @@ def apply(
     options: GlobalOptions,
     arguments: tuple[str, ...],
     yes: bool,
+    allow_deny: bool,
     backup_dir: str,
     config_files: tuple[str, ...],
 ) -> int:
@@ -208,6 +215,7 @@ def apply(
     return run(
         arguments,
         yes=yes,
+        allow_deny=allow_deny,
         backup_dir=backup_dir,
         config_files=config_files,
         profile=options.profile,
@@ -400,12 +408,24 @@ def run_click(argv: Sequence[str]) -> int:
     try:
         result = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
     except click.UsageError as error:
-        error.show()
+        _show(error)
         return EXIT_USAGE
     except click.ClickException as error:
-        error.show()
+        _show(error)
         return error.exit_code
     except click.Abort:
         click.echo(f"{PROG}: aborted", err=True)
         return EXIT_FAILED
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _show(error: click.ClickException) -> None:
+    """click's message, which may quote an argument (a file name), with its control
+    characters shown escaped."""
+    import io
+
+    from ecrrepl.render.escape import lines
+
+    buffer = io.StringIO()
+    error.show(file=buffer)
+    sys.stderr.write(lines(buffer.getvalue()))

@@ -19,8 +19,14 @@ from typing import Any, NamedTuple
 from ecrrepl import limits, regions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
+from ecrrepl.jsondepth import nested_deeper_than
 
 MAX_POLICY_CHARS = limits.MAX_REGISTRY_POLICY_CHARS
+# No AWS source documents a nesting limit for policy documents (IAM JSON policy grammar,
+# checked 2026-12-02: the deepest valid element is a Condition value list, five levels
+# down: Statement[] > {} > Condition{} > operator{} > key[]). Anything this deep is not a
+# policy, and refusing it keeps the parser's recursion bounded.
+MAX_POLICY_DEPTH = 64
 
 DEFAULT_POLICY_VERSION = "2012-10-17"
 REPLICATION_ACTIONS = ("ecr:CreateRepository", "ecr:ReplicateImage")
@@ -102,12 +108,14 @@ def _reachable_name_patterns(rules: Iterable[ReplicationRule]) -> tuple[str, ...
         if rule.prefixes is None:
             return ("*",)
         prefixes.update(rule.prefixes)
-    kept = [
-        prefix
-        for prefix in prefixes
-        if not any(other != prefix and prefix.startswith(other) for other in prefixes)
-    ]
-    return tuple(sorted(f"{prefix}*" for prefix in kept))
+    # In sorted order, a prefix that starts with another comes after it, and after every
+    # prefix between them, which starts with it too: comparing with the last one kept
+    # is enough, and the work is n log n rather than every pair.
+    kept: list[str] = []
+    for prefix in sorted(prefixes):
+        if not (kept and prefix.startswith(kept[-1])):
+            kept.append(prefix)
+    return tuple(f"{prefix}*" for prefix in kept)
 
 
 def required_statements(config: Config) -> dict[RegistryAddress, tuple[PolicyStatement, ...]]:
@@ -120,7 +128,9 @@ def required_statements(config: Config) -> dict[RegistryAddress, tuple[PolicySta
                     continue
                 senders = rules_into.setdefault(destination.address, {})
                 rules_of_source = senders.setdefault(registry.address, [])
-                if rule not in rules_of_source:
+                # A rule listing one destination twice comes here twice; checking the last
+                # one added is enough, and comparing with every rule would be quadratic.
+                if not (rules_of_source and rules_of_source[-1] is rule):
                     rules_of_source.append(rule)
     required: dict[RegistryAddress, tuple[PolicyStatement, ...]] = {}
     for target, senders in sorted(rules_into.items()):
@@ -153,8 +163,10 @@ def _statements_of(policy: Mapping[str, Any]) -> list[Any]:
     return []
 
 
-def _sid_of(statement: Any) -> Any:
-    return statement.get("Sid") if isinstance(statement, Mapping) else None
+def _sid_of(statement: Any) -> str | None:
+    # A live policy comes from AWS: a Sid that is not a string is nobody's Sid here.
+    sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+    return sid if isinstance(sid, str) else None
 
 
 def merge_policy(
@@ -184,16 +196,33 @@ def policy_text(policy: Mapping[str, Any]) -> str:
     return json.dumps(policy, separators=(",", ":"))
 
 
+class PolicyTextError(UserError):
+    """A policy text that is not a JSON object; `problem` says why, without the place."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"the {where} {problem}")
+        self.problem = problem
+
+
 def parse_policy_text(text: str, where: str) -> dict[str, Any]:
+    """A policy document from its text, which comes from AWS: never trusted to be JSON.
+
+    Nesting is measured before parsing, without recursion: json.loads recurses once per
+    level and a deep enough text ends in a RecursionError.
+    """
+    if nested_deeper_than(text, MAX_POLICY_DEPTH):
+        raise PolicyTextError(
+            where, f"is nested deeper than {MAX_POLICY_DEPTH} levels, more than any policy"
+        )
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as error:
-        raise UserError(
-            f"the {where} is not valid JSON ({error.msg} at line {error.lineno}, "
-            f"column {error.colno})"
+        raise PolicyTextError(
+            where,
+            f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
         ) from None
     if not isinstance(parsed, dict):
-        raise UserError(f"the {where} is JSON but not an object: {type(parsed).__name__}")
+        raise PolicyTextError(where, f"is JSON but not an object: {type(parsed).__name__}")
     return parsed
 
 
@@ -251,13 +280,18 @@ class _Grant(NamedTuple):
 
 
 @functools.lru_cache(maxsize=1024)
-def _glob(pattern: str) -> re.Pattern[str]:
+def glob_pattern(pattern: str) -> re.Pattern[str]:
     # IAM wildcards: `*` any run of characters, `?` one character; nothing else.
     parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile("".join(parts), re.DOTALL)
 
 
-def missing_grants(live: Mapping[str, Any] | None, statement: PolicyStatement) -> list[str]:
+_glob = glob_pattern
+
+
+def missing_grants(
+    live: Mapping[str, Any] | None, statement: PolicyStatement, *, count_denies: bool = True
+) -> list[str]:
     """What replication from `statement.source` needs that the `live` policy does not grant.
 
     Used for accounts whose policy ecrrepl must not change. Allow statements with any
@@ -296,6 +330,6 @@ def missing_grants(live: Mapping[str, Any] | None, statement: PolicyStatement) -
             for resource in statement.resources
             if any(g.covers_action(action) and g.overlaps_resource(resource) for g in denies)
         ]
-        if denied:
+        if denied and count_denies:
             missing.append(f"{action} is denied to {root} on {', '.join(denied)}")
     return missing

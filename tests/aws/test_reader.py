@@ -238,7 +238,8 @@ def test_a_registry_policy_that_is_not_json_names_account_and_region(
         read_state(config, observed_sessions(config))
 
     assert raised.value.message.startswith(
-        "the registry policy of account 222222222222 region eu-west-1 is not valid JSON"
+        "the registry policy that GetRegistryPolicy returned in account 222222222222 "
+        "region eu-west-1 is not valid JSON"
     )
 
 

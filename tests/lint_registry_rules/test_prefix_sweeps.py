@@ -119,3 +119,68 @@ def test_filter_over_256_characters_is_too_long() -> None:
 
 def test_filter_pattern_rejects_leading_and_double_slashes_only() -> None:
     assert len(_e104_messages("/prod", "prod//api", "prod/api/", "a.b-c_d/e")) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(rule_shapes, min_size=6, max_size=12))
+def test_w113_names_the_earliest_overlapping_rules_of_each_rule(
+    shapes: list[tuple[list[str] | None, list[str]]],
+) -> None:
+    from ecrrepl.lint.rules.destinations import MAX_OVERLAPS_NAMED
+
+    rules = [
+        ReplicationRule(
+            name=f"r{number}",
+            filters=None if values is None else _filters(values, number),
+            destinations=tuple(Destination(account=ACCOUNT, region=r) for r in regions),
+        )
+        for number, (values, regions) in enumerate(shapes)
+    ]
+    check = get_rule("W113").check
+    assert check is not None
+    findings = list(check(_config(rules)))
+    reported = sorted(
+        (int(f.message.split("'")[3][1:]), int(f.message.split("'")[1][1:])) for f in findings
+    )
+
+    def overlap(first: list[str] | None, second: list[str] | None) -> bool:
+        if first is None or second is None:
+            return True
+        return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
+
+    earlier = {
+        j: [
+            i
+            for i, (first, first_regions) in enumerate(shapes[:j])
+            if set(first_regions) & set(second_regions) and overlap(first, second)
+        ]
+        for j, (second, second_regions) in enumerate(shapes)
+    }
+    expected = sorted((i, j) for j, found in earlier.items() for i in found[:MAX_OVERLAPS_NAMED])
+    assert reported == expected
+    said_more = sorted(
+        int(f.message.split("'")[1][1:]) for f in findings if "overlaps more" in f.message
+    )
+    assert said_more == sorted(j for j, found in earlier.items() if len(found) > MAX_OVERLAPS_NAMED)
+
+
+def test_w113_lists_at_most_50_overlaps_of_a_registry_and_counts_the_rest() -> None:
+    from ecrrepl.lint.rules.destinations import MAX_OVERLAP_FINDINGS
+
+    rules = [
+        ReplicationRule(
+            filters=_filters(["prod/"], number),
+            destinations=(Destination(account=ACCOUNT, region="us-east-1"),),
+        )
+        for number in range(30)
+    ]
+    check = get_rule("W113").check
+    assert check is not None
+    findings = list(check(_config(rules)))
+
+    # Rule k overlaps min(k, 5) earlier rules: 0+1+2+3+4 + 25*5 = 135 pairs named.
+    assert len(findings) == MAX_OVERLAP_FINDINGS + 1
+    assert findings[-1].message.startswith(
+        f"{135 - MAX_OVERLAP_FINDINGS} more pairs of overlapping rules in registry "
+        "111111111111/us-west-2 are not listed"
+    )

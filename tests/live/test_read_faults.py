@@ -124,7 +124,8 @@ def test_a_registry_policy_that_is_not_a_json_object(
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         1,
         "",
-        f"ecrrepl: error: the registry policy of account 222222222222 region eu-west-1 {problem}\n",
+        "ecrrepl: error: the registry policy that GetRegistryPolicy returned in account "
+        f"222222222222 region eu-west-1 {problem}\n",
     )
     assert live_state() == before
     assert backup_files() == []

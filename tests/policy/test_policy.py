@@ -490,3 +490,11 @@ def test_merged_policy_grants_what_it_was_built_for() -> None:
     merged = merge_policy(policy(*foreign_statements()), [NEEDED], owned={NEEDED.sid})
     assert merged is not None
     assert missing_grants(merged, NEEDED) == []
+
+
+def test_merge_keeps_statements_whose_sid_is_not_a_string() -> None:
+    # A policy read from AWS is not trusted to follow the grammar: odd Sids are foreign.
+    odd = [{"Sid": ["x"]}, "junk", {"Sid": {"a": 1}}]
+    merged = merge_policy({"Statement": odd}, [], {"Ecrrepl111111111111uswest2"})
+    assert merged is not None
+    assert merged["Statement"] == odd

@@ -16,6 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.failures import aws_failures, describe_failure
 from ecrrepl.aws.session import Sessions
 from ecrrepl.backfill import (
@@ -34,13 +35,12 @@ LIMIT_ERROR_CODES = frozenset({"ReplicationBackfillInProgressException", "LimitE
 def list_running_backfills(sessions: Sessions, source: RegistryAddress) -> tuple[Backfill, ...]:
     """The backfills of a registry that have not ended (one paginated listing)."""
     client = sessions.ecr(source)
-    found = []
+    backfills: list[Backfill] = []
     with aws_failures("ListReplicationBackfills", source.account, source.region):
         for page in client.get_paginator("list_replication_backfills").paginate(
             registryId=source.account
         ):
-            found.extend(page.get("backfills", []))
-    backfills = (backfill_from_api(source, summary) for summary in found)
+            backfills.extend(backfill_from_api(source, b) for b in Node(page).items("backfills"))
     return tuple(backfill for backfill in backfills if backfill.active)
 
 
@@ -57,7 +57,7 @@ def start_backfill(sessions: Sessions, target: BackfillTarget) -> Backfill | Bus
             if error.response.get("Error", {}).get("Code") not in LIMIT_ERROR_CODES:
                 raise
             return Busy(describe_failure(error), list_running_backfills(sessions, source))
-    return backfill_from_api(source, answer, target=target)
+        return backfill_from_api(source, Node(answer), target=target)
 
 
 def refresh_backfill(
@@ -71,20 +71,24 @@ def refresh_backfill(
         "registryId": source.account,
         "replicationBackfillId": backfill.backfill_id,
     }
-    pages = []
     with aws_failures("DescribeReplicationBackfillResults", source.account, source.region):
         if with_failures:
             paginator = client.get_paginator("describe_replication_backfill_results")
-            pages = list(paginator.paginate(resultStatusFilter="FAILED", **arguments))
+            pages = [
+                Node(page) for page in paginator.paginate(resultStatusFilter="FAILED", **arguments)
+            ]
         else:
-            pages = [client.describe_replication_backfill_results(maxResults=1, **arguments)]
-    described = backfill_from_api(source, pages[0] if pages else {}, target=backfill.target)
-    failed = tuple(
-        _failed_image(result)
-        for page in pages
-        for result in page.get("results", [])
-        if with_failures and result.get("status") == "FAILED"
-    )
+            answer = client.describe_replication_backfill_results(maxResults=1, **arguments)
+            pages = [Node(answer)]
+        described = backfill_from_api(
+            source, pages[0] if pages else Node({}), target=backfill.target
+        )
+        failed = tuple(
+            _failed_image(result)
+            for page in pages
+            for result in page.items("results")
+            if with_failures and result.optional_text("status") == "FAILED"
+        )
     return replace(
         backfill,
         status=described.status,
@@ -98,40 +102,44 @@ def refresh_backfill(
 
 
 def backfill_from_api(
-    source: RegistryAddress, answer: Mapping[str, Any], *, target: BackfillTarget | None = None
+    source: RegistryAddress,
+    answer: Mapping[str, Any] | Node,
+    *,
+    target: BackfillTarget | None = None,
 ) -> Backfill:
     """A Backfill from a ListReplicationBackfills summary, or the answer of Start or
     DescribeReplicationBackfillResults (`target` fills in what the answer leaves out)."""
-    destination = answer.get("destination")
-    if destination:
+    fields = answer if isinstance(answer, Node) else Node(answer)
+    destination = fields.optional("destination")
+    if destination is not None and destination.value != {}:
         target = BackfillTarget(
-            source, RegistryAddress(destination["registryId"], destination["region"])
+            source, RegistryAddress(destination.text("registryId"), destination.text("region"))
         )
     if target is None:
-        raise ValueError("a backfill answer without a destination needs a target")
-    progress = answer.get("progress")
+        raise AnswerProblem(f"{fields.path_of('destination')} is missing")
+    progress = fields.optional("progress")
     return Backfill(
-        backfill_id=answer.get("replicationBackfillId", ""),
+        backfill_id=fields.optional_text("replicationBackfillId") or "",
         target=target,
-        status=answer.get("status", "PREPARING"),
-        failure_code=answer.get("failureCode") or None,
+        status=fields.optional_text("status") or "PREPARING",
+        failure_code=fields.optional_text("failureCode"),
         progress=None
-        if not progress
+        if progress is None or progress.value == {}
         else BackfillProgress(
-            total=progress.get("totalReplicationCount", 0),
-            completed=progress.get("completedReplicationCount", 0),
-            failed=progress.get("failedReplicationCount", 0),
-            failure_codes=tuple(progress.get("failureCodes", [])),
+            total=progress.count("totalReplicationCount"),
+            completed=progress.count("completedReplicationCount"),
+            failed=progress.count("failedReplicationCount"),
+            failure_codes=progress.texts("failureCodes"),
         ),
     )
 
 
-def _failed_image(result: Mapping[str, Any]) -> FailedImage:
-    image = result.get("imageId", {})
+def _failed_image(result: Node) -> FailedImage:
+    image = result.optional("imageId") or Node({}, f"{result.path}.imageId")
     return FailedImage(
-        repository=result.get("repositoryName", ""),
-        tag=image.get("imageTag"),
-        digest=image.get("imageDigest"),
-        failure_code=result.get("failureCode") or None,
-        sub_image_failure_codes=tuple(result.get("subImageFailureCodes", [])),
+        repository=result.optional_text("repositoryName") or "",
+        tag=image.optional_text("imageTag"),
+        digest=image.optional_text("imageDigest"),
+        failure_code=result.optional_text("failureCode"),
+        sub_image_failure_codes=result.texts("subImageFailureCodes"),
     )

@@ -2,7 +2,9 @@
 
 Pure functions: no client, no call. Reading and writing both go through here, so a
 configuration that was put and read back compares equal to what was declared. Rule
-names never travel to AWS; live rules come back without one.
+names never travel to AWS; live rules come back without one. Answers are read through
+answers.Node: a missing or mistyped field raises AnswerProblem, which the caller's
+`aws_failures` block turns into one line naming the operation, account and region.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ecrrepl.aws.answers import Node
 from ecrrepl.config.model import (
     CreationTemplate,
     Destination,
@@ -55,30 +58,34 @@ def rules_to_api(rules: tuple[ReplicationRule, ...] | list[ReplicationRule]) -> 
     return {"rules": [rule_to_api(rule) for rule in rules]}
 
 
-def rule_from_api(api_rule: Mapping[str, Any]) -> ReplicationRule:
-    api_filters = api_rule.get("repositoryFilters")
+def rule_from_api(api_rule: Mapping[str, Any] | Node) -> ReplicationRule:
+    rule = api_rule if isinstance(api_rule, Node) else Node(api_rule, "rule")
     filters = (
         None
-        if api_filters is None
-        else tuple(RepositoryFilter(prefix=f["filter"]) for f in api_filters)
+        if rule.optional("repositoryFilters") is None
+        else tuple(
+            RepositoryFilter(prefix=f.text("filter")) for f in rule.items("repositoryFilters")
+        )
     )
+    delete = rule.optional("deleteReplication")
     return ReplicationRule(
         filters=filters,
         destinations=tuple(
-            Destination(account=d["registryId"], region=d["region"])
-            for d in api_rule.get("destinations", [])
+            Destination(account=d.text("registryId"), region=d.text("region"))
+            # botocore ECR model: ReplicationRule requires destinations,
+            # ReplicationConfiguration requires rules (checked 2026-12-02).
+            for d in rule.items("destinations", required=True)
         ),
-        delete_replication=bool(api_rule.get("deleteReplication", {}).get("enabled", False)),
+        delete_replication=False if delete is None else delete.flag("enabled"),
     )
 
 
-def rules_from_api(
-    replication_configuration: Mapping[str, Any] | None,
-) -> tuple[ReplicationRule, ...]:
+def rules_from_api(replication_configuration: Any) -> tuple[ReplicationRule, ...]:
     """Rules from DescribeRegistry's `replicationConfiguration`; absent means no rules."""
-    if not replication_configuration:
+    if replication_configuration is None or replication_configuration == {}:
         return ()
-    return tuple(rule_from_api(rule) for rule in replication_configuration.get("rules", []))
+    configuration = Node(replication_configuration, "replicationConfiguration")
+    return tuple(rule_from_api(rule) for rule in configuration.items("rules", required=True))
 
 
 # --- repository creation templates ---------------------------------------------------
@@ -168,47 +175,52 @@ def _exclusion_filters_to_api(template: CreationTemplate) -> list[dict[str, str]
     ]
 
 
-def _text_or_none(value: Any) -> str | None:
-    # An update that cleared a setting may leave it as an empty string.
-    return value if isinstance(value, str) and value else None
-
-
-def _policy_or_none(text: Any, where: str) -> JsonObject | None:
-    return parse_policy_text(text, where) if isinstance(text, str) and text.strip() else None
+def _policy_or_none(template: Node, key: str, where: str) -> JsonObject | None:
+    # An update that cleared a policy may leave it as an empty string.
+    text = template.optional_text(key)
+    if text is None or not text.strip():
+        return None
+    return parse_policy_text(text, where)
 
 
 def template_from_api(
-    api_template: Mapping[str, Any], account: str, region: str
+    api_template: Mapping[str, Any] | Node, account: str, region: str
 ) -> CreationTemplate:
     """A template as DescribeRepositoryCreationTemplates returns it, in the model's types."""
-    prefix = api_template["prefix"]
-    where = f"template '{prefix}' in account {account} region {region}"
-    api_encryption = api_template.get("encryptionConfiguration")
+    template = api_template if isinstance(api_template, Node) else Node(api_template, "template")
+    prefix = template.text("prefix")
+    where = (
+        f"template '{prefix}' in account {account} region {region} "
+        "(DescribeRepositoryCreationTemplates)"
+    )
+    api_encryption = template.optional("encryptionConfiguration")
     encryption = (
         None
-        if not api_encryption
+        if api_encryption is None or api_encryption.value == {}
         else Encryption(
-            type=api_encryption["encryptionType"],
-            kms_key=_text_or_none(api_encryption.get("kmsKey")),
+            type=api_encryption.text("encryptionType"),
+            kms_key=api_encryption.optional_text("kmsKey"),
         )
     )
     return CreationTemplate(
         account=account,
         region=region,
         prefix=prefix,
-        applied_for=tuple(sorted(api_template.get("appliedFor", []))),
-        description=_text_or_none(api_template.get("description")),
-        image_tag_mutability=api_template.get("imageTagMutability"),
+        applied_for=tuple(sorted(template.texts("appliedFor"))),
+        description=template.optional_text("description"),
+        image_tag_mutability=template.optional_text("imageTagMutability"),
         image_tag_mutability_exclusion_filters=tuple(
-            f["filter"] for f in api_template.get("imageTagMutabilityExclusionFilters", [])
+            f.text("filter") for f in template.items("imageTagMutabilityExclusionFilters")
         ),
         encryption=encryption,
-        resource_tags={t["Key"]: t["Value"] for t in api_template.get("resourceTags", [])},
+        resource_tags={
+            t.text("Key"): t.optional_text("Value") or "" for t in template.items("resourceTags")
+        },
         lifecycle_policy=_policy_or_none(
-            api_template.get("lifecyclePolicy"), f"lifecycle policy of {where}"
+            template, "lifecyclePolicy", f"lifecycle policy of {where}"
         ),
         repository_policy=_policy_or_none(
-            api_template.get("repositoryPolicy"), f"repository policy of {where}"
+            template, "repositoryPolicy", f"repository policy of {where}"
         ),
-        custom_role_arn=_text_or_none(api_template.get("customRoleArn")),
+        custom_role_arn=template.optional_text("customRoleArn"),
     )

@@ -1,10 +1,11 @@
 """botocore's exceptions, turned into one sentence that names the account and region.
 
-Every call to AWS runs inside `aws_failures(...)`: whatever botocore raises (an error
-answer, missing or expired credentials, an unknown profile, an unreachable endpoint)
-leaves as a `UserError`, so the CLI prints one line and never a traceback. Messages
-quote what AWS said and never the credentials themselves, nor the user and password
-of an endpoint URL (redaction.py).
+Every call to AWS runs inside `aws_failures(...)`, and so does the reading of its answer:
+whatever botocore raises (an error answer, missing or expired credentials, an unknown
+profile, an unreachable endpoint, an answer its parser cannot read) and every field of
+the answer that is missing or mistyped (answers.Node) leaves as a `UserError`, so the
+CLI prints one line and never a traceback. Messages quote what AWS said and never the
+credentials themselves, nor the user and password of an endpoint URL (redaction.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from botocore.exceptions import (
     SSOError,
     TokenRetrievalError,
 )
+from botocore.parsers import ResponseParserError
 
+from ecrrepl.aws.answers import AnswerProblem, malformed_answer, raised_by_parser
 from ecrrepl.errors import UserError
 from ecrrepl.redaction import redact
 
@@ -42,6 +45,8 @@ CREDENTIAL_ERROR_CODES = frozenset(
 
 
 def where(account: str, region: str | None) -> str:
+    if not account:
+        return f"region {region}"
     return f"account {account} region {region}" if region else f"account {account}"
 
 
@@ -75,8 +80,33 @@ def _describe(error: Exception) -> str:
 def aws_failures(operation: str, account: str, region: str | None) -> Iterator[None]:
     """Turn any botocore failure inside the block into a UserError naming the call."""
     try:
-        yield
+        with malformed_answers(operation, account, region):
+            yield
     except (ClientError, BotoCoreError) as error:
         raise UserError(
             f"{operation} failed in {where(account, region)}: {describe_failure(error)}"
         ) from None
+
+
+@contextmanager
+def malformed_answers(operation: str, account: str, region: str | None) -> Iterator[None]:
+    """Turn an answer that cannot be read (a field missing or mistyped, a body the parser
+    fails on) into a MalformedAnswer naming the call; AWS's own errors pass through."""
+    try:
+        yield
+    except AnswerProblem as problem:
+        raise malformed_answer(operation, where(account, region), problem.problem) from None
+    except ResponseParserError as error:
+        raise malformed_answer(operation, where(account, region), unparsable(error)) from None
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as error:
+        if not raised_by_parser(error):
+            raise
+        raise malformed_answer(operation, where(account, region), unparsable(error)) from None
+
+
+def unparsable(error: Exception) -> str:
+    """A parser's failure, in words: its first line, without the body it quotes."""
+    if isinstance(error, ResponseParserError):
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return f"it is not in the API's format ({first.rstrip(':')})"
+    return f"it is not in the API's format (botocore's parser failed: {type(error).__name__})"

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ecrrepl.aws.failures import describe_failure
+from ecrrepl.aws.answers import Node
+from ecrrepl.aws.failures import describe_failure, malformed_answers
 from ecrrepl.errors import UserError
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ class IdentityGuard:
             access = sessions.describe_access(account)
             region = sessions.home_region(account)
             sts = sessions.sts(account)
-            actual = sts.get_caller_identity()["Account"]
+            with malformed_answers("GetCallerIdentity", account, region):
+                actual = Node(sts.get_caller_identity()).text("Account")
         except UserError as error:
             return error.message
         except (ClientError, BotoCoreError) as error:

@@ -8,6 +8,7 @@ and region.
 
 from __future__ import annotations
 
+from ecrrepl.aws.answers import Node
 from ecrrepl.aws.failures import aws_failures, where
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import RegistryAddress
@@ -39,15 +40,20 @@ def read_image_replication_status(
             raise ImageNotFound(
                 f"image {image} not found in {where(source.account, source.region)}"
             ) from None
+        return _listed_image(Node(answer), image)
+
+
+def _listed_image(answer: Node, image: ImageRef) -> ListedImage:
+    image_id = answer.optional("imageId")
     return ListedImage(
-        digest=answer.get("imageId", {}).get("imageDigest") or image.digest,
+        digest=(image_id.optional_text("imageDigest") if image_id else None) or image.digest,
         statuses=tuple(
             ListedStatus(
-                destination=RegistryAddress(status["registryId"], status["region"]),
-                status=status["status"],
-                failure_code=status.get("failureCode") or None,
+                destination=RegistryAddress(status.text("registryId"), status.text("region")),
+                status=status.text("status"),
+                failure_code=status.optional_text("failureCode"),
             )
-            for status in answer.get("replicationStatuses", [])
+            for status in answer.items("replicationStatuses")
         ),
     )
 
@@ -58,7 +64,9 @@ def list_repository_names(sessions: Sessions, registry: RegistryAddress) -> tupl
     names: list[str] = []
     with aws_failures("DescribeRepositories", registry.account, registry.region):
         for page in client.get_paginator("describe_repositories").paginate():
-            names.extend(repository["repositoryName"] for repository in page["repositories"])
+            names.extend(
+                repository.text("repositoryName") for repository in Node(page).items("repositories")
+            )
     return tuple(sorted(names))
 
 
@@ -70,5 +78,5 @@ def count_images(sessions: Sessions, registry: RegistryAddress, repository: str)
         f"DescribeImages of repository {repository}", registry.account, registry.region
     ):
         for page in client.get_paginator("describe_images").paginate(repositoryName=repository):
-            count += len(page.get("imageDetails", []))
+            count += len(Node(page).items("imageDetails"))
     return count

@@ -24,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import TypeVar
 
+from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.convert import rules_from_api, template_from_api
 from ecrrepl.aws.failures import aws_failures
 from ecrrepl.aws.identity import refusal
@@ -55,8 +56,9 @@ def read_replication(sessions: Sessions, address: RegistryAddress) -> tuple[Repl
     """The replication rules of one registry (DescribeRegistry); none when it has none."""
     client = sessions.ecr(address)
     with aws_failures("DescribeRegistry", address.account, address.region):
-        answer = client.describe_registry()
-    return rules_from_api(answer.get("replicationConfiguration"))
+        answer = _of_registry(Node(client.describe_registry()), address)
+        configuration = answer.optional("replicationConfiguration")
+        return rules_from_api(None if configuration is None else configuration.value)
 
 
 def read_registry_policy(sessions: Sessions, address: RegistryAddress) -> JsonObject | None:
@@ -64,24 +66,31 @@ def read_registry_policy(sessions: Sessions, address: RegistryAddress) -> JsonOb
     client = sessions.ecr(address)
     with aws_failures("GetRegistryPolicy", address.account, address.region):
         try:
-            answer = client.get_registry_policy()
+            answer = _of_registry(Node(client.get_registry_policy()), address)
         except client.exceptions.RegistryPolicyNotFoundException:
             return None
-    text = answer.get("policyText")
-    if not text:
-        return None
-    where = f"registry policy of account {address.account} region {address.region}"
+        # A registry without a policy is RegistryPolicyNotFoundException (botocore ECR
+        # model, GetRegistryPolicy errors; checked 2026-12-02). A success without the text
+        # is no answer: read as "no policy", apply would put a policy without the
+        # statements of other owners.
+        text = answer.text("policyText")
+    where = (
+        f"registry policy that GetRegistryPolicy returned in account {address.account} "
+        f"region {address.region}"
+    )
     return parse_policy_text(text, where)
 
 
 def read_templates(sessions: Sessions, address: RegistryAddress) -> tuple[CreationTemplate, ...]:
     """Every repository creation template of one registry, sorted by prefix."""
     client = sessions.ecr(address)
-    found = []
+    templates: list[CreationTemplate] = []
     with aws_failures("DescribeRepositoryCreationTemplates", address.account, address.region):
         for page in client.get_paginator("describe_repository_creation_templates").paginate():
-            found.extend(page.get("repositoryCreationTemplates", []))
-    templates = (template_from_api(t, address.account, address.region) for t in found)
+            templates.extend(
+                template_from_api(template, address.account, address.region)
+                for template in Node(page).items("repositoryCreationTemplates")
+            )
     return tuple(sorted(templates, key=lambda t: t.prefix))
 
 
@@ -99,17 +108,25 @@ def read_immutable_repositories(
     found = []
     with aws_failures("DescribeRepositories", address.account, address.region):
         for page in client.get_paginator("describe_repositories").paginate():
-            for repository in page.get("repositories", []):
-                mutability = repository.get("imageTagMutability") or MUTABLE
+            for repository in Node(page).items("repositories"):
+                mutability = repository.optional_text("imageTagMutability") or MUTABLE
                 filters = tuple(
-                    f["filter"] for f in repository.get("imageTagMutabilityExclusionFilters", [])
+                    f.text("filter") for f in repository.items("imageTagMutabilityExclusionFilters")
                 )
                 if not keeps_some_tags(mutability, filters):
                     continue
-                name = repository["repositoryName"]
+                name = repository.text("repositoryName")
                 if prefixes is None or any(name.startswith(p) for p in prefixes):
                     found.append(TagImmutability(name, mutability, filters))
     return tuple(sorted(found))
+
+
+def _of_registry(answer: Node, address: RegistryAddress) -> Node:
+    """The answer, once its `registryId` (when given) is the registry asked about."""
+    registry_id = answer.optional_text("registryId")
+    if registry_id is not None and registry_id != address.account:
+        raise AnswerProblem(f"registryId is {registry_id!r}, not the account asked about")
+    return answer
 
 
 # --- what a configuration reaches --------------------------------------------------------

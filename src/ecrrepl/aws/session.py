@@ -40,8 +40,9 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from ecrrepl.aws import identity
+from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.endpoint_env import check_endpoint_variables
-from ecrrepl.aws.failures import aws_failures, describe_failure
+from ecrrepl.aws.failures import aws_failures, describe_failure, malformed_answers
 from ecrrepl.config.model import AccountAccess, Config, RegistryAddress
 from ecrrepl.errors import UsageError, UserError
 from ecrrepl.redaction import redact
@@ -68,6 +69,21 @@ def client_config() -> BotocoreConfig:
 def _role_partition(role_arn: str) -> str | None:
     parts = role_arn.split(":")
     return parts[1] if len(parts) > 2 and parts[0] == "arn" else None
+
+
+def _temporary_credentials(answer: Node) -> dict[str, str]:
+    """AssumeRole's `Credentials`, each field checked, in the form botocore's refreshable
+    credentials take (expiry as ISO 8601 text)."""
+    credentials = answer.required("Credentials")
+    expiration = credentials.required("Expiration")
+    if not isinstance(expiration.value, datetime):
+        raise AnswerProblem(f"{expiration.path} is not a time")
+    return {
+        "access_key": credentials.text("AccessKeyId"),
+        "secret_key": credentials.text("SecretAccessKey"),
+        "token": credentials.text("SessionToken"),
+        "expiry_time": expiration.value.isoformat(),
+    }
 
 
 class BuiltOnce(Generic[K, V]):
@@ -306,18 +322,14 @@ class Sessions:
         credentials take (`refresh_using` returns it, expiry as ISO 8601 text)."""
         try:
             sts = self._base_client("sts", region)
-            answer = sts.assume_role(**arguments)["Credentials"]
+            # The answer may be anything (an HTML page from a proxy): read it with checks.
+            with malformed_answers(f"AssumeRole of {arguments['RoleArn']}", account, region):
+                return _temporary_credentials(Node(sts.assume_role(**arguments)))
         except (ClientError, BotoCoreError) as error:
             raise UserError(
                 f"account {account} cannot be reached: {doing} failed "
                 f"in region {region}: {describe_failure(error)}"
             ) from None
-        return {
-            "access_key": answer["AccessKeyId"],
-            "secret_key": answer["SecretAccessKey"],
-            "token": answer["SessionToken"],
-            "expiry_time": answer["Expiration"].isoformat(),
-        }
 
     # --- clients -----------------------------------------------------------------------
 
@@ -359,13 +371,13 @@ class Sessions:
     def base_account(self, region: str) -> str:
         """The account the base credentials belong to (one GetCallerIdentity)."""
         try:
-            answer = self._base_client("sts", region).get_caller_identity()
+            with malformed_answers("GetCallerIdentity of the base credentials", "", region):
+                return Node(self._base_client("sts", region).get_caller_identity()).text("Account")
         except (ClientError, BotoCoreError) as error:
             raise UserError(
                 f"the base credentials cannot be used ({self.describe_access('')}): "
                 f"{describe_failure(error)}"
             ) from None
-        return str(answer["Account"])
 
     # --- identity guard ----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import TextIO
 from ecrrepl.commands.live import config_bytes, load_sound_config, open_sessions
 from ecrrepl.errors import EXIT_CHANGES_PENDING, EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.plan import Plan, compute_plan, plan_to_json
+from ecrrepl.render.escape import terminal
 
 PLAN_FORMATS = ("text", "json", "markdown")
 
@@ -53,7 +54,9 @@ def diff(
     if out_path is not None:
         save_plan(plan, config_bytes(result), out_path, overwrite=overwrite)
         print(
-            f"Saved the plan to {out_path}; `ecrrepl apply {out_path}` applies it.", file=sys.stderr
+            f"Saved the plan to {terminal(out_path)}; `ecrrepl apply {terminal(out_path)}` "
+            "applies it.",
+            file=sys.stderr,
         )
     if plan.errors:
         return EXIT_FAILED

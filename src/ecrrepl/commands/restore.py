@@ -15,6 +15,7 @@ from ecrrepl.commands.writing import (
     save_backup,
 )
 from ecrrepl.errors import EXIT_OK, UserError
+from ecrrepl.render.escape import terminal
 
 
 def restore(
@@ -37,7 +38,7 @@ def restore(
     stream = sys.stdout if out is None else out
     backup = read_backup(path)
     if backup.is_empty:
-        stream.write(f"{path} holds nothing to restore.\n")
+        stream.write(f"{terminal(path)} holds nothing to restore.\n")
         return EXIT_OK
     regions: dict[str, set[str]] = {}
     for address in [*backup.replication, *backup.registry_policies] + [
@@ -67,12 +68,13 @@ def restore(
     if conflicts:
         raise UserError(render_template_conflicts(conflicts, backup.taken_by))
     writes = writes_of(restore_writes(backup, current))
-    stream.write(f"Restoring {path} (taken by {backup.taken_by} at {backup.created_at}).\n")
+    taken = f"taken by {backup.taken_by} at {backup.created_at}"
+    stream.write(f"Restoring {terminal(path)} ({terminal(taken)}).\n")
     if not writes:
         stream.write("Nothing to restore: the registries already match the backup.\n")
         return EXIT_OK
     for write in writes:
-        stream.write(f"  ~ {write.description}\n")
+        stream.write(f"  ~ {terminal(write.description)}\n")
     stream.write(render_restore_details(backup, current))
     confirm(f"Restore these {len(writes)} writes?", yes=yes, stdin=stdin)
 

@@ -11,6 +11,7 @@ from ecrrepl.aws.applier import Write, WriteReport, execute
 from ecrrepl.aws.session import Sessions
 from ecrrepl.backup import Backup, write_backup
 from ecrrepl.errors import UserError
+from ecrrepl.render.escape import one_line, terminal
 
 _GREEN, _RED, _DIM, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
@@ -41,7 +42,8 @@ def refuse_if_changed(before: str, now: str, what_happened: str, review: str) ->
 
 def save_backup(backup: Backup, folder: str, out: TextIO) -> None:
     path = write_backup(backup, folder)
-    out.write(f"Backup of the previous state: {path}  (undo with `ecrrepl restore {path}`)\n")
+    shown = terminal(str(path))
+    out.write(f"Backup of the previous state: {shown}  (undo with `ecrrepl restore {shown}`)\n")
 
 
 def run_writes(
@@ -52,15 +54,17 @@ def run_writes(
 
     def progress(write: Write, error: str | None) -> None:
         if error is None:
-            out.write(f"  {paint(_GREEN, 'done')}    {write.description}\n")
+            out.write(f"  {paint(_GREEN, 'done')}    {terminal(write.description)}\n")
         else:
-            out.write(f"  {paint(_RED, 'FAILED')}  {write.description}: {error}\n")
+            out.write(
+                f"  {paint(_RED, 'FAILED')}  {terminal(write.description)}: {one_line(error)}\n"
+            )
         out.flush()
 
     out.write(f"Writing {len(writes)} document{'s' if len(writes) != 1 else ''}:\n")
     report = execute(writes, sessions, progress)
     for write in report.not_attempted:
-        out.write(f"  {paint(_DIM, 'skipped')} {write.description} (not attempted)\n")
+        out.write(f"  {paint(_DIM, 'skipped')} {terminal(write.description)} (not attempted)\n")
     return report
 
 

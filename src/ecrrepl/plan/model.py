@@ -108,8 +108,12 @@ class PolicySection:
     # Statements left as they are, other owners' statements included.
     unchanged: int = 0
     warnings: tuple[str, ...] = ()
-    # Why this policy cannot be written (it would exceed the size ECR accepts).
+    # Why this policy cannot be written (it would exceed the size ECR accepts), or why
+    # replication into it would fail (a foreign Deny, also in `denials`).
     errors: tuple[str, ...] = ()
+    # The errors that are other owners' Deny statements: `apply --allow-deny` writes
+    # despite them (plan.foreign_deny).
+    denials: tuple[str, ...] = ()
 
     aspect = Aspect.REGISTRY_POLICY
 
@@ -250,6 +254,11 @@ class Plan:
     @property
     def warnings(self) -> tuple[str, ...]:
         return tuple(warning for section in self.sections for warning in section.warnings)
+
+    @property
+    def denials(self) -> tuple[str, ...]:
+        """The errors that are other owners' Deny statements (see PolicySection)."""
+        return tuple(denial for section in self.registry_policies for denial in section.denials)
 
     # -- what the applier writes, in the order it must write them: permissions and
     # -- settings in the destinations before the sources start sending --------------

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ecrrepl.config.model import Config, JsonObject, RegistryAddress, SourceRegistry
+from ecrrepl.plan.foreign_deny import foreign_denials
 from ecrrepl.plan.model import Action, Change, PolicySection
 from ecrrepl.plan.policy_merge import canonical_statement as _canonical
 from ecrrepl.plan.words import join_words, resource_words, source_words
@@ -109,7 +110,8 @@ def _managed(
         )
 
     merged = merge_policy(live_policy, required, owned)
-    errors = []
+    denials = foreign_denials(registry, live_policy, required, owned)
+    errors = list(denials.errors)
     if changes and merged is not None:
         size = len(policy_text(merged))
         if size > MAX_POLICY_CHARS:
@@ -124,7 +126,9 @@ def _managed(
         policy=merged,
         changes=tuple(changes),
         unchanged=unchanged,
+        warnings=denials.warnings,
         errors=tuple(errors),
+        denials=denials.errors,
     )
 
 
@@ -138,14 +142,18 @@ def _unmanaged(
         f"(account {registry.account} has manage_registry_policy: false, so its registry "
         f"policy is left to its owners)"
         for statement in required
-        for grant in missing_grants(live_policy, statement)
+        # A Deny is reported as an error below, with the statement that says it.
+        for grant in missing_grants(live_policy, statement, count_denies=False)
     ]
+    denials = foreign_denials(registry, live_policy, required)
     return PolicySection(
         registry=registry,
         managed=False,
         policy=None,
         unchanged=len(_statements_of(live_policy)),
-        warnings=tuple(warnings),
+        warnings=(*warnings, *denials.warnings),
+        errors=denials.errors,
+        denials=denials.errors,
     )
 
 

@@ -4,6 +4,7 @@
 
 Escaping follows GitHub's runner (ActionCommand): in the message `%`, CR and LF are
 percent-encoded; in property values `:` and `,` are too, as they delimit properties.
+Other control characters are written as visible escapes (render.escape).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ecrrepl.findings import Finding, Severity
+from ecrrepl.render.escape import github_data, github_property
 
 COMMAND = {
     Severity.ERROR: "error",
@@ -35,9 +37,5 @@ def workflow_command(finding: Finding) -> str:
     return f"::{COMMAND[finding.severity]} {listed}::{escape_data(finding.message)}"
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+escape_data = github_data
+escape_property = github_property

@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from ecrrepl.findings import Finding
+from ecrrepl.render.escape import json_document
 from ecrrepl.render.findings_summary import FindingsSummary
 
 
@@ -24,7 +24,7 @@ def render_findings_json(findings: Sequence[Finding], summary: FindingsSummary) 
             "infos": summary.infos,
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document) + "\n"
 
 
 def finding_as_json(finding: Finding) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from ecrrepl.findings import Finding, Severity
 from ecrrepl.lint.registry import Rule
+from ecrrepl.render.escape import lines, terminal
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = (
@@ -80,11 +81,14 @@ def result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
     }
     location: dict[str, Any] = {"physicalLocation": physical_location}
     if where.path:
-        location["logicalLocations"] = [{"fullyQualifiedName": where.path, "kind": "property"}]
+        location["logicalLocations"] = [
+            {"fullyQualifiedName": terminal(where.path), "kind": "property"}
+        ]
     sarif_result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        # Viewers show the text as it is: a control character from the file is escaped.
+        "message": {"text": lines(finding.message)},
         "locations": [location],
     }
     if rule_index is not None:

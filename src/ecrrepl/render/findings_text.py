@@ -12,12 +12,15 @@ never imports rich.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from ecrrepl.findings import Finding, Severity
+from ecrrepl.render.escape import terminal
 from ecrrepl.render.findings_summary import FindingsSummary
 from ecrrepl.render.styled import Line, Span, render_lines
 
+_NOT_TAB = re.compile(r"[^\t]")
 # A source line longer than this is shown as a window around the column.
 MAX_QUOTED_CHARS = 160
 
@@ -47,9 +50,12 @@ def report_lines(
     lines: list[Line] = []
     for file_findings in _grouped_by_file(findings):
         gutter = max(len(str(f.location.line)) for f in file_findings)
+        # Split once per file: splitting per finding is quadratic on a large file.
+        source = sources.get(file_findings[0].location.file)
+        source_lines = None if source is None else source.splitlines()
         for finding in file_findings:
             lines.append(_headline(finding))
-            lines.extend(_quote(finding, sources.get(finding.location.file), gutter))
+            lines.extend(_quote(finding, source_lines, gutter))
             lines.append([])
     lines.append([Span(summary.sentence(), _summary_style(summary))])
     return lines
@@ -73,17 +79,18 @@ def _headline(finding: Finding) -> Line:
     ]
 
 
-def _quote(finding: Finding, source: str | None, gutter: int) -> list[Line]:
+def _quote(finding: Finding, source_lines: Sequence[str] | None, gutter: int) -> list[Line]:
     """The offending source line and a caret under its column; nothing if unknown."""
-    if source is None:
+    if source_lines is None:
         return []
-    source_lines = source.splitlines()
     number = finding.location.line
     if not 1 <= number <= len(source_lines):
         return []
     text, caret_at = _window(source_lines[number - 1].rstrip(), finding.location.column - 1)
     # Keep tabs where they are, so that the caret lines up however a terminal expands them.
-    padding = "".join("\t" if char == "\t" else " " for char in text[:caret_at])
+    # The quote is printed escaped (render.styled), so the caret is placed by the escaped
+    # width of what precedes it.
+    padding = _NOT_TAB.sub(" ", terminal(text[:caret_at]))
     caret_style = SEVERITY_STYLE[finding.severity]
     return [
         [Span(f"{number:>{gutter + 2}} | ", GUTTER_STYLE), Span(text)],

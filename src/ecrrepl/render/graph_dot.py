@@ -10,6 +10,7 @@ string, escaped, so no name from the configuration can end it.
 from __future__ import annotations
 
 from ecrrepl.graph import Edge, EdgeChange, EdgeKind, Graph, Node
+from ecrrepl.render.escape import BIDI_AND_BREAKS
 
 _CHANGE_STYLE = {
     EdgeChange.ADDED: 'color="#1a7f37", penwidth=2',
@@ -20,7 +21,10 @@ _CHANGE_STYLE = {
 
 def dot_string(text: str) -> str:
     """`text` as a quoted DOT string: backslash and quote escaped, no raw line breaks."""
-    cleaned = "".join(" " if char < " " or "\x7f" <= char <= "\x9f" else char for char in text)
+    cleaned = "".join(
+        " " if char < " " or "\x7f" <= char <= "\x9f" or char in BIDI_AND_BREAKS else char
+        for char in text
+    )
     return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.graph import Edge, EdgeChange, EdgeKind, Graph, Node
+from ecrrepl.render.escape import BIDI_AND_BREAKS
 
 _ENTITIES = {
     "%": "#37;",
@@ -30,7 +31,7 @@ def mermaid_text(text: str) -> str:
     for char in text:
         if char in _ENTITIES:
             out.append(_ENTITIES[char])
-        elif char < " " or "\x7f" <= char <= "\x9f":
+        elif char < " " or "\x7f" <= char <= "\x9f" or char in BIDI_AND_BREAKS:
             out.append(" ")
         else:
             out.append(char)

@@ -22,17 +22,17 @@ section is listed, changed or not. Fields are only ever added to this object.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.plan.model import Change, Plan, PolicySection, Section, TemplateSection
+from ecrrepl.render.escape import json_document
 
 PLAN_JSON_VERSION = 1
 
 
 def render_plan_json(plan: Plan) -> str:
-    return json.dumps(plan_json_object(plan), indent=2, ensure_ascii=False) + "\n"
+    return json_document(plan_json_object(plan)) + "\n"
 
 
 def plan_json_object(plan: Plan) -> dict[str, Any]:

@@ -8,6 +8,7 @@ block at the end, so that a large unchanged estate does not bury the change.
 from __future__ import annotations
 
 from ecrrepl.plan.model import Plan, Section, TemplateSection, aspect_words, is_noteworthy
+from ecrrepl.render.escape import markdown, markdown_cell, markdown_code
 
 TITLE = "ecrrepl plan"
 
@@ -25,7 +26,8 @@ def render_plan_markdown(plan: Plan) -> str:
     if unchanged:
         lines += ["<details><summary>Unchanged items</summary>", ""]
         lines += [
-            f"- `{section.registry}` {_escape(aspect_words(section))}: {_unchanged_words(section)}"
+            f"- {markdown_code(str(section.registry))} {_escape(aspect_words(section))}: "
+            f"{_unchanged_words(section)}"
             for section in unchanged
         ]
         lines += ["", "</details>", ""]
@@ -44,7 +46,7 @@ def _picture(plan: Plan) -> list[str]:
 
 
 def _section_lines(section: Section) -> list[str]:
-    lines = [f"#### `{section.registry}` — {_escape(aspect_words(section))}", ""]
+    lines = [f"#### {markdown_code(str(section.registry))} — {_escape(aspect_words(section))}", ""]
     if section.changes:
         lines += ["| | item | what changes | effect |", "|---|---|---|---|"]
         for change in section.changes:
@@ -55,7 +57,7 @@ def _section_lines(section: Section) -> list[str]:
         lines.append("")
     if isinstance(section, TemplateSection) and section.unmanaged:
         lines += [
-            f"- unmanaged template `{prefix}`: not in the configuration; left as it is"
+            f"- unmanaged template {markdown_code(prefix)}: not in the configuration; left as it is"
             for prefix in section.unmanaged
         ]
         lines.append("")
@@ -72,12 +74,12 @@ def _unchanged_words(section: Section) -> str:
 
 
 def _escape(text: str) -> str:
-    # Names and policies come from files and live registries; keep them from forming HTML.
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    # Names and policies come from files and live registries: no HTML, no control characters.
+    return markdown(" ".join(text.splitlines()))
 
 
 def _cell(text: str) -> str:
-    return _escape(text).replace("|", "\\|").replace("\n", " ")
+    return markdown_cell(text)
 
 
 def _cell_lines(lines: tuple[str, ...]) -> str:

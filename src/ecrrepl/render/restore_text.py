@@ -20,6 +20,7 @@ from ecrrepl.backup import Backup
 from ecrrepl.config.model import JsonObject, ReplicationRule
 from ecrrepl.plan.templates import differing_fields
 from ecrrepl.plan.writes import TemplateConflict, same_template
+from ecrrepl.render.escape import terminal
 
 
 def render_restore_details(backup: Backup, current: Backup) -> str:
@@ -47,7 +48,8 @@ def render_restore_details(backup: Backup, current: Backup) -> str:
             lines.append(f"      {_compact(template_to_api(template))}")
     if not lines:
         return ""
-    return "What will be written:\n" + "".join(f"{line}\n" for line in lines)
+    # Prefixes and settings come from the backup file and AWS: controls shown escaped.
+    return "What will be written:\n" + "".join(f"{terminal(line)}\n" for line in lines)
 
 
 def render_template_conflicts(conflicts: Sequence[TemplateConflict], taken_by: str) -> str:

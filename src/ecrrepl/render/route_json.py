@@ -22,15 +22,15 @@ destinations keep the configuration's order.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ecrrepl.config.model import RegistryAddress
+from ecrrepl.render.escape import json_document
 from ecrrepl.route import Hop, NotReached, Route, SourceRoute
 
 
 def render_route_json(route: Route) -> str:
-    return json.dumps(route_json_object(route), indent=2, ensure_ascii=False) + "\n"
+    return json_document(route_json_object(route)) + "\n"
 
 
 def route_json_object(route: Route) -> dict[str, Any]:

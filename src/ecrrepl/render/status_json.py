@@ -26,14 +26,14 @@ not count towards the outcome.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ecrrepl.render.escape import json_document
 from ecrrepl.replication_status import DestinationRow, SourceStatus, StatusReport
 
 
 def render_status_json(report: StatusReport) -> str:
-    return json.dumps(status_json_object(report), indent=2, ensure_ascii=False) + "\n"
+    return json_document(status_json_object(report)) + "\n"
 
 
 def status_json_object(report: StatusReport) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from ecrrepl.render.escape import terminal
 from ecrrepl.render.status_text import format_duration, live_configuration_note, status_lines
 from ecrrepl.render.styled import Line, Span
 from ecrrepl.replication_status import NOT_LISTED, StatusReport
@@ -34,7 +35,7 @@ class PlainProgress:
 
     def show(self, lines: Sequence[Line], events: Sequence[str]) -> None:
         for event in events:
-            self.stream.write(event + "\n")
+            self.stream.write(terminal(event) + "\n")
         self.stream.flush()
 
     def close(self) -> None:
@@ -74,7 +75,7 @@ def _as_text(lines: Sequence[Line]) -> Any:
         if index:
             text.append("\n")
         for span in line:
-            text.append(span.text, span.style or "")
+            text.append(terminal(span.text), span.style or "")
     return text
 
 

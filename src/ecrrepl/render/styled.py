@@ -2,13 +2,17 @@
 
 Renderers for people build their lines once and choose the output last. Plain text only
 joins the spans; rich is imported for coloured output alone, because importing it costs
-about 30 ms, a third of validate's time budget.
+about 30 ms, a third of validate's time budget. Span texts carry names and messages from
+files and from AWS, so both outputs print them escaped (render.escape): a control
+character in a value is shown, never acted on; rich never reads them as markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import NamedTuple
+
+from ecrrepl.render.escape import terminal
 
 
 class Span(NamedTuple):
@@ -27,7 +31,7 @@ def render_lines(lines: Sequence[Line], *, color: bool) -> str:
 
 
 def lines_to_plain(lines: Sequence[Line]) -> str:
-    return "".join("".join(span.text for span in line) + "\n" for line in lines)
+    return "".join("".join(terminal(span.text) for span in line) + "\n" for line in lines)
 
 
 def lines_to_ansi(lines: Sequence[Line]) -> str:
@@ -50,5 +54,5 @@ def lines_to_ansi(lines: Sequence[Line]) -> str:
         legacy_windows=False,
     )
     for line in lines:
-        console.print(Text.assemble(*((span.text, span.style or "") for span in line)))
+        console.print(Text.assemble(*((terminal(span.text), span.style or "") for span in line)))
     return buffer.getvalue()

@@ -9,10 +9,10 @@ from ecrrepl.config.model import (
     Config,
     Destination,
     RegistryAddress,
-    ReplicationRule,
     SourceRegistry,
 )
 from ecrrepl.findings import Finding
+from ecrrepl.lint.overlaps import earliest_overlapping, shared_prefixes, smallest
 from ecrrepl.lint.registry import get_rule, rule
 
 _CONSIDERATIONS = (
@@ -161,7 +161,9 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
     Filters are prefixes, so rules overlap when a filter of one starts with a filter
     of the other, or when either rule has no filters. ECR replicates an image to a
     destination once, so the second rule is redundant there; when the two rules
-    disagree on `delete_replication`, which one ECR follows is not documented.
+    disagree on `delete_replication`, which one ECR follows is not documented. A rule
+    that overlaps many earlier rules names the 5 earliest and says there are more; a
+    registry lists at most 50 overlaps and counts the rest in one finding.
 
     Fails:
         version: 1
@@ -193,9 +195,16 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
     """
     check = get_rule("W113")
     for registry in config.registries:
-        for overlap in _overlaps(registry):
+        overlaps = _overlaps(registry)
+        for overlap in overlaps[:MAX_OVERLAP_FINDINGS]:
             first = registry.rules[overlap.first_index]
             second = registry.rules[overlap.second_index]
+            more = (
+                f"; {second.label(overlap.second_index)} overlaps more earlier rules, "
+                f"only the first {MAX_OVERLAPS_NAMED} are named"
+                if overlap.more
+                else ""
+            )
             conflict = (
                 "; they also disagree on delete_replication"
                 if first.delete_replication != second.delete_replication
@@ -203,10 +212,30 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
             )
             yield check.finding(
                 f"{second.label(overlap.second_index)} and {first.label(overlap.first_index)} "
-                f"both replicate {overlap.repositories} to {overlap.destination.address}, "
-                f"and ECR copies an image there once, so one of them is redundant{conflict}",
+                f"both replicate {_describe(shared_prefixes(first, second))} to "
+                f"{overlap.destination.address}, "
+                f"and ECR copies an image there once, so one of them is redundant{conflict}"
+                f"{more}",
                 overlap.destination.where,
             )
+        if len(overlaps) > MAX_OVERLAP_FINDINGS:
+            unlisted = overlaps[MAX_OVERLAP_FINDINGS]
+            yield check.finding(
+                f"{len(overlaps) - MAX_OVERLAP_FINDINGS} more pairs of overlapping rules in "
+                f"registry {registry.address} are not listed, the first of them "
+                f"{registry.rules[unlisted.second_index].label(unlisted.second_index)} and "
+                f"{registry.rules[unlisted.first_index].label(unlisted.first_index)}; "
+                "a registry has at most 10 rules (E101)",
+                unlisted.destination.where,
+            )
+
+
+# A rule that overlaps many earlier rules names this many of them, the earliest first:
+# every pair of 100,000 overlapping rules would be 5 billion findings.
+MAX_OVERLAPS_NAMED = 5
+# And a registry lists this many overlapping pairs, then counts the rest in one finding;
+# only a file far over ECR's 10 rules per registry (E101) gets there.
+MAX_OVERLAP_FINDINGS = 50
 
 
 class _Overlap(NamedTuple):
@@ -214,68 +243,39 @@ class _Overlap(NamedTuple):
     second_index: int
     # The second rule's entry for the shared destination: where the finding points.
     destination: Destination
-    repositories: str
+    # Whether the second rule overlaps more earlier rules than are named.
+    more: bool = False
 
 
-def _overlaps(registry: SourceRegistry) -> Iterator[_Overlap]:
-    """Each pair of rules that send common repositories to a common destination, once.
+def _overlaps(registry: SourceRegistry) -> list[_Overlap]:
+    """For each rule, the earliest earlier rules (at most MAX_OVERLAPS_NAMED) that send
+    common repositories to a common destination; each pair once, in pair order.
 
     A pair that overlaps at several destinations is reported at the first of them in
     the later rule's own list, which is where a reader of that rule looks first.
     """
-    indices_by_address: dict[RegistryAddress, set[int]] = {}
-    for index, replication_rule in enumerate(registry.rules):
+    rules = registry.rules
+    indices_by_address: dict[RegistryAddress, list[int]] = {}
+    for index, replication_rule in enumerate(rules):
         for destination in replication_rule.destinations:
-            indices_by_address.setdefault(destination.address, set()).add(index)
-    shared_by_pair: dict[tuple[int, int], dict[RegistryAddress, tuple[str, ...] | None]] = {}
-    for address, indices in indices_by_address.items():
+            at = indices_by_address.setdefault(destination.address, [])
+            if not at or at[-1] != index:
+                at.append(index)
+    wanted = MAX_OVERLAPS_NAMED + 1
+    earlier_by_rule: dict[int, list[int]] = {}
+    for indices in indices_by_address.values():
         if len(indices) > 1:
-            for pair, shared in _overlapping_pairs(registry.rules, sorted(indices)).items():
-                shared_by_pair.setdefault(pair, {})[address] = shared
-    for (first, second), shared_at in sorted(shared_by_pair.items()):
-        destination = next(d for d in registry.rules[second].destinations if d.address in shared_at)
-        yield _Overlap(first, second, destination, _describe(shared_at[destination.address]))
-
-
-def _overlapping_pairs(
-    rules: Sequence[ReplicationRule], indices: Sequence[int]
-) -> dict[tuple[int, int], tuple[str, ...] | None]:
-    """Pairs (earlier, later) of the given rules whose filters share repositories.
-
-    The value is the narrower side of the first overlap found: the prefixes of the
-    shared repositories, or None for every repository. Filters are swept in sorted
-    order with a stack of the filters that are prefixes of the current one, which is
-    linear after sorting; comparing every filter with every other would be quadratic
-    in a registry's filters. The sweep stops once every pair is known to overlap.
-    """
-    found: dict[tuple[int, int], tuple[str, ...] | None] = {}
-    unfiltered = {i for i in indices if rules[i].filters is None}
-    for position, index in enumerate(indices):
-        for other in indices[position + 1 :]:
-            if index in unfiltered or other in unfiltered:
-                narrower = other if index in unfiltered else index
-                found[(index, other)] = rules[narrower].prefixes
-    all_pairs = len(indices) * (len(indices) - 1) // 2
-    sorted_prefixes = sorted(
-        {
-            (prefix, index)
-            for index in indices
-            if index not in unfiltered
-            for prefix in rules[index].prefixes or ()
-            if prefix
-        }
-    )
-    enclosing: list[tuple[str, int]] = []
-    for prefix, index in sorted_prefixes:
-        if len(found) == all_pairs:
-            break
-        while enclosing and not prefix.startswith(enclosing[-1][0]):
-            enclosing.pop()
-        for _, other in enclosing:
-            if other != index:
-                found.setdefault((min(index, other), max(index, other)), (prefix,))
-        enclosing.append((prefix, index))
-    return found
+            for later, found in earliest_overlapping(rules, indices, wanted).items():
+                earlier_by_rule[later] = smallest(earlier_by_rule.get(later, []), found, wanted)
+    overlaps = []
+    for later, earlier in earlier_by_rule.items():
+        named = earlier[:MAX_OVERLAPS_NAMED]
+        for first in named:
+            addresses = {d.address for d in rules[first].destinations}
+            destination = next(d for d in rules[later].destinations if d.address in addresses)
+            more = len(earlier) > MAX_OVERLAPS_NAMED and first == named[-1]
+            overlaps.append(_Overlap(first, later, destination, more))
+    return sorted(overlaps, key=lambda overlap: (overlap.first_index, overlap.second_index))
 
 
 def _describe(prefixes: tuple[str, ...] | None, shown: int = 3) -> str:

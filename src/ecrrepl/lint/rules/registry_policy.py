@@ -16,12 +16,15 @@ _REPLICATION_PERMISSIONS = (
 )
 
 
-def _first_sender(config: Config, destination: RegistryAddress) -> SourceRegistry | None:
+def _first_senders(config: Config) -> dict[RegistryAddress, SourceRegistry]:
+    """The first source registry that sends to each destination, in one pass: asking
+    for each destination in turn would read the whole file once per destination."""
+    first: dict[RegistryAddress, SourceRegistry] = {}
     for registry in config.registries:
         for replication_rule in registry.rules:
-            if any(d.address == destination for d in replication_rule.destinations):
-                return registry
-    return None
+            for destination in replication_rule.destinations:
+                first.setdefault(destination.address, registry)
+    return first
 
 
 @rule(
@@ -85,13 +88,18 @@ def registry_policy_too_large(config: Config) -> Iterator[Finding]:
                 destinations: [{account: "222222222222", region: ap-southeast-2}]
     """
     check = get_rule("E203")
+    first_senders: dict[RegistryAddress, SourceRegistry] | None = None
     for destination, statements in required_statements(config).items():
         policy = merge_policy(None, statements, ())
         if policy is None:
             continue
         size = len(policy_text(policy))
-        sender = _first_sender(config, destination)
-        if size <= MAX_POLICY_CHARS or sender is None:
+        if size <= MAX_POLICY_CHARS:
+            continue
+        if first_senders is None:
+            first_senders = _first_senders(config)
+        sender = first_senders.get(destination)
+        if sender is None:
             continue
         patterns = sum(len(statement.resources) for statement in statements)
         senders = f"{len(statements)} source registr{'y' if len(statements) == 1 else 'ies'}"

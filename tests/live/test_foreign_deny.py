@@ -1,0 +1,123 @@
+"""A foreign Deny in a destination's registry policy: diff reports it as an error naming
+the statement (exit 1), apply refuses, and `apply --allow-deny` writes all the same,
+keeping the Deny as it is."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import lab
+from harness.accounts import ecr_client
+
+DENY = {
+    "Sid": "NoReplicationFromBuild",
+    "Effect": "Deny",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": "ecr:Replicate*",
+    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
+}
+ERROR = (
+    "statement 'NoReplicationFromBuild' of the registry policy of 222222222222/eu-west-1 "
+    "denies ecr:ReplicateImage to account 123456789012 on "
+    "arn:aws:ecr:eu-west-1:222222222222:repository/base-*"
+)
+
+
+@pytest.fixture
+def denied(aws: None) -> None:
+    lab.put_statements(ecr_client(*lab.EU), [DENY])
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "markdown"])
+def test_diff_reports_the_deny_as_an_error(
+    denied: None, config_file: str, run: Callable[..., Any], output_format: str
+) -> None:
+    outcome = run("diff", "--format", output_format, config_file)
+
+    assert outcome.exit_code == 1, outcome.stderr
+    assert ERROR in outcome.stdout
+    if output_format == "json":
+        errors = json.loads(outcome.stdout)["errors"]
+        assert len(errors) == 1 and errors[0].startswith(ERROR)
+
+
+def test_apply_refuses_and_writes_nothing(
+    denied: None,
+    config_file: str,
+    run: Callable[..., Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    before = live_state()
+
+    outcome = run("apply", "--yes", config_file)
+
+    assert outcome.exit_code == 1
+    assert ERROR in outcome.stdout
+    assert outcome.stderr == "ecrrepl: error: the plan has errors (above); nothing was written\n"
+    assert live_state() == before
+    assert backup_files() == []
+
+
+def test_apply_with_allow_deny_writes_and_keeps_the_deny(
+    denied: None,
+    config_file: str,
+    run: Callable[..., Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+) -> None:
+    outcome = run("apply", "--yes", "--allow-deny", config_file)
+
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "Apply complete" in outcome.stdout
+    kept = statements(lab.EU)
+    assert kept[0] == DENY
+    assert [s["Sid"] for s in kept[1:]] == ["Ecrrepl123456789012uswest2"]
+
+
+def test_a_saved_plan_with_a_deny_needs_allow_deny_too(
+    denied: None, config_file: str, run: Callable[..., Any]
+) -> None:
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 1
+
+    refused = run("apply", "--yes", "plan.json")
+    allowed = run("apply", "--yes", "--allow-deny", "plan.json")
+
+    assert refused.exit_code == 1
+    assert allowed.exit_code == 0, allowed.stderr
+
+
+def test_a_deny_in_a_policy_ecrrepl_does_not_manage_is_an_error_too(
+    aws: None, write_file: Callable[[str, str], str], run: Callable[..., Any]
+) -> None:
+    lab.put_statements(
+        ecr_client(*lab.EU),
+        [
+            {
+                "Sid": "ReplicationFromBuild",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
+                "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
+            },
+            DENY,
+        ],
+    )
+    config = write_file(
+        "unmanaged.yaml",
+        lab.CONFIG.replace(
+            "role_arn: arn:aws:iam::222222222222:role/ecrrepl",
+            "role_arn: arn:aws:iam::222222222222:role/ecrrepl\n    manage_registry_policy: false",
+        ),
+    )
+
+    outcome = run("diff", config)
+
+    assert outcome.exit_code == 1, outcome.stderr
+    assert ERROR in outcome.stdout
+    # Said once, as the error: not again as a missing grant.
+    assert outcome.stdout.count("NoReplicationFromBuild") == 1
