@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
-from itertools import accumulate
 from typing import Any
+
+from ecrrepl.jsondepth import nested_deeper_than
 
 # Plans and backups carry a whole configuration, its changes in words and registry
 # policies (10,240 characters each at most); a plan for the 1.5 MB org-wide configuration
@@ -94,25 +94,9 @@ class TooDeep(ValueError):
         super().__init__(f"it nests arrays and objects more than {limit} levels deep")
 
 
-# A JSON string, with escapes, written so that no input makes the engine backtrack.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-
-def json_depth(text: str) -> int:
-    """How deep arrays and objects nest in a JSON text: linear time, no recursion.
-
-    Brackets inside strings are not counted. For text that is not JSON the number is
-    only an estimate, and the parser refuses that text anyway.
-    """
-    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
-    return max(accumulate(map(_STEP.__getitem__, brackets), initial=0))
-
-
 def load_json(text: str, limit: int = MAX_JSON_DEPTH) -> Any:
     """Parse JSON text; ValueError (TooDeep for nesting over `limit`) when it is unusable."""
-    if json_depth(text) > limit:
+    if nested_deeper_than(text, limit):
         raise TooDeep(limit)
     try:
         return json.loads(text)

@@ -15,7 +15,8 @@ import pytest
 
 from ecrrepl.config.loader import MAX_DEPTH, MAX_FILE_BYTES, parse_document
 from ecrrepl.errors import UsageError, UserError
-from ecrrepl.input_files import MAX_JSON_DEPTH, RefusedFile, json_depth, read_regular_file
+from ecrrepl.input_files import MAX_JSON_DEPTH, RefusedFile, read_regular_file
+from ecrrepl.jsondepth import nested_deeper_than
 from ecrrepl.plan.files import plan_from_text
 from ecrrepl.validation import load_files, read_input_text, validate_files
 
@@ -207,9 +208,10 @@ def test_a_5000_deep_referenced_json_is_a_finding(tmp_path: Path) -> None:
 
 
 def test_json_depth_counts_brackets_outside_strings_only() -> None:
-    assert json_depth('{"a": [1, {"b": "[[[{{{"}], "c\\"[": []}') == 3
-    assert json_depth('"]]]]"' + "[" * 7) == 7
-    assert json_depth("") == 0
+    for text, depth in (('{"a": [1, {"b": "[[[{{{"}], "c\\"[": []}', 3), ('"]]]]"' + "[" * 7, 7)):
+        assert not nested_deeper_than(text, depth)
+        assert nested_deeper_than(text, depth - 1)
+    assert not nested_deeper_than("", 0)
 
 
 def test_a_5000_deep_plan_file_is_refused_in_one_sentence() -> None:
