@@ -166,6 +166,23 @@ KMS_KEY_PATTERN = Pattern(
     f"{BOTOCORE_MODEL}, KmsKeyForRepositoryCreationTemplate pattern",
 )
 
+# -- lifecycle policies (a template's) --------------------------------------------------
+
+MAX_LIFECYCLE_TAG_PATTERN_WILDCARDS = Limit(
+    4,
+    "wildcards (*) in one tagPatternList pattern of a lifecycle rule",
+    'ECR user guide, "Lifecycle policy properties in Amazon ECR", tagPatternList ("a '
+    'maximum limit of four wildcards (*) per string"): '
+    f"{USER_GUIDE}/lifecycle_policy_parameters.html",
+)
+MIN_ARCHIVED_DAYS_BEFORE_EXPIRY = Limit(
+    90,
+    "days an image stays archived before a lifecycle rule may expire it",
+    'ECR user guide, "Archiving an image" ("You cannot configure lifecycle policies that '
+    'delete images that have been in archive for less than 90 days"): '
+    f"{USER_GUIDE}/archive-image.html",
+)
+
 # -- resource tags (of the repositories a template creates) ------------------------------
 
 MAX_TAG_KEY_LENGTH = Limit(

@@ -95,7 +95,7 @@ def load_files(paths: Sequence[str]) -> ValidationResult:
         findings.extend(file_findings)
         if any(f.rule in ("E001", "E006") for f in file_findings):
             continue
-        contents = ModelBuilder(path, findings).build(root)
+        contents = ModelBuilder(path, findings, sources).build(root)
         for account, access in contents.accounts.items():
             if account in accounts:
                 first = accounts[account].where

@@ -55,6 +55,10 @@ CONTRACT_IDS = [
     "E309",
     "I310",
     "E311",
+    "E312",
+    "E313",
+    "E314",
+    "W315",
 ]
 
 RULES = {r.id: r for r in all_rules()}

@@ -23,8 +23,17 @@ templates:
     image_tag_mutability_exclusion_filters: [latest]
     encryption: {{type: KMS, kms_key: "arn:aws:kms:eu-west-1:222222222222:key/k"}}
     resource_tags: {{team: platform}}
-    lifecycle_policy: {{rules: [{{rulePriority: 1, action: {{type: expire}}}}]}}
-    repository_policy: {{Version: "2012-10-17", Statement: []}}
+    lifecycle_policy:
+      rules:
+        - rulePriority: 1
+          selection: {{tagStatus: untagged, countType: imageCountMoreThan, countNumber: 5}}
+          action: {{type: expire}}
+    repository_policy:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: {{AWS: "arn:aws:iam::222222222222:root"}}
+          Action: ecr:BatchGetImage
     custom_role_arn: {ROLE}
 """
 

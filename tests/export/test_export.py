@@ -14,6 +14,21 @@ from ecrrepl.validation import validate_files
 from harness.accounts import assume
 
 BASE = "123456789012"  # moto's account for the base credentials
+# A policy AWS would accept: the exported file must validate clean (E312 included).
+LIFECYCLE_POLICY = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "selection": {
+                "tagStatus": "untagged",
+                "countType": "sinceImagePushed",
+                "countUnit": "days",
+                "countNumber": 14,
+            },
+            "action": {"type": "expire"},
+        }
+    ]
+}
 
 
 def configure_live_registries() -> None:
@@ -40,7 +55,7 @@ def configure_live_registries() -> None:
         appliedFor=["REPLICATION"],
         imageTagMutability="IMMUTABLE",
         description="replicated prod",
-        lifecyclePolicy=json.dumps({"rules": []}),
+        lifecyclePolicy=json.dumps(LIFECYCLE_POLICY),
     )
 
 
@@ -80,7 +95,7 @@ def test_export_then_diff_shows_no_changes(
     (template,) = document["templates"]
     assert template["prefix"] == "prod"
     assert template["image_tag_mutability"] == "IMMUTABLE"
-    assert template["lifecycle_policy"] == {"rules": []}
+    assert template["lifecycle_policy"] == LIFECYCLE_POLICY
 
     code, out, err = run(["diff", "--exit-code", str(path)], capsys)
     assert code == 0, out + err

@@ -151,6 +151,20 @@ def test_rule_documentation_names_the_numbers_of_the_table() -> None:
     for rule_id, number in expected.items():
         assert re.search(rf"\b{number}\b", rules[rule_id].summary), rule_id
         assert re.search(rf"\b{number}\b", rules[rule_id].doc), rule_id
+    tags_rule = rules["E314"]
+    for number in (
+        limits.MAX_TAG_KEY_LENGTH,
+        limits.MAX_TAG_VALUE_LENGTH,
+        limits.MAX_TAGS_PER_RESOURCE,
+    ):
+        assert re.search(rf"\b{number}\b", tags_rule.summary)
+        assert re.search(rf"\b{number}\b", tags_rule.doc)
+    lifecycle_rule = rules["E312"]
+    for number in (
+        limits.MAX_LIFECYCLE_TAG_PATTERN_WILDCARDS,
+        limits.MIN_ARCHIVED_DAYS_BEFORE_EXPIRY,
+    ):
+        assert re.search(rf"\b{number}\b", lifecycle_rule.doc)
     e303 = rules["E303"]
     for number in (limits.MAX_REPOSITORY_POLICY_CHARS, limits.MAX_LIFECYCLE_POLICY_CHARS):
         assert str(number) in e303.summary and str(number) in e303.doc

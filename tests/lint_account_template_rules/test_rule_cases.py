@@ -1,4 +1,4 @@
-"""Table-driven tests for the account, registry policy and template rules (E201..E309).
+"""Table-driven tests for the account, registry policy and template rules (E201..W315).
 
 Each file under cases/ holds one rule's cases:
 
@@ -53,6 +53,7 @@ def test_every_rule_of_this_family_has_cases() -> None:
     assert ruled == {
         "E201", "E202", "E203", "W204",
         "E301", "E302", "E303", "E304", "E305", "W306", "W307", "E308", "E309", "I310", "E311",
+        "E312", "E313", "E314", "W315",
     }  # fmt: skip
     for rule_id in ruled:
         outcomes = [bool(p.values[1]["findings"]) for p in CASES if p.values[0] == rule_id]

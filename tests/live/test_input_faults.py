@@ -71,6 +71,31 @@ def _with(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
     return data
 
 
+# A template whose lifecycle policy AWS would refuse (countNumber 0).
+REFUSED_LIFECYCLE_TEMPLATES = {
+    "222222222222/eu-west-1": {
+        "prod": {
+            "prefix": "prod",
+            "appliedFor": ["REPLICATION"],
+            "lifecyclePolicy": json.dumps(
+                {
+                    "rules": [
+                        {
+                            "rulePriority": 1,
+                            "selection": {
+                                "tagStatus": "any",
+                                "countType": "imageCountMoreThan",
+                                "countNumber": 0,
+                            },
+                            "action": {"type": "expire"},
+                        }
+                    ]
+                }
+            ),
+        }
+    }
+}
+
 CORRUPT_BACKUPS = [
     ("", "backup.json is not valid JSON: Expecting value: line 1 column 1 (char 0)"),
     (
@@ -142,6 +167,19 @@ CORRUPT_BACKUPS = [
         "backup.json is not a usable backup: template 'prod' of 222222222222/eu-west-1: "
         "appliedFor 'REPLICATION' is not a list of ['REPLICATION', 'PULL_THROUGH_CACHE', "
         "'CREATE_ON_PUSH']",
+    ),
+    (
+        json.dumps(
+            # format_version 2: a backup that records what its apply wrote to templates
+            {
+                **_with(("templates",), REFUSED_LIFECYCLE_TEMPLATES),
+                "format_version": 2,
+                "templates_written": REFUSED_LIFECYCLE_TEMPLATES,
+            }
+        ),
+        "backup.json is not a usable backup: E312: `lifecycle_policy` of template 'prod' "
+        "at rules[0].selection.countNumber: `countNumber` must be a whole number of at "
+        "least 1, not 0",
     ),
     (
         json.dumps(_with(("owned_sids",), "Ecrrepl123456789012uswest2")),

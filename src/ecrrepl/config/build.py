@@ -18,11 +18,13 @@ from ecrrepl.config.model import (
     AccountAccess,
     CreationTemplate,
     Destination,
+    DocumentPositions,
     Encryption,
     ReplicationRule,
     RepositoryFilter,
     SourceRegistry,
 )
+from ecrrepl.config.positions import json_file_positions, positions_of
 from ecrrepl.findings import Finding, Location
 
 T = TypeVar("T")
@@ -41,9 +43,13 @@ class FileContents:
 
 
 class ModelBuilder:
-    def __init__(self, file: str, findings: list[Finding]) -> None:
+    def __init__(
+        self, file: str, findings: list[Finding], sources: dict[str, str] | None = None
+    ) -> None:
         self.file = file
         self.findings = findings
+        # The text of the JSON files that findings can point into, for quoting them.
+        self.sources = sources if sources is not None else {}
 
     # -- the document -----------------------------------------------------------------
 
@@ -198,6 +204,15 @@ class ModelBuilder:
                 self._report(
                     "E004", f"`{key}` is empty; give at least one or omit the key", listed.loc
                 )
+        positions: dict[str, DocumentPositions] = {}
+        documents = {}
+        for key in ("lifecycle_policy", "repository_policy"):
+            documents[key], where = self._json_document(fields.get(key), key)
+            if where is not None:
+                positions[key] = where
+        tags_node = fields.get("resource_tags")
+        if isinstance(tags_node, MappingNode):
+            positions["resource_tags"] = positions_of(tags_node)
         description = self._string(fields, "description")
         if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
             self._report(
@@ -219,14 +234,11 @@ class ModelBuilder:
                 self._string_list(fields, "image_tag_mutability_exclusion_filters")
             ),
             encryption=self._encryption(fields.get("encryption")),
-            resource_tags=self._tags(fields.get("resource_tags")),
-            lifecycle_policy=self._json_document(
-                fields.get("lifecycle_policy"), "lifecycle_policy"
-            ),
-            repository_policy=self._json_document(
-                fields.get("repository_policy"), "repository_policy"
-            ),
+            resource_tags=self._tags(tags_node),
+            lifecycle_policy=documents["lifecycle_policy"],
+            repository_policy=documents["repository_policy"],
             custom_role_arn=self._string(fields, "custom_role_arn"),
+            positions=positions,
             where=entry.loc,
             key_locations=_locations(fields),
         )
@@ -262,26 +274,34 @@ class ModelBuilder:
             tags[key.text] = value.text
         return tags
 
-    def _json_document(self, node: Node | None, key: str) -> dict[str, Any] | None:
-        """A policy given inline as a mapping, or as `file:path` relative to the config."""
+    def _json_document(
+        self, node: Node | None, key: str
+    ) -> tuple[dict[str, Any] | None, DocumentPositions | None]:
+        """A policy given inline as a mapping, or as `file:path` relative to the config;
+        and where its values are written, for findings inside it."""
         if node is None:
-            return None
+            return None, None
         if isinstance(node, MappingNode):
-            return dict(to_python(node))
+            return dict(to_python(node)), positions_of(node)
         if isinstance(node, ScalarNode) and node.is_string and node.value.startswith("file:"):
             from ecrrepl.config.references import BadReference, load_reference
 
             try:
-                return load_reference(self.file, node.value.removeprefix("file:"))
+                loaded = load_reference(self.file, node.value.removeprefix("file:"))
             except BadReference as bad:
                 self._report("E303", f"{key}: {bad.problem}", node.loc)
-                return None
+                return None, None
+            positions, repeated = json_file_positions(loaded.path, loaded.text, node.loc.path)
+            self.findings.extend(repeated)
+            if positions is not None or repeated:
+                self.sources[loaded.path] = loaded.text
+            return loaded.document, positions
         self._report(
             "E303",
             f"`{key}` must be a mapping or 'file:relative/path.json', not {kind_name(node)}",
             node.loc,
         )
-        return None
+        return None, None
 
     # -- values -----------------------------------------------------------------------
 

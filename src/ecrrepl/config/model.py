@@ -17,6 +17,18 @@ from ecrrepl.findings import Location
 NOWHERE = Location("<generated>", 1, 1)
 
 JsonObject = Mapping[str, Any]
+# A place inside a JSON document: keys and list indexes from its root.
+JsonPath = tuple[str | int, ...]
+
+
+class DocumentPositions(NamedTuple):
+    """Where each value, and each mapping key, of an embedded document is written.
+
+    Inline documents point into the configuration file; documents read from a `file:`
+    reference point into that file, when it could be read with positions."""
+
+    values: Mapping[JsonPath, Location]
+    keys: Mapping[JsonPath, Location]
 
 
 class RegistryAddress(NamedTuple):
@@ -113,6 +125,8 @@ class CreationTemplate(Declared):
     lifecycle_policy: JsonObject | None = None
     repository_policy: JsonObject | None = None
     custom_role_arn: str | None = None
+    # "lifecycle_policy", "repository_policy", "resource_tags" -> positions inside them.
+    positions: Mapping[str, DocumentPositions] = field(default_factory=dict, compare=False)
 
     @property
     def address(self) -> RegistryAddress:
@@ -121,6 +135,28 @@ class CreationTemplate(Declared):
     @property
     def namespace(self) -> str:
         return template_namespace(self.prefix)
+
+    def value_at(self, document: str, path: JsonPath = ()) -> Location:
+        """Where the value at `path` inside `document` is written. For a value that is
+        not there (a missing property), the key of the closest enclosing value that is:
+        a block mapping starts at its first key, which would point at the wrong line."""
+        known = self.positions.get(document)
+        if known is None:
+            return self.at(document)
+        if path in known.values:
+            return known.values[path]
+        for end in range(len(path) - 1, -1, -1):
+            enclosing = path[:end]
+            location = known.keys.get(enclosing) or known.values.get(enclosing)
+            if location is not None:
+                return location
+        return self.at(document)
+
+    def key_at(self, document: str, path: JsonPath) -> Location:
+        """Where the mapping key that ends `path` is written (else as `value_at`)."""
+        known = self.positions.get(document)
+        location = known.keys.get(path) if known is not None else None
+        return location if location is not None else self.value_at(document, path)
 
 
 def template_namespace(prefix: str) -> str:

@@ -11,7 +11,7 @@ at most MAX_JSON_DEPTH deep.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, NamedTuple
 
 from ecrrepl.input_files import (
     MAX_REFERENCED_BYTES,
@@ -48,7 +48,15 @@ def resolve_reference(config_file: str, reference: str) -> str:
     return path
 
 
-def load_reference(config_file: str, reference: str) -> dict[str, Any]:
+class Reference(NamedTuple):
+    """A referenced file: where it is, its text (for positions inside it) and its object."""
+
+    path: str
+    text: str
+    document: dict[str, Any]
+
+
+def load_reference(config_file: str, reference: str) -> Reference:
     """The JSON object a `file:` reference holds; BadReference says why it cannot be used."""
     path = resolve_reference(config_file, reference)
     try:
@@ -58,7 +66,8 @@ def load_reference(config_file: str, reference: str) -> dict[str, Any]:
     except OSError as error:
         raise BadReference(f"cannot read {path}: {error.strerror or error}") from None
     try:
-        document = load_json(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        document = load_json(text)
     except UnicodeDecodeError:
         raise BadReference(f"{path} is not UTF-8 text") from None
     except TooDeep as error:
@@ -67,4 +76,4 @@ def load_reference(config_file: str, reference: str) -> dict[str, Any]:
         raise BadReference(f"{path} is not valid JSON: {error}") from None
     if not isinstance(document, dict):
         raise BadReference(f"{path} holds JSON that is not an object")
-    return document
+    return Reference(path, text, document)

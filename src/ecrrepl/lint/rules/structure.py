@@ -33,7 +33,8 @@ declare(
     doc="""
     A key appears twice in one mapping. YAML loaders silently keep the last one, so
     half of what the reviewer read would be ignored; ecrrepl refuses instead. An
-    account declared under `accounts` in two files is reported the same way.
+    account declared under `accounts` in two files is reported the same way, and so is
+    a key repeated in a policy given as `file:` (JSON readers keep the last one too).
 
     Fails:
         version: 1
