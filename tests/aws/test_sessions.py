@@ -277,3 +277,27 @@ def denied_response() -> Any:
     from botocore.awsrequest import AWSResponse
 
     return AWSResponse("https://sts.amazonaws.com/", 403, {}, None)
+
+
+def test_sts_prefers_a_region_that_needs_no_opt_in(load_config: Callable[[str], Config]) -> None:
+    # af-south-1 sorts before us-west-2 but must be enabled per account.
+    config = load_config(
+        """\
+version: 1
+registries:
+  - account: "111111111111"
+    region: us-west-2
+    rules:
+      - destinations: [{region: af-south-1}]
+  - account: "222222222222"
+    region: ap-east-1
+    rules:
+      - destinations: [{region: af-south-1}]
+"""
+    )
+
+    sessions = Sessions.for_config(config)
+
+    assert sessions.home_region("111111111111") == "us-west-2"
+    # Only opt-in regions: the first of them, as before.
+    assert sessions.home_region("222222222222") == "af-south-1"

@@ -39,6 +39,7 @@ from botocore.config import Config as BotocoreConfig
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
+from ecrrepl import regions
 from ecrrepl.aws import identity
 from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.endpoint_env import check_endpoint_variables
@@ -219,7 +220,13 @@ class Sessions:
                     used.setdefault(destination.account, set()).add(destination.region)
         for template in config.templates:
             used.setdefault(template.account, set()).add(template.region)
-        home = {account: min(found) for account, found in used.items()}
+        # A region enabled by default first: credentials from the global STS endpoint
+        # (version 1 session tokens) are not valid in an opt-in region, and the account
+        # may not have enabled it. Sorted, so that the choice is stable.
+        home = {
+            account: min(found, key=lambda region: (regions.needs_opt_in(region), region))
+            for account, found in used.items()
+        }
         return cls(config.accounts, profile=profile, home_regions=home)
 
     # --- how an account is reached ---------------------------------------------------
