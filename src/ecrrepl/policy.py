@@ -153,8 +153,11 @@ def owned_sids(config: Config) -> frozenset[str]:
     return frozenset(statement_sid(registry.address) for registry in config.registries)
 
 
-def _statements_of(policy: Mapping[str, Any]) -> list[Any]:
-    # IAM grammar allows "Statement" to be a single statement object instead of a list.
+def statements_of(policy: Mapping[str, Any] | None) -> list[Any]:
+    """A policy's statements: none for no policy, and a list even where the IAM grammar's
+    single statement object stands; anything else in "Statement" is no statement."""
+    if policy is None:
+        return []
     statements = policy.get("Statement", [])
     if isinstance(statements, Mapping):
         return [statements]
@@ -183,7 +186,7 @@ def merge_policy(
     ours = set(owned) | {statement.sid for statement in required}
     merged: dict[str, Any] = dict(live) if live is not None else {}
     merged.setdefault("Version", DEFAULT_POLICY_VERSION)
-    foreign = [s for s in _statements_of(merged) if not owns_statement(_sid_of(s), ours)]
+    foreign = [s for s in statements_of(merged) if not owns_statement(_sid_of(s), ours)]
     statements = foreign + [s.as_json() for s in sorted(required, key=lambda s: s.sid)]
     if not statements:
         return None
@@ -306,7 +309,7 @@ def missing_grants(
             f"{statement.destination} has no registry policy; it must allow {root} "
             f"{' and '.join(REPLICATION_ACTIONS)}"
         ]
-    grants = [g for g in map(_Grant.parse, _statements_of(live)) if g is not None]
+    grants = [g for g in map(_Grant.parse, statements_of(live)) if g is not None]
     mine = [g for g in grants if g.names(account, root)]
     allows = [g for g in mine if g.effect == "Allow"]
     denies = [g for g in mine if g.effect == "Deny"]

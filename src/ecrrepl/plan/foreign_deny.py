@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ecrrepl.config.model import JsonObject, RegistryAddress
-from ecrrepl.policy import REPLICATION_ACTIONS, PolicyStatement, glob_pattern
+from ecrrepl.policy import REPLICATION_ACTIONS, PolicyStatement, glob_pattern, statements_of
 
 ALLOW_FLAG = "--allow-deny"
 
@@ -100,11 +100,6 @@ def _denied_resources(statement: Mapping[str, Any], needed: Sequence[str]) -> li
     ]
 
 
-def _statements_of(policy: JsonObject | None) -> list[Any]:
-    statements = [] if policy is None else policy.get("Statement", [])
-    return [statements] if isinstance(statements, Mapping) else _as_list(statements)
-
-
 def _statement_name(statement: Mapping[str, Any], position: int) -> str:
     sid = statement.get("Sid")
     return f"statement '{sid}'" if isinstance(sid, str) and sid else f"statement #{position}"
@@ -123,7 +118,7 @@ def foreign_denials(
     """
     errors: list[str] = []
     warnings: list[str] = []
-    for position, statement in enumerate(_statements_of(live_policy), start=1):
+    for position, statement in enumerate(statements_of(live_policy), start=1):
         if not isinstance(statement, Mapping) or statement.get("Effect") != "Deny":
             continue
         if statement.get("Sid") in ignored_sids:

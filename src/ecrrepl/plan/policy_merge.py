@@ -21,21 +21,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ecrrepl.config.model import JsonObject
-from ecrrepl.policy import DEFAULT_POLICY_VERSION
+from ecrrepl.policy import DEFAULT_POLICY_VERSION, statements_of
 
 Owns = Callable[[object], bool]
 
 _LIST_VALUED = ("Action", "NotAction", "Resource", "NotResource")
-
-
-def statements_of(policy: JsonObject | None) -> list[Any]:
-    if policy is None:
-        return []
-    statements = policy.get("Statement", [])
-    # IAM grammar allows a single statement object instead of a list.
-    if isinstance(statements, Mapping):
-        return [statements]
-    return list(statements) if isinstance(statements, list) else []
 
 
 def sid_of(statement: Any) -> Any:

@@ -27,6 +27,7 @@ from ecrrepl.policy import (
     policy_text,
     required_statements,
     statement_sid,
+    statements_of,
 )
 from ecrrepl.state import LiveState
 
@@ -71,7 +72,7 @@ def _managed(
     owned: frozenset[str],
     sources: Mapping[str, RegistryAddress],
 ) -> PolicySection:
-    live_statements = _statements_of(live_policy)
+    live_statements = statements_of(live_policy)
     ours: dict[str, Mapping[str, Any]] = {}
     duplicates: list[str] = []
     foreign = 0
@@ -150,7 +151,7 @@ def _unmanaged(
         registry=registry,
         managed=False,
         policy=None,
-        unchanged=len(_statements_of(live_policy)),
+        unchanged=len(statements_of(live_policy)),
         warnings=(*warnings, *denials.warnings),
         errors=denials.errors,
         denials=denials.errors,
@@ -253,13 +254,3 @@ def _changed(statement: PolicyStatement, current: Mapping[str, Any]) -> Change:
         tuple(effects),
         key=statement.sid,
     )
-
-
-def _statements_of(policy: JsonObject | None) -> list[Any]:
-    if policy is None:
-        return []
-    statements = policy.get("Statement", [])
-    # IAM grammar allows a single statement object instead of a list.
-    if isinstance(statements, Mapping):
-        return [statements]
-    return list(statements) if isinstance(statements, list) else []

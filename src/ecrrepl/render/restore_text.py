@@ -19,7 +19,7 @@ from ecrrepl.aws.convert import template_to_api
 from ecrrepl.backup import Backup
 from ecrrepl.config.model import JsonObject, ReplicationRule
 from ecrrepl.plan.templates import differing_fields
-from ecrrepl.plan.writes import TemplateConflict, same_template
+from ecrrepl.plan.writes import TemplateConflict, rules_key, same_template
 from ecrrepl.render.escape import terminal
 
 
@@ -27,7 +27,7 @@ def render_restore_details(backup: Backup, current: Backup) -> str:
     """The documents restore writes, one block per registry and aspect."""
     lines: list[str] = []
     for address, rules in sorted(backup.replication.items()):
-        if _rules_key(current.replication.get(address, ())) == _rules_key(rules):
+        if rules_key(current.replication.get(address, ())) == rules_key(rules):
             continue
         lines.append(f"  replication configuration of {address}:")
         lines += [f"      {line}" for line in _rules(rules)]
@@ -135,16 +135,3 @@ def _quoted(prefix: str) -> str:
 
 def _compact(document: object) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
-def _rules_key(rules: Sequence[ReplicationRule]) -> list[tuple[object, ...]]:
-    """Rules compared as AWS means them, as restore compares them (applier.rules_key)."""
-    return sorted(
-        (
-            tuple(sorted(rule.prefixes)) if rule.prefixes is not None else (),
-            rule.prefixes is None,
-            tuple(sorted(str(d.address) for d in rule.destinations)),
-            rule.delete_replication,
-        )
-        for rule in rules
-    )
