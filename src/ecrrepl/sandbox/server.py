@@ -1,11 +1,14 @@
-"""A moto server with ECR's gaps closed, for `python -m harness.moto_server_main`.
+"""The ECR emulator as an HTTP server: moto's server with ECR's gaps closed (ecr_gaps).
 
-Run with the tests folder on PYTHONPATH. It binds 127.0.0.1 only, on the port given
-(0: any free port), prints one line `READY <endpoint URL>` on stdout once it listens,
-and serves until it is terminated or its parent process ends.
+`emulator_server(port)` binds 127.0.0.1 only and `serving(server)` serves in a thread of
+this process until its block ends; `ecrrepl sandbox` and `python -m
+ecrrepl.sandbox.server` both use them. The
+second form is what the tests and `make demo` start in a subprocess: it prints one line
+`READY <endpoint URL>` on stdout once it listens, and serves until it is terminated or
+its parent process ends.
 
-The replication emulator's settings (harness/ecr_gaps/settings.py) start from the
-environment variable ECR_EMULATOR_IN_PROGRESS_POLLS, and are read and changed at
+The replication emulator's settings (ecr_gaps/settings.py) start from the environment
+variable ECR_EMULATOR_IN_PROGRESS_POLLS, and are read and changed at
 `/ecr-emulator/settings`: GET answers `{"in_progress_polls": N}`, POST takes the same
 JSON object and answers the settings now in force. moto's reset (`POST /moto-api/reset`)
 also puts the starting settings back.
@@ -17,9 +20,11 @@ import argparse
 import json
 import os
 import signal
+import socket
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -28,11 +33,12 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
-from harness import ecr_gaps
+from ecrrepl.sandbox import ecr_gaps
 
 READY = "READY"
+HOST = "127.0.0.1"
 PARENT_CHECK_SECONDS = 0.5
 SETTINGS_PATH = "/ecr-emulator/settings"
 RESET_PATH = "/moto-api/reset"
@@ -79,30 +85,48 @@ def with_emulator_routes(moto: Application, starting: ecr_gaps.ReplicationSettin
     return application
 
 
+def emulator_server(port: int, starting: ecr_gaps.ReplicationSettings) -> BaseWSGIServer:
+    """The emulator bound to 127.0.0.1:`port` (0: any free port), not serving yet; a port
+    already in use raises OSError."""
+    # Bound here, not by werkzeug, which prints its own advice and exits on a port in use.
+    with socket.create_server((HOST, port)) as listening:
+        ecr_gaps.install()
+        ecr_gaps.reset_replication_settings(starting)
+        # What moto's ThreadedMotoServer runs, with the emulator's route in front.
+        moto = DomainDispatcherApplication(create_backend_app)
+        # werkzeug serves a duplicate of the descriptor, so this one can close.
+        return make_server(
+            HOST,
+            listening.getsockname()[1],
+            with_emulator_routes(moto, starting),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+            fd=listening.fileno(),
+        )
+
+
+@contextmanager
+def serving(server: BaseWSGIServer) -> Iterator[str]:
+    """Serve in a thread of this process until the block ends; yields the endpoint URL."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host!s}:{port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
-
-    ecr_gaps.install()
     try:
         starting = ecr_gaps.settings_from_environment(os.environ)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    ecr_gaps.reset_replication_settings(starting)
-    # What moto's ThreadedMotoServer runs, with the emulator's route in front.
-    moto = DomainDispatcherApplication(create_backend_app)
-    server = make_server(
-        "127.0.0.1",
-        args.port,
-        with_emulator_routes(moto, starting),
-        threaded=True,
-        request_handler=MotoRequestHandler,
-    )
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
-    host, port = server.server_address[:2]
 
     stopping = threading.Event()
 
@@ -112,13 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     parent = os.getppid()
-    print(f"{READY} http://{host!s}:{port}", flush=True)
-    # A parent killed outright cannot stop the server: it then stops itself.
-    while not stopping.wait(PARENT_CHECK_SECONDS):
-        if os.getppid() != parent:
-            break
-    server.shutdown()
-    serving.join()
+    with serving(emulator_server(args.port, starting)) as endpoint:
+        print(f"{READY} {endpoint}", flush=True)
+        # A parent killed outright cannot stop the server: it then stops itself.
+        while not stopping.wait(PARENT_CHECK_SECONDS):
+            if os.getppid() != parent:
+                break
     return 0
 
 
