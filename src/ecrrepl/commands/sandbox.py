@@ -39,10 +39,6 @@ if TYPE_CHECKING:
     from ecrrepl.config.model import Config
 
 MAX_PORT = 65535
-# The emulator's IAM user that owns the base credentials; any keys of the base account do.
-BASE_USER = "ecrrepl-sandbox"
-# Keys the emulator does not know act in its default account: enough to assume a role.
-SETUP_KEY = "sandbox"
 
 
 def sandbox(files: Sequence[str], *, port: int, color: bool, verbose: bool = False) -> int:
@@ -63,7 +59,7 @@ def sandbox(files: Sequence[str], *, port: int, color: bool, verbose: bool = Fal
         starting = settings_from_environment(os.environ)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    from ecrrepl.sandbox.server import HOST, emulator_server, serving
+    from ecrrepl.sandbox.server import HOST, base_account_keys, emulator_server, serving
 
     try:
         server = emulator_server(port, starting)
@@ -77,7 +73,7 @@ def sandbox(files: Sequence[str], *, port: int, color: bool, verbose: bool = Fal
         tempfile.TemporaryDirectory(prefix="ecrrepl-sandbox-") as folder,
         serving(server) as endpoint,
     ):
-        key_id, secret = _base_keys(endpoint, access.base_account)
+        key_id, secret = base_account_keys(endpoint, access.base_account)
         files_made = _write_files(Path(folder), result.config, access)
         _print_session(result.config, access, endpoint, key_id, secret, files_made, paths)
         stop.wait()
@@ -95,33 +91,6 @@ def _stop_on_signals() -> threading.Event:
     signal.signal(signal.SIGINT, handle)
     signal.signal(signal.SIGTERM, handle)
     return stop
-
-
-def _base_keys(endpoint: str, account: str) -> tuple[str, str]:
-    """Access keys of an IAM user in `account`: the emulator maps them to it, as AWS does."""
-    import boto3
-
-    sts = boto3.client(
-        "sts",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id=SETUP_KEY,
-        aws_secret_access_key=SETUP_KEY,
-    )
-    assumed = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/{BASE_USER}-setup", RoleSessionName="setup"
-    )["Credentials"]
-    iam = boto3.client(
-        "iam",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id=assumed["AccessKeyId"],
-        aws_secret_access_key=assumed["SecretAccessKey"],
-        aws_session_token=assumed["SessionToken"],
-    )
-    iam.create_user(UserName=BASE_USER)
-    key = iam.create_access_key(UserName=BASE_USER)["AccessKey"]
-    return key["AccessKeyId"], key["SecretAccessKey"]
 
 
 class _SandboxFiles:

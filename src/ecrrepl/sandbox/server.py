@@ -43,6 +43,11 @@ PARENT_CHECK_SECONDS = 0.5
 SETTINGS_PATH = "/ecr-emulator/settings"
 RESET_PATH = "/moto-api/reset"
 
+# The emulator's IAM user that owns the base credentials; any keys of the base account do.
+BASE_USER = "ecrrepl-sandbox"
+# Keys the emulator does not know act in its default account: enough to assume a role.
+SETUP_KEY = "sandbox"
+
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Application = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -116,6 +121,33 @@ def serving(server: BaseWSGIServer) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+def base_account_keys(endpoint: str, account: str) -> tuple[str, str]:
+    """Access keys of an IAM user in `account`: the emulator maps them to it, as AWS does."""
+    import boto3
+
+    sts = boto3.client(
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id=SETUP_KEY,
+        aws_secret_access_key=SETUP_KEY,
+    )
+    assumed = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{BASE_USER}-setup", RoleSessionName="setup"
+    )["Credentials"]
+    iam = boto3.client(
+        "iam",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id=assumed["AccessKeyId"],
+        aws_secret_access_key=assumed["SecretAccessKey"],
+        aws_session_token=assumed["SessionToken"],
+    )
+    iam.create_user(UserName=BASE_USER)
+    key = iam.create_access_key(UserName=BASE_USER)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
 
 
 def main(argv: list[str] | None = None) -> int:
