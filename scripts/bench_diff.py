@@ -16,7 +16,7 @@ The sleep releases the GIL, so calls in different threads overlap; the peak numb
 flight is printed to show it.
 
 Two emulators: moto in-process (`mock_aws`, which takes no lock around a request),
-and a moto server in another process (tests/harness/server.py), reached over HTTP on
+and a moto server in another process (src/ecrrepl/sandbox/launcher.py), reached over HTTP on
 127.0.0.1 as the command reaches AWS. In-process, moto's own work and its heap share
 the GIL and the garbage collector with the run; against the server, this process
 holds only what the command holds, so that column is the one to judge the command by.
@@ -527,7 +527,7 @@ def fake_aws_environment(folder: Path) -> Iterator[None]:
 def bench_diff() -> None:
     if str(TESTS) not in sys.path:
         sys.path.insert(0, str(TESTS))
-    from harness.server import moto_server
+    from ecrrepl.sandbox.launcher import moto_server
 
     # Other work on the machine shows in wall times; said with them.
     load = os.getloadavg()[0]
@@ -544,7 +544,7 @@ def bench_diff() -> None:
 
         from moto import mock_aws
 
-        from harness.ecr_gaps import install as close_moto_gaps
+        from ecrrepl.sandbox.ecr_gaps import install as close_moto_gaps
 
         close_moto_gaps()
         with mock_aws():

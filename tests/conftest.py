@@ -19,10 +19,10 @@ TESTS_FOLDER = Path(__file__).resolve().parent
 if str(TESTS_FOLDER) not in sys.path:
     sys.path.insert(0, str(TESTS_FOLDER))
 
+from ecrrepl.sandbox.launcher import emulator_settings, moto_server, reset  # noqa: E402
 from ecrrepl.validation import load_files  # noqa: E402
 from harness.cli import command_environment  # noqa: E402
 from harness.environment import fake_aws_environment  # noqa: E402
-from harness.server import emulator_settings, moto_server, reset  # noqa: E402
 
 if TYPE_CHECKING:
     from ecrrepl.config.model import Config
@@ -41,7 +41,7 @@ def aws() -> Iterator[None]:
     unless a test asks for polls in progress."""
     from moto import mock_aws
 
-    from harness import ecr_gaps
+    from ecrrepl.sandbox import ecr_gaps
 
     ecr_gaps.install()
     ecr_gaps.reset_replication_settings()

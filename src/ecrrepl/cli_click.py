@@ -403,6 +403,25 @@ def backfill(
     )
 
 
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.option(
+    "--port",
+    type=int,
+    default=5050,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks any free one.",
+)
+@click.pass_obj
+def sandbox(options: GlobalOptions, files: tuple[str, ...], port: int) -> int:
+    """Serve an ECR emulator for the configuration until Ctrl-C (needs ecrrepl[sandbox]).
+
+    Prints the shell lines that point ecrrepl at it; -v logs every request."""
+    from ecrrepl.commands.sandbox import sandbox as run
+
+    return run(files, port=port, color=options.color_for(sys.stderr), verbose=options.verbose)
+
+
 def run_click(argv: Sequence[str]) -> int:
     """Parse `argv` with click and run the command; every outcome is an exit code."""
     try:

@@ -2,7 +2,7 @@
 
 The pins run stock moto in a subprocess (the harness patches moto's classes for good
 in this process). When a pin fails, moto has caught up: delete the patch it names from
-tests/harness/ecr_gaps/, and the pin with it. The replication emulator (gaps d and e)
+src/ecrrepl/sandbox/ecr_gaps/, and the pin with it. The replication emulator (gaps d and e)
 is tested in tests/emulator/.
 """
 
@@ -19,7 +19,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import ecr_gaps
+from ecrrepl.sandbox import ecr_gaps
 
 STOCK_MOTO_PROBE = textwrap.dedent(
     """
@@ -132,7 +132,7 @@ INVALID_REGISTRY_POLICY = (
 def test_gap_a_stock_moto_refuses_a_second_replication_rule(stock_moto: dict[str, Any]) -> None:
     assert stock_moto["two_rules"] == "ValidationException: This feature is disabled", (
         "moto accepts several replication rules now: remove put_replication_configuration "
-        "from tests/harness/ecr_gaps/replication_configuration.py"
+        "from src/ecrrepl/sandbox/ecr_gaps/replication_configuration.py"
     )
 
 
@@ -140,7 +140,7 @@ def test_gap_a_stock_moto_refuses_the_25_rules_aws_allows(stock_moto: dict[str, 
     # AWS allows 25 rules per registry (botocore ReplicationRuleList max 25).
     assert stock_moto["twenty_five_rules"] == "ValidationException: This feature is disabled", (
         "moto accepts 25 replication rules now: check whether it also refuses a 26th, then "
-        "remove put_replication_configuration from tests/harness/ecr_gaps/"
+        "remove put_replication_configuration from src/ecrrepl/sandbox/ecr_gaps/"
     )
 
 
@@ -157,7 +157,7 @@ def test_gap_b_stock_moto_has_no_creation_templates(
 ) -> None:
     assert stock_moto[operation] == "NotImplementedError", (
         "moto implements repository creation templates now: remove the template patches "
-        "from tests/harness/ecr_gaps/templates.py"
+        "from src/ecrrepl/sandbox/ecr_gaps/templates.py"
     )
 
 
@@ -167,7 +167,7 @@ def test_gap_c_stock_moto_refuses_other_ecr_actions_in_registry_policies(
 ) -> None:
     assert stock_moto[policy] == INVALID_REGISTRY_POLICY, (
         "moto accepts every ECR action in registry policies now: remove "
-        "validate_registry_policy_actions from tests/harness/ecr_gaps/registry_policy.py"
+        "validate_registry_policy_actions from src/ecrrepl/sandbox/ecr_gaps/registry_policy.py"
     )
 
 
@@ -177,14 +177,14 @@ def test_gap_d_stock_moto_does_not_replicate_on_push(stock_moto: dict[str, Any])
         "in the registry with id '123456789012'"
     ), (
         "moto replicates pushed images now: remove handle_put_image and "
-        "handle_batch_delete_image from tests/harness/ecr_gaps/replication.py"
+        "handle_batch_delete_image from src/ecrrepl/sandbox/ecr_gaps/replication.py"
     )
 
 
 def test_gap_d_stock_moto_has_no_image_replication_status(stock_moto: dict[str, Any]) -> None:
     assert stock_moto["describe_image_replication_status"] == "NotImplementedError", (
         "moto implements DescribeImageReplicationStatus now: remove "
-        "handle_describe_image_replication_status from tests/harness/ecr_gaps/replication.py"
+        "handle_describe_image_replication_status from src/ecrrepl/sandbox/ecr_gaps/replication.py"
     )
 
 
@@ -196,7 +196,7 @@ def test_gap_e_stock_moto_has_no_replication_backfill(
     stock_moto: dict[str, Any], operation: str
 ) -> None:
     assert stock_moto[operation] == "NotImplementedError", (
-        "moto implements replication backfills now: remove tests/harness/ecr_gaps/backfill.py"
+        "moto implements replication backfills now: remove src/ecrrepl/sandbox/ecr_gaps/backfill.py"
     )
 
 
@@ -208,7 +208,7 @@ def test_gap_f_stock_moto_reads_exclusion_filters_as_regular_expressions(
     refused = stock_moto["retag_outside_wildcard"]
     assert refused.startswith("ImageAlreadyExistsException: ") and "'releases'" in refused, (
         "moto matches exclusion filters as wildcards now: remove "
-        "tests/harness/ecr_gaps/tag_mutability.py"
+        "src/ecrrepl/sandbox/ecr_gaps/tag_mutability.py"
     )
 
 
@@ -443,7 +443,7 @@ def test_gap_g_stock_moto_checks_repository_actions_against_star(
     # parser reads as the bare status code.
     assert stock_moto_enforcing_iam == {"prod/api": "403", "other/tool": "403"}, (
         "moto authorises ECR repository actions against their ARN, or refuses in JSON, now: "
-        "remove the patch it implements from tests/harness/ecr_gaps/iam_enforcement.py"
+        "remove the patch it implements from src/ecrrepl/sandbox/ecr_gaps/iam_enforcement.py"
     )
 
 
@@ -473,7 +473,7 @@ def test_repository_actions_are_authorised_against_the_repository_arn(
     )
 
 
-# --- expiring credentials (harness/ecr_gaps/credentials.py, used by tests that move time) ---
+# --- expiring credentials (sandbox/ecr_gaps/credentials.py, for the tests that move time) ---
 
 
 def test_stock_moto_ecr_accepts_credentials_that_have_expired(
@@ -483,7 +483,7 @@ def test_stock_moto_ecr_accepts_credentials_that_have_expired(
 
     import moto.sts.models
 
-    from harness.ecr_gaps.credentials import issued_expiry
+    from ecrrepl.sandbox.ecr_gaps.credentials import issued_expiry
 
     # STS issues the credentials two hours ago, for one hour: they expired an hour ago.
     past = moto.sts.models.utcnow() - datetime.timedelta(hours=2)
@@ -504,5 +504,5 @@ def test_stock_moto_ecr_accepts_credentials_that_have_expired(
 
     assert ecr.describe_registry()["registryId"] == "222222222222", (
         "moto refuses expired credentials now (ExpiredTokenException): the ECR half of "
-        "credentials_expiring_on in tests/harness/ecr_gaps/credentials.py can go"
+        "credentials_expiring_on in src/ecrrepl/sandbox/ecr_gaps/credentials.py can go"
     )

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from harness.images import image_manifest
+from ecrrepl.sandbox.images import image_manifest
 
 
 def pushed_twice(mutability: str, filters: list[str], tag: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.ecr.models import ecr_backends
 
-from harness import ecr_gaps
+from ecrrepl.sandbox import ecr_gaps
 
 WILDCARD_LATEST = [{"filterType": "WILDCARD", "filter": "latest"}]
 KMS = {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:123456789012:key/k"}

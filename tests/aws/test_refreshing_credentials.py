@@ -1,7 +1,7 @@
 """Assumed roles' credentials last an hour; a run that lasts longer assumes the role
 again before they expire, in every client of the account, without asking STS who it is
 again. Time moves on a test clock: STS issues, and ECR refuses expired credentials, on
-it (harness/ecr_gaps/credentials.py)."""
+it (ecrrepl/sandbox/ecr_gaps/credentials.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from ecrrepl.aws.reader import read_replication
 from ecrrepl.config.model import AccountAccess, RegistryAddress
 from ecrrepl.errors import UserError
-from harness.ecr_gaps.credentials import credentials_expiring_on
+from ecrrepl.sandbox.ecr_gaps.credentials import credentials_expiring_on
 from harness.sessions import ObservedSessions
 
 ROLE_ACCOUNT = "222222222222"
@@ -165,7 +165,7 @@ def test_status_waits_two_hours_through_a_role_whose_credentials_last_one(
 ) -> None:
     from ecrrepl.commands.status import status
     from ecrrepl.replication_status import Waiting
-    from harness import ecr_gaps
+    from ecrrepl.sandbox import ecr_gaps
     from harness.cli import outcome_of
     from harness.replication_arrange import (
         DR_ACCOUNT,

@@ -56,3 +56,15 @@ def test_no_tracked_file_cites_a_design_outside_the_repository() -> None:
     )
     assert tracked.returncode in (0, 1), tracked.stderr
     assert tracked.stdout.split() == []
+
+
+def test_only_the_sandbox_imports_moto() -> None:
+    """moto comes with the `sandbox` extra: anything else importing it would break an
+    install without it."""
+    importers = [
+        path.relative_to(SOURCE).as_posix()
+        for path in SOURCE.rglob("*.py")
+        if re.search(r"^\s*(from|import) moto\b", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert importers, "the emulator imports moto"
+    assert [name for name in importers if not name.startswith("sandbox/")] == []

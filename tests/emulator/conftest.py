@@ -10,9 +10,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from ecrrepl.sandbox.images import push_image
 from emulator.support import SOURCE_ACCOUNT, SOURCE_REGION
 from harness.accounts import credentials_for
-from harness.images import push_image
 
 Ecr = Callable[..., Any]
 # botocore retries LimitExceededException as throttling, with sleeps; the tests need none.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ecrrepl.sandbox.images import MEDIA_TYPE, image_manifest  # noqa: F401 (re-exported)
 from harness.accounts import BASE_ACCOUNT
-from harness.images import MEDIA_TYPE, image_manifest  # noqa: F401 (re-exported)
 
 SOURCE_ACCOUNT = BASE_ACCOUNT
 OTHER_ACCOUNT = "222222222222"

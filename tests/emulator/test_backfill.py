@@ -9,8 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.ecr.models import ecr_backends
 
+from ecrrepl.sandbox import ecr_gaps
 from emulator.support import OTHER_ACCOUNT, SOURCE_ACCOUNT, grant, image_manifest, images_in, rule
-from harness import ecr_gaps
 
 EAST = ("us-east-1", SOURCE_ACCOUNT)
 EU_OTHER = ("eu-west-1", OTHER_ACCOUNT)

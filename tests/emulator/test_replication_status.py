@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from ecrrepl.sandbox import ecr_gaps
 from emulator.support import OTHER_ACCOUNT, SOURCE_ACCOUNT, grant, images_in, rule
-from harness import ecr_gaps
 
 EAST = ("us-east-1", SOURCE_ACCOUNT)
 EU_OTHER = ("eu-west-1", OTHER_ACCOUNT)

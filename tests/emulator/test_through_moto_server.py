@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ecrrepl.sandbox.launcher import emulator_settings, moto_server, reset
 from emulator.support import (
     OTHER_ACCOUNT,
     SOURCE_ACCOUNT,
@@ -20,7 +21,6 @@ from emulator.support import (
     rule,
 )
 from harness.accounts import ecr_client
-from harness.server import emulator_settings, moto_server, reset
 
 STARTING_POLLS = 1
 

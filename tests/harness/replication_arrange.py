@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ecrrepl.sandbox.images import push_image
 from harness.accounts import ecr_client
-from harness.images import push_image
 
 SOURCE_ACCOUNT = "111111111111"
 DR_ACCOUNT = "222222222222"

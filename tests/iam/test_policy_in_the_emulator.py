@@ -27,8 +27,8 @@ from ecrrepl.commands.iam import iam
 from ecrrepl.commands.restore import restore
 from ecrrepl.commands.status import status
 from ecrrepl.errors import UserError
+from ecrrepl.sandbox.images import push_image
 from harness.accounts import BASE_ACCOUNT, assumed_keys
-from harness.images import push_image
 from harness.lab import CONFIG, DR, EU, REDUCED, SOURCE
 
 TEMPLATE = """\

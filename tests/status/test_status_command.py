@@ -12,7 +12,7 @@ import pytest
 
 from ecrrepl.commands.status import status
 from ecrrepl.replication_status import Waiting
-from harness import ecr_gaps
+from ecrrepl.sandbox import ecr_gaps
 from harness.cli import Outcome, outcome_of
 from harness.replication_arrange import (
     DR_ACCOUNT,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrrepl.sandbox.launcher import emulator_settings
 from harness.cli import ECRREPL, run_ecrrepl
 from harness.replication_arrange import (
     DR_ACCOUNT,
@@ -16,7 +17,6 @@ from harness.replication_arrange import (
     ecr,
     push,
 )
-from harness.server import emulator_settings
 
 pytestmark = [
     pytest.mark.e2e,

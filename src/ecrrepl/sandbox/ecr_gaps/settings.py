@@ -9,7 +9,7 @@ https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
 
 In-process:  `replication_settings(in_progress_polls=2)`, `reset_replication_settings()`.
 Moto server: the environment variable ECR_EMULATOR_IN_PROGRESS_POLLS at start, and
-`POST /ecr-emulator/settings` with `{"in_progress_polls": 2}` (see moto_server_main).
+`POST /ecr-emulator/settings` with `{"in_progress_polls": 2}` (see ecrrepl/sandbox/server.py).
 """
 
 from __future__ import annotations

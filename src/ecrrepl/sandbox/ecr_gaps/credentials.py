@@ -54,7 +54,9 @@ def credentials_expiring_on(clock: Callable[[], datetime.datetime]) -> Iterator[
     def naive_utc_now() -> datetime.datetime:
         return clock().astimezone(datetime.UTC).replace(tzinfo=None)
 
-    moto_clock = sts_models.utcnow
+    # moto's STS reads its clock through this module attribute (not exported: typed Any).
+    sts_clock: Any = sts_models
+    moto_clock = sts_clock.utcnow
     authorize = ECRResponse._authenticate_and_authorize_normal_action
 
     def refuse_expired(self: ECRResponse, resource: str = "*") -> None:
@@ -64,10 +66,10 @@ def credentials_expiring_on(clock: Callable[[], datetime.datetime]) -> Iterator[
         authorize(self, resource)
 
     patched: Any = ECRResponse
-    sts_models.utcnow = naive_utc_now
+    sts_clock.utcnow = naive_utc_now
     patched._authenticate_and_authorize_normal_action = refuse_expired
     try:
         yield
     finally:
-        sts_models.utcnow = moto_clock
+        sts_clock.utcnow = moto_clock
         patched._authenticate_and_authorize_normal_action = authorize

@@ -1,4 +1,5 @@
-"""Start a local moto server (ECR gaps closed) in a subprocess, for tests and the demo.
+"""Start the emulator's server (ecrrepl.sandbox.server) in a subprocess, for tests, the
+demo and the benchmarks.
 
     with moto_server() as endpoint:          # "http://127.0.0.1:<port>"
         env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
@@ -7,7 +8,7 @@ The server runs in its own process, so the command-line tool under test reaches 
 over HTTP exactly as it would reach AWS, and several accounts are told apart by the
 access keys that moto's STS AssumeRole hands out. Only 127.0.0.1 is ever bound.
 
-The server emulates ECR replication (harness/ecr_gaps): `moto_server(in_progress_polls=N)`
+The server emulates ECR replication (ecr_gaps): `moto_server(in_progress_polls=N)`
 starts it with replications in progress for N polls, and `emulator_settings(endpoint,
 in_progress_polls=N)` changes that while it runs; `reset(endpoint)` restores the start.
 """
@@ -25,11 +26,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO
 
-TESTS_FOLDER = Path(__file__).resolve().parent.parent
-SERVER_MODULE = "harness.moto_server_main"
+SERVER_MODULE = "ecrrepl.sandbox.server"
 SETTINGS_PATH = "/ecr-emulator/settings"
 IN_PROGRESS_POLLS_VARIABLE = "ECR_EMULATOR_IN_PROGRESS_POLLS"
 START_TIMEOUT_SECONDS = 30.0
@@ -44,7 +43,6 @@ def _server_environment(in_progress_polls: int | None) -> dict[str, str]:
     env = dict(os.environ)
     if in_progress_polls is not None:
         env[IN_PROGRESS_POLLS_VARIABLE] = str(in_progress_polls)
-    env["PYTHONPATH"] = os.pathsep.join([str(TESTS_FOLDER), *filter(None, [env.get("PYTHONPATH")])])
     # A fixed account would make every request land in one account, whatever the keys.
     env.pop("MOTO_ACCOUNT_ID", None)
     return env

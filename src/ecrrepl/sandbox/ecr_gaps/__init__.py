@@ -5,7 +5,7 @@ documentation it follows; tests/aws/test_moto_gaps.py pins every gap in stock mo
 so that when moto catches up a test fails and names the patch that can go.
 
 `install()` applies all patches, once, to moto's classes. It works in-process (before
-or inside `mock_aws`) and inside a moto server process (harness/moto_server_main.py).
+or inside `mock_aws`) and inside the emulator's server process (ecrrepl/sandbox/server.py).
 
 Gaps closed here, one module per family:
   a. replication_configuration: PutReplicationConfiguration refuses more than one rule

@@ -49,7 +49,7 @@ def determine_resource(self: Any) -> str:
     if isinstance(params.get("resourceArn"), str):
         return str(params["resourceArn"])
     if isinstance(params.get("repositoryName"), str):
-        return prefix + params["repositoryName"]
+        return prefix + str(params["repositoryName"])
     if self._get_action() == "DescribeRepositories":
         names = params.get("repositoryNames") or []
         if not names:
