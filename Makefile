@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-aws lint bench docs clean
+.PHONY: demo test test-fast test-aws lint bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q
+
+# Everything but the end-to-end tests (the installed command against a moto server).
+test-fast: $(STAMP)
+	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q -m "not e2e"
 
 # The contract tests against real AWS (README: "Contract tests against real AWS").
 test-aws: $(STAMP)
@@ -32,6 +36,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m ecrrepl.lint.docs > docs/rules.md
+	$(BIN)/python -m ecrrepl.lint.docs README.md
 	$(BIN)/python -m ecrrepl.iam.readme README.md
 
 clean:

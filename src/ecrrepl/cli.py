@@ -1,8 +1,9 @@
 """The command line's entry point: run a command, map every outcome to an exit code.
 
 Exit codes (README): 0 success, 1 findings or a failed operation, 2 usage error, 3
-pending changes. A `UserError` becomes one line on stderr; click's usage errors exit 2;
-anything else is a bug, reported on one line (the traceback only with -v).
+pending changes, 130 interrupted. This is the one error layer of both command paths: a
+`UserError` becomes one line on stderr; Ctrl-C one line and 130; click's usage errors
+exit 2; anything else is a bug, reported on one line (the traceback only with -v).
 
 The flags of every command are declared with click in `ecrrepl.cli_click`. One
 invocation does not go through it: `validate` with nothing but files, `--format`,
@@ -20,7 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ecrrepl.errors import EXIT_FAILED, UserError
+from ecrrepl.errors import EXIT_FAILED, EXIT_INTERRUPTED, UserError
 
 if TYPE_CHECKING:
     import click
@@ -134,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except UserError as error:
         return report_user_error(error)
+    except KeyboardInterrupt:
+        # On a line of its own: the interrupted command may have been mid-line.
+        sys.stderr.write(f"\n{PROG}: interrupted\n")
+        return EXIT_INTERRUPTED
     except Exception as error:
         return report_internal_error(error, verbose=verbose)
 

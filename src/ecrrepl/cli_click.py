@@ -3,40 +3,26 @@
 Every command is a plain function in `ecrrepl.commands` that returns an exit code; the
 click functions below only turn flags into its arguments, and import it when called so
 that starting `ecrrepl` stays cheap. Adding a command is one more such function here.
-The entry point, error reporting and exit codes are in `ecrrepl.cli`.
+The entry point, error reporting and exit codes are in `ecrrepl.cli`: what a command
+raises goes there, the one place that turns errors into messages and exit codes for
+both paths (click's own usage errors excepted, shown here as click words them).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import click
 from click.decorators import FC
 
 from ecrrepl import __version__
-from ecrrepl.cli import PROG, report_internal_error, report_user_error
+from ecrrepl.cli import PROG
 from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
-from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
-class CommandLine(click.Group):
-    """A group whose commands return exit codes, and whose errors never end in a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            exit_code = super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
-            raise  # click prints these itself, with its own exit codes
-        except UserError as error:
-            exit_code = report_user_error(error)
-        except Exception as error:
-            exit_code = report_internal_error(error, verbose=bool(ctx.params.get("verbose")))
-        ctx.exit(exit_code if isinstance(exit_code, int) else EXIT_OK)
-
-
-@click.group(cls=CommandLine, name=PROG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name=PROG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--profile", metavar="NAME", help="Named AWS profile for the base credentials.")
 @click.option("--no-color", is_flag=True, help="No colour in the output (also: NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Say more; show tracebacks of internal errors.")
@@ -432,7 +418,10 @@ def run_click(argv: Sequence[str]) -> int:
     except click.ClickException as error:
         _show(error)
         return error.exit_code
-    except click.Abort:
+    except click.Abort as error:
+        # click turns Ctrl-C into Abort: the one error layer reports it as an interrupt.
+        if isinstance(error.__context__, KeyboardInterrupt):
+            raise error.__context__ from None
         click.echo(f"{PROG}: aborted", err=True)
         return EXIT_FAILED
     return result if isinstance(result, int) else EXIT_OK

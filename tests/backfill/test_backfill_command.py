@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from ecrrepl.backfill import Pacing
-from ecrrepl.cli import cli
 from ecrrepl.commands.backfill import backfill
 from ecrrepl.sandbox import ecr_gaps
-from harness.cli import Outcome, outcome_of
+from harness.cli import Outcome, invoke, outcome_of
 from harness.replication_arrange import (
     DR_ACCOUNT,
     SOURCE_ACCOUNT,
@@ -336,7 +334,7 @@ def test_a_destination_that_is_not_account_slash_region_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ecrrepl.yaml").write_text(CONFIG, encoding="utf-8")
 
-    result = CliRunner().invoke(cli, ["backfill", "--destination", "eu-west-1", "--dry-run"])
+    result = invoke("backfill", "--destination", "eu-west-1", "--dry-run")
 
     assert (result.exit_code, result.stdout, result.stderr) == (
         2,

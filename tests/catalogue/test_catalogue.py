@@ -1,5 +1,6 @@
-"""The rule catalogue as a whole: every ID of the contract exists, documents itself,
-and its examples behave; IDs are unique; the offline half never imports boto3."""
+"""The rule catalogue as a whole: every ID of the contract exists and nothing else (each
+rule's documentation and examples: tests/lint); IDs are unique; the offline half never
+imports boto3."""
 
 from __future__ import annotations
 
@@ -66,26 +67,6 @@ RULES = {r.id: r for r in all_rules()}
 
 def test_every_contract_rule_is_registered_and_nothing_else() -> None:
     assert sorted(RULES) == sorted(CONTRACT_IDS)
-
-
-@pytest.mark.parametrize("rule_id", CONTRACT_IDS)
-def test_rule_documents_itself(rule_id: str) -> None:
-    documented = RULES[rule_id]
-    assert documented.summary and documented.source
-    assert len(documented.description) > 40, "say what the rule catches and why"
-    assert documented.example("Fails") is not None
-    assert documented.example("Passes") is not None
-
-
-@pytest.mark.parametrize("rule_id", CONTRACT_IDS)
-def test_rule_examples_fail_and_pass(rule_id: str, tmp_path: Path) -> None:
-    documented = RULES[rule_id]
-    failing = tmp_path / "fails.yaml"
-    failing.write_text(documented.example("Fails") or "")
-    passing = tmp_path / "passes.yaml"
-    passing.write_text(documented.example("Passes") or "")
-    assert rule_id in {f.rule for f in validate_files([str(failing)]).findings}
-    assert rule_id not in {f.rule for f in validate_files([str(passing)]).findings}
 
 
 def test_registry_refuses_a_duplicate_id() -> None:

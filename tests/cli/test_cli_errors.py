@@ -1,7 +1,8 @@
 """Global options, and how the CLI turns every kind of failure into an exit code.
 
 A UserError is one line on stderr with its exit code; click's usage errors exit 2;
-any other exception is a bug: one line saying so, the traceback only with -v.
+Ctrl-C is one line and 130, on both command paths; any other exception is a bug: one
+line saying so, the traceback only with -v.
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ def probe() -> Iterator[None]:
             raise KeyError("registries")
         if outcome == "exit-3":
             return 3
+        if outcome == "interrupt":
+            raise KeyboardInterrupt
+        if outcome == "interrupted-prompt":
+            # What click.prompt does on Ctrl-C: Abort, raised while handling the interrupt.
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                raise click.Abort() from None
         click.echo(repr(options))
         return 0
 
@@ -168,3 +177,25 @@ def test_colour_only_on_a_terminal_and_never_when_asked_not_to(
     monkeypatch.setenv("NO_COLOR", "")
     assert GlobalOptions().color_for(Terminal()) is True  # type: ignore[arg-type]
 
+
+
+@pytest.mark.usefixtures("probe")
+@pytest.mark.parametrize("outcome", ["interrupt", "interrupted-prompt"])
+def test_ctrl_c_is_one_line_and_130(run_cli: RunCli, outcome: str) -> None:
+    result = run_cli("probe", outcome)
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "ecrrepl: interrupted"
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_on_the_plain_validate_path_is_130_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ecrrepl.commands.validate
+
+    def interrupted(*args: object, **options: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ecrrepl.commands.validate, "validate", interrupted)
+    assert main(["validate", "ecrrepl.yaml"]) == 130
+    assert capsys.readouterr().err.strip() == "ecrrepl: interrupted"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ecrrepl import cli
 from ecrrepl.cli import main, plain_validate_call
-from ecrrepl.cli_click import run_click
 
 CLEAN = """\
 version: 1
@@ -58,14 +58,19 @@ ARGUMENTS = [
 
 @pytest.mark.parametrize("template", ARGUMENTS, ids=lambda a: " ".join(a))
 def test_plain_path_matches_click(
-    template: list[str], files: dict[str, str], capsys: pytest.CaptureFixture[str]
+    template: list[str],
+    files: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     arguments = [argument.format(**files) for argument in template]
     assert plain_validate_call(arguments) is not None
 
     plain_code = main(arguments)
     plain = capsys.readouterr()
-    click_code = run_click(arguments)
+    # The same entry point and error layer, the arguments read by click.
+    monkeypatch.setattr(cli, "plain_validate_call", lambda arguments: None)
+    click_code = main(arguments)
     through_click = capsys.readouterr()
 
     assert (plain_code, plain.out, plain.err) == (click_code, through_click.out, through_click.err)

@@ -17,7 +17,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from ecrrepl.cli import cli
+from ecrrepl.cli import main
 from ecrrepl.errors import UserError
 
 ECRREPL = Path(sys.executable).parent / "ecrrepl"
@@ -37,9 +37,14 @@ class Outcome:
 
 
 def invoke(*args: str) -> Outcome:
-    """`ecrrepl ARGS...` through click's test runner, in this process and folder."""
-    result = CliRunner().invoke(cli, list(args))
-    return Outcome(result.exit_code, result.stdout, result.stderr)
+    """`ecrrepl ARGS...` through the entry point (`ecrrepl.cli.main`, both command paths
+    and the one error layer), in this process and folder, its streams captured by
+    click's test runner."""
+    with CliRunner().isolation() as (stdout, stderr, _):
+        code = main(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return Outcome(code, stdout.getvalue().decode(), stderr.getvalue().decode())
 
 
 def outcome_of(command: Callable[..., int], *args: Any, **options: Any) -> Outcome:

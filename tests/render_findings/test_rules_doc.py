@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ecrrepl.lint.docs import render_rules_markdown
+from ecrrepl.lint.docs import README_BEGIN, README_END, render_rules_markdown, replace_readme_table
 from ecrrepl.lint.registry import Rule, all_rules
 
 RULES_MD = Path(__file__).parents[2] / "docs" / "rules.md"
@@ -92,3 +92,29 @@ def test_section_lays_out_summary_prose_examples_and_source() -> None:
         "\n"
         "Source: ECR user guide, https://docs.aws.amazon.com/AmazonECR/latest/userguide/\n"
     )
+
+
+README = RULES_MD.parents[1] / "README.md"
+
+
+def test_readme_rule_table_is_current_and_links_every_rule_to_its_section() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert text == replace_readme_table(text), (
+        "the README's rule table is out of date with the rules' documentation: run `make docs`"
+    )
+    links = re.findall(r"^\| \[(\S+)\]\(docs/rules\.md#(\S+)\) \|", text, flags=re.M)
+    assert [link for link, _ in links] == sorted(
+        (rule.id for rule in all_rules()), key=lambda rule_id: rule_id[1:]
+    )
+    assert all(anchor == link.lower() for link, anchor in links)
+
+
+def test_the_module_rewrites_only_the_readme_table(tmp_path: Path) -> None:
+    target = tmp_path / "README.md"
+    target.write_text(f"# x\n{README_BEGIN}\nstale\n{README_END}\nafter\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "ecrrepl.lint.docs", str(target)], check=True, capture_output=True
+    )
+    rewritten = target.read_text(encoding="utf-8")
+    assert rewritten.startswith(f"# x\n{README_BEGIN}\n| ID | severity | summary |\n")
+    assert rewritten.endswith(f"{README_END}\nafter\n") and "stale" not in rewritten

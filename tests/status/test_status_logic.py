@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from ecrrepl.aws.images import ImageNotFound, read_image_replication_status
-from ecrrepl.cli import cli
 from ecrrepl.commands.status import parse_duration
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UsageError, UserError
@@ -35,6 +33,7 @@ from ecrrepl.replication_status import (
     wait_for_replication,
     with_live_destinations,
 )
+from harness.cli import invoke
 from harness.sessions import StubbedSessions
 
 SOURCE = RegistryAddress("111111111111", "us-west-2")
@@ -360,7 +359,7 @@ def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., An
     (tmp_path / "ecrrepl.yaml").write_text(CONFIG, encoding="utf-8")
 
     def run(*args: str) -> Any:
-        return CliRunner().invoke(cli, ["status", *args])
+        return invoke("status", *args)
 
     return run
 

@@ -1,8 +1,10 @@
 """The rule catalogue: every rule's metadata as data, and the checks that produce findings.
 
-A rule is a plain function from the configuration to findings, registered with its
-stable ID, a one-line summary and its AWS source; its docstring says what and why and
-carries a failing and a passing example (run by the tests, rendered into docs/rules.md).
+A rule is a plain function from the configuration to `Report`s (a message and where),
+registered with its stable ID, a one-line summary and its AWS source: the decorator is
+the one place the ID is written, and it stamps every report into a `Finding`. Its
+docstring says what and why and carries a failing and a passing example (run by the
+tests, rendered into docs/rules.md).
 Rules that the loader emits while reading YAML (E001..E007) are declared here too, with
 no check function, so that their documentation lives in the same catalogue.
 """
@@ -20,7 +22,15 @@ from ecrrepl import limits
 from ecrrepl.config.model import Config
 from ecrrepl.findings import Finding, Location, Severity
 
-Check = Callable[[Config], Iterable[Finding]]
+
+class Report(NamedTuple):
+    """What a check reports: the message and where; the registry adds the rule's ID."""
+
+    message: str
+    location: Location
+
+
+Check = Callable[[Config], Iterable[Report]]
 
 RULE_ID = re.compile(r"^[EWI]\d{3}$")
 # A docstring names an AWS limit as `{limits.NAME}`, so that the documentation cannot
@@ -43,8 +53,11 @@ class Rule(NamedTuple):
     def severity(self) -> Severity:
         return Severity.of_rule(self.id)
 
-    def finding(self, message: str, location: Location) -> Finding:
-        return Finding(self.id, message, location)
+    def findings(self, config: Config) -> Iterator[Finding]:
+        """The check's reports on `config`, stamped with this rule's ID."""
+        if self.check is not None:
+            for report in self.check(config):
+                yield Finding(self.id, report.message, report.location)
 
     def example(self, kind: str) -> str | None:
         """The YAML under the docstring's `Fails:` or `Passes:` heading, dedented."""
@@ -115,8 +128,7 @@ def get_rule(rule_id: str) -> Rule:
 
 def run_checks(config: Config) -> Iterator[Finding]:
     for registered in all_rules():
-        if registered.check is not None:
-            yield from registered.check(config)
+        yield from registered.findings(config)
 
 
 def _cleandoc(doc: str) -> str:

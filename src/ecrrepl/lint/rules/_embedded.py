@@ -13,8 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from ecrrepl.config.model import CreationTemplate, JsonPath
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import Rule
+from ecrrepl.lint.registry import Report
 
 
 class Problem(NamedTuple):
@@ -82,13 +81,12 @@ def unknown_properties(
 
 
 def findings_for(
-    check: Rule,
     template: CreationTemplate,
     key: str,
     problems: Iterator[Problem],
     *,
     unknown: bool,
-) -> Iterator[Finding]:
+) -> Iterator[Report]:
     """The findings of one kind of problem, at the offending value (or key)."""
     for problem in problems:
         if problem.unknown != unknown:
@@ -99,6 +97,6 @@ def findings_for(
             else template.value_at(key, problem.path)
         )
         inside = f" at {render_path(problem.path)}" if problem.path else ""
-        yield check.finding(
+        yield Report(
             f"`{key}` of template '{template.prefix}'{inside}: {problem.message}", where
         )

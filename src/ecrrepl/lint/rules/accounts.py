@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from ecrrepl import regions
 from ecrrepl.config.model import Config
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 
 # IAM role names and path segments: letters, digits and +=,.@_- ; a path is /seg/.../.
 # STS AssumeRole, ExternalId: length 2..1224, pattern [\w+=,.@:\/-]*.
@@ -36,7 +35,7 @@ _ASSUME_ROLE = (
     "role_arn that is not an IAM role ARN, or whose account differs from its key",
     source=_IAM_ARNS,
 )
-def bad_role_arn(config: Config) -> Iterator[Finding]:
+def bad_role_arn(config: Config) -> Iterator[Report]:
     """`role_arn` must be the ARN of an IAM role in the account it is listed under.
 
     ecrrepl assumes this role to reach the account, then checks with STS that the
@@ -70,7 +69,6 @@ def bad_role_arn(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{account: "222222222222", region: eu-west-1}]
     """
-    check = get_rule("E201")
     known_partitions = {partition.name for partition in regions.partitions()}
     for account, access in config.accounts.items():
         if access.role_arn is None:
@@ -78,19 +76,19 @@ def bad_role_arn(config: Config) -> Iterator[Finding]:
         where = access.at("role_arn")
         match = ROLE_ARN.fullmatch(access.role_arn)
         if match is None:
-            yield check.finding(
+            yield Report(
                 f"role_arn '{access.role_arn}' of account {account} is not an IAM role ARN; "
                 f"expected arn:aws:iam::{account}:role/NAME",
                 where,
             )
         elif match["partition"] not in known_partitions:
-            yield check.finding(
+            yield Report(
                 f"role_arn '{access.role_arn}' names the unknown partition "
                 f"'{match['partition']}'; known: {', '.join(sorted(known_partitions))}",
                 where,
             )
         elif match["account"] != account:
-            yield check.finding(
+            yield Report(
                 f"role_arn '{access.role_arn}' is a role in account {match['account']}, "
                 f"but it is listed under account {account}; ecrrepl would refuse the "
                 "credentials it gets",
@@ -103,7 +101,7 @@ def bad_role_arn(config: Config) -> Iterator[Finding]:
     "`profile` and `role_arn` both given, or an `external_id` AssumeRole cannot send",
     source=_ASSUME_ROLE,
 )
-def conflicting_access(config: Config) -> Iterator[Finding]:
+def conflicting_access(config: Config) -> Iterator[Report]:
     """An account is reached one way: a named profile, or a role assumed from the base
     credentials.
 
@@ -141,24 +139,23 @@ def conflicting_access(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{account: "222222222222", region: eu-west-1}]
     """
-    check = get_rule("E202")
     for account, access in config.accounts.items():
         if access.profile is not None and access.role_arn is not None:
             # Point at whichever of the two keys comes second: that is the one added last.
             later = max(access.at("profile"), access.at("role_arn"))
-            yield check.finding(
+            yield Report(
                 f"account {account} gives both `profile` and `role_arn`; use one (a profile "
                 "can assume a role itself with role_arn and source_profile in the AWS config)",
                 later,
             )
         if access.external_id is not None and access.role_arn is None:
-            yield check.finding(
+            yield Report(
                 f"account {account} gives `external_id` without `role_arn`; an external ID "
                 "is only sent when assuming a role, so add role_arn or remove external_id",
                 access.at("external_id"),
             )
         if access.external_id is not None and not EXTERNAL_ID.fullmatch(access.external_id):
-            yield check.finding(
+            yield Report(
                 f"account {account}: external_id must be 2 to 1224 characters of letters, "
                 "digits and +=,.@:/-_ (AssumeRole refuses anything else)",
                 access.at("external_id"),

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ecrrepl.config.model import Config, RegistryAddress, SourceRegistry
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 
 
 @rule(
@@ -18,7 +17,7 @@ from ecrrepl.lint.registry import get_rule, rule
         "API_PutReplicationConfiguration.html"
     ),
 )
-def registry_declared_twice(config: Config) -> Iterator[Finding]:
+def registry_declared_twice(config: Config) -> Iterator[Report]:
     """Each source registry is declared once, in all the files given together.
 
     A registry has exactly one replication configuration, and PutReplicationConfiguration
@@ -50,12 +49,11 @@ def registry_declared_twice(config: Config) -> Iterator[Finding]:
               - filters: [base/]
                 destinations: [{region: eu-west-1}]
     """
-    check = get_rule("E108")
     first_by_address: dict[RegistryAddress, SourceRegistry] = {}
     for registry in config.registries:
         first = first_by_address.setdefault(registry.address, registry)
         if first is not registry:
-            yield check.finding(
+            yield Report(
                 f"registry {registry.address} is already declared at "
                 f"{first.where.file}:{first.where.line}; merge the two into one entry",
                 registry.where,
@@ -71,7 +69,7 @@ def registry_declared_twice(config: Config) -> Iterator[Finding]:
         "API_ReplicationRule.html"
     ),
 )
-def rule_name_used_twice(config: Config) -> Iterator[Finding]:
+def rule_name_used_twice(config: Config) -> Iterator[Report]:
     """Rule names are unique within a registry.
 
     ECR itself does not name rules; ecrrepl uses the name to tell rules apart in
@@ -110,7 +108,6 @@ def rule_name_used_twice(config: Config) -> Iterator[Finding]:
                 filters: [prod/]
                 destinations: [{region: ap-northeast-1}]
     """
-    check = get_rule("E110")
     for registry in config.registries:
         first_index_by_name: dict[str, int] = {}
         for index, replication_rule in enumerate(registry.rules):
@@ -119,7 +116,7 @@ def rule_name_used_twice(config: Config) -> Iterator[Finding]:
             first_index = first_index_by_name.setdefault(replication_rule.name, index)
             if first_index != index:
                 first_line = registry.rules[first_index].at("name").line
-                yield check.finding(
+                yield Report(
                     f"rule name {replication_rule.name!r} is already used by rule "
                     f"#{first_index + 1} (line {first_line}) of registry {registry.address}; "
                     "give each rule of a registry its own name",

@@ -11,9 +11,8 @@ from ecrrepl.config.model import (
     RegistryAddress,
     SourceRegistry,
 )
-from ecrrepl.findings import Finding
 from ecrrepl.lint.overlaps import earliest_overlapping, shared_prefixes, smallest
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 
 _CONSIDERATIONS = (
     'ECR user guide, "Private image replication", considerations: '
@@ -26,7 +25,7 @@ _PUT_REPLICATION = (
 
 
 @rule("E107", "destination that is the source registry itself", source=_PUT_REPLICATION)
-def destination_is_source(config: Config) -> Iterator[Finding]:
+def destination_is_source(config: Config) -> Iterator[Report]:
     """A registry cannot replicate to itself.
 
     A destination without `account` is in the registry's own account, so a
@@ -52,12 +51,11 @@ def destination_is_source(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{region: us-east-2}]
     """
-    check = get_rule("E107")
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
             for destination in replication_rule.destinations:
                 if destination.address == registry.address:
-                    yield check.finding(
+                    yield Report(
                         f"{replication_rule.label(index)} replicates registry "
                         f"{registry.address} to itself; remove this destination",
                         destination.where,
@@ -72,7 +70,7 @@ def destination_is_source(config: Config) -> Iterator[Finding]:
         "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationRule.html"
     ),
 )
-def rule_without_destinations(config: Config) -> Iterator[Finding]:
+def rule_without_destinations(config: Config) -> Iterator[Report]:
     """A rule must send images somewhere.
 
     A rule with `destinations: []` replicates nothing, yet it counts against the
@@ -95,11 +93,10 @@ def rule_without_destinations(config: Config) -> Iterator[Finding]:
             region: us-west-2
             rules: []
     """
-    check = get_rule("E109")
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
             if not replication_rule.destinations:
-                yield check.finding(
+                yield Report(
                     f"{replication_rule.label(index)} has no destinations, so it replicates "
                     "nothing; add a destination or remove the rule",
                     replication_rule.at("destinations"),
@@ -107,7 +104,7 @@ def rule_without_destinations(config: Config) -> Iterator[Finding]:
 
 
 @rule("W111", "same destination twice in one rule", source=_PUT_REPLICATION)
-def repeated_destination(config: Config) -> Iterator[Finding]:
+def repeated_destination(config: Config) -> Iterator[Report]:
     """A rule lists each destination once.
 
     A destination is an account and a region; `{region: us-east-1}` and
@@ -136,14 +133,13 @@ def repeated_destination(config: Config) -> Iterator[Finding]:
                   - {region: us-east-1}
                   - {region: us-east-2}
     """
-    check = get_rule("W111")
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
             first_by_address: dict[RegistryAddress, Destination] = {}
             for destination in replication_rule.destinations:
                 first = first_by_address.setdefault(destination.address, destination)
                 if first is not destination:
-                    yield check.finding(
+                    yield Report(
                         f"{replication_rule.label(index)} already lists destination "
                         f"{destination.address} on line {first.where.line}; remove the repeat",
                         destination.where,
@@ -155,7 +151,7 @@ def repeated_destination(config: Config) -> Iterator[Finding]:
     "two rules of one registry send the same repositories to the same destination",
     source=f"{_CONSIDERATIONS}; {_PUT_REPLICATION}",
 )
-def overlapping_rules(config: Config) -> Iterator[Finding]:
+def overlapping_rules(config: Config) -> Iterator[Report]:
     """Two rules should not both send a repository to the same destination.
 
     Filters are prefixes, so rules overlap when a filter of one starts with a filter
@@ -193,7 +189,6 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
                 destinations: [{region: us-east-1}]
                 delete_replication: true
     """
-    check = get_rule("W113")
     for registry in config.registries:
         overlaps = _overlaps(registry)
         for overlap in overlaps[:MAX_OVERLAP_FINDINGS]:
@@ -210,7 +205,7 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
                 if first.delete_replication != second.delete_replication
                 else ""
             )
-            yield check.finding(
+            yield Report(
                 f"{second.label(overlap.second_index)} and {first.label(overlap.first_index)} "
                 f"both replicate {_describe(shared_prefixes(first, second))} to "
                 f"{overlap.destination.address}, "
@@ -220,7 +215,7 @@ def overlapping_rules(config: Config) -> Iterator[Finding]:
             )
         if len(overlaps) > MAX_OVERLAP_FINDINGS:
             unlisted = overlaps[MAX_OVERLAP_FINDINGS]
-            yield check.finding(
+            yield Report(
                 f"{len(overlaps) - MAX_OVERLAP_FINDINGS} more pairs of overlapping rules in "
                 f"registry {registry.address} are not listed, the first of them "
                 f"{registry.rules[unlisted.second_index].label(unlisted.second_index)} and "
@@ -292,7 +287,7 @@ def _describe(prefixes: tuple[str, ...] | None, shown: int = 3) -> str:
     "chain: a destination is itself a source here, and images will not travel on",
     source=_CONSIDERATIONS,
 )
-def replication_chain(config: Config) -> Iterator[Finding]:
+def replication_chain(config: Config) -> Iterator[Report]:
     """ECR replicates an image once per push: replication does not chain.
 
     When registry A replicates to B and B replicates to C, an image pushed to A
@@ -328,7 +323,6 @@ def replication_chain(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{region: eu-west-1}]
     """
-    check = get_rule("W114")
     onward_by_source: dict[RegistryAddress, set[RegistryAddress]] = {}
     for registry in config.registries:
         onward = onward_by_source.setdefault(registry.address, set())
@@ -345,7 +339,7 @@ def replication_chain(config: Config) -> Iterator[Finding]:
                 reported.add(stop)
                 missed = sorted(onward_by_source.get(stop, set()) - reached)
                 if missed:
-                    yield check.finding(
+                    yield Report(
                         f"images pushed to {registry.address} stop at {stop}, because ECR "
                         f"replicates once per push: {stop}'s own rules do not carry them on "
                         f"to {_list_addresses(missed)}",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from ecrrepl.config.model import Config
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 from ecrrepl.lint.rules import lifecycle_policy, repository_policy
 from ecrrepl.lint.rules._embedded import findings_for
 
@@ -16,7 +15,7 @@ from ecrrepl.lint.rules._embedded import findings_for
     "property a lifecycle or repository policy grammar does not name (a typo?)",
     source=lifecycle_policy.LIFECYCLE_PROPERTIES + "; " + repository_policy.IAM_GRAMMAR,
 )
-def unknown_policy_property(config: Config) -> Iterator[Finding]:
+def unknown_policy_property(config: Config) -> Iterator[Report]:
     """A policy property that neither grammar names is most often a typo.
 
     The lifecycle policy grammar names `rules`, and in a rule `rulePriority`,
@@ -75,12 +74,11 @@ def unknown_policy_property(config: Config) -> Iterator[Finding]:
                     countNumber: 14
                   action: {type: expire}
     """
-    check = get_rule("W315")
     for template in config.templates:
         lifecycle, repository = template.lifecycle_policy, template.repository_policy
         if isinstance(lifecycle, Mapping):
             problems = lifecycle_policy.lifecycle_problems(lifecycle)
-            yield from findings_for(check, template, lifecycle_policy.KEY, problems, unknown=True)
+            yield from findings_for(template, lifecycle_policy.KEY, problems, unknown=True)
         if isinstance(repository, Mapping):
             problems = repository_policy.policy_problems(repository)
-            yield from findings_for(check, template, repository_policy.KEY, problems, unknown=True)
+            yield from findings_for(template, repository_policy.KEY, problems, unknown=True)

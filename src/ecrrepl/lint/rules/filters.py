@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from ecrrepl import limits
 from ecrrepl.config.model import Config, ReplicationRule, RepositoryFilter
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 
 # botocore's ECR model, shape RepositoryFilterValue: its lengths and the pattern that
 # the schema shares with editors, from the one table.
@@ -64,7 +63,7 @@ def _is_valid(prefix: str) -> bool:
         "API_RepositoryFilter.html"
     ),
 )
-def invalid_filter(config: Config) -> Iterator[Finding]:
+def invalid_filter(config: Config) -> Iterator[Report]:
     """A filter must be a repository-name prefix of {limits.MIN_FILTER_LENGTH} to
     {limits.MAX_FILTER_LENGTH} characters.
 
@@ -91,13 +90,12 @@ def invalid_filter(config: Config) -> Iterator[Finding]:
               - filters: [prod/, team-, x1]
                 destinations: [{region: us-east-1}]
     """
-    check = get_rule("E104")
     for registry in config.registries:
         for replication_rule in registry.rules:
             for repository_filter in replication_rule.filters or ():
                 problem = filter_problem(repository_filter.prefix)
                 if problem is not None:
-                    yield check.finding(problem, repository_filter.where)
+                    yield Report(problem, repository_filter.where)
 
 
 @rule(
@@ -108,7 +106,7 @@ def invalid_filter(config: Config) -> Iterator[Finding]:
         "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html"
     ),
 )
-def redundant_filter(config: Config) -> Iterator[Finding]:
+def redundant_filter(config: Config) -> Iterator[Report]:
     """A filter that repeats another, or starts with another, adds nothing.
 
     Filters are prefixes: `prod` already matches every repository that `prod/api`
@@ -134,7 +132,6 @@ def redundant_filter(config: Config) -> Iterator[Finding]:
               - filters: [prod/, base/]
                 destinations: [{region: us-east-1}]
     """
-    check = get_rule("W112")
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
             label = replication_rule.label(index)
@@ -146,7 +143,7 @@ def redundant_filter(config: Config) -> Iterator[Finding]:
                         f"filter {redundant.prefix!r} of {label} is covered by filter "
                         f"{covering!r}, since filters are prefixes; remove it"
                     )
-                yield check.finding(message, redundant.where)
+                yield Report(message, redundant.where)
 
 
 def _redundant_filters(
@@ -180,7 +177,7 @@ def _redundant_filters(
         "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationRule.html"
     ),
 )
-def rule_without_filters(config: Config) -> Iterator[Finding]:
+def rule_without_filters(config: Config) -> Iterator[Report]:
     """A rule that omits `filters` replicates every repository of its registry.
 
     That is sometimes the intent (a disaster-recovery copy of everything), but it also
@@ -204,11 +201,10 @@ def rule_without_filters(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{region: us-east-1}]
     """
-    check = get_rule("I116")
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
             if replicates_every_repository(replication_rule):
-                yield check.finding(
+                yield Report(
                     f"{replication_rule.label(index)} has no filters, so it replicates every "
                     f"repository of registry {registry.address}; add filters to limit it",
                     replication_rule.at("filters"),

@@ -18,8 +18,7 @@ from typing import Any
 
 from ecrrepl import limits
 from ecrrepl.config.model import Config, JsonPath
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 from ecrrepl.lint.rules._embedded import (
     Problem,
     as_json,
@@ -78,7 +77,7 @@ ACTION_PROPERTIES = frozenset({"type", "targetStorageClass"})
     "aws_ecr_lifecycle_policy_document (rulePriority and countNumber at least 1) and "
     "the acceptance test of aws_ecr_lifecycle_policy (an `any` rule per storage class)",
 )
-def invalid_lifecycle_policy(config: Config) -> Iterator[Finding]:
+def invalid_lifecycle_policy(config: Config) -> Iterator[Report]:
     """A template's lifecycle policy follows the grammar ECR checks when it is written.
 
     `rules` is a list of one or more rules. Each has a `rulePriority` (a whole number of
@@ -139,12 +138,11 @@ def invalid_lifecycle_policy(config: Config) -> Iterator[Finding]:
                     countNumber: 14
                   action: {type: expire}
     """
-    check = get_rule("E312")
     for template in config.templates:
         document = template.lifecycle_policy
         if isinstance(document, Mapping):
             yield from findings_for(
-                check, template, KEY, lifecycle_problems(document), unknown=False
+                template, KEY, lifecycle_problems(document), unknown=False
             )
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ecrrepl.config.model import Config
-from ecrrepl.findings import Finding
 from ecrrepl.limits import (
     CHECKED,
     MAX_FILTERS_PER_RULE,
     MAX_RULES_PER_REGISTRY,
     MAX_UNIQUE_DESTINATIONS_PER_REGISTRY,
 )
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 
 
 @rule(
@@ -20,7 +19,7 @@ from ecrrepl.lint.registry import get_rule, rule
     f"more than {MAX_RULES_PER_REGISTRY} rules in one registry",
     source=f"{MAX_RULES_PER_REGISTRY.source} (checked {CHECKED})",
 )
-def too_many_rules(config: Config) -> Iterator[Finding]:
+def too_many_rules(config: Config) -> Iterator[Report]:
     """A registry's replication configuration holds at most {limits.MAX_RULES_PER_REGISTRY} rules.
 
     PutReplicationConfiguration refuses a configuration with more, so nothing of it
@@ -75,11 +74,10 @@ def too_many_rules(config: Config) -> Iterator[Finding]:
               - filters: [team-v/, team-w/, team-x/, team-y/, team-z/]
                 destinations: [{region: us-east-1}]
     """
-    check = get_rule("E101")
     for registry in config.registries:
         if len(registry.rules) > MAX_RULES_PER_REGISTRY:
             extra = registry.rules[MAX_RULES_PER_REGISTRY]
-            yield check.finding(
+            yield Report(
                 f"registry {registry.address} has {len(registry.rules)} rules, but ECR allows "
                 f"at most {MAX_RULES_PER_REGISTRY}; merge rules that share destinations",
                 extra.where,
@@ -92,7 +90,7 @@ def too_many_rules(config: Config) -> Iterator[Finding]:
     "registry's rules",
     source=f"{MAX_UNIQUE_DESTINATIONS_PER_REGISTRY.source} (checked {CHECKED})",
 )
-def too_many_destinations(config: Config) -> Iterator[Finding]:
+def too_many_destinations(config: Config) -> Iterator[Report]:
     """A registry replicates to at most {limits.MAX_UNIQUE_DESTINATIONS_PER_REGISTRY} unique
     destinations, counted across all its rules.
 
@@ -156,11 +154,10 @@ def too_many_destinations(config: Config) -> Iterator[Finding]:
                   - {region: us-east-1}
                   - {account: "222222222222", region: eu-west-1}
     """
-    check = get_rule("E102")
     for registry in config.registries:
         unique = {d.address for r in registry.rules for d in r.destinations}
         if len(unique) > MAX_UNIQUE_DESTINATIONS_PER_REGISTRY:
-            yield check.finding(
+            yield Report(
                 f"registry {registry.address} replicates to {len(unique)} unique destinations "
                 f"across its rules, but ECR allows at most "
                 f"{MAX_UNIQUE_DESTINATIONS_PER_REGISTRY}",
@@ -173,7 +170,7 @@ def too_many_destinations(config: Config) -> Iterator[Finding]:
     f"more than {MAX_FILTERS_PER_RULE} filters in one rule",
     source=f"{MAX_FILTERS_PER_RULE.source} (checked {CHECKED})",
 )
-def too_many_filters(config: Config) -> Iterator[Finding]:
+def too_many_filters(config: Config) -> Iterator[Report]:
     """A replication rule holds at most {limits.MAX_FILTERS_PER_RULE} repository filters.
 
     Filters are prefixes, so a shorter common prefix usually replaces many of them
@@ -211,12 +208,11 @@ def too_many_filters(config: Config) -> Iterator[Finding]:
                 destinations: [{region: us-east-1}]
                 filters: [s0, s100]
     """
-    check = get_rule("E103")
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
             filters = replication_rule.filters or ()
             if len(filters) > MAX_FILTERS_PER_RULE:
-                yield check.finding(
+                yield Report(
                     f"{replication_rule.label(index)} has {len(filters)} filters, but ECR "
                     f"allows at most {MAX_FILTERS_PER_RULE} per rule; use shorter common "
                     "prefixes or split the rule",

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from ecrrepl import regions
 from ecrrepl.config.model import Config, RegistryAddress
-from ecrrepl.findings import Finding, Location
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.findings import Location
+from ecrrepl.lint.registry import Report, rule
 
 _CONSIDERATIONS = (
     'ECR user guide, "Private image replication", considerations: '
@@ -24,7 +24,7 @@ _CONSIDERATIONS = (
         '"AWS service endpoints": https://docs.aws.amazon.com/general/latest/gr/rande.html'
     ),
 )
-def unknown_region(config: Config) -> Iterator[Finding]:
+def unknown_region(config: Config) -> Iterator[Report]:
     """Every region (of a registry, a destination or a template) must be a real AWS region.
 
     The list comes from the endpoint data that botocore ships, so it follows AWS as
@@ -49,10 +49,9 @@ def unknown_region(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{region: eu-west-1}]
     """
-    check = get_rule("E105")
     for region, location in _every_region(config):
         if not regions.is_known_region(region):
-            yield check.finding(_unknown_region_message(region), location)
+            yield Report(_unknown_region_message(region), location)
 
 
 def _every_region(config: Config) -> Iterator[tuple[str, Location]]:
@@ -82,7 +81,7 @@ def _unknown_region_message(region: str) -> str:
         "https://docs.aws.amazon.com/general/latest/gr/ecr.html"
     ),
 )
-def region_without_ecr(config: Config) -> Iterator[Finding]:
+def region_without_ecr(config: Config) -> Iterator[Report]:
     """A registry, and every destination it replicates to, must be in a region that ECR serves.
 
     botocore's partition data names every region AWS has announced, and some are
@@ -110,7 +109,6 @@ def region_without_ecr(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{region: eu-west-1}]
     """
-    check = get_rule("E117")
     for registry in config.registries:
         places = [(registry.region, registry.at("region"), "registry")] + [
             (d.region, d.at("region"), "destination")
@@ -119,7 +117,7 @@ def region_without_ecr(config: Config) -> Iterator[Finding]:
         ]
         for region, location, what in places:
             if regions.is_known_region(region) and not regions.offers_ecr(region):
-                yield check.finding(
+                yield Report(
                     f"ECR is not offered in {what} region {region!r}: the installed botocore's "
                     "endpoint data lists no ECR endpoint there (upgrade botocore if ECR has "
                     "launched there since)",
@@ -128,7 +126,7 @@ def region_without_ecr(config: Config) -> Iterator[Finding]:
 
 
 @rule("E106", "destination in another partition than its source", source=_CONSIDERATIONS)
-def cross_partition_destination(config: Config) -> Iterator[Finding]:
+def cross_partition_destination(config: Config) -> Iterator[Report]:
     """ECR does not replicate across partitions.
 
     A partition is a separate AWS (aws, aws-cn, aws-us-gov, ...), with its own
@@ -153,7 +151,6 @@ def cross_partition_destination(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{region: cn-north-1}]
     """
-    check = get_rule("E106")
     for registry in config.registries:
         source_partition = regions.partition_of(registry.region)
         if source_partition is None:
@@ -162,7 +159,7 @@ def cross_partition_destination(config: Config) -> Iterator[Finding]:
             for destination in replication_rule.destinations:
                 partition = regions.partition_of(destination.region)
                 if partition is not None and partition != source_partition:
-                    yield check.finding(
+                    yield Report(
                         f"destination region {destination.region!r} is in partition "
                         f"{partition}, but registry {registry.address} is in "
                         f"{source_partition}; ECR does not replicate across partitions",
@@ -179,7 +176,7 @@ def cross_partition_destination(config: Config) -> Iterator[Finding]:
         "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html"
     ),
 )
-def opt_in_region(config: Config) -> Iterator[Finding]:
+def opt_in_region(config: Config) -> Iterator[Report]:
     """Replication within or to an opt-in region needs that region enabled in both accounts.
 
     Regions launched after March 2019 are disabled in an account until someone enables
@@ -205,12 +202,11 @@ def opt_in_region(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{region: eu-central-1}]
     """
-    check = get_rule("W115")
     for registry in config.registries:
         destinations = [d for r in registry.rules for d in r.destinations]
         if destinations and regions.needs_opt_in(registry.region):
             accounts = {registry.account} | {d.account for d in destinations}
-            yield check.finding(
+            yield Report(
                 _opt_in_message(registry.region, accounts, "this registry's replication"),
                 registry.at("region"),
             )
@@ -219,7 +215,7 @@ def opt_in_region(config: Config) -> Iterator[Finding]:
             if destination.address in reported or not regions.needs_opt_in(destination.region):
                 continue
             reported.add(destination.address)
-            yield check.finding(
+            yield Report(
                 _opt_in_message(
                     destination.region,
                     {registry.account, destination.account},

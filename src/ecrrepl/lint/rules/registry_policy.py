@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ecrrepl.config.model import Config, RegistryAddress, SourceRegistry
-from ecrrepl.findings import Finding
 from ecrrepl.limits import CHECKED
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 from ecrrepl.policy import MAX_POLICY_CHARS, merge_policy, policy_text, required_statements
 
 _REPLICATION_PERMISSIONS = (
@@ -32,7 +31,7 @@ def _first_senders(config: Config) -> dict[RegistryAddress, SourceRegistry]:
     f"generated registry policy over {MAX_POLICY_CHARS} characters for a destination registry",
     source=f"{_REPLICATION_PERMISSIONS}; {MAX_POLICY_CHARS.source} (checked {CHECKED})",
 )
-def registry_policy_too_large(config: Config) -> Iterator[Finding]:
+def registry_policy_too_large(config: Config) -> Iterator[Report]:
     """The registry policy ecrrepl writes into a destination must fit in
     {limits.MAX_REGISTRY_POLICY_CHARS} characters.
 
@@ -87,7 +86,6 @@ def registry_policy_too_large(config: Config) -> Iterator[Finding]:
               - filters: [team-a/, team-b/]
                 destinations: [{account: "222222222222", region: ap-southeast-2}]
     """
-    check = get_rule("E203")
     first_senders: dict[RegistryAddress, SourceRegistry] | None = None
     for destination, statements in required_statements(config).items():
         policy = merge_policy(None, statements, ())
@@ -103,7 +101,7 @@ def registry_policy_too_large(config: Config) -> Iterator[Finding]:
             continue
         patterns = sum(len(statement.resources) for statement in statements)
         senders = f"{len(statements)} source registr{'y' if len(statements) == 1 else 'ies'}"
-        yield check.finding(
+        yield Report(
             f"the registry policy ecrrepl generates for {destination} would be {size} "
             f"characters, over the limit of {MAX_POLICY_CHARS} ({senders}, {patterns} "
             "repository patterns); use fewer, broader filters, or fewer registries "
@@ -117,7 +115,7 @@ def registry_policy_too_large(config: Config) -> Iterator[Finding]:
     "cross-account destination whose account has no `accounts` entry while its policy is managed",
     source=_REPLICATION_PERMISSIONS,
 )
-def unreachable_destination_account(config: Config) -> Iterator[Finding]:
+def unreachable_destination_account(config: Config) -> Iterator[Report]:
     """A destination account whose registry policy ecrrepl writes needs a way to reach it.
 
     Replication into another account needs a statement in that account's registry
@@ -148,7 +146,6 @@ def unreachable_destination_account(config: Config) -> Iterator[Finding]:
               - filters: [prod/]
                 destinations: [{account: "222222222222", region: eu-west-1}]
     """
-    check = get_rule("W204")
     reported: set[str] = set()
     for registry in config.registries:
         for replication_rule in registry.rules:
@@ -161,7 +158,7 @@ def unreachable_destination_account(config: Config) -> Iterator[Finding]:
                 ):
                     continue
                 reported.add(account)
-                yield check.finding(
+                yield Report(
                     f"account {account} has no `accounts` entry, so ecrrepl would write the "
                     f"registry policy of {destination.address} with the base credentials, "
                     "which usually belong to another account; add role_arn or profile for "

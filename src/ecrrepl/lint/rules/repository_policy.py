@@ -16,8 +16,7 @@ from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
 from ecrrepl.config.model import Config, JsonPath
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 from ecrrepl.lint.rules._embedded import (
     Problem,
     as_json,
@@ -61,7 +60,7 @@ STATEMENT_PROPERTIES = frozenset(
     source=IAM_GRAMMAR + "; IAM JSON policy elements Version, Statement and Principal: "
     f"{IAM_GUIDE}reference_policies_elements.html",
 )
-def invalid_repository_policy(config: Config) -> Iterator[Finding]:
+def invalid_repository_policy(config: Config) -> Iterator[Report]:
     """A template's repository policy is a resource-based IAM policy.
 
     `Version`, when given, is `2012-10-17` (or the old `2008-10-17`), as a string.
@@ -114,11 +113,10 @@ def invalid_repository_policy(config: Config) -> Iterator[Finding]:
                   Principal: {AWS: "arn:aws:iam::111111111111:root"}
                   Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
     """
-    check = get_rule("E313")
     for template in config.templates:
         document = template.repository_policy
         if isinstance(document, Mapping):
-            yield from findings_for(check, template, KEY, policy_problems(document), unknown=False)
+            yield from findings_for(template, KEY, policy_problems(document), unknown=False)
 
 
 def policy_problems(policy: Mapping[str, Any]) -> Iterator[Problem]:

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from ecrrepl import limits
 from ecrrepl.config.model import Config
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 
 KEY = "resource_tags"
 # The limits on keys, values and their number are the limits table's; the ECR user
@@ -30,7 +29,7 @@ TAG_RESTRICTIONS = (
     source=TAG_RESTRICTIONS + "; botocore ECR model, Tag, CreateRepository's errors "
     "InvalidTagParameterException and TooManyTagsException",
 )
-def invalid_resource_tags(config: Config) -> Iterator[Finding]:
+def invalid_resource_tags(config: Config) -> Iterator[Report]:
     """A template's `resource_tags` obey ECR's tag restrictions.
 
     ECR puts the tags on every repository the template creates, and its tag
@@ -72,12 +71,11 @@ def invalid_resource_tags(config: Config) -> Iterator[Finding]:
             resource_tags: {team: platform, cost-center: ""}
             custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
     """
-    check = get_rule("E314")
     for template in config.templates:
         tags = template.resource_tags
         name = f"template '{template.prefix}'"
         if len(tags) > limits.MAX_TAGS_PER_RESOURCE:
-            yield check.finding(
+            yield Report(
                 f"{name} sets {len(tags)} resource tags; a repository takes at most "
                 f"{limits.MAX_TAGS_PER_RESOURCE}",
                 template.at(KEY),
@@ -85,26 +83,26 @@ def invalid_resource_tags(config: Config) -> Iterator[Finding]:
         for key, value in tags.items():
             key_at = template.key_at(KEY, (key,))
             if not 1 <= len(key) <= limits.MAX_TAG_KEY_LENGTH:
-                yield check.finding(
+                yield Report(
                     f"tag key '{key[:40]}' of {name} is {len(key)} characters; keys are 1 to "
                     f"{limits.MAX_TAG_KEY_LENGTH}",
                     key_at,
                 )
             if key.lower().startswith(RESERVED_PREFIX):
-                yield check.finding(
+                yield Report(
                     f"tag key '{key}' of {name} starts with '{key[:4]}': the aws: prefix is "
                     "reserved for AWS's own tags",
                     key_at,
                 )
             value_at = template.value_at(KEY, (key,))
             if len(value) > limits.MAX_TAG_VALUE_LENGTH:
-                yield check.finding(
+                yield Report(
                     f"the value of tag '{key}' of {name} is {len(value)} characters; values "
                     f"are at most {limits.MAX_TAG_VALUE_LENGTH}",
                     value_at,
                 )
             if value.lower().startswith(RESERVED_PREFIX):
-                yield check.finding(
+                yield Report(
                     f"the value of tag '{key}' of {name} starts with '{value[:4]}': the aws: "
                     "prefix is reserved for AWS's own tags",
                     value_at,

@@ -15,8 +15,7 @@ from ecrrepl.config.model import (
     template_namespace,
 )
 from ecrrepl.config.schema import TEMPLATE_PREFIX_PATTERN
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 
 MAX_PREFIX_LENGTH = limits.MAX_TEMPLATE_PREFIX_LENGTH
 ROOT = "ROOT"
@@ -40,7 +39,7 @@ TEMPLATES_GUIDE_SOURCE = (
     "template prefix not a valid repository prefix or `ROOT`",
     source=CREATE_TEMPLATE_SOURCE + " (botocore ECR model, Prefix)",
 )
-def invalid_template_prefix(config: Config) -> Iterator[Finding]:
+def invalid_template_prefix(config: Config) -> Iterator[Report]:
     """A template prefix is a repository namespace (`prod`, `prod/team`) or `ROOT`.
 
     Prefixes follow repository names: lowercase letters and digits, separated by `.`,
@@ -75,13 +74,12 @@ def invalid_template_prefix(config: Config) -> Iterator[Finding]:
             region: eu-west-1
             prefix: prod
     """
-    check = get_rule("E301")
     for template in config.templates:
         prefix = template.prefix
         if 1 <= len(prefix) <= MAX_PREFIX_LENGTH and PREFIX.fullmatch(prefix):
             continue
         hint = "; ROOT must be written in capitals" if prefix.lower() == "root" else ""
-        yield check.finding(
+        yield Report(
             f"template prefix '{prefix}' is not a repository prefix (lowercase segments "
             f"joined by '/', at most {MAX_PREFIX_LENGTH} characters) or ROOT{hint}",
             template.at("prefix"),
@@ -89,7 +87,7 @@ def invalid_template_prefix(config: Config) -> Iterator[Finding]:
 
 
 @rule("E302", "template declared twice (same registry and prefix)", source=CREATE_TEMPLATE_SOURCE)
-def duplicate_template(config: Config) -> Iterator[Finding]:
+def duplicate_template(config: Config) -> Iterator[Report]:
     """A registry has one template per prefix, so the file may declare it once.
 
     ecrrepl owns templates by registry and prefix; two declarations would fight over
@@ -124,14 +122,13 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
           - {account: "111111111111", region: eu-west-1,
              prefix: ROOT, description: second}
     """
-    check = get_rule("E302")
     first: dict[tuple[RegistryAddress, str], CreationTemplate] = {}
     for template in config.templates:
         key = (template.address, template_namespace(template.prefix))
         if key not in first:
             first[key] = template
             continue
-        yield check.finding(
+        yield Report(
             f"template '{template.prefix}' in {template.address} is already declared at "
             f"{first[key].where}",
             template.at("prefix"),
@@ -146,7 +143,7 @@ def duplicate_template(config: Config) -> Iterator[Finding]:
         "China and GovCloud user guides (checked 2026-12-02)"
     ),
 )
-def template_region_without_templates(config: Config) -> Iterator[Finding]:
+def template_region_without_templates(config: Config) -> Iterator[Report]:
     """Repository creation templates are offered wherever ECR is, and nowhere else.
 
     A template in a region where botocore's endpoint data lists no ECR endpoint (a
@@ -181,12 +178,11 @@ def template_region_without_templates(config: Config) -> Iterator[Finding]:
             region: cn-northwest-1
             prefix: prod
     """
-    check = get_rule("E305")
     for template in config.templates:
         if regions.is_known_region(template.region) and not regions.offers_templates(
             template.region
         ):
-            yield check.finding(
+            yield Report(
                 f"repository creation templates are not offered in {template.region}: the "
                 "installed botocore's endpoint data lists no ECR endpoint there (upgrade "
                 "botocore if ECR has launched there since)",
@@ -199,7 +195,7 @@ def template_region_without_templates(config: Config) -> Iterator[Finding]:
     "REPLICATION template in a registry that no rule replicates into",
     source=TEMPLATES_GUIDE_SOURCE,
 )
-def replication_template_without_replication(config: Config) -> Iterator[Finding]:
+def replication_template_without_replication(config: Config) -> Iterator[Report]:
     """A template applied for REPLICATION acts only where replication creates repositories.
 
     If no rule of the configuration sends to the template's registry, the template
@@ -233,7 +229,6 @@ def replication_template_without_replication(config: Config) -> Iterator[Finding
             region: eu-west-1
             prefix: prod
     """
-    check = get_rule("W306")
     replicated_into = {
         destination.address
         for registry in config.registries
@@ -242,7 +237,7 @@ def replication_template_without_replication(config: Config) -> Iterator[Finding
     }
     for template in config.templates:
         if "REPLICATION" in template.applied_for and template.address not in replicated_into:
-            yield check.finding(
+            yield Report(
                 f"template '{template.prefix}' applies to REPLICATION, but no rule of this "
                 f"configuration replicates into {template.address}",
                 template.at("applied_for"),
@@ -288,7 +283,7 @@ def _misaligned_filters(
     "template prefix and replication filter that mean different things",
     source=CREATE_TEMPLATE_SOURCE + ' (prefix: "there is always an assumed / applied to the end")',
 )
-def filter_outside_template_namespace(config: Config) -> Iterator[Finding]:
+def filter_outside_template_namespace(config: Config) -> Iterator[Report]:
     """A template prefix matches whole path segments; a replication filter matches text.
 
     Template `prod` applies to repositories under `prod/` only (AWS appends the `/`),
@@ -327,7 +322,6 @@ def filter_outside_template_namespace(config: Config) -> Iterator[Finding]:
             region: eu-west-1
             prefix: prod
     """
-    check = get_rule("W307")
     replication_templates = [
         t for t in config.templates if "REPLICATION" in t.applied_for and t.prefix != ROOT
     ]
@@ -349,7 +343,7 @@ def filter_outside_template_namespace(config: Config) -> Iterator[Finding]:
             instead = "the ROOT template's settings"
         else:
             instead = "default settings"
-        yield check.finding(
+        yield Report(
             f"filter '{repository_filter.prefix}' replicates into {address} repositories "
             f"outside '{namespace}' (e.g. '{_outside_example(repository_filter.prefix)}'), "
             f"which template '{template.prefix}' does not apply to; they get {instead}. "

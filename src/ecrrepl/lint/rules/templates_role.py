@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from ecrrepl import regions
 from ecrrepl.config.model import Config
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 from ecrrepl.lint.rules.templates_placement import API_REFERENCE
 
 # IAM User Guide, IAM identifiers, "IAM ARNs": arn:<partition>:iam::<account>:role/<path><name>
@@ -26,7 +25,7 @@ ROLE_ARN = re.compile(
     f"UpdateRepositoryCreationTemplate, customRoleArn: {API_REFERENCE}"
     "API_UpdateRepositoryCreationTemplate.html (checked 2026-12-02)",
 )
-def foreign_custom_role(config: Config) -> Iterator[Finding]:
+def foreign_custom_role(config: Config) -> Iterator[Report]:
     """A template's `custom_role_arn` is the ARN of a role in the template's own account.
 
     The API reference says of customRoleArn: "The ARN of the role to be assumed by Amazon
@@ -70,7 +69,6 @@ def foreign_custom_role(config: Config) -> Iterator[Finding]:
             resource_tags: {team: platform}
             custom_role_arn: arn:aws:iam::222222222222:role/ecr-template
     """
-    check = get_rule("E311")
     for template in config.templates:
         arn = template.custom_role_arn
         if arn is None:
@@ -80,20 +78,20 @@ def foreign_custom_role(config: Config) -> Iterator[Finding]:
         expected = f"arn:{partition or 'aws'}:iam::{template.account}:role/NAME"
         match = ROLE_ARN.fullmatch(arn)
         if match is None:
-            yield check.finding(
+            yield Report(
                 f"custom_role_arn '{arn}' of template '{template.prefix}' is not an IAM role "
                 f"ARN; ECR assumes a role of the registry's account: {expected}",
                 where,
             )
         elif match["account"] != template.account:
-            yield check.finding(
+            yield Report(
                 f"custom_role_arn '{arn}' of template '{template.prefix}' is a role of "
                 f"account {match['account']}, but the template is in {template.account}; "
                 f"the role must be in the registry's own account: {expected}",
                 where,
             )
         elif partition is not None and match["partition"] != partition:
-            yield check.finding(
+            yield Report(
                 f"custom_role_arn '{arn}' of template '{template.prefix}' is in partition "
                 f"{match['partition']}, but the template's region {template.region} is in "
                 f"{partition}: {expected}",

@@ -9,8 +9,7 @@ from collections.abc import Iterator, Mapping
 
 from ecrrepl import limits, regions
 from ecrrepl.config.model import Config
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 from ecrrepl.lint.rules.templates_placement import (
     API_REFERENCE,
     CREATE_TEMPLATE_SOURCE,
@@ -32,7 +31,7 @@ KMS_TYPES = frozenset({"KMS", "KMS_DSSE"})
     source=CREATE_TEMPLATE_SOURCE + " (botocore ECR model, RepositoryPolicyText and "
     "LifecyclePolicyTextForRepositoryCreationTemplate)",
 )
-def invalid_template_policy(config: Config) -> Iterator[Finding]:
+def invalid_template_policy(config: Config) -> Iterator[Report]:
     """A template's repository and lifecycle policies are JSON objects of limited size.
 
     Give each inline as a mapping or as `file:relative/path.json`. ecrrepl sends them as
@@ -81,7 +80,6 @@ def invalid_template_policy(config: Config) -> Iterator[Finding]:
                     countNumber: 14
                   action: {type: expire}
     """
-    check = get_rule("E303")
     limits = (
         ("repository_policy", MAX_REPOSITORY_POLICY_CHARS),
         ("lifecycle_policy", MAX_LIFECYCLE_POLICY_CHARS),
@@ -92,14 +90,14 @@ def invalid_template_policy(config: Config) -> Iterator[Finding]:
             if document is None:
                 continue
             if not isinstance(document, Mapping):
-                yield check.finding(
+                yield Report(
                     f"`{key}` of template '{template.prefix}' is not a JSON object",
                     template.at(key),
                 )
                 continue
             size = len(json.dumps(document, separators=(",", ":")))
             if size > limit:
-                yield check.finding(
+                yield Report(
                     f"`{key}` of template '{template.prefix}' is {size} characters of "
                     f"compact JSON, over the limit of {limit}",
                     template.at(key),
@@ -112,7 +110,7 @@ def invalid_template_policy(config: Config) -> Iterator[Finding]:
     source=f"ECR API reference, EncryptionConfigurationForRepositoryCreationTemplate: "
     f"{API_REFERENCE}API_EncryptionConfigurationForRepositoryCreationTemplate.html",
 )
-def invalid_kms_key(config: Config) -> Iterator[Finding]:
+def invalid_kms_key(config: Config) -> Iterator[Report]:
     """`encryption.kms_key` is the full ARN of a KMS key in the template's region.
 
     Repositories are encrypted with a key in their own region; a key ID, an alias or a
@@ -154,14 +152,13 @@ def invalid_kms_key(config: Config) -> Iterator[Finding]:
               kms_key: arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab
             custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
     """
-    check = get_rule("E304")
     for template in config.templates:
         encryption = template.encryption
         if encryption is None or encryption.kms_key is None:
             continue
         key, where = encryption.kms_key, encryption.at("kms_key")
         if encryption.type not in KMS_TYPES:
-            yield check.finding(
+            yield Report(
                 f"kms_key is given with encryption type {encryption.type}, which uses no KMS "
                 "key; use type KMS or KMS_DSSE, or remove kms_key",
                 where,
@@ -170,7 +167,7 @@ def invalid_kms_key(config: Config) -> Iterator[Finding]:
         match = KMS_KEY_ARN.fullmatch(key)
         partition = regions.partition_of(template.region)
         if match is None:
-            yield check.finding(
+            yield Report(
                 f"kms_key '{key}' is not a KMS key ARN; expected arn:{partition or 'aws'}:kms:"
                 f"{template.region}:ACCOUNT:key/KEY-ID",
                 where,
@@ -178,7 +175,7 @@ def invalid_kms_key(config: Config) -> Iterator[Finding]:
         elif match["region"] != template.region or (
             partition is not None and match["partition"] != partition
         ):
-            yield check.finding(
+            yield Report(
                 f"kms_key '{key}' is a key in {match['region']} ({match['partition']}), but "
                 f"the template is in {template.region} ({partition}); repositories can only "
                 "use a key in their own region",
@@ -192,7 +189,7 @@ def invalid_kms_key(config: Config) -> Iterator[Finding]:
     source='ECR user guide, "Creating a repository creation template": '
     "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates-create.html",
 )
-def missing_custom_role(config: Config) -> Iterator[Finding]:
+def missing_custom_role(config: Config) -> Iterator[Report]:
     """A template that encrypts with KMS or tags repositories needs `custom_role_arn`.
 
     ECR creates the repository with the template's role; the service-linked role it
@@ -229,19 +226,18 @@ def missing_custom_role(config: Config) -> Iterator[Finding]:
             resource_tags: {team: platform}
             custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
     """
-    check = get_rule("E308")
     for template in config.templates:
         if template.custom_role_arn is not None:
             continue
         encryption = template.encryption
         if encryption is not None and encryption.type in KMS_TYPES:
-            yield check.finding(
+            yield Report(
                 f"template '{template.prefix}' encrypts with {encryption.type}, which needs "
                 "custom_role_arn: a role ECR assumes to create the KMS grants",
                 encryption.at("type"),
             )
         if template.resource_tags:
-            yield check.finding(
+            yield Report(
                 f"template '{template.prefix}' sets resource_tags, which needs "
                 "custom_role_arn: a role ECR assumes to tag the repositories",
                 template.at("resource_tags"),
@@ -255,7 +251,7 @@ def missing_custom_role(config: Config) -> Iterator[Finding]:
     source=f"ECR API reference, ImageTagMutabilityExclusionFilter: "
     f"{API_REFERENCE}API_ImageTagMutabilityExclusionFilter.html",
 )
-def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
+def invalid_exclusion_filters(config: Config) -> Iterator[Report]:
     """Tag exclusion filters go with a `*_WITH_EXCLUSION` mutability, and only with it.
 
     `IMMUTABLE_WITH_EXCLUSION` makes tags immutable except those matching the filters
@@ -294,7 +290,6 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
             image_tag_mutability: IMMUTABLE_WITH_EXCLUSION
             image_tag_mutability_exclusion_filters: [latest, dev-*]
     """
-    check = get_rule("E309")
     for template in config.templates:
         filters = template.image_tag_mutability_exclusion_filters
         mutability = template.image_tag_mutability
@@ -306,26 +301,26 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Finding]:
                 if mutability
                 else "IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"
             )
-            yield check.finding(
+            yield Report(
                 f"{name} has exclusion filters but image_tag_mutability "
                 f"{mutability or 'MUTABLE (the default)'}, which ignores them; use {wanted}",
                 filters_at,
             )
         if mutability in WITH_EXCLUSION and not filters:
-            yield check.finding(
+            yield Report(
                 f"{name} has image_tag_mutability {mutability} but no "
                 f"image_tag_mutability_exclusion_filters (1 to {MAX_EXCLUSION_FILTERS} are needed)",
                 template.at("image_tag_mutability"),
             )
         if len(filters) > MAX_EXCLUSION_FILTERS:
-            yield check.finding(
+            yield Report(
                 f"{name} has {len(filters)} exclusion filters; at most "
                 f"{MAX_EXCLUSION_FILTERS} are allowed",
                 filters_at,
             )
         for tag_filter in filters:
             if not EXCLUSION_FILTER.fullmatch(tag_filter):
-                yield check.finding(
+                yield Report(
                     f"exclusion filter '{tag_filter}' of {name} must be 1 to "
                     f"{limits.MAX_EXCLUSION_FILTER_LENGTH} letters, "
                     "digits, '.', '_', '-' or '*'",

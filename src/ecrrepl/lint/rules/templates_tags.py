@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ecrrepl.config.model import Config, CreationTemplate, prefixes_sent_to
-from ecrrepl.findings import Finding
-from ecrrepl.lint.registry import get_rule, rule
+from ecrrepl.lint.registry import Report, rule
 from ecrrepl.tag_mutability import (
     MUTABLE_WITH_EXCLUSION,
     immutable_tags_in_words,
@@ -32,7 +31,7 @@ def _replicated_into(template: CreationTemplate, prefixes: frozenset[str] | None
     source=f'ECR user guide, "Private image replication": {REPLICATION_GUIDE} '
     "(botocore ECR model, ImageTagMutability and ImageTagMutabilityExclusionFilter)",
 )
-def replicated_immutable_tags(config: Config) -> Iterator[Finding]:
+def replicated_immutable_tags(config: Config) -> Iterator[Report]:
     """A template that makes tags immutable in repositories replication creates keeps
     re-pushed tags from arriving.
 
@@ -77,7 +76,6 @@ def replicated_immutable_tags(config: Config) -> Iterator[Finding]:
             prefix: prod
             image_tag_mutability: MUTABLE
     """
-    check = get_rule("I310")
     sent = prefixes_sent_to(config.registries)
     for template in config.templates:
         mutability = template.image_tag_mutability
@@ -96,7 +94,7 @@ def replicated_immutable_tags(config: Config) -> Iterator[Finding]:
         again = "such a tag"
         if mutability == MUTABLE_WITH_EXCLUSION:
             again = "a " + immutable_tags_in_words(mutability, filters).replace("tags", "tag", 1)
-        yield check.finding(
+        yield Report(
             f"template '{template.prefix}' in {template.address} makes "
             f"{immutable_tags_in_words(mutability, filters)} immutable in {where}: when a "
             f"source pushes {again} again, the image arrives there untagged and the tag "
