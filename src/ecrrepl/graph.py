@@ -12,8 +12,8 @@ nothing here knows either syntax.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, ReplicationRule
@@ -83,6 +83,8 @@ class Graph:
     edges: tuple[Edge, ...]
     # The repository whose route this is; None for the whole configuration.
     repository: str | None = None
+    # Each account's `alias` from the configuration, where it gives one.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
     def by_account(self) -> list[tuple[str, list[Node]]]:
         """The nodes grouped by account, accounts and regions in sorted order."""
@@ -90,6 +92,19 @@ class Graph:
         for node in self.nodes:
             groups.setdefault(node.address.account, []).append(node)
         return sorted(groups.items())
+
+    def account_title(self, account: str) -> str:
+        """An account's group title: its ID, and its alias where the file gives one."""
+        alias = self.aliases.get(account)
+        return f"account {account} ({alias})" if alias else f"account {account}"
+
+
+def account_aliases(config: Config) -> dict[str, str]:
+    return {
+        account: access.alias
+        for account, access in config.accounts.items()
+        if access.alias is not None
+    }
 
 
 def rule_label(rule: ReplicationRule, index: int) -> str:
@@ -144,6 +159,7 @@ def config_graph(config: Config) -> Graph:
     return Graph(
         nodes=_nodes(addresses, config.source_addresses, templates),
         edges=edges,
+        aliases=account_aliases(config),
     )
 
 
@@ -179,6 +195,7 @@ def route_graph(config: Config, route: Route) -> Graph:
         nodes=_nodes(addresses, config.source_addresses, templates),
         edges=tuple(edges),
         repository=route.repository,
+        aliases=account_aliases(config),
     )
 
 

@@ -429,3 +429,38 @@ def test_a_plan_without_changes_has_no_picture(load_config: Callable[[str], Conf
     plan = compute_plan(config, LiveState(replication=live))
     assert not plan.has_changes
     assert "```mermaid" not in render_plan_markdown(plan)
+
+
+# --- account aliases ---------------------------------------------------------------------
+
+ALIASED = CHAINED.replace(
+    "version: 1\n",
+    'version: 1\naccounts:\n  "111111111111": {alias: build}\n'
+    '  "222222222222": {alias: "dr\\"] --> x", role_arn: "arn:aws:iam::222222222222:role/r"}\n',
+    1,
+)
+
+
+def test_an_account_alias_titles_its_group_in_both_formats(
+    load_config: Callable[[str], Config],
+) -> None:
+    config = load_config(ALIASED)
+    mermaid = render_graph_mermaid(config_graph(config))
+    subgraphs = parse_mermaid(mermaid)["subgraph"]
+    assert [groups[0] for groups in subgraphs] == ["a111111111111", "a222222222222"]
+    assert '["account 111111111111 (build)"]' in mermaid
+    assert '["account 222222222222 (dr#quot;] --#gt; x)"]' in mermaid
+    (parsed,) = pydot.graph_from_dot_data(render_graph_dot(config_graph(config)))
+    titles = {
+        _unquote(sub.get_name()): _unquote(sub.get_label()) for sub in parsed.get_subgraphs()
+    }
+    assert titles == {
+        "cluster_111111111111": "account 111111111111 (build)",
+        "cluster_222222222222": 'account 222222222222 (dr"] --> x)',
+    }
+    route = route_graph(config, route_repository(config, "prod/x", source=OREGON))
+    assert route.account_title("111111111111") == "account 111111111111 (build)"
+
+
+def test_without_an_alias_the_title_is_the_account_alone(chained: Config) -> None:
+    assert config_graph(chained).account_title("111111111111") == "account 111111111111"

@@ -109,6 +109,7 @@ class ModelBuilder:
                 external_id=self._string(fields, "external_id"),
                 profile=self._string(fields, "profile"),
                 manage_registry_policy=self._boolean(fields, "manage_registry_policy", True),
+                alias=self._string(fields, "alias"),
                 where=key.loc,
                 key_locations=_locations(fields),
             )

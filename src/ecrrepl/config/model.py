@@ -103,6 +103,13 @@ class AccountAccess(Declared):
     external_id: str | None = None
     profile: str | None = None
     manage_registry_policy: bool = True
+    # A name for people (graphs, messages); never sent to AWS.
+    alias: str | None = None
+
+    @property
+    def reached_otherwise(self) -> bool:
+        """Whether the entry says how to reach the account (else: the base credentials)."""
+        return self.role_arn is not None or self.profile is not None
 
 
 class Encryption(Declared):

@@ -91,6 +91,10 @@ SCHEMA: dict[str, Any] = {
                     "default": True,
                     "description": "false: only read and check the registry policy.",
                 },
+                "alias": {
+                    "type": "string",
+                    "description": "A name for people, shown in `ecrrepl graph`; not sent to AWS.",
+                },
             },
         },
         "registry": {

@@ -70,7 +70,7 @@ def render_graph_dot(graph: Graph) -> str:
     ]
     for account, nodes in graph.by_account():
         lines.append(f"  subgraph {dot_string('cluster_' + account)} {{")
-        lines.append(f"    label={dot_string('account ' + account)};")
+        lines.append(f"    label={dot_string(graph.account_title(account))};")
         lines.extend(f"    {_node_line(node)}" for node in nodes)
         lines.append("  }")
     lines.extend(f"  {_edge_line(edge)}" for edge in graph.edges)

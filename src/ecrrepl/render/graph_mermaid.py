@@ -79,7 +79,7 @@ def render_graph_mermaid(graph: Graph, *, header: bool = True) -> str:
         title = f"route of {graph.repository}" if graph.repository else "replication"
         lines.append(f"  %% ecrrepl graph: {mermaid_text(title)}")
     for account, nodes in graph.by_account():
-        lines.append(f'  subgraph a{account} ["account {account}"]')
+        lines.append(f'  subgraph a{account} ["{mermaid_text(graph.account_title(account))}"]')
         lines.extend(f"    {_node_line(node)}" for node in nodes)
         lines.append("  end")
     lines.extend(f"  {_edge_line(edge)}" for edge in graph.edges)

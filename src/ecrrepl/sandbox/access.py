@@ -82,8 +82,7 @@ def sandbox_access(config: Config) -> SandboxAccess:
     base_reached = sorted(
         account
         for account in config.named_accounts
-        if (access := config.access(account)) is None
-        or (access.role_arn is None and access.profile is None)
+        if (access := config.access(account)) is None or not access.reached_otherwise
     )
     base_account = base_reached[0] if base_reached else EMULATOR_DEFAULT_ACCOUNT
     for account in base_reached[1:]:

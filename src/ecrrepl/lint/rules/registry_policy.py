@@ -112,7 +112,8 @@ def registry_policy_too_large(config: Config) -> Iterator[Report]:
 
 @rule(
     "W204",
-    "cross-account destination whose account has no `accounts` entry while its policy is managed",
+    "cross-account destination reached with the base credentials (no role_arn or profile) "
+    "while its policy is managed",
     source=_REPLICATION_PERMISSIONS,
 )
 def unreachable_destination_account(config: Config) -> Iterator[Report]:
@@ -151,17 +152,20 @@ def unreachable_destination_account(config: Config) -> Iterator[Report]:
         for replication_rule in registry.rules:
             for destination in replication_rule.destinations:
                 account = destination.account
+                access = config.access(account)
                 if (
                     account == registry.account
                     or account in reported
-                    or config.access(account) is not None
+                    or not config.manages_policy_of(account)
+                    or (access is not None and access.reached_otherwise)
                 ):
                     continue
                 reported.add(account)
                 yield Report(
-                    f"account {account} has no `accounts` entry, so ecrrepl would write the "
-                    f"registry policy of {destination.address} with the base credentials, "
-                    "which usually belong to another account; add role_arn or profile for "
-                    f"it under `accounts`, or manage_registry_policy: false",
+                    f"account {account} has no role_arn or profile under `accounts`, so "
+                    f"ecrrepl would write the registry policy of {destination.address} with "
+                    "the base credentials, which usually belong to another account; add "
+                    "role_arn or profile for it under `accounts`, or manage_registry_policy: "
+                    "false",
                     destination.at("account"),
                 )
