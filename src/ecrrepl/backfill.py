@@ -109,10 +109,6 @@ def prefixes_to(
     return frozenset(prefixes)
 
 
-def matches(name: str, prefixes: frozenset[str] | None) -> bool:
-    return prefixes is None or any(name.startswith(prefix) for prefix in prefixes)
-
-
 def configured_destinations(config: Config) -> tuple[RegistryAddress, ...]:
     seen: dict[RegistryAddress, None] = {}
     for registry in config.registries:

@@ -25,6 +25,7 @@ from ecrrepl.config.model import (
     RegistryAddress,
     ReplicationRule,
     SourceRegistry,
+    replicates,
     template_namespace,
 )
 from ecrrepl.lint.rules.filters import replicates_every_repository
@@ -213,7 +214,7 @@ def _matching_destinations(
 
 def matching_prefix(prefixes: Iterable[str], repository: str) -> str | None:
     """The longest filter that `repository` starts with (the most telling), or None."""
-    matching = [prefix for prefix in prefixes if repository.startswith(prefix)]
+    matching = [prefix for prefix in prefixes if replicates(repository, (prefix,))]
     return max(matching, key=len) if matching else None
 
 

@@ -36,6 +36,7 @@ from ecrrepl.config.model import (
     RegistryAddress,
     ReplicationRule,
     prefixes_sent_to,
+    replicates,
 )
 from ecrrepl.errors import UserError
 from ecrrepl.policy import parse_policy_text
@@ -116,7 +117,7 @@ def read_immutable_repositories(
                 if not keeps_some_tags(mutability, filters):
                     continue
                 name = repository.text("repositoryName")
-                if prefixes is None or any(name.startswith(p) for p in prefixes):
+                if replicates(name, prefixes):
                     found.append(TagImmutability(name, mutability, filters))
     return tuple(sorted(found))
 

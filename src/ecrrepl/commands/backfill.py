@@ -31,12 +31,11 @@ from ecrrepl.backfill import (
     backfill_targets,
     configured_destinations,
     drive,
-    matches,
     prefixes_to,
 )
 from ecrrepl.commands.live import load_sound_config, open_sessions
 from ecrrepl.commands.status import parse_registry_option
-from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
+from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule, replicates
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.plan.replication import plan_replication
 
@@ -243,7 +242,7 @@ def dry_run_entries(
             )
         )
         chosen = {
-            target: [n for n in names[target.source] if matches(n, prefixes[target])]
+            target: [n for n in names[target.source] if replicates(n, prefixes[target])]
             for target in targets
         }
         wanted = sorted({(t.source, name) for t, found in chosen.items() for name in found})

@@ -192,6 +192,14 @@ def accounts_json(accounts: Mapping[str, AccountAccess]) -> dict[str, dict[str, 
     }
 
 
+def replicates(name: str, prefixes: Iterable[str] | None) -> bool:
+    """Whether filters `prefixes` send repository `name` (None: no filter, every
+    repository). ECR's one filter type, PREFIX_MATCH, compares the filter with the start
+    of the name, literally (ECR API reference, RepositoryFilter, checked 2026-12-02).
+    The one reading of a filter: the plan, the reader, backfill and route use it."""
+    return prefixes is None or any(name.startswith(prefix) for prefix in prefixes)
+
+
 def prefixes_sent_to(
     registries: Iterable[SourceRegistry],
 ) -> dict[RegistryAddress, frozenset[str] | None]:
