@@ -166,7 +166,5 @@ def _grants(
 
 def _policy_size(grants: Iterable[Grant]) -> int:
     return len(
-        policy_text(
-            {"Version": DEFAULT_POLICY_VERSION, "Statement": [g.as_json() for g in grants]}
-        )
+        policy_text({"Version": DEFAULT_POLICY_VERSION, "Statement": [g.as_json() for g in grants]})
     )
