@@ -228,3 +228,69 @@ def lab_client(registry: tuple[str, str]) -> Any:
     from harness.accounts import ecr_client
 
     return ecr_client(*registry)
+
+
+def test_restoring_the_backup_of_the_move_puts_the_old_statements_back(
+    aws: None,
+    write_file: Callable[[str, str], str],
+    run: Callable[..., Any],
+    watch: Callable[[], ReplicationWatch],
+) -> None:
+    write_file("split.yaml", SPLIT.format(owner="", more=""))
+    write_file("owned.yaml", SPLIT.format(owner="owner: platform\n", more=""))
+    assert run("apply", "--yes", "split.yaml").exit_code == 0
+    moved = run("apply", "--yes", "owned.yaml")
+    assert moved.exit_code == 0
+    backup = next(
+        line.split(": ", 1)[1].split()[0]
+        for line in moved.stdout.splitlines()
+        if line.startswith("Backup of the previous state:")
+    )
+    watching = watch()
+
+    restored = run("restore", "--yes", backup)
+
+    assert restored.exit_code == 0, restored.stdout + restored.stderr
+    assert watching.gaps == []
+    assert sorted(sids(lab.policy_text(lab_client(EU)))) == [
+        "Ecrrepl123456789012useast2",
+        "Ecrrepl123456789012uswest2",
+    ]
+    assert run("diff", "--exit-code", "split.yaml").exit_code == 0
+
+
+ORGANISATION_REGIONS = ("us-west-2", "us-east-1", "us-east-2", "eu-central-1")
+
+
+def organisation_config(owner: str) -> str:
+    """50 source accounts x 4 regions sending prod/ and base/ to one DR registry."""
+    accounts = [f"1000000000{index:02d}" for index in range(50)]
+    lines = ["version: 1", f"owner: {owner}", "accounts:"]
+    for account in ["222222222222", *accounts]:
+        lines.append(f'  "{account}": {{role_arn: "arn:aws:iam::{account}:role/ecrrepl"}}')
+    lines.append("registries:")
+    for account in accounts:
+        for region in ORGANISATION_REGIONS:
+            lines.append(
+                f'  - {{account: "{account}", region: {region}, rules: [{{filters: [prod/, '
+                'base/], destinations: [{account: "222222222222", region: eu-west-1}]}]}'
+            )
+    return "\n".join(lines) + "\n"
+
+
+def test_200_source_registries_in_50_accounts_apply_one_statement_under_the_limit(
+    aws: None, write_file: Callable[[str, str], str], run: Callable[..., Any]
+) -> None:
+    config = write_file("org.yaml", organisation_config("platform"))
+
+    outcome = run("apply", "--yes", config)
+
+    assert outcome.exit_code == 0, outcome.stdout[-2000:] + outcome.stderr
+    text = lab.policy_text(lab_client(EU))
+    assert text is not None
+    (statement,) = lab.statements_of(text)
+    assert len(statement["Principal"]["AWS"]) == 50
+    assert len(text) < 10_240 // 4
+    assert allowed("100000000000", "prod/api") and allowed("100000000049", "base/x")
+    assert not allowed("100000000000", "tools/x")
+    assert "Read back: the live registries match the configuration." in outcome.stdout
