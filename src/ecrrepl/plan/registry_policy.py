@@ -239,15 +239,14 @@ def _pair_effects(pairs: set[Pair], verb: str) -> tuple[str, ...]:
 
 
 def _added(grant: Grant, granted_now: set[Pair]) -> Change:
-    if len(grant.sources) == 1 and len(grant.accounts) == 1:
-        (source,) = grant.sources
-        principal_line = f"principal: {grant.principals[0]}"
+    principals = grant.principals
+    if len(grant.sources) == 1 and grant.sid == statement_sid(grant.sources[0]):
+        # A statement of its own for one source registry (no `owner:`).
         effects: tuple[str, ...] = (
-            f"{source_words(source)} may now replicate into "
+            f"{source_words(grant.sources[0])} may now replicate into "
             f"{_resources(grant.resources)} of this registry",
         )
     else:
-        principal_line = f"principals: {', '.join(grant.principals)}"
         effects = _pair_effects(_pairs([grant.as_json()]) - granted_now, "may now replicate into")
     if not effects:
         effects = ("allows what ecrrepl's statements already allow, merged into one",)
@@ -255,7 +254,7 @@ def _added(grant: Grant, granted_now: set[Pair]) -> Change:
         Action.ADD,
         f"statement {grant.sid}",
         (
-            principal_line,
+            f"principal{'s' if len(principals) > 1 else ''}: {', '.join(principals)}",
             f"resources: {', '.join(resource_words(r) for r in grant.resources)}",
         ),
         effects,
