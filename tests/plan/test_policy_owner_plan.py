@@ -9,8 +9,9 @@ from collections.abc import Callable
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.plan import compute_plan
 from ecrrepl.plan.model import Action
+from ecrrepl.plan.policy_merge import interim_policy
 from ecrrepl.plan.writes import PolicyStep, ReplicationStep, plan_writes
-from ecrrepl.policy import merge_policy, statements_of
+from ecrrepl.policy import MAX_POLICY_CHARS, merge_policy, policy_text, statements_of
 from ecrrepl.policy_grants import written_statements
 from ecrrepl.state import LiveState
 from ecrrepl.validation import load_files
@@ -92,3 +93,39 @@ def test_the_old_statements_stay_until_the_withdrawal_stage(
     assert {
         s["Sid"] for s in statements_of(withdrawal.merged_into(live.registry_policies[DEST]))
     } == {s["Sid"] for s in withdrawal.statements}
+
+
+def test_when_old_and_new_do_not_fit_together_only_the_old_still_needed_stay(
+    write_config: Callable[..., str],
+) -> None:
+    # 333333333333 narrows from prod/ and tools/ to prod/ in the same apply: its old
+    # statement allows tools/, which the live rule uses until the replication stage.
+    old = config(write_config, None, ", tools/")
+    others = [
+        {
+            "Sid": f"Team{index:02d}",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::9999999999{index:02d}:root"},
+            "Action": "ecr:ReplicateImage",
+            "Resource": f"arn:aws:ecr:eu-west-1:222222222222:repository/team-{index:02d}/*",
+        }
+        for index in range(48)
+    ]
+    legacy = statements_of(merge_policy(None, written_statements(old)[DEST], ()))
+    live = LiveState(
+        registry_policies={DEST: {"Version": "2012-10-17", "Statement": others + legacy}}
+    )
+    plan = compute_plan(config(write_config, "platform"), live)
+    assert not plan.errors
+
+    (section,) = plan.registry_policies
+    everything = interim_policy(live.registry_policies[DEST], section.policy)
+    assert everything is not None and len(policy_text(everything)) > MAX_POLICY_CHARS
+
+    grant, withdrawal = [s for s in plan_writes(plan, live) if isinstance(s, PolicyStep)]
+
+    assert sorted(s["Sid"] for s in grant.statements if not s["Sid"].startswith("EcrreplP")) == [
+        "Ecrrepl333333333333useast2"
+    ]
+    assert grant.note == " with the new permissions (the old ones go later)"
+    assert all(s["Sid"].startswith("EcrreplPlatformG") for s in withdrawal.statements)
