@@ -1,9 +1,9 @@
 """Several configurations writing into one destination registry, and the move from one
 statement per source registry to statements merged under an `owner:`, in the emulator.
 
-Replication is checked as the emulator's registry policy evaluation (harness ecr_gaps,
-which follows the ECR user guide) decides it: an account may replicate a repository when
-an Allow names it and no Deny does.
+Replication is checked as the emulator's registry policy evaluation
+(ecrrepl.sandbox.ecr_gaps, which follows the ECR user guide) decides it: an account may
+replicate a repository when an Allow names it and no Deny does.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from moto.ecr.models import ECRBackend, ecr_backends
 
+from ecrrepl.sandbox.ecr_gaps.registry_policy import registry_policy_allows
 from harness import lab
-from harness.ecr_gaps.registry_policy import registry_policy_allows
 from harness.racing import Moment, RacingOwner
 
 EU = lab.EU
