@@ -11,6 +11,8 @@ Sections:
              (budget: seconds, not minutes; no lint check may compare every pair)
   diff       AWS calls of `diff` on 40 registries against the budget, and its wall
              time with 100 ms added to every call, against a sequential baseline
+  policy     the largest registry policy of 200 source registries in 50 accounts into
+             one destination, with and without `owner:` (scripts/bench_policy.py)
 
 Run one section: `python scripts/bench.py validate`.
 """
@@ -233,6 +235,9 @@ def main(argv: list[str]) -> None:
         SECTIONS["diff"] = bench_diff
     except ImportError:
         pass
+    from bench_policy import bench_policy
+
+    SECTIONS["policy"] = bench_policy
     chosen = argv or list(SECTIONS)
     for name in chosen:
         SECTIONS[name]()

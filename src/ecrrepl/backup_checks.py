@@ -4,12 +4,16 @@ A backup file is data that anyone with access to it can edit, and restore writes
 the operator's credentials. So before anything is read from AWS, a backup must hold:
 
 - `owned_sids` that follow ecrrepl's Sid scheme (`Ecrrepl<account><region without
-  dashes>`, policy.statement_sid) and name a known region; restore replaces exactly the
-  statements with these Sids, so a foreign Sid listed there would be deleted;
+  dashes>`, policy.statement_sid) and name a known region, and at most one owner
+  marker (`EcrreplPlatformG*`, policy.owner_marker) for the merged statements of a
+  configuration with `owner:`; restore replaces exactly the statements these own
+  (policy.owns_statement), so a foreign Sid listed there would be deleted;
 - in each registry policy, statements with those Sids that are exactly ecrrepl's
   statement (policy.PolicyStatement): Allow, the source account's root as principal,
   the two replication actions, repository resources of that destination registry and
-  nothing else (no Condition, no NotAction, no other principal);
+  nothing else (no Condition, no NotAction, no other principal); a merged statement
+  the same, with the root of one or more source accounts of the backup as principals
+  and the Sid that its owner and content give (policy.merged_sid);
 - replication configurations only of the registries whose Sids it owns (apply records
   the Sid of every source registry of its configuration, and writes only those);
 - registry policies only of registries some owned source registry in another account
@@ -36,9 +40,19 @@ from typing import Any
 
 from ecrrepl import regions
 from ecrrepl.config.model import RegistryAddress
-from ecrrepl.policy import REPLICATION_ACTIONS, SID_PREFIX, account_root_arn
+from ecrrepl.policy import (
+    OWNER_WILDCARD,
+    REPLICATION_ACTIONS,
+    SID_PREFIX,
+    account_root_arn,
+    merged_sid,
+    owner_marker,
+    owns_statement,
+)
 
 _SID = re.compile(rf"{SID_PREFIX}(?P<account>[0-9]{{12}})(?P<region>[a-z0-9]+)")
+_MERGED = re.compile(rf"{SID_PREFIX}(?P<owner>[A-Z][a-z0-9]{{0,31}})G[0-9a-f]{{10}}")
+_MARKER = re.compile(rf"{SID_PREFIX}(?P<owner>[A-Z][a-z0-9]{{0,31}})G{re.escape(OWNER_WILDCARD)}")
 _STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "Resource"})
 _POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
 # The IAM policy language versions: IAM User Guide, "IAM JSON policy elements: Version",
@@ -76,6 +90,15 @@ def source_of_sid(sid: str) -> RegistryAddress | None:
     return None
 
 
+def owner_of_marker(entry: str) -> str | None:
+    """The owner an owned-Sid list entry marks (`EcrreplPlatformG*`: platform), or None."""
+    match = _MARKER.fullmatch(entry)
+    if match is None:
+        return None
+    owner = match["owner"][:1].lower() + match["owner"][1:]
+    return owner if owner_marker(owner) == entry else None
+
+
 def check_backup(
     owned_sids: frozenset[str],
     replication: Mapping[RegistryAddress, object],
@@ -85,14 +108,24 @@ def check_backup(
 ) -> None:
     """ValueError naming the first thing ecrrepl could not have written."""
     sources = {}
+    owners = []
     for sid in sorted(owned_sids):
+        owner = owner_of_marker(sid)
+        if owner is not None:
+            owners.append(owner)
+            continue
         source = source_of_sid(sid)
         if source is None:
             raise ValueError(
                 f"owned_sids: {sid!r} is not an ecrrepl Sid (Ecrrepl, a 12-digit account, a "
-                "known region without dashes)"
+                "known region without dashes) nor an owner's marker (EcrreplPlatformG*)"
             )
         sources[sid] = source
+    if len(owners) > 1:
+        raise ValueError(
+            f"owned_sids: markers of {len(owners)} owners ({', '.join(owners)}); a "
+            "configuration has one owner"
+        )
     for address in sorted(replication):
         if not any(source == address for source in sources.values()):
             raise ValueError(
@@ -107,7 +140,7 @@ def check_backup(
                 "account; apply writes registry policies only for cross-account replication"
             )
         if policy is not None:
-            _check_policy(policy, address, sources, where)
+            _check_policy(policy, address, sources, owned_sids, where)
     for label, prefixes in (
         ("template", template_prefixes),
         ("written template", written_prefixes),
@@ -124,6 +157,7 @@ def _check_policy(
     policy: Mapping[str, Any],
     destination: RegistryAddress,
     sources: Mapping[str, RegistryAddress],
+    owned_sids: frozenset[str],
     where: str,
 ) -> None:
     extra = sorted(set(policy) - _POLICY_KEYS)
@@ -140,6 +174,8 @@ def _check_policy(
         sid = statement.get("Sid") if isinstance(statement, Mapping) else None
         if isinstance(sid, str) and sid in sources:
             _check_statement(statement, sources[sid], destination, f"{where}, statement {sid}")
+        elif isinstance(sid, str) and owns_statement(sid, owned_sids):
+            _check_merged(statement, sources, destination, f"{where}, statement {sid}")
 
 
 def _check_statement(
@@ -169,6 +205,52 @@ def _check_statement(
         for resource in resources
     ):
         raise ValueError(f"{where}: every resource must be a repository of {destination}")
+
+
+def _check_merged(
+    statement: Mapping[str, Any],
+    sources: Mapping[str, RegistryAddress],
+    destination: RegistryAddress,
+    where: str,
+) -> None:
+    """A merged statement (policy_grants.Grant): exactly what ecrrepl writes for the
+    backup's source accounts, under the Sid its owner and its content give."""
+    extra = sorted(set(statement) - _STATEMENT_KEYS)
+    if extra:
+        raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
+    if statement.get("Effect") != "Allow":
+        raise ValueError(f"{where}: Effect must be Allow")
+    roots = {
+        account_root_arn(source.account, destination.region)
+        for source in sources.values()
+        if source.account != destination.account
+    }
+    principal = statement.get("Principal")
+    principals = (
+        _strings(principal["AWS"])
+        if isinstance(principal, Mapping) and set(principal) == {"AWS"}
+        else []
+    )
+    if not principals or not set(principals) <= roots or len(set(principals)) != len(principals):
+        raise ValueError(
+            f"{where}: the principals must be the roots of source accounts of the backup "
+            "(owned_sids) other than the destination's"
+        )
+    if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
+        raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
+    root = next(iter(roots))
+    prefix = f"{root.split(':iam:')[0]}:ecr:{destination.region}:{destination.account}:repository/"
+    resources = _strings(statement.get("Resource"))
+    if not resources or not all(
+        resource.startswith(prefix) and _NAME_PATTERN.fullmatch(resource[len(prefix) :])
+        for resource in resources
+    ):
+        raise ValueError(f"{where}: every resource must be a repository of {destination}")
+    sid = str(statement.get("Sid"))
+    named = _MERGED.fullmatch(sid)
+    owner = named["owner"] if named else ""
+    if merged_sid(owner[:1].lower() + owner[1:], principals, resources) != sid:
+        raise ValueError(f"{where}: the Sid is not the one ecrrepl gives this statement")
 
 
 def _strings(value: Any) -> list[str]:

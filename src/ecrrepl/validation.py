@@ -84,6 +84,7 @@ def load_files(paths: Sequence[str]) -> ValidationResult:
     accounts: dict[str, AccountAccess] = {}
     registries = []
     templates = []
+    owners: list[tuple[str, Location]] = []
     for path in paths:
         try:
             data = read_config_bytes(path)
@@ -110,11 +111,15 @@ def load_files(paths: Sequence[str]) -> ValidationResult:
             accounts[account] = access
         registries.extend(contents.registries)
         templates.extend(contents.templates)
+        if contents.owner is not None:
+            owners.append(contents.owner)
     config = Config(
         files=tuple(paths),
         accounts=accounts,
         registries=tuple(registries),
         templates=tuple(templates),
+        owner=owners[0][0] if owners else None,
+        owners_declared=tuple(owners),
     )
     return ValidationResult(config, findings, sources)
 

@@ -40,6 +40,7 @@ class FileContents:
         self.accounts: dict[str, AccountAccess] = {}
         self.registries: list[SourceRegistry] = []
         self.templates: list[CreationTemplate] = []
+        self.owner: tuple[str, Location] | None = None
 
 
 class ModelBuilder:
@@ -68,6 +69,10 @@ class ModelBuilder:
         version = top.entries.get("version")
         if version is not None:
             self._version(version[1])
+        if owner := top.entries.get("owner"):
+            name = self._string({"owner": owner[1]}, "owner")
+            if name is not None:
+                contents.owner = (name, owner[1].loc)
         if accounts := top.entries.get("accounts"):
             contents.accounts = self._accounts(accounts[1])
         if registries := top.entries.get("registries"):

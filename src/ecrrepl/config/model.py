@@ -224,6 +224,11 @@ class Config(Record):
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
     registries: tuple[SourceRegistry, ...] = ()
     templates: tuple[CreationTemplate, ...] = ()
+    # The `owner:` of the files (policy.owned_sids): None writes one registry policy
+    # statement per source registry, a name merges them under Sids of that owner.
+    owner: str | None = None
+    # Every `owner:` the files declare, where: files that disagree are an error (E205).
+    owners_declared: tuple[tuple[str, Location], ...] = field(default_factory=tuple, compare=False)
 
     def access(self, account: str) -> AccountAccess | None:
         return self.accounts.get(account)

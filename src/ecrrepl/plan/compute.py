@@ -29,13 +29,14 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
                     registry.address, registry.rules, live.replication.get(registry.address, ())
                 ),
                 warnings=immutable_tag_warnings(registry, live)
-                + leftover_grant_warnings(registry, live),
+                + leftover_grant_warnings(registry, live, config.owner),
             )
             for registry in sorted(config.registries, key=lambda r: r.address)
         ),
         registry_policies=plan_registry_policies(config, live),
         templates=plan_templates(config, live),
         accounts=dict(config.accounts),
+        owner=config.owner,
     )
 
 

@@ -62,6 +62,7 @@ def plan_to_json(
         "config_files": [{"name": s.name, "path": s.path, "sha256": s.sha256} for s in sources],
         "fingerprint": plan.fingerprint,
         "accounts": accounts_json(plan.accounts),
+        "owner": plan.owner,
         "replication": [
             {
                 "registry": _registry_json(section.registry),

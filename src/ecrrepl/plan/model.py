@@ -221,6 +221,8 @@ class Plan:
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
     # The files the plan came from; filled when it is read back from a plan file.
     sources: tuple[SourceFile, ...] = ()
+    # The configuration's `owner:`: which registry policy statements are ecrrepl's.
+    owner: str | None = None
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -311,4 +313,5 @@ class Plan:
             templates=tuple(
                 template for section in self.templates for template in section.declared
             ),
+            owner=self.owner,
         )
