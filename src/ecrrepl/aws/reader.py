@@ -257,9 +257,7 @@ class _Reads:
     confirmed. Checks are submitted ahead of the reads that wait for them, so a worker
     never waits for a check that no worker has taken."""
 
-    def __init__(
-        self, pool: ThreadPoolExecutor, sessions: Sessions, per_account: int = MAX_READS_PER_ACCOUNT
-    ) -> None:
+    def __init__(self, pool: ThreadPoolExecutor, sessions: Sessions, per_account: int) -> None:
         self._pool = pool
         self._sessions = sessions
         self._per_account = per_account
@@ -315,7 +313,7 @@ def read_state(
         | {a.account for a in templated}
     )
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        reads = _Reads(pool, sessions)
+        reads = _Reads(pool, sessions, MAX_READS_PER_ACCOUNT)
         reads.check(required | {a.account for a in declared_destinations})
         replication_reads = reads.submit(read_replication, sources)
         policy_reads = reads.submit(read_registry_policy, sorted(declared_destinations))
