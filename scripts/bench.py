@@ -233,6 +233,12 @@ def main(argv: list[str]) -> None:
         SECTIONS["diff"] = bench_diff
     except ImportError:
         pass
+    try:
+        from bench_org import bench_org
+
+        SECTIONS["org"] = bench_org
+    except ImportError:
+        pass
     chosen = argv or list(SECTIONS)
     for name in chosen:
         SECTIONS[name]()

@@ -4,8 +4,9 @@ The base session is boto3's default chain, or `--profile`. An account with an
 `accounts` entry is reached through its own named profile, or by assuming its role
 from the base credentials; every other account uses the base session. Clients retry
 in botocore's adaptive mode, so throttling is survived and slows the client down, and
-are created once per (account, region, service): reads run in threads and share them. The endpoint is
-whatever botocore's own settings say (`AWS_ENDPOINT_URL`), never a constant here.
+are created once per (account, region, service): reads run in threads and share them.
+The endpoint is whatever botocore's own settings say (`AWS_ENDPOINT_URL`), never a
+constant here.
 
 Creating a client costs milliseconds of CPU, most of it in botocore caches kept per
 session (service models, endpoint rules, event handlers). So an assumed role gets no
