@@ -363,3 +363,25 @@ def test_adaptive_retries_slow_a_throttled_client(
     assert address in state.replication and calls[0] == 3
     # Throttled, the client's own token bucket made the retries wait (botocore adaptive mode).
     assert waits and max(waits) > 0
+
+
+def test_apply_of_a_saved_plan_writes_nothing_when_a_registry_is_no_longer_readable(
+    aws: None,
+    patches: pytest.MonkeyPatch,
+    config_file: str,
+    run: Callable[..., Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    before = live_state()
+    deny_dr(patches)
+
+    outcome = run("apply", "--yes", "plan.json")
+
+    assert outcome.exit_code == 1
+    # Not "the live registries changed": the reason is the registry that was not read.
+    assert outcome.stderr == f"ecrrepl: error: {DR_DENIED}; nothing was written\n"
+    patches.undo()
+    assert live_state() == before
+    assert backup_files() == []
