@@ -8,7 +8,7 @@ DescribeRepositories per registry, after one AssumeRole and one GetCallerIdentit
 account. The live registries are empty: the plan writes everything.
 
 Each run is a fresh `ecrrepl diff` process (the command as a user runs it, start-up
-included) against a moto server on 127.0.0.1 (tests/harness/server.py). The child
+included) against a moto server on 127.0.0.1 (ecrrepl.sandbox.launcher). The child
 counts the calls it makes (botocore's `BaseClient._make_api_call`, once per call,
 retries excluded) and reports its own CPU time and peak resident memory at exit.
 The table gives the median of the runs, by wall time.
@@ -28,8 +28,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-TESTS = ROOT / "tests"
 REGIONS = [
     "us-east-1", "us-east-2", "us-west-1", "us-west-2",
     "eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-2",
@@ -125,9 +123,7 @@ def fake_environment(folder: Path, endpoint: str) -> dict[str, str]:
 
 
 def bench_org() -> None:
-    if str(TESTS) not in sys.path:
-        sys.path.insert(0, str(TESTS))
-    from harness.server import moto_server
+    from ecrrepl.sandbox.launcher import moto_server
 
     load = os.getloadavg()[0]
     print(
