@@ -238,6 +238,12 @@ def main(argv: list[str]) -> None:
     from bench_policy import bench_policy
 
     SECTIONS["policy"] = bench_policy
+    try:
+        from bench_org import bench_org
+
+        SECTIONS["org"] = bench_org
+    except ImportError:
+        pass
     chosen = argv or list(SECTIONS)
     for name in chosen:
         SECTIONS[name]()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ecrrepl.commands.diff import render_plan
-from ecrrepl.commands.live import load_sound_config, open_sessions
+from ecrrepl.commands.live import load_sound_config, open_sessions, refuse_if_unread
 from ecrrepl.commands.writing import (
     confirm,
     failure_message,
@@ -111,6 +111,7 @@ def apply(
         config = load_sound_config(arguments, color=color).config
     sessions = open_sessions(config, profile)
     live = read_state(config, sessions)
+    refuse_if_unread(live)
     if saved is not None:
         refuse_if_changed(
             saved.fingerprint,
@@ -138,9 +139,11 @@ def apply(
     confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     # Right before writing: has anyone changed what the plan was computed from?
+    again = read_state(config, sessions)
+    refuse_if_unread(again)
     refuse_if_changed(
         state_fingerprint(config, live),
-        state_fingerprint(config, read_state(config, sessions)),
+        state_fingerprint(config, again),
         "the live registries changed while apply was running (someone else wrote to them)",
         " ".join(["ecrrepl diff", *arguments]),
     )
@@ -149,7 +152,9 @@ def apply(
     if not report.succeeded:
         raise UserError(failure_message(report))
 
-    check = compute_plan(config, read_state(config, sessions))
+    read_back = read_state(config, sessions)
+    refuse_if_unread(read_back, f"{len(report.written)} were written, the read-back is incomplete")
+    check = compute_plan(config, read_back)
     if check.has_changes:
         stream.write("Read back after writing, the live registries still differ:\n")
         stream.write(render_plan(check, "text", color=color))

@@ -51,7 +51,14 @@ def diff(
     plan = compute_plan(result.config, live)
     stream = sys.stdout if out is None else out
     stream.write(render_plan(plan, output_format, color=color))
-    if out_path is not None:
+    if out_path is not None and plan.unread:
+        count = len(plan.unread)
+        print(
+            f"Not saved to {terminal(out_path)}: {count} registr{'y' if count == 1 else 'ies'}"
+            " could not be read, and a plan without them cannot be applied.",
+            file=sys.stderr,
+        )
+    elif out_path is not None:
         save_plan(plan, config_bytes(result), out_path, overwrite=overwrite)
         print(
             f"Saved the plan to {terminal(out_path)}; `ecrrepl apply {terminal(out_path)}` "

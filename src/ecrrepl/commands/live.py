@@ -18,6 +18,7 @@ from ecrrepl.validation import ValidationResult, config_paths, read_config_bytes
 
 if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
+    from ecrrepl.state import LiveState
 
 
 def load_sound_config(
@@ -52,3 +53,14 @@ def open_sessions(config: Config, profile: str | None) -> Sessions:
     from ecrrepl.aws.session import Sessions
 
     return Sessions.for_config(config, profile=profile)
+
+
+def refuse_if_unread(live: LiveState, consequence: str = "nothing was written") -> None:
+    """Stop a write when any registry could not be read: what it holds is unknown, and a
+    plan of the others alone could undo what the missing ones need."""
+    if not live.unreadable:
+        return
+    count = len(live.unreadable)
+    address, reason = min(live.unreadable.items())
+    others = f" and {count - 1} more (`ecrrepl diff` lists them)" if count > 1 else ""
+    raise UserError(f"registry {address} was not read: {reason}{others}; {consequence}")

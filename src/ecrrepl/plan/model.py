@@ -223,6 +223,9 @@ class Plan:
     sources: tuple[SourceFile, ...] = ()
     # The configuration's `owner:`: which registry policy statements are ecrrepl's.
     owner: str | None = None
+    # Registries that could not be read, with the reason: they have no section, and
+    # the plan cannot be applied nor saved (LiveState.unreadable).
+    unread: Mapping[RegistryAddress, str] = field(default_factory=dict)
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -251,7 +254,15 @@ class Plan:
     @property
     def errors(self) -> tuple[str, ...]:
         """Reasons the plan must not be applied at all."""
-        return tuple(error for section in self.sections for error in section.errors)
+        return self.unread_errors + tuple(
+            error for section in self.sections for error in section.errors
+        )
+
+    @property
+    def unread_errors(self) -> tuple[str, ...]:
+        return tuple(
+            f"registry {address} was not read: {reason}" for address, reason in self.unread.items()
+        )
 
     @property
     def warnings(self) -> tuple[str, ...]:
