@@ -10,6 +10,8 @@ from typing import Any
 import moto.sts.models as sts_models
 import pytest
 import yaml
+from moto.core.exceptions import ServiceException
+from moto.ecr.models import ECRBackend
 from moto.sts.exceptions import STSClientError
 
 from ecrrepl.cli import main
@@ -211,3 +213,30 @@ def test_access_from_the_configuration_is_carried_into_the_export(
     path.write_text(exported)
     code, out, err = run(["diff", "--exit-code", str(path)], capsys)
     assert code == 0, out + err
+
+
+class AccessDenied(ServiceException):
+    code = "AccessDeniedException"
+    message = "not authorized to perform: ecr:DescribeRegistry"
+
+
+@pytest.mark.filterwarnings("ignore:Exception.*does not match an error shape")
+def test_a_read_refused_in_one_account_stops_the_whole_export(
+    aws: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    describe_registry = ECRBackend.describe_registry
+
+    def refusing(backend: ECRBackend) -> Any:
+        if (backend.account_id, backend.region_name) == (THIRD, "us-east-1"):
+            raise AccessDenied()
+        return describe_registry(backend)
+
+    monkeypatch.setattr(ECRBackend, "describe_registry", refusing)
+
+    code, out, err = run(export_three("--role-name", "ecrrepl"), capsys)
+
+    assert (code, out) == (1, "")
+    assert err == (
+        f"ecrrepl: error: DescribeRegistry failed in account {THIRD} region us-east-1: "
+        "AccessDeniedException: not authorized to perform: ecr:DescribeRegistry\n"
+    )
