@@ -18,11 +18,29 @@ decided per account, as the file format has it:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
-from ecrrepl.aws.adoption_reader import AdoptedState
-from ecrrepl.config.model import AccountAccess, Config, SourceRegistry
+from ecrrepl.config.model import (
+    AccountAccess,
+    Config,
+    CreationTemplate,
+    JsonObject,
+    RegistryAddress,
+    ReplicationRule,
+    SourceRegistry,
+)
 from ecrrepl.plan.registry_policy import plan_registry_policies
 from ecrrepl.state import LiveState
+
+
+@dataclass(frozen=True)
+class AdoptedState:
+    """The live registries of the adopted accounts, in the order they were asked for."""
+
+    replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]]
+    templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]]
+    # Every cross-account destination in an adopted account; None: it has no policy.
+    registry_policies: Mapping[RegistryAddress, JsonObject | None]
 
 
 def adopted_config(

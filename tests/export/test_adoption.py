@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecrrepl.adoption import adopted_config
-from ecrrepl.aws.adoption_reader import AdoptedState
+from ecrrepl.adoption import AdoptedState, adopted_config
 from ecrrepl.config.model import (
     AccountAccess,
     Config,

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
 from ecrrepl import regions
+from ecrrepl.adoption import AdoptedState
 from ecrrepl.aws.identity import refusal
 from ecrrepl.aws.reader import (
     DEFAULT_MAX_WORKERS,
@@ -30,20 +30,10 @@ from ecrrepl.aws.reader import (
     read_templates,
 )
 from ecrrepl.aws.session import Sessions
-from ecrrepl.config.model import CreationTemplate, JsonObject, RegistryAddress, ReplicationRule
+from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class AdoptedState:
-    """The live registries of the adopted accounts, in the order they were asked for."""
-
-    replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]]
-    templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]]
-    # Every cross-account destination in an adopted account; None: it has no policy.
-    registry_policies: Mapping[RegistryAddress, JsonObject | None]
 
 
 class _Unverified(Exception):
