@@ -102,8 +102,9 @@ def role_arn(account: str, role_name: str, region: str) -> str:
     from ecrrepl.lint.rules.accounts import ROLE_ARN
 
     arn = f"arn:{regions.partition_of(region) or 'aws'}:iam::{account}:role/{role_name}"
-    # IAM user guide, "IAM identifiers" (ARNs) and botocore's IAM model (roleNameType:
-    # 1..64 of [\w+=,.@-]; pathType: segments of printable ASCII), checked 2026-12-02.
+    # A role's ARN holds its path before its name: IAM user guide, "IAM identifiers"
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns);
+    # botocore's IAM model, roleNameType: 1..64 of [\w+=,.@-] (checked 2026-12-02).
     if not ROLE_ARN.fullmatch(arn):
         raise UsageError(
             f"--role-name {role_name!r} is not an IAM role name (letters, digits and +=,.@_-, "
