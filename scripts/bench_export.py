@@ -109,9 +109,7 @@ def run_export(latency: float, *, sequential: bool = False) -> tuple[float, Call
 
 
 def bench_export() -> None:
-    if str(TESTS) not in sys.path:
-        sys.path.insert(0, str(TESTS))
-    from harness.server import moto_server
+    from ecrrepl.sandbox.launcher import moto_server
 
     load = os.getloadavg()[0]
     with (
