@@ -172,7 +172,7 @@ def test_access_from_the_configuration_is_carried_into_the_export(
     aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The `accounts` entries given are how the exported file reaches each account: a role
-    with its external ID, a profile, and a policy the owners asked ecrrepl to leave alone,
+    with its external ID, a profile (and an alias for people), and a policy the owners asked ecrrepl to leave alone,
     both for an exported account and for one that is only replicated into."""
     (tmp_path / "aws-config").write_text(
         f"[profile third]\nrole_arn = arn:aws:iam::{THIRD}:role/ops\n"
@@ -187,7 +187,7 @@ def test_access_from_the_configuration_is_carried_into_the_export(
         "version: 1\naccounts:\n"
         f'  "{SECOND}":\n    role_arn: arn:aws:iam::{SECOND}:role/ecrrepl\n'
         "    external_id: shared-secret\n    manage_registry_policy: false\n"
-        f'  "{THIRD}":\n    profile: third\n'
+        f'  "{THIRD}":\n    profile: third\n    alias: operations\n'
         '  "444444444444":\n    role_arn: arn:aws:iam::444444444444:role/ecrrepl\n'
         "registries: []\n"
     )
@@ -203,7 +203,7 @@ def test_access_from_the_configuration_is_carried_into_the_export(
             "external_id": "shared-secret",
             "manage_registry_policy": False,
         },
-        THIRD: {"profile": "third"},
+        THIRD: {"profile": "third", "alias": "operations"},
         "444444444444": {
             "role_arn": "arn:aws:iam::444444444444:role/ecrrepl",
             "manage_registry_policy": False,

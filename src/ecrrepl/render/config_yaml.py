@@ -2,7 +2,7 @@
 
 Pure: the configuration, the accounts it was exported from and the time come in, text
 goes out. An `accounts` entry is written only where it says something: how the account
-is reached, or `manage_registry_policy: false`.
+is reached, `manage_registry_policy: false`, or the account's alias.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ def _access(access: AccountAccess) -> dict[str, Any]:
     }
     if not access.manage_registry_policy:
         entry["manage_registry_policy"] = False
+    if access.alias is not None:
+        entry["alias"] = access.alias
     return entry
 
 
