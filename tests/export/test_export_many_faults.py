@@ -172,8 +172,9 @@ def test_access_from_the_configuration_is_carried_into_the_export(
     aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The `accounts` entries given are how the exported file reaches each account: a role
-    with its external ID, a profile (and an alias for people), and a policy the owners asked ecrrepl to leave alone,
-    both for an exported account and for one that is only replicated into."""
+    with its external ID, a profile (and an alias for people), and a policy the owners
+    asked ecrrepl to leave alone, both for an exported account and for one that is only
+    replicated into."""
     (tmp_path / "aws-config").write_text(
         f"[profile third]\nrole_arn = arn:aws:iam::{THIRD}:role/ops\n"
         "credential_source = Environment\n"
