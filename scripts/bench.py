@@ -244,6 +244,12 @@ def main(argv: list[str]) -> None:
         SECTIONS["org"] = bench_org
     except ImportError:
         pass
+    try:
+        from bench_export import bench_export
+
+        SECTIONS["export"] = bench_export
+    except ImportError:
+        pass
     chosen = argv or list(SECTIONS)
     for name in chosen:
         SECTIONS[name]()

@@ -234,14 +234,45 @@ def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> 
     multiple=True,
     required=True,
     metavar="REGION",
-    help="A region of the base account to export; repeat for several.",
+    help="A region to export; repeat for several.",
+)
+@click.option(
+    "--account",
+    "account_ids",
+    multiple=True,
+    metavar="ACCOUNT",
+    help="An account to export (default: the base credentials' own); repeat for several.",
+)
+@click.option(
+    "--config",
+    "config_files",
+    multiple=True,
+    metavar="FILE",
+    help="A configuration whose `accounts` entries say how to reach each account.",
+)
+@click.option(
+    "--role-name",
+    metavar="NAME",
+    help="Reach every other account by assuming arn:<partition>:iam::<account>:role/NAME.",
 )
 @click.pass_obj
-def export(options: GlobalOptions, region_names: tuple[str, ...]) -> int:
-    """Print the live registries of the base account as a configuration file (read only)."""
+def export(
+    options: GlobalOptions,
+    region_names: tuple[str, ...],
+    account_ids: tuple[str, ...],
+    config_files: tuple[str, ...],
+    role_name: str | None,
+) -> int:
+    """Print the live registries of one or many accounts as a configuration file (read only)."""
     from ecrrepl.commands.export import export as run
 
-    return run(region_names, profile=options.profile)
+    return run(
+        region_names,
+        account_ids=account_ids,
+        config_files=config_files,
+        role_name=role_name,
+        profile=options.profile,
+    )
 
 
 @cli.command()

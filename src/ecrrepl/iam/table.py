@@ -167,7 +167,9 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission(
         "ecr:GetRegistryPolicy", Purpose.READ, Scope.MANAGED_POLICY_ACCOUNTS,
-        ("GetRegistryPolicy",), "diff, apply, restore", SAR_ECR,
+        ("GetRegistryPolicy",),
+        "diff, apply, restore, export (the cross-account destinations in the exported accounts)",
+        SAR_ECR,
     ),
     Permission(
         "ecr:GetRegistryPolicy", Purpose.READ, Scope.UNMANAGED_POLICY_DESTINATIONS,
