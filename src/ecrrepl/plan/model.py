@@ -221,6 +221,9 @@ class Plan:
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
     # The files the plan came from; filled when it is read back from a plan file.
     sources: tuple[SourceFile, ...] = ()
+    # The source registries a scoped run named (`--registry`, ecrrepl.scope); empty: the
+    # whole configuration.
+    scope: tuple[RegistryAddress, ...] = ()
 
     @property
     def sections(self) -> tuple[Section, ...]:
