@@ -96,7 +96,3 @@ def image_digests(
                 raise
     return frozenset(digests)
 
-
-def count_images(sessions: Sessions, registry: RegistryAddress, repository: str) -> int:
-    """How many images DescribeImages lists in one repository, tagged or not."""
-    return len(image_digests(sessions, registry, repository))

@@ -2,10 +2,16 @@
 
 Per destination, the source repositories its live rules send there and, in each, the
 images the destination's repository of the same name does not hold yet, compared by
-digest (replication keeps an image's manifest, so its digest, as it is: ECR user guide,
-"Private image replication"; checked 2026-12-02). Reads: one DescribeRepositories per
-source registry; one DescribeImages per source repository counted and per destination
-repository compared (a destination repository that does not exist holds nothing).
+digest. The sources say it only between the lines (checked 2026-12-02): the user guide,
+"Private image replication", keeps the repository name and keeps "the destination and
+source synchronized"; botocore's ECR model gives DescribeImageReplicationStatus one
+imageId for the source and every destination, and ImageDetail.imageDigest is "the
+sha256 digest of the image manifest". No source says in words that a copy keeps the
+digest, so the contract tests (tests/contract) pin it against real AWS.
+
+Reads: one DescribeRepositories per source registry; one DescribeImages per source
+repository counted and per destination repository compared (a destination repository
+that does not exist holds nothing).
 
 A destination in an account the credentials cannot act as (the identity check) is not
 compared: every image counts, and the report says why. A destination the source's live
