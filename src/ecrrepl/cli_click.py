@@ -33,7 +33,10 @@ from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, profile: str | None, no_color: bool, verbose: bool) -> None:
-    """Amazon ECR registry replication as code."""
+    """Amazon ECR registry replication as code.
+
+    --profile, --no-color and -v may also follow the command.
+    """
     ctx.obj = GlobalOptions(profile=profile, no_color=no_color, verbose=verbose)
 
 

@@ -256,3 +256,18 @@ def test_backfill_works_on_the_registries_in_scope(
     assert result.stdout.startswith("123456789012/us-west-2 → 222222222222/eu-west-1")
     assert "eu-central-1" not in result.stdout
     assert FRANKFURT not in {(a.account, a.region) for a in calls.ecr_registries}
+
+
+def test_status_from_a_registry_outside_the_scope_is_a_usage_error(
+    aws: None, workdir: Path, calls: CallLog, run: Callable[..., Outcome]
+) -> None:
+    result = run(
+        "status", "--repository", "prod/api", "--tag", "1",
+        "--registry", "123456789012/us-west-2", "--from", "123456789012/eu-central-1",
+    )  # fmt: skip
+
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "ecrrepl: error: --from 123456789012/eu-central-1 is not one of the --registry scope\n",
+    )
+    assert calls.calls == []

@@ -1,4 +1,8 @@
-"""`ecrrepl diff`: read the live registries and print what `apply` would change."""
+"""`ecrrepl diff`: read the live registries and print what `apply` would change.
+
+With `--registry`, only those source registries and what they need (ecrrepl.scope); a
+saved plan records the scope, and `apply PLAN.json` works within it.
+"""
 
 from __future__ import annotations
 

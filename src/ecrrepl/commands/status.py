@@ -1,7 +1,8 @@
 """`ecrrepl status`: has this image reached every destination the configuration sends it to?
 
-For each source registry whose rules send the repository somewhere (or only the one
-`--from` names), DescribeImageReplicationStatus in that registry, matched with the
+For each source registry whose rules send the repository somewhere (only those of the
+`--registry` scope, ecrrepl.scope; or only the one `--from` names, which must be in
+it), DescribeImageReplicationStatus in that registry, matched with the
 destinations the configuration expects. Without `--wait` it answers once; with it, it
 polls with backoff until the answer is final or the timeout passes.
 
