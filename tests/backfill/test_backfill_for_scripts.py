@@ -14,7 +14,7 @@ import pytest
 
 from ecrrepl.backfill import Pacing
 from ecrrepl.commands.backfill import backfill
-from harness import ecr_gaps
+from ecrrepl.sandbox import ecr_gaps
 from harness.cli import Outcome, outcome_of
 from harness.replication_arrange import (
     DR_ACCOUNT,

@@ -9,6 +9,7 @@ from typing import Any
 import click
 import pytest
 
+from ecrrepl.cli import main
 from ecrrepl.cli_click import cli, run_click
 from ecrrepl.cli_types import DurationType, RegistryType
 from ecrrepl.commands import GlobalOptions
@@ -81,9 +82,9 @@ def test_verbose_after_the_command_shows_the_traceback_of_an_internal_error(
 
     monkeypatch.setattr(importlib.import_module("ecrrepl.commands.diff"), "diff", broken)
 
-    assert run_click(["diff", "x.yaml"]) == 1
+    assert main(["diff", "x.yaml"]) == 1
     quiet = capsys.readouterr().err
-    assert run_click(["diff", "x.yaml", "-v"]) == 1
+    assert main(["diff", "x.yaml", "-v"]) == 1
     loud = capsys.readouterr().err
 
     assert "Traceback" not in quiet and "run with -v" in quiet
@@ -135,7 +136,7 @@ def test_every_registry_and_duration_option_has_the_shared_type() -> None:
 def test_a_bad_registry_is_one_usage_error_line_naming_the_option(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_click(argv) == 2
+    assert main(argv) == 2
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == (
         "",
@@ -157,7 +158,7 @@ def test_a_bad_duration_is_a_usage_error(
     command: str, duration: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     image = ["--repository", "p", "--tag", "1"] if command == "status" else []
-    assert run_click([command, "x.yaml", *image, "--wait", "--timeout", duration]) == 2
+    assert main([command, "x.yaml", *image, "--wait", "--timeout", duration]) == 2
     assert capsys.readouterr().err == f"ecrrepl: error: {message}\n"
 
 

@@ -228,7 +228,7 @@ def test_a_registry_outside_the_configuration_is_a_usage_error(
 def test_status_asks_only_the_registries_in_scope(
     estate: None, calls: CallLog, run: Callable[..., Outcome]
 ) -> None:
-    from harness.images import push_image
+    from ecrrepl.sandbox.images import push_image
 
     for registry in (OREGON, FRANKFURT):
         push_image(ecr(registry), "prod/api", "1", "prod/api:1")
