@@ -73,8 +73,10 @@ def plain_validate_call(arguments: Sequence[str]) -> ValidateCall | None:
     output_format = FINDINGS_FORMATS[0]
     files: list[str] = []
     rest = list(arguments)
-    while rest and rest[0] != "validate":
-        flag = rest.pop(0)
+
+    def global_option(flag: str) -> bool:
+        """Read a global option (before or after the command name) off `rest`."""
+        nonlocal no_color, verbose
         if flag == "--no-color":
             no_color = True
         elif flag in ("-v", "--verbose"):
@@ -82,12 +84,19 @@ def plain_validate_call(arguments: Sequence[str]) -> ValidateCall | None:
         elif flag == "--profile" and rest:
             rest.pop(0)  # validate never reaches AWS
         elif not flag.startswith("--profile="):
+            return False
+        return True
+
+    while rest and rest[0] != "validate":
+        if not global_option(rest.pop(0)):
             return None
     if not rest:
         return None
     rest.pop(0)
     while rest:
         argument = rest.pop(0)
+        if argument.startswith("-") and global_option(argument):
+            continue
         if argument == "--strict":
             strict = True
         elif argument == "--format" and rest and rest[0] in FINDINGS_FORMATS:

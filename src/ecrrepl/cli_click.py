@@ -18,18 +18,25 @@ from click.decorators import FC
 
 from ecrrepl import __version__
 from ecrrepl.cli import PROG
+from ecrrepl.cli_types import DURATION, REGISTRY, GroupWithGlobalOptions
 from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
+from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
-@click.group(name=PROG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=GroupWithGlobalOptions, name=PROG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option("--profile", metavar="NAME", help="Named AWS profile for the base credentials.")
 @click.option("--no-color", is_flag=True, help="No colour in the output (also: NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Say more; show tracebacks of internal errors.")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, profile: str | None, no_color: bool, verbose: bool) -> None:
-    """Amazon ECR registry replication as code."""
+    """Amazon ECR registry replication as code.
+
+    --profile, --no-color and -v may also follow the command.
+    """
     ctx.obj = GlobalOptions(profile=profile, no_color=no_color, verbose=verbose)
 
 
@@ -78,7 +85,7 @@ def schema() -> int:
 @click.option(
     "--from",
     "from_registry",
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="Only the routes from this source registry.",
 )
 @format_option(("text", "json"))
@@ -87,7 +94,7 @@ def route(
     options: GlobalOptions,
     files: tuple[str, ...],
     repository: str,
-    from_registry: str | None,
+    from_registry: RegistryAddress | None,
     output_format: str,
 ) -> int:
     """Show where REPOSITORY's images replicate to, and where they do not (offline)."""
@@ -106,7 +113,7 @@ def route(
 @click.option(
     "--from",
     "from_registry",
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="With --repository: only the route of a push to this source registry.",
 )
 @format_option(("mermaid", "dot"), "mermaid renders in GitHub markdown; dot in Graphviz.")
@@ -115,7 +122,7 @@ def graph(
     options: GlobalOptions,
     files: tuple[str, ...],
     repository: str | None,
-    from_registry: str | None,
+    from_registry: RegistryAddress | None,
     output_format: str,
 ) -> int:
     """Draw the registries and where they replicate to, as Mermaid or DOT (offline)."""
@@ -130,8 +137,18 @@ def graph(
     )
 
 
+_registries = click.option(
+    "--registry",
+    "registries",
+    multiple=True,
+    type=REGISTRY,
+    help="Only this source registry and what it needs (README: Scoping a run); repeatable.",
+)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
+@_registries
 @format_option(("text", "json", "markdown"), "markdown fits a pull-request comment.")
 @click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
 @click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")
@@ -140,6 +157,7 @@ def graph(
 def diff(
     options: GlobalOptions,
     files: tuple[str, ...],
+    registries: tuple[RegistryAddress, ...],
     output_format: str,
     exit_code: bool,
     out_path: str | None,
@@ -154,6 +172,7 @@ def diff(
         exit_code=exit_code,
         out_path=out_path,
         overwrite=overwrite,
+        registries=registries,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )
@@ -171,6 +190,7 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
 
 @cli.command()
 @click.argument("arguments", nargs=-1, metavar="FILE...|PLAN.json")
+@_registries
 @_yes
 @click.option(
     "--allow-deny",
@@ -190,6 +210,7 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
 def apply(
     options: GlobalOptions,
     arguments: tuple[str, ...],
+    registries: tuple[RegistryAddress, ...],
     yes: bool,
     allow_deny: bool,
     backup_dir: str,
@@ -204,6 +225,7 @@ def apply(
         allow_deny=allow_deny,
         backup_dir=backup_dir,
         config_files=config_files,
+        registries=registries,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )
@@ -338,18 +360,19 @@ def iam(
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.option("--repository", required=True, metavar="NAME", help="The image's repository.")
+@_registries
 @click.option("--tag", metavar="TAG", help="The image, by tag.")
 @click.option("--digest", metavar="DIGEST", help="The image, by digest (sha256:...).")
 @click.option(
     "--from",
     "from_registry",
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="Only the image in this source registry.",
 )
 @click.option("--wait", is_flag=True, help="Poll until complete, failed, or the timeout.")
 @click.option(
     "--timeout",
-    metavar="DURATION",
+    type=DURATION,
     help="How long --wait waits: 90s, 30m, 1h (default 30m).",
 )
 @format_option(("text", "json"))
@@ -360,9 +383,10 @@ def status(
     repository: str,
     tag: str | None,
     digest: str | None,
-    from_registry: str | None,
+    registries: tuple[RegistryAddress, ...],
+    from_registry: RegistryAddress | None,
     wait: bool,
-    timeout: str | None,
+    timeout: float | None,
     output_format: str,
 ) -> int:
     """Show where an image has replicated to, against where the configuration sends it.
@@ -377,6 +401,7 @@ def status(
         tag=tag,
         digest=digest,
         from_registry=from_registry,
+        registries=registries,
         wait=wait,
         timeout=timeout,
         output_format=output_format,
@@ -387,34 +412,47 @@ def status(
 
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
+@_registries
 @click.option(
     "--destination",
     "destinations",
     multiple=True,
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="Only this destination; repeat for several.",
 )
-@click.option("--dry-run", is_flag=True, help="Count what would be copied; start nothing.")
+@click.option("--dry-run", is_flag=True, help="Count the images missing at each destination.")
 @click.option("--wait", is_flag=True, help="Wait until every backfill has ended; summarise.")
+@click.option(
+    "--timeout",
+    type=DURATION,
+    help="How long --wait waits: 90s, 10m, 1h (default: until every backfill ends).",
+)
 @_yes
+@format_option(("text", "json"), "json: one object for scripts, on stdout.")
 @click.pass_obj
 def backfill(
     options: GlobalOptions,
     files: tuple[str, ...],
-    destinations: tuple[str, ...],
+    registries: tuple[RegistryAddress, ...],
+    destinations: tuple[RegistryAddress, ...],
     dry_run: bool,
     wait: bool,
+    timeout: float | None,
     yes: bool,
+    output_format: str,
 ) -> int:
     """Copy images pushed before replication was set up (StartReplicationBackfill)."""
     from ecrrepl.commands.backfill import backfill as run
 
     return run(
         files,
+        registries=registries,
         destinations=destinations,
         dry_run=dry_run,
         wait=wait,
+        timeout=timeout,
         yes=yes,
+        output_format=output_format,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )

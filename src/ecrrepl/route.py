@@ -35,7 +35,6 @@ from ecrrepl.lint.rules.templates_placement import ROOT
 REPOSITORY_NAME_MIN_LENGTH = limits.MIN_REPOSITORY_NAME_LENGTH
 REPOSITORY_NAME_MAX_LENGTH = limits.MAX_REPOSITORY_NAME_LENGTH
 REPOSITORY_NAME = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
-REGISTRY_ARGUMENT = re.compile(r"(?P<account>[0-9]{12})/(?P<region>[a-z0-9-]+)")
 
 DEFAULT_SETTINGS = "the repository gets default settings (mutable tags, AES256)"
 
@@ -57,14 +56,6 @@ def repository_name_problem(name: str) -> str | None:
         f"{REPOSITORY_NAME_MAX_LENGTH} lower-case letters and digits, separated by '.', '_', "
         f"'-' or '/'{hint}"
     )
-
-
-def parse_registry_argument(text: str) -> RegistryAddress | None:
-    """`111111111111/us-west-2` as an address; None when it does not have that shape."""
-    match = REGISTRY_ARGUMENT.fullmatch(text.strip())
-    if match is None:
-        return None
-    return RegistryAddress(match["account"], match["region"])
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ ARGUMENTS = [
     ["--no-color", "-v", "validate", "{clean}", "--strict"],
     ["--profile", "ops", "validate", "{warning}"],
     ["--profile=ops", "validate", "{broken}"],
+    # The global options after the command, as after any command.
+    ["validate", "{clean}", "--no-color", "-v"],
+    ["validate", "{warning}", "--profile", "ops", "--strict"],
+    ["validate", "--profile=ops", "{broken}", "--verbose", "--format", "json"],
 ]
 
 
@@ -84,6 +88,7 @@ def test_plain_path_matches_click(
         ["validate", "--format"],
         ["validate", "--bogus"],
         ["validate", "--", "x.yaml"],
+        ["validate", "x.yaml", "--profile"],
         ["--profile"],
         ["--version"],
         ["diff", "x.yaml"],
@@ -93,6 +98,14 @@ def test_plain_path_matches_click(
 )
 def test_anything_else_goes_to_click(arguments: list[str]) -> None:
     assert plain_validate_call(arguments) is None
+
+
+def test_global_options_after_the_command_count_as_before_it() -> None:
+    after = plain_validate_call(["validate", "a.yaml", "--no-color", "--profile", "p", "-v"])
+    before = plain_validate_call(["--no-color", "--profile", "p", "-v", "validate", "a.yaml"])
+    assert after == before
+    assert after is not None
+    assert (after.files, after.no_color, after.verbose) == (("a.yaml",), True, True)
 
 
 def test_the_plain_path_imports_neither_click_nor_boto3() -> None:

@@ -8,10 +8,10 @@ boto3 is imported here only when a command really reaches AWS.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ecrrepl.config.model import Config
+from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import UserError
 from ecrrepl.findings import Severity
 from ecrrepl.validation import ValidationResult, config_paths, read_config_bytes, validate_files
@@ -47,6 +47,19 @@ def load_sound_config(
 def config_bytes(result: ValidationResult) -> dict[str, bytes]:
     """The files' exact bytes, whose digests a saved plan records."""
     return {path: read_config_bytes(path) for path in result.config.files}
+
+
+def scoped(
+    config: Config, scope: Collection[RegistryAddress], err: TextIO | None = None
+) -> Config:
+    """`config` reduced to a `--registry` scope (ecrrepl.scope), saying so on stderr."""
+    from ecrrepl.scope import scope_config, scope_words
+
+    if not scope:
+        return config
+    reduced = scope_config(config, scope)
+    (sys.stderr if err is None else err).write(scope_words(reduced, scope) + "\n")
+    return reduced
 
 
 def open_sessions(config: Config, profile: str | None) -> Sessions:

@@ -258,6 +258,13 @@ PERMISSIONS: tuple[Permission, ...] = (
         "ecr:DescribeImages", Purpose.OPERATE, Scope.SOURCE_REPOSITORIES,
         ("DescribeImages",), "backfill --dry-run (under the live rules' filters)", SAR_ECR,
     ),
+    # ... and compares them by digest with the destination's repository of the same name.
+    Permission(
+        "ecr:DescribeImages", Purpose.OPERATE, Scope.DESTINATION_REPOSITORIES,
+        ("DescribeImages",),
+        "backfill --dry-run (the images a destination already holds, compared by digest)",
+        SAR_ECR,
+    ),
     Permission(
         "ecr:ListReplicationBackfills", Purpose.OPERATE, Scope.SOURCE_REGISTRIES,
         ("ListReplicationBackfills",), "backfill", BACKFILL_MODEL,

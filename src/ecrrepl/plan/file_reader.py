@@ -95,6 +95,11 @@ class PlanFileReader:
                 self.source_file(item, f"config_files[{i}]")
                 for i, item in enumerate(self.sequence(top, "config_files", ""))
             ),
+            # Plans saved before `--registry` have no scope: the whole configuration.
+            scope=tuple(
+                self.registry(item, f"scope[{i}]")
+                for i, item in enumerate(self.sequence(top, "scope", "") if "scope" in top else ())
+            ),
         )
 
     def source_file(self, value: Any, path: str) -> SourceFile:

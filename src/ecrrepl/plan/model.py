@@ -226,6 +226,9 @@ class Plan:
     # Registries that could not be read, with the reason: they have no section, and
     # the plan cannot be applied nor saved (LiveState.unreadable).
     unread: Mapping[RegistryAddress, str] = field(default_factory=dict)
+    # The source registries a scoped run named (`--registry`, ecrrepl.scope); empty: the
+    # whole configuration.
+    scope: tuple[RegistryAddress, ...] = ()
 
     @property
     def sections(self) -> tuple[Section, ...]:
