@@ -24,6 +24,10 @@ template that no scope selects (for instance a CREATE_ON_PUSH template in a regi
 that is no source) is managed by an unscoped run only. Applying every registry's scope
 in turn converges to what one unscoped run does.
 
+A configuration with `owner:` cannot be scoped (a usage error): its statements are
+merged across all its source registries (policy.py), so no scope holds "the
+statements of the named sources" alone.
+
 Pure: the scoped configuration is computed here; commands read and write what it holds.
 """
 
@@ -66,6 +70,14 @@ def scope_config(config: Config, registries: Collection[RegistryAddress]) -> Con
     if not registries:
         return config
     require_sources(config, registries)
+    if config.owner is not None:
+        # An owner's statements are merged across all its source registries (policy.py):
+        # a scoped run could only rewrite them from its part, dropping the others' grants.
+        raise UsageError(
+            f"--registry does not go with `owner: {config.owner}`: its registry policy "
+            "statements are merged across all its source registries, so one registry's "
+            "part cannot be written alone; run without --registry"
+        )
     chosen = tuple(r for r in config.registries if r.address in registries)
     return config.replace(
         registries=chosen,

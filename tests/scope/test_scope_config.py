@@ -121,3 +121,14 @@ def test_a_template_is_needed_when_its_namespace_and_a_filter_overlap(
     template: str, filters: list[str] | None, expected: bool
 ) -> None:
     assert could_set_up(template, filters) is expected
+
+
+def test_a_configuration_with_an_owner_cannot_be_scoped(
+    load_config: Callable[[str], Config],
+) -> None:
+    """An owner's statements are merged across its source registries: a run scoped to
+    one of them would rewrite a shared statement from its part and drop the others'."""
+    owned = load_config(CONFIG.replace("version: 1\n", "version: 1\nowner: platform\n", 1))
+    with pytest.raises(UsageError, match="does not go with `owner: platform`"):
+        scope_config(owned, {OREGON})
+    assert scope_config(owned, set()) is owned
