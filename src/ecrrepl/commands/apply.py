@@ -86,6 +86,7 @@ def apply(
     allow_deny: bool = False,
     backup_dir: str,
     config_files: Sequence[str] = (),
+    ignore: Sequence[str] = (),
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
@@ -101,6 +102,8 @@ def apply(
     if is_plan_file(arguments):
         from ecrrepl.plan.provenance import check_provenance
 
+        if ignore:
+            raise UsageError("--ignore goes with configuration files: a saved plan is not linted")
         saved = read_plan_file(arguments[0])
         for note in check_provenance(saved, arguments[0], list(dict.fromkeys(config_files))):
             stream.write(note + "\n")
@@ -108,7 +111,7 @@ def apply(
     elif config_files:
         raise UsageError("--config goes with a saved plan (apply PLAN.json --config FILE)")
     else:
-        config = load_sound_config(arguments, color=color).config
+        config = load_sound_config(arguments, ignore=ignore, color=color).config
     sessions = open_sessions(config, profile)
     live = read_state(config, sessions)
     if saved is not None:

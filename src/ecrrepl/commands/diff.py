@@ -37,13 +37,14 @@ def diff(
     exit_code: bool = False,
     out_path: str | None = None,
     overwrite: bool = False,
+    ignore: Sequence[str] = (),
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
 ) -> int:
     if output_format not in PLAN_FORMATS:
         raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(PLAN_FORMATS)}")
-    result = load_sound_config(files, color=color)
+    result = load_sound_config(files, ignore=ignore, color=color)
     from ecrrepl.aws.reader import read_state
 
     sessions = open_sessions(result.config, profile)

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from ecrrepl.findings import Finding, Severity
+from ecrrepl.findings import Finding, Severity, Suppression
 from ecrrepl.lint.registry import Rule
 from ecrrepl.render.escape import lines, terminal
 
@@ -93,7 +93,31 @@ def result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
     }
     if rule_index is not None:
         sarif_result["ruleIndex"] = rule_index
+    if finding.suppression is not None:
+        sarif_result["suppressions"] = [suppression(finding.suppression)]
     return sarif_result
+
+
+def suppression(accepted: Suppression) -> dict[str, Any]:
+    """SARIF 2.1.0 section 3.35, the suppression object: `kind` "inSource" for a comment
+    in the file (with the comment's location), "external" for `--ignore`; the reason
+    as `justification`. No `status`: a suppression without one hides the result in
+    viewers (section 3.35.3; the OASIS sample "Suppressions.sarif" of sarif-web-component).
+    https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html, checked 2026-12-02."""
+    described: dict[str, Any] = {"kind": accepted.kind}
+    if accepted.reason:
+        described["justification"] = lines(accepted.reason)
+    if accepted.where is not None:
+        described["location"] = {
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(accepted.where.file)},
+                "region": {
+                    "startLine": max(1, accepted.where.line),
+                    "startColumn": max(1, accepted.where.column),
+                },
+            }
+        }
+    return described
 
 
 def unwrapped(prose: str) -> str:
