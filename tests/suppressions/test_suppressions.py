@@ -4,18 +4,17 @@ findings about suppressions themselves (W051 error named, W052 unused, W053 unkn
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from ecrrepl.findings import EXTERNAL, IN_SOURCE
 from ecrrepl.validation import validate_files
 from harness.cli import Outcome, invoke
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "render_findings"))
-from test_findings_sarif import assert_valid_sarif  # noqa: E402
+SARIF_SCHEMA = Path(__file__).parent.parent / "render_findings" / "sarif-schema-2.1.0.json"
 
 # W112 on line 6 (prod/api is covered by prod/), W115 on line 7 (me-south-1 is opt-in).
 BASE = """\
@@ -36,7 +35,15 @@ def config(tmp_path: Path, six: str = "", seven: str = "", name: str = "c.yaml")
 
 
 def rules_of(path: str, ignore: tuple[str, ...] = ()) -> list[tuple[str, int, bool]]:
-    return [(f.rule, f.location.line, f.suppressed) for f in validate_files([path], ignore).findings]
+    findings = validate_files([path], ignore).findings
+    return [(f.rule, f.location.line, f.suppressed) for f in findings]
+
+
+def assert_valid_sarif(document: dict[str, Any]) -> None:
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert not errors, "\n".join(errors)
 
 
 def json_of(outcome: Outcome) -> dict[str, Any]:
@@ -192,7 +199,8 @@ def test_sarif_marks_an_in_source_suppression(suppressed_config: str) -> None:
 
 
 def test_sarif_marks_an_ignored_rule_as_external(tmp_path: Path) -> None:
-    document = json_of(invoke("validate", "--format", "sarif", "--ignore", "W115", config(tmp_path)))
+    path = config(tmp_path)
+    document = json_of(invoke("validate", "--format", "sarif", "--ignore", "W115", path))
     assert_valid_sarif(document)
     results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
     assert results["W115"]["suppressions"] == [{"kind": EXTERNAL}]
