@@ -268,3 +268,14 @@ def test_diff_and_apply_refuse_an_unknown_ignore_before_reaching_aws(
     outcome = invoke(command, "--ignore", "W999", config(tmp_path))
     assert outcome.exit_code == 2
     assert "unknown rule ID 'W999'" in outcome.stderr
+
+
+def test_the_readme_example_is_clean_under_strict(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Suppressions\n", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "ecrrepl.yaml"
+    path.write_text(example)
+    outcome = invoke("validate", "--strict", str(path))
+    assert (outcome.exit_code, outcome.stdout) == (0, "ok: no findings in 1 file, 4 suppressed\n")
+    assert "ok: no findings in 1 file, 4 suppressed" in section

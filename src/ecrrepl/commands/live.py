@@ -37,7 +37,7 @@ def load_sound_config(
 
     ignored: frozenset[str] = frozenset()
     if ignore:
-        from ecrrepl.lint.suppressions import ignored_rules
+        from ecrrepl.commands.ignore_option import ignored_rules
 
         ignored = ignored_rules(ignore)
     paths = config_paths(files)

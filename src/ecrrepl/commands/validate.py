@@ -38,7 +38,7 @@ def validate(
         raise UsageError(f"unknown format {output_format!r}; use one of {known}")
     ignored: frozenset[str] = frozenset()
     if ignore:
-        from ecrrepl.lint.suppressions import ignored_rules
+        from ecrrepl.commands.ignore_option import ignored_rules
 
         ignored = ignored_rules(ignore)
     paths = config_paths(files)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from ecrrepl.errors import UsageError
 from ecrrepl.findings import EXTERNAL, IN_SOURCE, Finding, Location, Severity, Suppression
 from ecrrepl.lint.registry import all_rules
 from ecrrepl.lint.suppression_comments import (
@@ -40,22 +39,6 @@ def unsuppressible_reason(rule_id: str) -> str | None:
             "the configuration; fix it instead"
         )
     return None
-
-
-def ignored_rules(values: Sequence[str]) -> frozenset[str]:
-    """The rule IDs of `--ignore` options (each may list several, comma-separated);
-    an unknown ID or one that cannot be suppressed is a usage error (exit 2)."""
-    known = {rule.id for rule in all_rules()}
-    rules = {part.strip() for value in values for part in value.split(",") if part.strip()}
-    if not rules:
-        raise UsageError("--ignore needs rule IDs, such as --ignore W115,W113")
-    for rule_id in sorted(rules):
-        if rule_id not in known:
-            raise UsageError(f"--ignore: unknown rule ID {rule_id!r} (docs/rules.md lists them)")
-        reason = unsuppressible_reason(rule_id)
-        if reason is not None:
-            raise UsageError(f"--ignore: {reason}")
-    return frozenset(rules)
 
 
 def apply_suppressions(
