@@ -279,3 +279,15 @@ def test_the_readme_example_is_clean_under_strict(tmp_path: Path) -> None:
     outcome = invoke("validate", "--strict", str(path))
     assert (outcome.exit_code, outcome.stdout) == (0, "ok: no findings in 1 file, 4 suppressed\n")
     assert "ok: no findings in 1 file, 4 suppressed" in section
+
+
+def test_a_long_unreadable_comment_is_quoted_shortened(tmp_path: Path) -> None:
+    path = config(tmp_path, seven="  # ecrrepl: " + "x" * 500)
+    (problem,) = [f for f in validate_files([path]).findings if f.rule == "W053"]
+    assert len(problem.message) < 200 and "xxx…'" in problem.message
+
+
+def test_a_file_that_is_not_yaml_reports_only_its_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("version: 1  # ecrrepl: ignore[W115] r\nregistries: [\n")
+    assert [f.rule for f in validate_files([str(path)]).findings] == ["E001"]

@@ -27,6 +27,7 @@ ERROR_SUPPRESSED = "W051"
 UNUSED = "W052"
 UNKNOWN = "W053"
 ABOUT_SUPPRESSIONS = frozenset({ERROR_SUPPRESSED, UNUSED, UNKNOWN})
+UNREADABLE_FILE = frozenset({"E001", "E006"})  # the loader's "no document" findings
 
 
 def unsuppressible_reason(rule_id: str) -> str | None:
@@ -49,13 +50,18 @@ def apply_suppressions(
     problems: list[Finding] = []
     by_line: dict[tuple[str, int], list[tuple[Directive, NamedRule]]] = {}
     by_file: dict[str, list[tuple[Directive, NamedRule]]] = {}
+    # A file the loader could not read has only its YAML error, which no comment accepts;
+    # reporting its comments as unused would be noise.
+    unread = {f.location.file for f in findings if f.rule in UNREADABLE_FILE}
     for file, text in sources.items():
+        if file in unread:
+            continue
         directives, unreadable = scan_comments(file, text)
         for bad in unreadable:
             problems.append(
                 Finding(
                     UNKNOWN,
-                    f"unreadable suppression '{bad.text}'; write "
+                    f"unreadable suppression '{_shortened(bad.text)}'; write "
                     "'# ecrrepl: ignore[W115] reason' or '# ecrrepl: ignore-file[W115] reason'",
                     bad.where,
                 )
@@ -94,7 +100,8 @@ def apply_suppressions(
 
 def _problem(named: NamedRule, known: set[str]) -> Finding | None:
     if named.rule not in known:
-        return Finding(UNKNOWN, f"suppression names unknown rule ID '{named.rule}'", named.where)
+        shown = _shortened(named.rule)
+        return Finding(UNKNOWN, f"suppression names unknown rule ID '{shown}'", named.where)
     reason = unsuppressible_reason(named.rule)
     if reason is not None:
         return Finding(ERROR_SUPPRESSED, reason, named.where)
@@ -119,6 +126,11 @@ def _suppression(
     if finding.rule in ignore:
         return Suppression(EXTERNAL)
     return None
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """Text quoted from a comment, at most `limit` characters: a message is one line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _all(
