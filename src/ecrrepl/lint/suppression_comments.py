@@ -118,6 +118,8 @@ def _outside_scalars(
         # Parser events rather than scanner tokens: half as many, same scalar marks.
         for event in yaml.parse(text, Loader=_Loader):
             start, end = event.start_mark, event.end_mark
+            if start is None or end is None:  # PyYAML's parser always marks its events
+                continue
             if (start.line, start.column) > last:
                 break
             style = getattr(event, "style", None)
