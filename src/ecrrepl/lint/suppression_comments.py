@@ -7,8 +7,10 @@
 
 Comments are not in YAML's node tree, so the text is searched for the directive; a
 match counts only where it is a real comment: at the start of a line or after blanks
-(YAML 1.2.2, section 6.6: a comment is separated from other tokens by white space),
-and not inside a quoted or block scalar, whose spans come from PyYAML's parser.
+(a comment is separated from other tokens by white space: YAML 1.2.2, "6.6. Comments",
+https://yaml.org/spec/1.2.2/#66-comments, checked 2026-12-02; PyYAML's scanner ends a
+plain scalar at " #" alike), and not inside a quoted or block scalar, whose spans come
+from PyYAML's parser.
 Only files that contain the directive pay for the scan, and the scan stops at the
 last one: `validate` must stay fast.
 """

@@ -101,9 +101,12 @@ def result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
 def suppression(accepted: Suppression) -> dict[str, Any]:
     """SARIF 2.1.0 section 3.35, the suppression object: `kind` "inSource" for a comment
     in the file (with the comment's location), "external" for `--ignore`; the reason
-    as `justification`. No `status`: a suppression without one hides the result in
-    viewers (section 3.35.3; the OASIS sample "Suppressions.sarif" of sarif-web-component).
-    https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html, checked 2026-12-02."""
+    as `justification`. No `status`: it is optional and its default is "accepted"
+    (the TC's change that introduced it, https://github.com/oasis-tcs/sarif-spec/issues/371),
+    and viewers hide a result with such a suppression (Microsoft's sarif-web-component
+    sample Suppressions.sarif). Spec:
+    https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html; the schema is
+    tests/render_findings/sarif-schema-2.1.0.json. Checked 2026-12-02."""
     described: dict[str, Any] = {"kind": accepted.kind}
     if accepted.reason:
         described["justification"] = lines(accepted.reason)
