@@ -64,7 +64,7 @@ declare(
             region: us-west-2
             rules:
               - filters: [prod/]
-                destinations: [{region: me-south-1}]  # ecrrepl: ignore[W115] opted in
+                destinations: [{region: eu-central-1}]
     """,
 )
 
@@ -83,15 +83,13 @@ declare(
           - account: "111111111111"
             region: us-west-2
             rules:
-              - filters: [prod/]
-                destinations: [{region: me-south-1}]  # ecrrepl: ignore[W151] opted in
+              - destinations: [{region: eu-central-1}]  # ecrrepl: ignore[I161] on purpose
     Passes:
         version: 1
         registries:
           - account: "111111111111"
             region: us-west-2
             rules:
-              - filters: [prod/]
-                destinations: [{region: me-south-1}]  # ecrrepl: ignore[W115] opted in
+              - destinations: [{region: eu-central-1}]  # ecrrepl: ignore[I116] on purpose
     """,
 )
