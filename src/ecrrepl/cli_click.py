@@ -52,13 +52,28 @@ def format_option(choices: Sequence[str], help_text: str | None = None) -> Calla
     )
 
 
+def ignore_option() -> Callable[[FC], FC]:
+    """`--ignore W115,W113`: accept these warnings and infos (README "Suppressions")."""
+    return click.option(
+        "--ignore",
+        metavar="IDS",
+        multiple=True,
+        help="Suppress these warning/info rule IDs (comma-separated; repeatable).",
+    )
+
+
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @format_option(FINDINGS_FORMATS, "text for people, json for scripts, github or sarif for CI.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@ignore_option()
 @click.pass_obj
 def validate(
-    options: GlobalOptions, files: tuple[str, ...], output_format: str, strict: bool
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    output_format: str,
+    strict: bool,
+    ignore: tuple[str, ...],
 ) -> int:
     """Check configuration files offline (default: ecrrepl.yaml)."""
     from ecrrepl.commands.validate import validate as run
@@ -67,6 +82,7 @@ def validate(
         files,
         output_format=output_format,
         strict=strict,
+        ignore=ignore,
         color=options.color_for(sys.stdout),
     )
 
@@ -153,6 +169,7 @@ _registries = click.option(
 @click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
 @click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")
 @click.option("--overwrite", is_flag=True, help="Let --out replace an existing file.")
+@ignore_option()
 @click.pass_obj
 def diff(
     options: GlobalOptions,
@@ -162,6 +179,7 @@ def diff(
     exit_code: bool,
     out_path: str | None,
     overwrite: bool,
+    ignore: tuple[str, ...],
 ) -> int:
     """Read the live registries and show what apply would change (read only)."""
     from ecrrepl.commands.diff import diff as run
@@ -173,6 +191,7 @@ def diff(
         out_path=out_path,
         overwrite=overwrite,
         registries=registries,
+        ignore=ignore,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )
@@ -206,6 +225,7 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
     metavar="FILE",
     help="With PLAN.json: the configuration files it must have come from (repeatable).",
 )
+@ignore_option()
 @click.pass_obj
 def apply(
     options: GlobalOptions,
@@ -215,6 +235,7 @@ def apply(
     allow_deny: bool,
     backup_dir: str,
     config_files: tuple[str, ...],
+    ignore: tuple[str, ...],
 ) -> int:
     """Write the configuration (or a saved plan) to AWS, safely."""
     from ecrrepl.commands.apply import apply as run
@@ -226,6 +247,7 @@ def apply(
         backup_dir=backup_dir,
         config_files=config_files,
         registries=registries,
+        ignore=ignore,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )
@@ -306,6 +328,7 @@ def export(
     "terraform: aws_iam_policy_document data sources; cloudformation: an "
     "AWS::ECR::RegistryPolicy template (both need --account).",
 )
+@ignore_option()
 @click.pass_obj
 def policy(
     options: GlobalOptions,
@@ -313,6 +336,7 @@ def policy(
     account: str | None,
     region: str | None,
     output_format: str,
+    ignore: tuple[str, ...],
 ) -> int:
     """Print the registry policy statements each cross-account destination needs (offline)."""
     from ecrrepl.commands.policy import policy as run
@@ -322,6 +346,7 @@ def policy(
         account=account,
         region=region,
         output_format=output_format,
+        ignore=ignore,
         color=options.color_for(sys.stderr),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ecrrepl.config.build import ModelBuilder
 from ecrrepl.config.loader import MAX_FILE_BYTES, parse_document
@@ -34,6 +34,9 @@ class ValidationResult:
 
 
 DEFAULT_CONFIG = "ecrrepl.yaml"
+# What every suppression comment contains (lint/suppression_comments.MARK, which a
+# test keeps equal): a file without it needs no comment scan.
+COMMENT_MARK = "ecrrepl:"
 
 
 def config_paths(files: Sequence[str]) -> list[str]:
@@ -124,9 +127,18 @@ def load_files(paths: Sequence[str]) -> ValidationResult:
     return ValidationResult(config, findings, sources)
 
 
-def validate_files(paths: Sequence[str]) -> ValidationResult:
-    """Load the files and run every lint rule; findings sorted by file, line, column."""
+def validate_files(paths: Sequence[str], ignore: Collection[str] = ()) -> ValidationResult:
+    """Load the files and run every lint rule; findings sorted by file, line, column.
+
+    Warnings and infos that a comment in the files or `ignore` (rule IDs) accepts are
+    marked suppressed. The suppression code is imported only when there is one: most
+    files have none, and `validate` counts its start-up time.
+    """
     result = load_files(paths)
     result.findings.extend(run_checks(result.config))
+    if ignore or any(COMMENT_MARK in text for text in result.sources.values()):
+        from ecrrepl.lint.suppressions import apply_suppressions
+
+        result.findings = apply_suppressions(result.findings, result.sources, ignore)
     result.findings.sort(key=Finding.sort_key)
     return result

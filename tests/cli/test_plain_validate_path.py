@@ -57,6 +57,10 @@ ARGUMENTS = [
     ["validate", "{clean}", "--no-color", "-v"],
     ["validate", "{warning}", "--profile", "ops", "--strict"],
     ["validate", "--profile=ops", "{broken}", "--verbose", "--format", "json"],
+    ["validate", "--ignore", "W112", "--strict", "{warning}"],
+    ["validate", "--ignore=W112,W115", "--format", "json", "{warning}"],
+    ["validate", "--ignore", "W999", "{warning}"],
+    ["validate", "--ignore", "E105", "{broken}"],
 ]
 
 
@@ -87,6 +91,8 @@ def test_plain_path_matches_click(
         ["validate", "--format", "xml", "x.yaml"],
         ["validate", "--format"],
         ["validate", "--bogus"],
+        ["validate", "--ignore"],
+        ["validate", "--ignore", "--strict", "x.yaml"],
         ["validate", "--", "x.yaml"],
         ["validate", "x.yaml", "--profile"],
         ["--profile"],
@@ -122,3 +128,24 @@ def test_the_plain_path_imports_neither_click_nor_boto3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "0 []"
+
+
+def test_a_file_without_suppressions_does_not_load_the_suppression_code(tmp_path: Path) -> None:
+    """The comment scan is for files that have a suppression; the rest keep validate's
+    start-up budget (README "Benchmarks")."""
+    example = Path(__file__).resolve().parents[2] / "configs" / "example.yaml"
+    suppressed = tmp_path / "suppressed.yaml"
+    suppressed.write_text(CLEAN.replace("[prod/]", "[prod/]  # ecrrepl: ignore[W112] r"))
+    code = (
+        "import sys\n"
+        "from ecrrepl.cli import main\n"
+        "code = main(['validate', sys.argv[1]])\n"
+        "print(code, 'ecrrepl.lint.suppressions' in sys.modules)\n"
+    )
+    outcomes = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[-1]
+        for path in (example, suppressed)
+    ]
+    assert outcomes == ["0 False", "0 True"]

@@ -88,6 +88,7 @@ def apply(
     backup_dir: str,
     config_files: Sequence[str] = (),
     registries: Sequence[str | RegistryAddress] = (),
+    ignore: Sequence[str] = (),
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
@@ -109,6 +110,8 @@ def apply(
                 "--registry goes with configuration files: a saved plan keeps the scope of "
                 "the `diff --registry` that saved it"
             )
+        if ignore:
+            raise UsageError("--ignore goes with configuration files: a saved plan is not linted")
         saved = read_plan_file(arguments[0])
         for note in check_provenance(saved, arguments[0], list(dict.fromkeys(config_files))):
             stream.write(note + "\n")
@@ -120,7 +123,7 @@ def apply(
     elif config_files:
         raise UsageError("--config goes with a saved plan (apply PLAN.json --config FILE)")
     else:
-        config = scoped(load_sound_config(arguments, color=color).config, scope)
+        config = scoped(load_sound_config(arguments, ignore=ignore, color=color).config, scope)
     sessions = open_sessions(config, profile)
     live = read_state(config, sessions)
     refuse_if_unread(live)

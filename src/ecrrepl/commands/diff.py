@@ -45,6 +45,7 @@ def diff(
     out_path: str | None = None,
     overwrite: bool = False,
     registries: Sequence[str | RegistryAddress] = (),
+    ignore: Sequence[str] = (),
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
@@ -52,7 +53,7 @@ def diff(
     if output_format not in PLAN_FORMATS:
         raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(PLAN_FORMATS)}")
     scope = registry_options(registries, "--registry")
-    result = load_sound_config(files, color=color)
+    result = load_sound_config(files, ignore=ignore, color=color)
     config = scoped(result.config, scope)
     from ecrrepl.aws.reader import read_state
 

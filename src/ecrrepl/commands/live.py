@@ -22,17 +22,30 @@ if TYPE_CHECKING:
 
 
 def load_sound_config(
-    files: Sequence[str], *, color: bool = False, err: TextIO | None = None
+    files: Sequence[str],
+    *,
+    ignore: Sequence[str] = (),
+    color: bool = False,
+    err: TextIO | None = None,
 ) -> ValidationResult:
-    """Validate the files; print warnings and errors to stderr; refuse on errors."""
+    """Validate the files; print warnings and errors to stderr; refuse on errors.
+
+    `ignore`: the values of `--ignore`; the warnings they and the files' comments
+    suppress are only counted, and nothing is printed when all of them are.
+    """
     from ecrrepl.render.findings_summary import FindingsSummary
     from ecrrepl.render.findings_text import render_findings_text
 
+    ignored: frozenset[str] = frozenset()
+    if ignore:
+        from ecrrepl.commands.ignore_option import ignored_rules
+
+        ignored = ignored_rules(ignore)
     paths = config_paths(files)
-    result = validate_files(paths)
+    result = validate_files(paths, ignored)
     shown = [f for f in result.findings if f.severity is not Severity.INFO]
     stream = sys.stderr if err is None else err
-    if shown:
+    if any(not finding.suppressed for finding in shown):
         summary = FindingsSummary.of(shown, files=len(paths))
         stream.write(render_findings_text(shown, result.sources, summary, color=color))
     if result.errors:

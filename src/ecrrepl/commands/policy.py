@@ -32,6 +32,7 @@ def policy(
     account: str | None = None,
     region: str | None = None,
     output_format: str = "json",
+    ignore: Sequence[str] = (),
     color: bool = False,
     out: TextIO | None = None,
 ) -> int:
@@ -49,7 +50,7 @@ def policy(
     if region is not None and account is None:
         raise UsageError("--region goes with --account: together they name one registry")
     _check_arguments(account, region)
-    config = load_sound_config(files, color=color).config
+    config = load_sound_config(files, ignore=ignore, color=color).config
     wanted = _narrowed(config, written_statements(config), account, region)
     stream = sys.stdout if out is None else out
     if output_format == "json":
