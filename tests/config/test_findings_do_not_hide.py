@@ -16,7 +16,9 @@ templates:
     region: eu-west-1
     prefix: prod
 """
-ACCOUNT_ENTRY = 'version: 1\naccounts: {"222222222222": {}}\n'
+ACCOUNT_ENTRY = (
+    'version: 1\naccounts: {"222222222222": {role_arn: "arn:aws:iam::222222222222:role/x"}}\n'
+)
 
 
 def findings_of(tmp_path: Path, *texts: str) -> list[Finding]:
@@ -223,12 +225,12 @@ def test_a_setting_that_cannot_be_read_is_not_a_missing_setting(
 
 
 def test_external_id_with_an_unreadable_role_arn_is_not_without_role_arn(tmp_path: Path) -> None:
-    accounts = ACCOUNT_ENTRY.replace("{}", "{role_arn: [x], external_id: abc123}")
-    findings = findings_of(tmp_path, accounts, registry('"111111111111"', '"222222222222"'))
-    assert [f.rule for f in findings] == ["E004"]
-    dropped = accounts.replace("role_arn: [x], ", "")
+    accounts = 'version: 1\naccounts: {"222222222222": {role_arn: [x], external_id: abc123}}\n'
     source = registry('"111111111111"', '"222222222222"')
-    assert [f.rule for f in findings_of(tmp_path, dropped, source)] == ["E202"]
+    # Not E202 (external_id without role_arn), nor W204 (no role_arn or profile).
+    assert [f.rule for f in findings_of(tmp_path, accounts, source)] == ["E004"]
+    dropped = accounts.replace("role_arn: [x], ", "")
+    assert [f.rule for f in findings_of(tmp_path, dropped, source)] == ["E202", "W204"]
 
 
 def test_a_misspelt_required_key_is_not_also_missing(tmp_path: Path) -> None:
