@@ -37,6 +37,13 @@ def files(tmp_path: Path) -> dict[str, str]:
         path.write_text(text)
         written[name] = str(path)
     written["missing"] = str(tmp_path / "missing.yaml")
+    split = tmp_path / "split"
+    split.mkdir()
+    (split / "registries.yaml").write_text(BROKEN)
+    (split / "accounts.yaml").write_text('version: 1\naccounts: {"222222222222": {}}\n')
+    written["split"] = str(split)
+    written["empty_folder"] = str(tmp_path / "split" / "empty")
+    (tmp_path / "split" / "empty").mkdir()
     return written
 
 
@@ -61,6 +68,9 @@ ARGUMENTS = [
     ["validate", "--ignore=W112,W115", "--format", "json", "{warning}"],
     ["validate", "--ignore", "W999", "{warning}"],
     ["validate", "--ignore", "E105", "{broken}"],
+    ["validate", "{split}"],
+    ["validate", "{split}", "{clean}"],
+    ["validate", "{empty_folder}"],
 ]
 
 

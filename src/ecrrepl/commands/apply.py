@@ -103,6 +103,7 @@ def apply(
     saved: Plan | None = None
     config: Config
     if is_plan_file(arguments):
+        from ecrrepl.config.files import expand_arguments
         from ecrrepl.plan.provenance import check_provenance
 
         if scope:
@@ -113,7 +114,7 @@ def apply(
         if ignore:
             raise UsageError("--ignore goes with configuration files: a saved plan is not linted")
         saved = read_plan_file(arguments[0])
-        for note in check_provenance(saved, arguments[0], list(dict.fromkeys(config_files))):
+        for note in check_provenance(saved, arguments[0], expand_arguments(config_files)):
             stream.write(note + "\n")
         config = saved.desired_config()
         if saved.scope:

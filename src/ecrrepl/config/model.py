@@ -51,6 +51,11 @@ class Declared(Record):
         """The location of `key`'s value, or of the object itself when the key is absent."""
         return self.key_locations.get(key, self.where)
 
+    def unreadable(self, key: str, value: object) -> bool:
+        """Whether `key` is written but its value could not be read (`value` is None after
+        an E004): a check that concludes from the key's absence must not conclude here."""
+        return value is None and key in self.key_locations
+
 
 class Destination(Declared):
     account: str
@@ -229,6 +234,19 @@ class Config(Record):
     owner: str | None = None
     # Every `owner:` the files declare, where: files that disagree are an error (E205).
     owners_declared: tuple[tuple[str, Location], ...] = field(default_factory=tuple, compare=False)
+    # What the files declare but could not be built, each reported with its error: the
+    # kinds of entries ("file", "account", "registry", "rule", "destination",
+    # "template"), and where the rules are that lost a destination. The checks that
+    # conclude from an absence ("no rule replicates here") read them, so that no finding
+    # follows only from another. Not compared: they are not what the configuration says.
+    unbuilt: frozenset[str] = field(default_factory=frozenset, compare=False)
+    rules_missing_destinations: frozenset[Location] = field(
+        default_factory=frozenset, compare=False
+    )
+    # The rules of registries that could not be built (their account or region could
+    # not be read): never part of the configuration, but what can be checked of them
+    # alone (their destinations' regions, their filters) is, in the same run.
+    unplaced_rules: tuple[ReplicationRule, ...] = field(default_factory=tuple, compare=False)
 
     def access(self, account: str) -> AccountAccess | None:
         return self.accounts.get(account)

@@ -56,8 +56,13 @@ SCHEMA: dict[str, Any] = {
     "title": "ecrrepl configuration",
     "description": "Amazon ECR registry replication as code (version 1).",
     "type": "object",
-    "required": ["version", "registries"],
+    # One file of a configuration: any file may hold any section (the configuration as
+    # a whole needs `registries` or `templates`, which `validate` checks across files).
+    "required": ["version"],
     "additionalProperties": False,
+    "patternProperties": {
+        "^x-": {"description": "Ignored: a place for YAML anchors that entries merge."}
+    },
     "properties": {
         "version": {"const": 1, "description": "The format version; 1 is the only one."},
         "owner": {

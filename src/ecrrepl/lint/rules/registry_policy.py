@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ecrrepl.config.model import Config, RegistryAddress, SourceRegistry
+from ecrrepl.config.model import AccountAccess, Config, RegistryAddress, SourceRegistry
 from ecrrepl.limits import CHECKED
 from ecrrepl.lint.registry import Report, rule
 from ecrrepl.policy import MAX_POLICY_CHARS, merge_policy, policy_text, required_statements
@@ -174,6 +174,8 @@ def unreachable_destination_account(config: Config) -> Iterator[Report]:
               - filters: [prod/]
                 destinations: [{account: "222222222222", region: eu-west-1}]
     """
+    if config.unbuilt & {"file", "account"}:
+        return  # the account's entry may be one that could not be built
     reported: set[str] = set()
     for registry in config.registries:
         for replication_rule in registry.rules:
@@ -185,6 +187,8 @@ def unreachable_destination_account(config: Config) -> Iterator[Report]:
                     or account in reported
                     or not config.manages_policy_of(account)
                     or (access is not None and access.reached_otherwise)
+                    # A role_arn or profile written but unreadable: its E004 says so.
+                    or (access is not None and _unreadable_way_in(access))
                 ):
                     continue
                 reported.add(account)
@@ -196,3 +200,9 @@ def unreachable_destination_account(config: Config) -> Iterator[Report]:
                     "false",
                     destination.at("account"),
                 )
+
+
+def _unreadable_way_in(access: AccountAccess) -> bool:
+    return access.unreadable("role_arn", access.role_arn) or access.unreadable(
+        "profile", access.profile
+    )
