@@ -55,8 +55,11 @@ def test_text_marks_changes_and_counts_what_it_hides(sample_plan: Plan) -> None:
     assert "(1 unchanged rule hidden)" in text
     assert "(1 section without changes hidden)" in text
     assert "unmanaged: template legacy" in text
-    assert "warning: replication from 111111111111/us-west-2 to 333333333333/us-east-2" in text
-    assert text.endswith("Plan: 3 to add, 2 to change, 1 to remove.\n")
+    assert "error: replication from 111111111111/us-west-2 to 333333333333/us-east-2" in text
+    assert text.endswith(
+        "Plan: 3 to add, 2 to change, 1 to remove.\n"
+        "This plan cannot be applied: 1 error above.\n"
+    )
     assert "\x1b[" not in text
 
 
@@ -81,12 +84,13 @@ def test_text_says_a_refused_plan_cannot_be_applied(sample_plan: Plan) -> None:
     )
     text = render_plan_text(refused)
     assert "  error: too big\n" in text
-    assert text.endswith("This plan cannot be applied: 1 error above.\n")
+    # The missing grant of the unmanaged 333333333333/us-east-2 is the other.
+    assert text.endswith("This plan cannot be applied: 2 errors above.\n")
 
 
 def test_json_is_one_object_with_a_summary(sample_plan: Plan) -> None:
     shown = json.loads(render_plan_json(sample_plan))
-    assert shown["format_version"] == 1
+    assert shown["format_version"] == 3
     assert shown["fingerprint"] == "f" * 64
     assert shown["summary"] == {"add": 3, "change": 2, "remove": 1}
     assert [r["registry"] for r in shown["registries"]] == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from ecrrepl.config.model import Config
+from ecrrepl.plan.documents import document_changes
 from ecrrepl.plan.immutable_tags import immutable_tag_warnings
 from ecrrepl.plan.model import Plan
 from ecrrepl.plan.policy_merge import owned_statements
@@ -21,7 +22,7 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
     A registry missing from `live` is taken to have nothing yet: no rules, no
     registry policy, no templates.
     """
-    return Plan(
+    plan = Plan(
         fingerprint=state_fingerprint(config, live),
         replication=tuple(
             dataclasses.replace(
@@ -37,6 +38,7 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
         templates=plan_templates(config, live),
         accounts=dict(config.accounts),
     )
+    return dataclasses.replace(plan, documents=document_changes(plan, live))
 
 
 def state_fingerprint(config: Config, live: LiveState) -> str:
