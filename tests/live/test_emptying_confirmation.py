@@ -57,8 +57,7 @@ class Pipe(Terminal):
 
 @pytest.fixture
 def emptying(
-    aws: None,
-    config_file: str, write_file: Callable[[str, str], str], run: Callable[..., Any]
+    aws: None, config_file: str, write_file: Callable[[str, str], str], run: Callable[..., Any]
 ) -> str:
     """The estate as lab.CONFIG sets it up, and a configuration that empties it."""
     assert run("apply", "--yes", config_file).exit_code == 0

@@ -72,9 +72,7 @@ def test_a_plan_whose_documents_were_edited_is_refused(
     assert live_state() == before
 
 
-def test_words_beside_the_documents_are_not_compared(
-    saved: Path, run: Callable[..., Any]
-) -> None:
+def test_words_beside_the_documents_are_not_compared(saved: Path, run: Callable[..., Any]) -> None:
     # Words are never trusted from a file, so never needed to match: apply shows its own.
     edit(saved, lambda document: document["changes"][0].update(effects=["all is well"]))
 

@@ -163,9 +163,7 @@ def test_templates_in_the_shape_create_and_update_take() -> None:
     live_dev = CreationTemplate(
         account=IRELAND.account, region=IRELAND.region, prefix="dev/", description="old"
     )
-    plan = compute_plan(
-        config(templates=declared), LiveState(templates={IRELAND: (live_dev,)})
-    )
+    plan = compute_plan(config(templates=declared), LiveState(templates={IRELAND: (live_dev,)}))
 
     shown = documents(plan)
     assert shown["template/222222222222/eu-west-1/prod"] == (

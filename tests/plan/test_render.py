@@ -57,8 +57,7 @@ def test_text_marks_changes_and_counts_what_it_hides(sample_plan: Plan) -> None:
     assert "unmanaged: template legacy" in text
     assert "error: replication from 111111111111/us-west-2 to 333333333333/us-east-2" in text
     assert text.endswith(
-        "Plan: 3 to add, 2 to change, 1 to remove.\n"
-        "This plan cannot be applied: 1 error above.\n"
+        "Plan: 3 to add, 2 to change, 1 to remove.\nThis plan cannot be applied: 1 error above.\n"
     )
     assert "\x1b[" not in text
 

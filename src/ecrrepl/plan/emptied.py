@@ -8,6 +8,7 @@ more than y/N: it lists them and wants their number typed back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from ecrrepl.config.model import RegistryAddress
@@ -24,7 +25,8 @@ class EmptiedRegistry(NamedTuple):
     what: str
 
 
-class Emptied(NamedTuple):
+@dataclass(frozen=True)
+class Emptied:
     replication: tuple[EmptiedRegistry, ...] = ()
     policies: tuple[EmptiedRegistry, ...] = ()
 
@@ -61,8 +63,7 @@ def emptied_by(plan: Plan) -> Emptied:
     replication = tuple(
         EmptiedRegistry(document.registry, _rules(document.before))
         for document in plan.documents
-        if document.kind == REPLICATION
-        and document.action is DocumentAction.DELETE
+        if document.kind == REPLICATION and document.action is DocumentAction.DELETE
     )
     owned = owned_by_plan(plan)
     policies = []

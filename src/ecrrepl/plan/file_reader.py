@@ -286,7 +286,9 @@ class PlanFileReader:
             self.fail(path, f"expected an object, found {_json_kind(value)}")
         return value
 
-    def optional_obj(self, entry: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any] | None:
+    def optional_obj(
+        self, entry: Mapping[str, Any], key: str, path: str
+    ) -> Mapping[str, Any] | None:
         value = entry.get(key)
         return None if value is None else self.obj(value, _join(path, key))
 

@@ -43,8 +43,8 @@ from __future__ import annotations
 from typing import Any
 
 from ecrrepl.config.model import RegistryAddress
-from ecrrepl.plan.files import PLAN_FORMAT_VERSION
 from ecrrepl.plan.documents import POLICY_STATEMENT, REPLICATION, TEMPLATE, address_of
+from ecrrepl.plan.files import PLAN_FORMAT_VERSION
 from ecrrepl.plan.model import (
     Aspect,
     Change,

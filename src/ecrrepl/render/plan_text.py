@@ -45,7 +45,14 @@ def plan_lines(plan: Plan) -> list[Line]:
         lines.append([Span(f"({hidden} {noun} without changes hidden)", QUIET_STYLE)])
         lines.append([])
     summary = plan.summary
-    lines.append([Span(summary.sentence(), HEADER_STYLE if summary.total or summary.errors else "bold green")])
+    lines.append(
+        [
+            Span(
+                summary.sentence(),
+                HEADER_STYLE if summary.total or summary.errors else "bold green",
+            )
+        ]
+    )
     if plan.errors:
         count = len(plan.errors)
         lines.append(
