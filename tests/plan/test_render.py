@@ -125,3 +125,22 @@ def test_markdown_keeps_names_from_breaking_the_table() -> None:
     )
     markdown = render_plan_markdown(compute_plan(config, LiveState()))
     assert "| rule 'a\\|b &lt;script>' |" in markdown
+
+
+def test_nothing_to_write_with_errors_never_says_no_changes() -> None:
+    from ecrrepl.config.model import AccountAccess, Destination, ReplicationRule, SourceRegistry
+
+    rule = ReplicationRule(destinations=(Destination(account="333333333333", region="us-east-2"),))
+    config = Config(
+        accounts={
+            "333333333333": AccountAccess(account="333333333333", manage_registry_policy=False)
+        },
+        registries=(SourceRegistry(account="111111111111", region="us-west-2", rules=(rule,)),),
+    )
+    live = LiveState(replication={config.registries[0].address: (rule,)})
+    plan = compute_plan(config, live)
+
+    assert not plan.has_changes and len(plan.errors) == 1
+    for rendered in (render_plan_text(plan), render_plan_markdown(plan)):
+        assert "No changes" not in rendered
+        assert "Nothing to write, but the live registries do not work as configured." in rendered

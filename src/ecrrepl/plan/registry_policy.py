@@ -143,12 +143,13 @@ def _unmanaged(
     required: Sequence[PolicyStatement],
     files: Sequence[str],
 ) -> PolicySection:
-    # ECR user guide, "Private registry permissions" / cross-account replication: "the
-    # destination account must grant the source account permission to replicate", and
-    # botocore ECR model, PutReplicationConfiguration ("When configuring cross-account
+    # botocore ECR model, PutReplicationConfiguration: "When configuring cross-account
     # replication, the destination account must grant the source account permission to
-    # replicate"); checked 2026-12-02. Replication into this registry would fail, so it
-    # is an error, which `apply --allow-missing-grants` accepts when the grant is coming.
+    # replicate. This permission is controlled using a registry permissions policy"; the
+    # ECR user guide lists the two actions (registry-permissions-create-replication.html,
+    # see plan/foreign_deny.py); checked 2026-12-02. Replication into this registry would
+    # fail, so it is an error; `apply --allow-missing-grants` accepts it when the grant is
+    # coming.
     missing = tuple(
         _missing_grant_error(registry, statement, grants, files)
         for statement in required
