@@ -3,17 +3,20 @@
 A backup file is data that anyone with access to it can edit, and restore writes it with
 the operator's credentials. So before anything is read from AWS, a backup must hold:
 
-- `owned_sids` that follow ecrrepl's Sid scheme (`Ecrrepl<account><region without
-  dashes>`, policy.statement_sid) and name a known region; restore replaces exactly the
-  statements with these Sids, so a foreign Sid listed there would be deleted;
-- in each registry policy, statements with those Sids that are exactly ecrrepl's
-  statement (policy.PolicyStatement): Allow, the source account's root as principal,
-  the two replication actions, repository resources of that destination registry and
-  nothing else (no Condition, no NotAction, no other principal);
-- replication configurations only of the registries whose Sids it owns (apply records
-  the Sid of every source registry of its configuration, and writes only those);
-- registry policies only of registries some owned source registry in another account
-  could replicate into (apply writes no policy in a source's own account);
+- `sources`, the source registries of the run's configuration, and `owned_sids`
+  exactly their Sids (policy.sids_of_sources, the mapping apply uses): restore replaces
+  exactly the statements with these Sids, so a foreign Sid listed there would be
+  deleted. Whether a Sid is ecrrepl's is decided in policy.py only;
+- in each registry policy, and among the statements the run wrote there
+  (`statements_written`), owned statements that are exactly ecrrepl's statement
+  (policy.PolicyStatement): Allow, the root of a source account whose Sid it is as
+  principal, the two replication actions, repository resources of that destination
+  registry and nothing else (no Condition, no NotAction, no other principal);
+- replication configurations only of its source registries, each with the rules the
+  run left there (`replication_written`);
+- registry policies only of registries some source registry in another account could
+  replicate into (apply writes no policy in a source's own account), each with the
+  statements the run left there;
 - templates, and the templates its run wrote (`templates_written`), under the prefix
   they are filed by;
 - `taken_by` apply or restore, `created_at` a UTC time: restore quotes both.
@@ -23,22 +26,22 @@ ECR user guide, "Private registry policy examples", example "Allow the root user
 source account to replicate all repositories",
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html
 (checked 2026-12-02). The template settings are held to the lint rules
-(backup._refuse_what_validate_refuses). Which templates a backup's run wrote cannot be
-proved from the file alone: restore writes a template only while it is still what the
-run wrote (plan.writes.template_conflicts), checked against AWS, not here.
+(backup._refuse_what_validate_refuses). What a backup's run wrote cannot be proved from
+the file alone: restore writes a template, a replication configuration or ecrrepl's
+statements in a policy only while they are still what the run wrote, and puts back no
+statement wider than the rules need (plan/restore_checks.py), checked against AWS, not
+here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ecrrepl import regions
 from ecrrepl.config.model import RegistryAddress
-from ecrrepl.policy import REPLICATION_ACTIONS, SID_PREFIX, account_root_arn
+from ecrrepl.policy import REPLICATION_ACTIONS, account_root_arn, sids_of_sources
 
-_SID = re.compile(rf"{SID_PREFIX}(?P<account>[0-9]{{12}})(?P<region>[a-z0-9]+)")
 _STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "Resource"})
 _POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
 # The IAM policy language versions: IAM User Guide, "IAM JSON policy elements: Version",
@@ -63,51 +66,58 @@ def check_stamp(taken_by: str, created_at: str) -> None:
         )
 
 
-def source_of_sid(sid: str) -> RegistryAddress | None:
-    """The source registry an ecrrepl Sid stands for; None when it is not one."""
-    match = _SID.fullmatch(sid)
-    if match is None:
-        return None
-    squeezed = match["region"]
-    for partition in regions.partitions():
-        for region in partition.regions:
-            if region.replace("-", "") == squeezed:
-                return RegistryAddress(match["account"], region)
-    return None
-
-
 def check_backup(
     owned_sids: frozenset[str],
-    replication: Mapping[RegistryAddress, object],
-    registry_policies: Mapping[RegistryAddress, Mapping[str, Any] | None],
+    sources: Sequence[RegistryAddress],
+    replication: tuple[Mapping[RegistryAddress, object], Mapping[RegistryAddress, object]],
+    policies: tuple[
+        Mapping[RegistryAddress, Mapping[str, Any] | None],
+        Mapping[RegistryAddress, Sequence[Mapping[str, Any]]],
+    ],
     template_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
     written_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
 ) -> None:
-    """ValueError naming the first thing ecrrepl could not have written."""
-    sources = {}
-    for sid in sorted(owned_sids):
-        source = source_of_sid(sid)
-        if source is None:
+    """ValueError naming the first thing ecrrepl could not have written. `replication`
+    and `policies`: the backed-up documents and what the run wrote in their place."""
+    sources_of_sid: dict[str, list[RegistryAddress]] = {}
+    for source in sources:
+        (sid,) = sids_of_sources([source])
+        sources_of_sid.setdefault(sid, []).append(source)
+    for sid in sorted(owned_sids ^ set(sources_of_sid)):
+        if sid in owned_sids:
             raise ValueError(
-                f"owned_sids: {sid!r} is not an ecrrepl Sid (Ecrrepl, a 12-digit account, a "
-                "known region without dashes)"
+                f"owned_sids: {sid!r} is not the Sid of a source registry of the backup "
+                "(sources); apply owns no other"
             )
-        sources[sid] = source
-    for address in sorted(replication):
-        if not any(source == address for source in sources.values()):
+        raise ValueError(f"owned_sids: the Sid {sid!r} of a source registry is missing")
+    backed_up, rules_written = replication
+    _same_keys(backed_up, rules_written, "replication", "replication_written")
+    for address in sorted(backed_up):
+        if address not in sources:
             raise ValueError(
-                f"replication of {address}: not a source registry the backup owns a statement "
-                "for (owned_sids); apply writes no other"
+                f"replication of {address}: not a source registry of the backup (sources); "
+                "apply writes no other"
             )
-    for address, policy in sorted(registry_policies.items(), key=lambda item: item[0]):
+    documents, statements_written = policies
+    _same_keys(documents, statements_written, "registry_policies", "statements_written")
+    for address, policy in sorted(documents.items(), key=lambda item: item[0]):
         where = f"registry policy of {address}"
-        if not any(source.account != address.account for source in sources.values()):
+        if not any(source.account != address.account for source in sources):
             raise ValueError(
-                f"{where}: no source registry of the backup (owned_sids) is in another "
+                f"{where}: no source registry of the backup (sources) is in another "
                 "account; apply writes registry policies only for cross-account replication"
             )
         if policy is not None:
-            _check_policy(policy, address, sources, where)
+            _check_policy(policy, address, sources_of_sid, where)
+        for statement in statements_written[address]:
+            sid = statement.get("Sid")
+            if not (isinstance(sid, str) and sid in sources_of_sid):
+                raise ValueError(
+                    f"written statements of {address}: {sid!r} is not one of owned_sids"
+                )
+            _check_statement(
+                statement, sources_of_sid[sid], address, f"written statement {sid} of {address}"
+            )
     for label, prefixes in (
         ("template", template_prefixes),
         ("written template", written_prefixes),
@@ -120,10 +130,22 @@ def check_backup(
                 )
 
 
+def _same_keys(
+    documents: Mapping[RegistryAddress, object],
+    written: Mapping[RegistryAddress, object],
+    what: str,
+    record: str,
+) -> None:
+    """Every document restore may put back comes with what the run wrote in its place."""
+    for address in sorted(set(documents) ^ set(written)):
+        present, missing = (what, record) if address in documents else (record, what)
+        raise ValueError(f"{address} is in {present} but missing from {missing}")
+
+
 def _check_policy(
     policy: Mapping[str, Any],
     destination: RegistryAddress,
-    sources: Mapping[str, RegistryAddress],
+    sources: Mapping[str, Sequence[RegistryAddress]],
     where: str,
 ) -> None:
     extra = sorted(set(policy) - _POLICY_KEYS)
@@ -143,23 +165,29 @@ def _check_policy(
 
 
 def _check_statement(
-    statement: Mapping[str, Any], source: RegistryAddress, destination: RegistryAddress, where: str
+    statement: Mapping[str, Any],
+    sources: Sequence[RegistryAddress],
+    destination: RegistryAddress,
+    where: str,
 ) -> None:
-    if source.account == destination.account:
+    accounts = sorted({s.account for s in sources if s.account != destination.account})
+    if not accounts:
         raise ValueError(f"{where}: a source registry needs no grant in its own account")
     extra = sorted(set(statement) - _STATEMENT_KEYS)
     if extra:
         raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
     if statement.get("Effect") != "Allow":
         raise ValueError(f"{where}: Effect must be Allow")
-    root = account_root_arn(source.account, destination.region)
+    roots = [account_root_arn(account, destination.region) for account in accounts]
     principal = statement.get("Principal")
     if not (
         isinstance(principal, Mapping)
         and set(principal) == {"AWS"}
-        and _strings(principal["AWS"]) == [root]
+        and len(_strings(principal["AWS"])) == 1
+        and _strings(principal["AWS"])[0] in roots
     ):
-        raise ValueError(f"{where}: the principal must be {root}, the source account")
+        raise ValueError(f"{where}: the principal must be {' or '.join(roots)}, the source account")
+    root = roots[0]
     if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
         raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
     prefix = f"{root.split(':iam:')[0]}:ecr:{destination.region}:{destination.account}:repository/"

@@ -148,9 +148,15 @@ def required_statements(config: Config) -> dict[RegistryAddress, tuple[PolicySta
     return required
 
 
+def sids_of_sources(sources: Iterable[RegistryAddress]) -> frozenset[str]:
+    """The Sids that source registries own, in every destination: what a configuration
+    with these source registries owns (apply's plan and backups use this one mapping)."""
+    return frozenset(statement_sid(source) for source in sources)
+
+
 def owned_sids(config: Config) -> frozenset[str]:
     """Sids that belong to this configuration: one per source registry it declares."""
-    return frozenset(statement_sid(registry.address) for registry in config.registries)
+    return sids_of_sources(registry.address for registry in config.registries)
 
 
 def statements_of(policy: Mapping[str, Any] | None) -> list[Any]:

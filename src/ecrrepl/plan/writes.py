@@ -36,7 +36,7 @@ from ecrrepl.plan.policy_merge import (
     restored_policy,
 )
 from ecrrepl.plan.templates import differing_fields
-from ecrrepl.policy import MAX_POLICY_CHARS, owns_statement, policy_text, statement_sid
+from ecrrepl.policy import MAX_POLICY_CHARS, owns_statement, policy_text, sids_of_sources
 from ecrrepl.state import LiveState
 
 
@@ -141,7 +141,7 @@ def stage_policy(
 
 def owned_by_plan(plan: Plan) -> frozenset[str]:
     """Every source registry of the configuration owns its statement, written or not."""
-    return frozenset(statement_sid(section.registry) for section in plan.replication)
+    return sids_of_sources(section.registry for section in plan.replication)
 
 
 def plan_writes(plan: Plan, live: LiveState) -> list[Step]:
@@ -158,6 +158,7 @@ def plan_writes(plan: Plan, live: LiveState) -> list[Step]:
 
 def plan_backup(plan: Plan, live: LiveState, accounts: Mapping[str, AccountAccess]) -> Backup:
     """What the plan's writes will overwrite, taken from the state the plan was made on."""
+    owned = owned_by_plan(plan)
     templates: dict[TemplateKey, CreationTemplate | None] = {}
     written: dict[TemplateKey, CreationTemplate | None] = {}
     for write in plan.template_writes:
@@ -176,7 +177,13 @@ def plan_backup(plan: Plan, live: LiveState, accounts: Mapping[str, AccountAcces
         templates=templates,
         templates_written=written,
         accounts=dict(accounts),
-        owned_sids=owned_by_plan(plan),
+        owned_sids=owned,
+        sources=tuple(section.registry for section in plan.replication),
+        replication_written={w.registry: w.rules for w in plan.replication_writes},
+        statements_written={
+            w.registry: owned_statements(w.policy, lambda sid: owns_statement(sid, owned))
+            for w in plan.policy_writes
+        },
     )
 
 
