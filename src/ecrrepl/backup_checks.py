@@ -110,13 +110,16 @@ def check_backup(
         if policy is not None:
             _check_policy(policy, address, sources_of_sid, where)
         for statement in statements_written[address]:
-            sid = statement.get("Sid")
-            if not (isinstance(sid, str) and sid in sources_of_sid):
+            written_sid = statement.get("Sid")
+            if not (isinstance(written_sid, str) and written_sid in sources_of_sid):
                 raise ValueError(
-                    f"written statements of {address}: {sid!r} is not one of owned_sids"
+                    f"written statements of {address}: {written_sid!r} is not one of owned_sids"
                 )
             _check_statement(
-                statement, sources_of_sid[sid], address, f"written statement {sid} of {address}"
+                statement,
+                sources_of_sid[written_sid],
+                address,
+                f"written statement {written_sid} of {address}",
             )
     for label, prefixes in (
         ("template", template_prefixes),

@@ -20,7 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ecrrepl.backup import Backup
-from ecrrepl.config.model import Config, JsonObject, RegistryAddress, ReplicationRule, SourceRegistry
+from ecrrepl.config.model import (
+    Config,
+    JsonObject,
+    RegistryAddress,
+    ReplicationRule,
+    SourceRegistry,
+)
 from ecrrepl.plan.policy_merge import canonical_statement, owned_statements, restored_policy
 from ecrrepl.plan.writes import rules_key
 from ecrrepl.policy import account_root_arn, glob_pattern, required_statements
@@ -108,11 +114,9 @@ def wider_than_needed(
         ),
     )
     needed: dict[tuple[RegistryAddress, str], set[str]] = {}
-    for destination, statements in required_statements(config).items():
-        for statement in statements:
-            needed.setdefault((destination, statement.principal), set()).update(
-                statement.resources
-            )
+    for destination, required in required_statements(config).items():
+        for grant in required:
+            needed.setdefault((destination, grant.principal), set()).update(grant.resources)
     refusals = []
     for destination, policy in sorted(backup.registry_policies.items()):
         for statement in owned_statements(policy, backup.owns_sid):
