@@ -334,8 +334,9 @@ class ModelBuilder:
                     else f"unknown key '{name}' in {what}{suggestion}",
                     key.loc,
                 )
-        for name in sorted(required - node.entries.keys()):
-            self._report("E004", f"{what} is missing the required key '{name}'", node.loc)
+        if not required <= node.entries.keys():
+            for name in sorted(required - node.entries.keys()):
+                self._report("E004", f"{what} is missing the required key '{name}'", node.loc)
         return node
 
     def _fields(self, node: MappingNode) -> dict[str, Node]:
