@@ -11,6 +11,8 @@ Sections:
              (budget: seconds, not minutes; no lint check may compare every pair)
   diff       AWS calls of `diff` on 40 registries against the budget, and its wall
              time with 100 ms added to every call, against a sequential baseline
+  policy     the largest registry policy of 200 source registries in 50 accounts into
+             one destination, with and without `owner:` (scripts/bench_policy.py)
 
 Run one section: `python scripts/bench.py validate`.
 """
@@ -231,6 +233,21 @@ def main(argv: list[str]) -> None:
         from bench_diff import bench_diff
 
         SECTIONS["diff"] = bench_diff
+    except ImportError:
+        pass
+    from bench_policy import bench_policy
+
+    SECTIONS["policy"] = bench_policy
+    try:
+        from bench_org import bench_org
+
+        SECTIONS["org"] = bench_org
+    except ImportError:
+        pass
+    try:
+        from bench_export import bench_export
+
+        SECTIONS["export"] = bench_export
     except ImportError:
         pass
     chosen = argv or list(SECTIONS)

@@ -53,9 +53,11 @@ def aws() -> Iterator[None]:
 @pytest.fixture
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries without their sleeps, so retry tests stay fast."""
-    from botocore.retries import standard
+    from botocore.retries import bucket, standard
 
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+    # Adaptive mode's token bucket (session.RETRIES) waits too once throttled: not here.
+    monkeypatch.setattr(bucket.TokenBucket, "_sleep_amount", lambda self, amount: 0)
 
 
 @pytest.fixture

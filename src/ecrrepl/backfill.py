@@ -19,6 +19,7 @@ https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartReplicationBa
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -109,10 +110,6 @@ def prefixes_to(
     return frozenset(prefixes)
 
 
-def matches(name: str, prefixes: frozenset[str] | None) -> bool:
-    return prefixes is None or any(name.startswith(prefix) for prefix in prefixes)
-
-
 def configured_destinations(config: Config) -> tuple[RegistryAddress, ...]:
     seen: dict[RegistryAddress, None] = {}
     for registry in config.registries:
@@ -122,31 +119,40 @@ def configured_destinations(config: Config) -> tuple[RegistryAddress, ...]:
     return tuple(seen)
 
 
+def wanted_targets(
+    config: Config, wanted: frozenset[RegistryAddress] | None = None
+) -> list[BackfillTarget]:
+    """Every (source, destination) pair of the file's rules, in the file's order; only
+    those to the `wanted` destinations when given."""
+    return [
+        BackfillTarget(registry.address, destination)
+        for registry in config.registries
+        for destination in dict.fromkeys(
+            d.address for rule in registry.rules for d in rule.destinations
+        )
+        if wanted is None or destination in wanted
+    ]
+
+
 def backfill_targets(
     config: Config,
     live_rules: Mapping[RegistryAddress, Sequence[ReplicationRule]],
     wanted: frozenset[RegistryAddress] | None = None,
-) -> tuple[list[BackfillTarget], list[str]]:
-    """The (source, destination) pairs to backfill, in the file's order, and why any of
-    them cannot be (their destination is not in the source's live configuration)."""
+) -> tuple[list[BackfillTarget], list[BackfillTarget]]:
+    """The (source, destination) pairs to backfill, in the file's order, and those that
+    cannot be: their destination is not in the source's live configuration."""
     targets: list[BackfillTarget] = []
-    refusals: list[str] = []
-    for registry in config.registries:
-        live = live_destinations(live_rules.get(registry.address, ()))
-        for destination in dict.fromkeys(
-            d.address for rule in registry.rules for d in rule.destinations
-        ):
-            if wanted is not None and destination not in wanted:
-                continue
-            target = BackfillTarget(registry.address, destination)
-            if destination in live:
-                targets.append(target)
-            else:
-                refusals.append(
-                    f"{destination} is not in the live replication configuration of "
-                    f"{registry.address}"
-                )
-    return targets, refusals
+    not_live: list[BackfillTarget] = []
+    for target in wanted_targets(config, wanted):
+        live = live_destinations(live_rules.get(target.source, ()))
+        (targets if target.destination in live else not_live).append(target)
+    return targets, not_live
+
+
+def not_live_words(target: BackfillTarget) -> str:
+    return (
+        f"{target.destination} is not in the live replication configuration of {target.source}"
+    )
 
 
 def startable(queue: Sequence[BackfillTarget], active: Iterable[Backfill]) -> list[BackfillTarget]:
@@ -241,6 +247,7 @@ class BackfillRun:
 class Pacing:
     sleep: Callable[[float], None]
     intervals: Iterable[float] = field(default_factory=backoff_intervals)
+    clock: Callable[[], float] = time.monotonic
 
 
 def drive(
@@ -251,14 +258,17 @@ def drive(
     *,
     until_finished: bool,
     on_update: Callable[[BackfillRun], None] = lambda run: None,
+    timeout_seconds: float | None = None,
 ) -> BackfillRun:
     """Start every queued target as AWS's limits allow, polling the running backfills
-    between rounds; return once all started (or, `until_finished`, all ended).
+    between rounds; return once all started (or, `until_finished`, all ended), or once
+    `timeout_seconds` have passed (the run is then not `finished`).
 
     `refresh(backfill, with_failures)` describes a backfill again; failed images are
     wanted only for the followed ones, whose results are reported.
     """
     intervals = iter(itertools.chain(pacing.intervals, itertools.repeat(MAX_INTERVAL_SECONDS)))
+    deadline = None if timeout_seconds is None else pacing.clock() + timeout_seconds
     while True:
         for target in startable(run.queue, run.active):
             outcome = start(target)
@@ -270,7 +280,13 @@ def drive(
         on_update(run)
         if run.finished or (not until_finished and not run.queue):
             return run
-        pacing.sleep(next(intervals))
+        pause = next(intervals)
+        if deadline is not None:
+            left = deadline - pacing.clock()
+            if left <= 0:
+                return run
+            pause = min(pause, left)
+        pacing.sleep(pause)
         run.followed = [refresh(b, True) if b.active else b for b in run.followed]
         run.others = [refresh(b, False) for b in run.others if b.active]
 
@@ -279,14 +295,33 @@ def drive(
 
 
 @dataclass(frozen=True)
+class RepositoryCount:
+    """One source repository a backfill would copy from: its images, and how many of
+    them (by digest) the destination's repository of the same name lacks."""
+
+    name: str
+    images: int
+    missing: int
+
+
+@dataclass(frozen=True)
 class DryRunEntry:
-    """What a backfill to one target would copy: the matching repositories, with the
-    number of images each holds in the source."""
+    """What a backfill to one target would copy: the matching repositories and the images
+    missing at the destination; none for a destination the live rules do not send to
+    (`live` false: a real run refuses it)."""
 
     target: BackfillTarget
     prefixes: frozenset[str] | None
-    repositories: tuple[tuple[str, int], ...]
+    repositories: tuple[RepositoryCount, ...] = ()
+    live: bool = True
+    # Why the destination's images could not be read (then every image counts as missing).
+    not_compared: str | None = None
 
     @property
-    def images(self) -> int:
-        return sum(count for _, count in self.repositories)
+    def missing(self) -> int:
+        return sum(repository.missing for repository in self.repositories)
+
+
+def missing_images(source: Iterable[str], destination: Iterable[str]) -> int:
+    """How many of the source's image digests the destination does not hold."""
+    return len(set(source) - set(destination))

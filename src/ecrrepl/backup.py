@@ -13,8 +13,9 @@ backup can be restored without the configuration that produced it.
 
 Format 2 added `templates_written`; format 3 records what its run computed, so that
 restore can refuse anything else (backup_checks.py, plan/restore_checks.py): `sources`,
-the source registries of the configuration (each owns its statements:
-policy.sids_of_sources, which `owned_sids` must equal), `replication_written`, the rules
+the source registries of the configuration, and `owner`, its `owner:` if any (together
+they own its statements: policy.owned_sid_list, which `owned_sids` must equal),
+`replication_written`, the rules
 the run left in each registry of `replication`, and `statements_written`, ecrrepl's
 statements the run left in each registry policy of `registry_policies`. An older
 backup is read only when it holds nothing its format cannot vouch for: no templates
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -71,6 +73,8 @@ class Backup:
     owned_sids: frozenset[str] | None = None
     # The source registries of the run's configuration: `owned_sids` are theirs.
     sources: tuple[RegistryAddress, ...] = ()
+    # The configuration's `owner:`, whose merged statements `owned_sids` marks; None: none.
+    owner: str | None = None
     # For each key of `replication`: the rules the run leaves there.
     replication_written: Mapping[RegistryAddress, tuple[ReplicationRule, ...]] = field(
         default_factory=dict
@@ -131,6 +135,7 @@ def backup_to_json(backup: Backup) -> dict[str, Any]:
         "templates_written": _templates_to_json(backup.templates_written),
         "owned_sids": None if backup.owned_sids is None else sorted(backup.owned_sids),
         "sources": sorted(str(source) for source in backup.sources),
+        "owner": backup.owner,
         "replication_written": {
             str(address): rules_to_api(list(rules))
             for address, rules in sorted(backup.replication_written.items())
@@ -229,7 +234,7 @@ def _refuse_what_ecrrepl_would_not_write(backup: Backup) -> None:
         )
     check_backup(
         backup.owned_sids,
-        backup.sources,
+        (backup.sources, backup.owner),
         (backup.replication, backup.replication_written),
         (backup.registry_policies, backup.statements_written),
         {key: None if t is None else t.prefix for key, t in backup.templates.items()},
@@ -308,6 +313,13 @@ def _backup_from_json(data: Any) -> Backup:
     sources = data.get("sources", [])
     if not (isinstance(sources, list) and all(isinstance(key, str) for key in sources)):
         raise ValueError("sources is not a list of ACCOUNT/REGION strings")
+    owner = data.get("owner")
+    if owner is not None and not (
+        isinstance(owner, str) and re.fullmatch(schema.OWNER_PATTERN, owner)
+    ):
+        raise ValueError(
+            "owner is not a configuration owner (lowercase letters and digits, a letter first)"
+        )
     return Backup(
         taken_by=str(data.get("taken_by", "apply")),
         created_at=str(data.get("created_at", "")),
@@ -318,6 +330,7 @@ def _backup_from_json(data: Any) -> Backup:
         accounts=accounts,
         owned_sids=None if owned is None else frozenset(owned),
         sources=tuple(_address(key) for key in sources),
+        owner=owner,
         replication_written=_rules_from_json(
             data.get("replication_written", {}), "replication_written"
         ),

@@ -3,15 +3,20 @@
 A backup file is data that anyone with access to it can edit, and restore writes it with
 the operator's credentials. So before anything is read from AWS, a backup must hold:
 
-- `sources`, the source registries of the run's configuration, and `owned_sids`
-  exactly their Sids (policy.sids_of_sources, the mapping apply uses): restore replaces
-  exactly the statements with these Sids, so a foreign Sid listed there would be
-  deleted. Whether a Sid is ecrrepl's is decided in policy.py only;
+- `sources`, the source registries of the run's configuration, `owner`, its `owner:`
+  if any, and `owned_sids` exactly what they own (policy.owned_sid_list, the mapping
+  apply uses): the Sid of each source registry, and with an owner its marker
+  (`EcrreplPlatformG*`, policy.owner_marker) for its merged statements. Restore
+  replaces exactly the statements these own (policy.owns_statement), so a foreign Sid
+  listed there would be deleted. Whether a Sid is ecrrepl's is decided in policy.py;
 - in each registry policy, and among the statements the run wrote there
   (`statements_written`), owned statements that are exactly ecrrepl's statement
   (policy.PolicyStatement): Allow, the root of a source account whose Sid it is as
   principal, the two replication actions, repository resources of that destination
-  registry and nothing else (no Condition, no NotAction, no other principal);
+  registry and nothing else (no Condition, no NotAction, no other principal); a merged
+  statement (policy_grants.Grant) the same, with the roots of one or more source
+  accounts of the backup as principals and the Sid that the owner and its content give
+  (policy.merged_sid);
 - replication configurations only of its source registries, each with the rules the
   run left there (`replication_written`);
 - registry policies only of registries some source registry in another account could
@@ -40,7 +45,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ecrrepl.config.model import RegistryAddress
-from ecrrepl.policy import REPLICATION_ACTIONS, account_root_arn, sids_of_sources
+from ecrrepl.policy import (
+    REPLICATION_ACTIONS,
+    account_root_arn,
+    merged_sid,
+    owned_sid_list,
+    owns_statement,
+    statement_sid,
+)
 
 _STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "Resource"})
 _POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
@@ -68,7 +80,7 @@ def check_stamp(taken_by: str, created_at: str) -> None:
 
 def check_backup(
     owned_sids: frozenset[str],
-    sources: Sequence[RegistryAddress],
+    sources_and_owner: tuple[Sequence[RegistryAddress], str | None],
     replication: tuple[Mapping[RegistryAddress, object], Mapping[RegistryAddress, object]],
     policies: tuple[
         Mapping[RegistryAddress, Mapping[str, Any] | None],
@@ -77,19 +89,20 @@ def check_backup(
     template_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
     written_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
 ) -> None:
-    """ValueError naming the first thing ecrrepl could not have written. `replication`
-    and `policies`: the backed-up documents and what the run wrote in their place."""
+    """ValueError naming the first thing ecrrepl could not have written. `sources_and_owner`:
+    the configuration's source registries and owner; `replication` and `policies`: the
+    backed-up documents and what the run wrote in their place."""
+    sources, owner = sources_and_owner
     sources_of_sid: dict[str, list[RegistryAddress]] = {}
     for source in sources:
-        (sid,) = sids_of_sources([source])
-        sources_of_sid.setdefault(sid, []).append(source)
-    for sid in sorted(owned_sids ^ set(sources_of_sid)):
+        sources_of_sid.setdefault(statement_sid(source), []).append(source)
+    for sid in sorted(owned_sids ^ owned_sid_list(sources, owner)):
         if sid in owned_sids:
             raise ValueError(
                 f"owned_sids: {sid!r} is not the Sid of a source registry of the backup "
-                "(sources); apply owns no other"
+                "(sources) nor the marker of its owner (owner); apply owns no other"
             )
-        raise ValueError(f"owned_sids: the Sid {sid!r} of a source registry is missing")
+        raise ValueError(f"owned_sids: {sid!r}, which its sources and owner own, is missing")
     backed_up, rules_written = replication
     _same_keys(backed_up, rules_written, "replication", "replication_written")
     for address in sorted(backed_up):
@@ -108,19 +121,18 @@ def check_backup(
                 "account; apply writes registry policies only for cross-account replication"
             )
         if policy is not None:
-            _check_policy(policy, address, sources_of_sid, where)
+            _check_policy(policy, address, (sources_of_sid, owner), owned_sids, where)
         for statement in statements_written[address]:
             written_sid = statement.get("Sid")
-            if not (isinstance(written_sid, str) and written_sid in sources_of_sid):
+            what = f"written statement {written_sid} of {address}"
+            if isinstance(written_sid, str) and written_sid in sources_of_sid:
+                _check_statement(statement, sources_of_sid[written_sid], address, what)
+            elif owner is not None and owns_statement(written_sid, owned_sids):
+                _check_merged(statement, (sources, owner), address, what)
+            else:
                 raise ValueError(
                     f"written statements of {address}: {written_sid!r} is not one of owned_sids"
                 )
-            _check_statement(
-                statement,
-                sources_of_sid[written_sid],
-                address,
-                f"written statement {written_sid} of {address}",
-            )
     for label, prefixes in (
         ("template", template_prefixes),
         ("written template", written_prefixes),
@@ -148,7 +160,8 @@ def _same_keys(
 def _check_policy(
     policy: Mapping[str, Any],
     destination: RegistryAddress,
-    sources: Mapping[str, Sequence[RegistryAddress]],
+    owners: tuple[Mapping[str, Sequence[RegistryAddress]], str | None],
+    owned_sids: frozenset[str],
     where: str,
 ) -> None:
     extra = sorted(set(policy) - _POLICY_KEYS)
@@ -162,9 +175,14 @@ def _check_policy(
     if not isinstance(statements, list):
         raise ValueError(f"{where}: Statement is not a list")
     for statement in statements:
+        sources_of_sid, owner = owners
         sid = statement.get("Sid") if isinstance(statement, Mapping) else None
-        if isinstance(sid, str) and sid in sources:
-            _check_statement(statement, sources[sid], destination, f"{where}, statement {sid}")
+        what = f"{where}, statement {sid}"
+        if isinstance(sid, str) and sid in sources_of_sid:
+            _check_statement(statement, sources_of_sid[sid], destination, what)
+        elif owner is not None and owns_statement(sid, owned_sids):
+            all_sources = [source for listed in sources_of_sid.values() for source in listed]
+            _check_merged(statement, (all_sources, owner), destination, what)
 
 
 def _check_statement(
@@ -200,6 +218,52 @@ def _check_statement(
         for resource in resources
     ):
         raise ValueError(f"{where}: every resource must be a repository of {destination}")
+
+
+def _check_merged(
+    statement: Mapping[str, Any],
+    sources_and_owner: tuple[Sequence[RegistryAddress], str],
+    destination: RegistryAddress,
+    where: str,
+) -> None:
+    """A merged statement (policy_grants.Grant): exactly what ecrrepl writes for the
+    backup's source accounts, under the Sid its owner and its content give."""
+    extra = sorted(set(statement) - _STATEMENT_KEYS)
+    if extra:
+        raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
+    if statement.get("Effect") != "Allow":
+        raise ValueError(f"{where}: Effect must be Allow")
+    sources, owner = sources_and_owner
+    roots = {
+        account_root_arn(source.account, destination.region)
+        for source in sources
+        if source.account != destination.account
+    }
+    if not roots:
+        raise ValueError(f"{where}: a source registry needs no grant in its own account")
+    principal = statement.get("Principal")
+    principals = (
+        _strings(principal["AWS"])
+        if isinstance(principal, Mapping) and set(principal) == {"AWS"}
+        else []
+    )
+    if not principals or not set(principals) <= roots or len(set(principals)) != len(principals):
+        raise ValueError(
+            f"{where}: the principals must be the roots of source accounts of the backup "
+            "(sources) other than the destination's"
+        )
+    if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
+        raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
+    root = next(iter(roots))
+    prefix = f"{root.split(':iam:')[0]}:ecr:{destination.region}:{destination.account}:repository/"
+    resources = _strings(statement.get("Resource"))
+    if not resources or not all(
+        resource.startswith(prefix) and _NAME_PATTERN.fullmatch(resource[len(prefix) :])
+        for resource in resources
+    ):
+        raise ValueError(f"{where}: every resource must be a repository of {destination}")
+    if merged_sid(owner, principals, resources) != statement.get("Sid"):
+        raise ValueError(f"{where}: the Sid is not the one ecrrepl gives this statement")
 
 
 def _strings(value: Any) -> list[str]:

@@ -7,7 +7,7 @@ exit 2; anything else is a bug, reported on one line (the traceback only with -v
 
 The flags of every command are declared with click in `ecrrepl.cli_click`. One
 invocation does not go through it: `validate` with nothing but files, `--format`,
-`--strict` and the global flags. CI runs exactly that on every pull request, its
+`--strict`, `--ignore` and the global flags. CI runs exactly that on every pull request, its
 budget is twice the start-up of PyYAML, and importing click costs about as much as
 all of validate; so those arguments are read here, and anything else (help, a typo,
 another command) goes to click. A test runs both paths on the same arguments and
@@ -63,6 +63,7 @@ class ValidateCall(NamedTuple):
     strict: bool
     no_color: bool
     verbose: bool
+    ignore: tuple[str, ...] = ()
 
 
 def plain_validate_call(arguments: Sequence[str]) -> ValidateCall | None:
@@ -72,9 +73,12 @@ def plain_validate_call(arguments: Sequence[str]) -> ValidateCall | None:
     no_color = verbose = strict = False
     output_format = FINDINGS_FORMATS[0]
     files: list[str] = []
+    ignore: list[str] = []
     rest = list(arguments)
-    while rest and rest[0] != "validate":
-        flag = rest.pop(0)
+
+    def global_option(flag: str) -> bool:
+        """Read a global option (before or after the command name) off `rest`."""
+        nonlocal no_color, verbose
         if flag == "--no-color":
             no_color = True
         elif flag in ("-v", "--verbose"):
@@ -82,23 +86,34 @@ def plain_validate_call(arguments: Sequence[str]) -> ValidateCall | None:
         elif flag == "--profile" and rest:
             rest.pop(0)  # validate never reaches AWS
         elif not flag.startswith("--profile="):
+            return False
+        return True
+
+    while rest and rest[0] != "validate":
+        if not global_option(rest.pop(0)):
             return None
     if not rest:
         return None
     rest.pop(0)
     while rest:
         argument = rest.pop(0)
+        if argument.startswith("-") and global_option(argument):
+            continue
         if argument == "--strict":
             strict = True
         elif argument == "--format" and rest and rest[0] in FINDINGS_FORMATS:
             output_format = rest.pop(0)
         elif argument.startswith("--format=") and argument[9:] in FINDINGS_FORMATS:
             output_format = argument[9:]
+        elif argument == "--ignore" and rest and not rest[0].startswith("-"):
+            ignore.append(rest.pop(0))
+        elif argument.startswith("--ignore="):
+            ignore.append(argument[9:])
         elif argument.startswith("-"):
             return None
         else:
             files.append(argument)
-    return ValidateCall(tuple(files), output_format, strict, no_color, verbose)
+    return ValidateCall(tuple(files), output_format, strict, no_color, verbose, tuple(ignore))
 
 
 def _run_validate(call: ValidateCall) -> int:
@@ -110,6 +125,7 @@ def _run_validate(call: ValidateCall) -> int:
         call.files,
         output_format=call.output_format,
         strict=call.strict,
+        ignore=call.ignore,
         color=options.color_for(sys.stdout),
     )
 

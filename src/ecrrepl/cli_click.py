@@ -18,18 +18,25 @@ from click.decorators import FC
 
 from ecrrepl import __version__
 from ecrrepl.cli import PROG
+from ecrrepl.cli_types import DURATION, REGISTRY, GroupWithGlobalOptions
 from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
+from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
-@click.group(name=PROG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=GroupWithGlobalOptions, name=PROG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option("--profile", metavar="NAME", help="Named AWS profile for the base credentials.")
 @click.option("--no-color", is_flag=True, help="No colour in the output (also: NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Say more; show tracebacks of internal errors.")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, profile: str | None, no_color: bool, verbose: bool) -> None:
-    """Amazon ECR registry replication as code."""
+    """Amazon ECR registry replication as code.
+
+    --profile, --no-color and -v may also follow the command.
+    """
     ctx.obj = GlobalOptions(profile=profile, no_color=no_color, verbose=verbose)
 
 
@@ -45,13 +52,28 @@ def format_option(choices: Sequence[str], help_text: str | None = None) -> Calla
     )
 
 
+def ignore_option() -> Callable[[FC], FC]:
+    """`--ignore W115,W113`: accept these warnings and infos (README "Suppressions")."""
+    return click.option(
+        "--ignore",
+        metavar="IDS",
+        multiple=True,
+        help="Suppress these warning/info rule IDs (comma-separated; repeatable).",
+    )
+
+
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @format_option(FINDINGS_FORMATS, "text for people, json for scripts, github or sarif for CI.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@ignore_option()
 @click.pass_obj
 def validate(
-    options: GlobalOptions, files: tuple[str, ...], output_format: str, strict: bool
+    options: GlobalOptions,
+    files: tuple[str, ...],
+    output_format: str,
+    strict: bool,
+    ignore: tuple[str, ...],
 ) -> int:
     """Check configuration files offline (default: ecrrepl.yaml)."""
     from ecrrepl.commands.validate import validate as run
@@ -60,6 +82,7 @@ def validate(
         files,
         output_format=output_format,
         strict=strict,
+        ignore=ignore,
         color=options.color_for(sys.stdout),
     )
 
@@ -78,7 +101,7 @@ def schema() -> int:
 @click.option(
     "--from",
     "from_registry",
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="Only the routes from this source registry.",
 )
 @format_option(("text", "json"))
@@ -87,7 +110,7 @@ def route(
     options: GlobalOptions,
     files: tuple[str, ...],
     repository: str,
-    from_registry: str | None,
+    from_registry: RegistryAddress | None,
     output_format: str,
 ) -> int:
     """Show where REPOSITORY's images replicate to, and where they do not (offline)."""
@@ -106,7 +129,7 @@ def route(
 @click.option(
     "--from",
     "from_registry",
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="With --repository: only the route of a push to this source registry.",
 )
 @format_option(("mermaid", "dot"), "mermaid renders in GitHub markdown; dot in Graphviz.")
@@ -115,7 +138,7 @@ def graph(
     options: GlobalOptions,
     files: tuple[str, ...],
     repository: str | None,
-    from_registry: str | None,
+    from_registry: RegistryAddress | None,
     output_format: str,
 ) -> int:
     """Draw the registries and where they replicate to, as Mermaid or DOT (offline)."""
@@ -130,20 +153,33 @@ def graph(
     )
 
 
+_registries = click.option(
+    "--registry",
+    "registries",
+    multiple=True,
+    type=REGISTRY,
+    help="Only this source registry and what it needs (README: Scoping a run); repeatable.",
+)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
+@_registries
 @format_option(("text", "json", "markdown"), "markdown fits a pull-request comment.")
 @click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
 @click.option("--out", "out_path", metavar="PLAN.json", help="Save the plan for `apply`.")
 @click.option("--overwrite", is_flag=True, help="Let --out replace an existing file.")
+@ignore_option()
 @click.pass_obj
 def diff(
     options: GlobalOptions,
     files: tuple[str, ...],
+    registries: tuple[RegistryAddress, ...],
     output_format: str,
     exit_code: bool,
     out_path: str | None,
     overwrite: bool,
+    ignore: tuple[str, ...],
 ) -> int:
     """Read the live registries and show what apply would change (read only)."""
     from ecrrepl.commands.diff import diff as run
@@ -154,6 +190,8 @@ def diff(
         exit_code=exit_code,
         out_path=out_path,
         overwrite=overwrite,
+        registries=registries,
+        ignore=ignore,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )
@@ -171,6 +209,7 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
 
 @cli.command()
 @click.argument("arguments", nargs=-1, metavar="FILE...|PLAN.json")
+@_registries
 @_yes
 @click.option(
     "--allow-deny",
@@ -186,14 +225,17 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
     metavar="FILE",
     help="With PLAN.json: the configuration files it must have come from (repeatable).",
 )
+@ignore_option()
 @click.pass_obj
 def apply(
     options: GlobalOptions,
     arguments: tuple[str, ...],
+    registries: tuple[RegistryAddress, ...],
     yes: bool,
     allow_deny: bool,
     backup_dir: str,
     config_files: tuple[str, ...],
+    ignore: tuple[str, ...],
 ) -> int:
     """Write the configuration (or a saved plan) to AWS, safely."""
     from ecrrepl.commands.apply import apply as run
@@ -204,6 +246,8 @@ def apply(
         allow_deny=allow_deny,
         backup_dir=backup_dir,
         config_files=config_files,
+        registries=registries,
+        ignore=ignore,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )
@@ -234,14 +278,45 @@ def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> 
     multiple=True,
     required=True,
     metavar="REGION",
-    help="A region of the base account to export; repeat for several.",
+    help="A region to export; repeat for several.",
+)
+@click.option(
+    "--account",
+    "account_ids",
+    multiple=True,
+    metavar="ACCOUNT",
+    help="An account to export (default: the base credentials' own); repeat for several.",
+)
+@click.option(
+    "--config",
+    "config_files",
+    multiple=True,
+    metavar="FILE",
+    help="A configuration whose `accounts` entries say how to reach each account.",
+)
+@click.option(
+    "--role-name",
+    metavar="NAME",
+    help="Reach every other account by assuming arn:<partition>:iam::<account>:role/NAME.",
 )
 @click.pass_obj
-def export(options: GlobalOptions, region_names: tuple[str, ...]) -> int:
-    """Print the live registries of the base account as a configuration file (read only)."""
+def export(
+    options: GlobalOptions,
+    region_names: tuple[str, ...],
+    account_ids: tuple[str, ...],
+    config_files: tuple[str, ...],
+    role_name: str | None,
+) -> int:
+    """Print the live registries of one or many accounts as a configuration file (read only)."""
     from ecrrepl.commands.export import export as run
 
-    return run(region_names, profile=options.profile)
+    return run(
+        region_names,
+        account_ids=account_ids,
+        config_files=config_files,
+        role_name=role_name,
+        profile=options.profile,
+    )
 
 
 @cli.command()
@@ -253,6 +328,7 @@ def export(options: GlobalOptions, region_names: tuple[str, ...]) -> int:
     "terraform: aws_iam_policy_document data sources; cloudformation: an "
     "AWS::ECR::RegistryPolicy template (both need --account).",
 )
+@ignore_option()
 @click.pass_obj
 def policy(
     options: GlobalOptions,
@@ -260,6 +336,7 @@ def policy(
     account: str | None,
     region: str | None,
     output_format: str,
+    ignore: tuple[str, ...],
 ) -> int:
     """Print the registry policy statements each cross-account destination needs (offline)."""
     from ecrrepl.commands.policy import policy as run
@@ -269,6 +346,7 @@ def policy(
         account=account,
         region=region,
         output_format=output_format,
+        ignore=ignore,
         color=options.color_for(sys.stderr),
     )
 
@@ -307,18 +385,19 @@ def iam(
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.option("--repository", required=True, metavar="NAME", help="The image's repository.")
+@_registries
 @click.option("--tag", metavar="TAG", help="The image, by tag.")
 @click.option("--digest", metavar="DIGEST", help="The image, by digest (sha256:...).")
 @click.option(
     "--from",
     "from_registry",
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="Only the image in this source registry.",
 )
 @click.option("--wait", is_flag=True, help="Poll until complete, failed, or the timeout.")
 @click.option(
     "--timeout",
-    metavar="DURATION",
+    type=DURATION,
     help="How long --wait waits: 90s, 30m, 1h (default 30m).",
 )
 @format_option(("text", "json"))
@@ -329,9 +408,10 @@ def status(
     repository: str,
     tag: str | None,
     digest: str | None,
-    from_registry: str | None,
+    registries: tuple[RegistryAddress, ...],
+    from_registry: RegistryAddress | None,
     wait: bool,
-    timeout: str | None,
+    timeout: float | None,
     output_format: str,
 ) -> int:
     """Show where an image has replicated to, against where the configuration sends it.
@@ -346,6 +426,7 @@ def status(
         tag=tag,
         digest=digest,
         from_registry=from_registry,
+        registries=registries,
         wait=wait,
         timeout=timeout,
         output_format=output_format,
@@ -356,34 +437,47 @@ def status(
 
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILE]...")
+@_registries
 @click.option(
     "--destination",
     "destinations",
     multiple=True,
-    metavar="ACCOUNT/REGION",
+    type=REGISTRY,
     help="Only this destination; repeat for several.",
 )
-@click.option("--dry-run", is_flag=True, help="Count what would be copied; start nothing.")
+@click.option("--dry-run", is_flag=True, help="Count the images missing at each destination.")
 @click.option("--wait", is_flag=True, help="Wait until every backfill has ended; summarise.")
+@click.option(
+    "--timeout",
+    type=DURATION,
+    help="How long --wait waits: 90s, 10m, 1h (default: until every backfill ends).",
+)
 @_yes
+@format_option(("text", "json"), "json: one object for scripts, on stdout.")
 @click.pass_obj
 def backfill(
     options: GlobalOptions,
     files: tuple[str, ...],
-    destinations: tuple[str, ...],
+    registries: tuple[RegistryAddress, ...],
+    destinations: tuple[RegistryAddress, ...],
     dry_run: bool,
     wait: bool,
+    timeout: float | None,
     yes: bool,
+    output_format: str,
 ) -> int:
     """Copy images pushed before replication was set up (StartReplicationBackfill)."""
     from ecrrepl.commands.backfill import backfill as run
 
     return run(
         files,
+        registries=registries,
         destinations=destinations,
         dry_run=dry_run,
         wait=wait,
+        timeout=timeout,
         yes=yes,
+        output_format=output_format,
         profile=options.profile,
         color=options.color_for(sys.stdout),
     )

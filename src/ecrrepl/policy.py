@@ -1,11 +1,26 @@
-"""Registry policy statements that cross-account replication needs, and how they are merged.
+"""Registry policy statements that cross-account replication needs, and who owns them.
 
 A destination registry in another account accepts replicated images only when its
 registry policy allows the source account `ecr:CreateRepository` and `ecr:ReplicateImage`.
-ecrrepl owns one statement per source registry in each such policy, named by a Sid
-derived from the source registry (`Ecrrepl111111111111uswest2`); every other statement
-belongs to someone else and is kept exactly as it is. A registry policy is one document
-that PutRegistryPolicy replaces whole, so merging happens here, before anything is sent.
+ecrrepl owns some statements of each such policy, named by their Sid; every other
+statement belongs to someone else and is kept exactly as it is. A registry policy is one
+document that PutRegistryPolicy replaces whole, so merging happens here, before anything
+is sent.
+
+Two Sid schemes (both only letters and digits, as IAM allows):
+
+- a configuration without `owner:` writes one statement per source registry,
+  `Ecrrepl<account><region without dashes>` (`Ecrrepl111111111111uswest2`), and owns
+  the Sids of its own source registries: two such configurations with different source
+  registries never touch each other's statements;
+- a configuration with `owner: platform` writes statements merged across its source
+  registries and accounts (policy_grants.py), `EcrreplPlatformG<10 hex digits>`, the
+  digits a digest of the statement's principals and resources, and owns every Sid of
+  that form with its owner, plus the per-registry Sids of its own source registries
+  (which it replaces: the migration from the first scheme).
+
+`owns_statement` is the one place that decides; an owned-Sid list (`owned_sids`, kept
+in backups) holds Sids and, for an owner, the marker `EcrreplPlatformG*`.
 """
 
 from __future__ import annotations
@@ -14,7 +29,7 @@ import functools
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from ecrrepl import limits, regions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
@@ -33,8 +48,13 @@ REPLICATION_ACTIONS = ("ecr:CreateRepository", "ecr:ReplicateImage")
 SID_PREFIX = "Ecrrepl"
 
 
-# Every Sid `statement_sid` makes: what ecrrepl owns when nothing lists its Sids.
+# Every Sid `statement_sid` makes, and every Sid `merged_sid` makes: what ecrrepl owns
+# when nothing lists its Sids.
 _ECRREPL_SID = re.compile(rf"{SID_PREFIX}[0-9]{{12}}[a-z0-9]+")
+_MERGED_SID = re.compile(rf"{SID_PREFIX}[A-Z][a-z0-9]*G[0-9a-f]{{10}}")
+_DIGEST = re.compile(r"[0-9a-f]{10}")
+# Ends an owned-Sid list entry that stands for every merged Sid of one owner.
+OWNER_WILDCARD = "*"
 
 
 def statement_sid(source: RegistryAddress) -> str:
@@ -42,15 +62,54 @@ def statement_sid(source: RegistryAddress) -> str:
     return f"{SID_PREFIX}{source.account}{source.region.replace('-', '')}"
 
 
+def owner_sid_prefix(owner: str) -> str:
+    """`EcrreplPlatformG` for `platform`: the owner (lowercase, config.schema.OWNER_PATTERN)
+    capitalised, so that the capital G ends it and no owner's Sids start another's."""
+    return f"{SID_PREFIX}{owner[:1].upper()}{owner[1:]}G"
+
+
+def owner_marker(owner: str) -> str:
+    """The owned-Sid list entry for every merged statement of `owner`."""
+    return owner_sid_prefix(owner) + OWNER_WILDCARD
+
+
+def merged_sid(owner: str, principals: Iterable[str], resources: Iterable[str]) -> str:
+    """The Sid of a merged statement: a digest of what it grants, so that one Sid always
+    means one grant, and a changed grant is a new statement beside the old one until the
+    old one is withdrawn (plan.writes.stage_policy)."""
+    import hashlib  # not at the top: `validate` reaches this module and starts faster without it
+
+    meaning = json.dumps([sorted(principals), sorted(resources)], separators=(",", ":"))
+    return owner_sid_prefix(owner) + hashlib.sha256(meaning.encode()).hexdigest()[:10]
+
+
+def owned_sid_list(sources: Iterable[RegistryAddress], owner: str | None) -> frozenset[str]:
+    """What a configuration owns: the per-registry Sid of each of its source registries,
+    written or not, and with an owner, every merged Sid of that owner."""
+    owned = {statement_sid(source) for source in sources}
+    if owner is not None:
+        owned.add(owner_marker(owner))
+    return frozenset(owned)
+
+
 def owns_statement(sid: object, owned: Collection[str] | None) -> bool:
-    """Whether the statement with this Sid is ecrrepl's: its Sid is among `owned`, or, when
-    no list of owned Sids is known (None), follows ecrrepl's naming scheme. The one place
-    that decides it; every other statement belongs to someone else."""
+    """Whether the statement with this Sid is ecrrepl's: its Sid is among `owned` or is a
+    merged Sid of an owner `owned` marks (`EcrreplPlatformG*`), or, when no list of owned
+    Sids is known (None), follows one of ecrrepl's two Sid schemes. The one place that
+    decides it; every other statement belongs to someone else."""
     if not isinstance(sid, str):
         return False
     if owned is None:
-        return _ECRREPL_SID.fullmatch(sid) is not None
-    return sid in owned
+        return _ECRREPL_SID.fullmatch(sid) is not None or _MERGED_SID.fullmatch(sid) is not None
+    if sid in owned:
+        return True
+    return any(
+        entry.endswith(OWNER_WILDCARD)
+        and sid.startswith(entry[:-1])
+        and _DIGEST.fullmatch(sid, len(entry) - 1) is not None
+        and _MERGED_SID.fullmatch(sid) is not None
+        for entry in owned
+    )
 
 
 def _partition(region: str) -> str:
@@ -99,20 +158,27 @@ def _reachable_name_patterns(rules: Iterable[ReplicationRule]) -> tuple[str, ...
     """Repository-name patterns (`prod/*`) for what the filters of `rules` replicate.
 
     A filter is a name prefix, so `prod/` reaches `prod/*`. One rule without filters
-    reaches everything, and `*` alone says so. A prefix that starts with another one adds
-    nothing (`prod*` already covers `prod/api*`), and leaving it out keeps the policy
-    under its size limit for longer.
+    reaches everything, and `*` alone says so.
     """
     prefixes: set[str] = set()
     for rule in rules:
         if rule.prefixes is None:
             return ("*",)
         prefixes.update(rule.prefixes)
+    return covering_patterns(prefixes)
+
+
+def covering_patterns(prefixes: Iterable[str]) -> tuple[str, ...]:
+    """`prefix*` for each prefix that no other prefix covers, in sorted order.
+
+    A prefix that starts with another one adds nothing (`prod*` already covers
+    `prod/api*`), and leaving it out keeps the policy under its size limit for longer.
+    """
     # In sorted order, a prefix that starts with another comes after it, and after every
     # prefix between them, which starts with it too: comparing with the last one kept
     # is enough, and the work is n log n rather than every pair.
     kept: list[str] = []
-    for prefix in sorted(prefixes):
+    for prefix in sorted(set(prefixes)):
         if not (kept and prefix.startswith(kept[-1])):
             kept.append(prefix)
     return tuple(f"{prefix}*" for prefix in kept)
@@ -148,15 +214,19 @@ def required_statements(config: Config) -> dict[RegistryAddress, tuple[PolicySta
     return required
 
 
-def sids_of_sources(sources: Iterable[RegistryAddress]) -> frozenset[str]:
-    """The Sids that source registries own, in every destination: what a configuration
-    with these source registries owns (apply's plan and backups use this one mapping)."""
-    return frozenset(statement_sid(source) for source in sources)
-
-
 def owned_sids(config: Config) -> frozenset[str]:
-    """Sids that belong to this configuration: one per source registry it declares."""
-    return sids_of_sources(registry.address for registry in config.registries)
+    """Sids that belong to this configuration: one per source registry it declares, and
+    with `owner:`, the merged Sids of that owner (owned_sid_list)."""
+    return owned_sid_list((registry.address for registry in config.registries), config.owner)
+
+
+class WrittenStatement(Protocol):
+    """A statement ecrrepl writes: a PolicyStatement, or a policy_grants.Grant."""
+
+    @property
+    def sid(self) -> str: ...
+
+    def as_json(self) -> dict[str, Any]: ...
 
 
 def statements_of(policy: Mapping[str, Any] | None) -> list[Any]:
@@ -180,7 +250,7 @@ def _sid_of(statement: Any) -> str | None:
 
 def merge_policy(
     live: Mapping[str, Any] | None,
-    required: Sequence[PolicyStatement],
+    required: Sequence[WrittenStatement],
     owned: Collection[str],
 ) -> dict[str, Any] | None:
     """The registry policy to put: foreign statements untouched, ours replaced.
@@ -189,7 +259,7 @@ def merge_policy(
     statements follow in Sid order. Returns None when no statement remains, which
     means the policy should be deleted rather than put empty.
     """
-    ours = set(owned) | {statement.sid for statement in required}
+    ours = frozenset(owned) | {statement.sid for statement in required}
     merged: dict[str, Any] = dict(live) if live is not None else {}
     merged.setdefault("Version", DEFAULT_POLICY_VERSION)
     foreign = [s for s in statements_of(merged) if not owns_statement(_sid_of(s), ours)]

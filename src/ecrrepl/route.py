@@ -25,6 +25,7 @@ from ecrrepl.config.model import (
     RegistryAddress,
     ReplicationRule,
     SourceRegistry,
+    replicates,
     template_namespace,
 )
 from ecrrepl.lint.rules.filters import replicates_every_repository
@@ -34,7 +35,6 @@ from ecrrepl.lint.rules.templates_placement import ROOT
 REPOSITORY_NAME_MIN_LENGTH = limits.MIN_REPOSITORY_NAME_LENGTH
 REPOSITORY_NAME_MAX_LENGTH = limits.MAX_REPOSITORY_NAME_LENGTH
 REPOSITORY_NAME = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
-REGISTRY_ARGUMENT = re.compile(r"(?P<account>[0-9]{12})/(?P<region>[a-z0-9-]+)")
 
 DEFAULT_SETTINGS = "the repository gets default settings (mutable tags, AES256)"
 
@@ -56,14 +56,6 @@ def repository_name_problem(name: str) -> str | None:
         f"{REPOSITORY_NAME_MAX_LENGTH} lower-case letters and digits, separated by '.', '_', "
         f"'-' or '/'{hint}"
     )
-
-
-def parse_registry_argument(text: str) -> RegistryAddress | None:
-    """`111111111111/us-west-2` as an address; None when it does not have that shape."""
-    match = REGISTRY_ARGUMENT.fullmatch(text.strip())
-    if match is None:
-        return None
-    return RegistryAddress(match["account"], match["region"])
 
 
 @dataclass(frozen=True)
@@ -213,7 +205,7 @@ def _matching_destinations(
 
 def matching_prefix(prefixes: Iterable[str], repository: str) -> str | None:
     """The longest filter that `repository` starts with (the most telling), or None."""
-    matching = [prefix for prefix in prefixes if repository.startswith(prefix)]
+    matching = [prefix for prefix in prefixes if replicates(repository, (prefix,))]
     return max(matching, key=len) if matching else None
 
 

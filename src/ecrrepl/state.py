@@ -34,6 +34,10 @@ class LiveState:
     # Registry policies that were not read, with the reason: only for accounts whose
     # policy the configuration does not manage and whose credentials reach another account.
     unread_policies: Mapping[RegistryAddress, str] = field(default_factory=dict)
+    # Registries that could not be read at all (access refused, region not enabled,
+    # endpoint down), with the reason in one line naming account, region and operation:
+    # the plan leaves them out and cannot be applied.
+    unreadable: Mapping[RegistryAddress, str] = field(default_factory=dict)
     # The creation templates of each registry where the configuration declares any.
     templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]] = field(default_factory=dict)
     # The repositories where some tags are immutable (every setting but MUTABLE, see
@@ -64,6 +68,7 @@ class LiveState:
                 for address, templates in sorted(self.templates.items())
             },
             "unread_policies": sorted(str(address) for address in self.unread_policies),
+            "unreadable": sorted(str(address) for address in self.unreadable),
             "immutable_repositories": {
                 str(address): sorted(
                     [r.repository, r.mutability, sorted(r.exclusion_filters)] for r in repositories

@@ -101,22 +101,23 @@ def test_dry_run_counts_what_would_be_copied_and_starts_nothing(
 
     assert result == Outcome(
         0,
-        "111111111111/us-west-2 → 111111111111/us-east-1  2 repositories, 3 images "
+        "111111111111/us-west-2 → 111111111111/us-east-1  2 repositories, 3 images missing "
         "(filters: prod/)\n"
-        "    prod/api  2 images\n"
-        "    prod/web  1 image\n"
+        "    prod/api  2 images, 2 missing\n"
+        "    prod/web  1 image, 1 missing\n"
         "\n"
-        "111111111111/us-west-2 → 222222222222/us-east-1  2 repositories, 3 images "
+        "111111111111/us-west-2 → 222222222222/us-east-1  2 repositories, 3 images missing "
         "(filters: prod/)\n"
-        "    prod/api  2 images\n"
-        "    prod/web  1 image\n"
+        "    prod/api  2 images, 2 missing\n"
+        "    prod/web  1 image, 1 missing\n"
         "\n"
-        "111111111111/us-west-2 → 222222222222/eu-west-1  2 repositories, 3 images "
+        "111111111111/us-west-2 → 222222222222/eu-west-1  2 repositories, 3 images missing "
         "(filters: prod/)\n"
-        "    prod/api  2 images\n"
-        "    prod/web  1 image\n"
+        "    prod/api  2 images, 2 missing\n"
+        "    prod/web  1 image, 1 missing\n"
         "\n"
-        "Dry run: 3 backfills would copy 9 images; nothing was started.\n",
+        "Dry run: 3 backfills would copy 9 images missing at the destinations; nothing "
+        "was started.\n",
         "",
     )
     assert backfills_of(*SOURCE) == []
@@ -308,7 +309,7 @@ def test_the_backfill_follows_the_live_rules_and_says_when_they_differ(
         "the file (`ecrrepl diff` shows how); the backfill copies what the live rules "
         "replicate\n"
     )
-    assert "    scratch/tool  1 image\n" in result.stdout
+    assert "    scratch/tool  1 image, 1 missing\n" in result.stdout
 
 
 def test_the_identity_guard_checks_the_source_account(

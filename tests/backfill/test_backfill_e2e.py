@@ -44,7 +44,8 @@ def test_images_pushed_before_the_configuration_are_copied_by_backfill(
     assert applied.returncode == 0, applied.stderr
     assert (dry_run.returncode, dry_run.stdout.splitlines()[-1]) == (
         0,
-        "Dry run: 2 backfills would copy 4 images; nothing was started.",
+        "Dry run: 2 backfills would copy 4 images missing at the destinations; nothing was "
+        "started.",
     )
     assert not_confirmed.returncode == 1
     assert "--yes was not given" in not_confirmed.stderr

@@ -37,6 +37,13 @@ def files(tmp_path: Path) -> dict[str, str]:
         path.write_text(text)
         written[name] = str(path)
     written["missing"] = str(tmp_path / "missing.yaml")
+    split = tmp_path / "split"
+    split.mkdir()
+    (split / "registries.yaml").write_text(BROKEN)
+    (split / "accounts.yaml").write_text('version: 1\naccounts: {"222222222222": {}}\n')
+    written["split"] = str(split)
+    written["empty_folder"] = str(tmp_path / "split" / "empty")
+    (tmp_path / "split" / "empty").mkdir()
     return written
 
 
@@ -53,6 +60,17 @@ ARGUMENTS = [
     ["--no-color", "-v", "validate", "{clean}", "--strict"],
     ["--profile", "ops", "validate", "{warning}"],
     ["--profile=ops", "validate", "{broken}"],
+    # The global options after the command, as after any command.
+    ["validate", "{clean}", "--no-color", "-v"],
+    ["validate", "{warning}", "--profile", "ops", "--strict"],
+    ["validate", "--profile=ops", "{broken}", "--verbose", "--format", "json"],
+    ["validate", "--ignore", "W112", "--strict", "{warning}"],
+    ["validate", "--ignore=W112,W115", "--format", "json", "{warning}"],
+    ["validate", "--ignore", "W999", "{warning}"],
+    ["validate", "--ignore", "E105", "{broken}"],
+    ["validate", "{split}"],
+    ["validate", "{split}", "{clean}"],
+    ["validate", "{empty_folder}"],
 ]
 
 
@@ -83,7 +101,10 @@ def test_plain_path_matches_click(
         ["validate", "--format", "xml", "x.yaml"],
         ["validate", "--format"],
         ["validate", "--bogus"],
+        ["validate", "--ignore"],
+        ["validate", "--ignore", "--strict", "x.yaml"],
         ["validate", "--", "x.yaml"],
+        ["validate", "x.yaml", "--profile"],
         ["--profile"],
         ["--version"],
         ["diff", "x.yaml"],
@@ -93,6 +114,14 @@ def test_plain_path_matches_click(
 )
 def test_anything_else_goes_to_click(arguments: list[str]) -> None:
     assert plain_validate_call(arguments) is None
+
+
+def test_global_options_after_the_command_count_as_before_it() -> None:
+    after = plain_validate_call(["validate", "a.yaml", "--no-color", "--profile", "p", "-v"])
+    before = plain_validate_call(["--no-color", "--profile", "p", "-v", "validate", "a.yaml"])
+    assert after == before
+    assert after is not None
+    assert (after.files, after.no_color, after.verbose) == (("a.yaml",), True, True)
 
 
 def test_the_plain_path_imports_neither_click_nor_boto3() -> None:
@@ -109,3 +138,24 @@ def test_the_plain_path_imports_neither_click_nor_boto3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "0 []"
+
+
+def test_a_file_without_suppressions_does_not_load_the_suppression_code(tmp_path: Path) -> None:
+    """The comment scan is for files that have a suppression; the rest keep validate's
+    start-up budget (README "Benchmarks")."""
+    example = Path(__file__).resolve().parents[2] / "configs" / "example.yaml"
+    suppressed = tmp_path / "suppressed.yaml"
+    suppressed.write_text(CLEAN.replace("[prod/]", "[prod/]  # ecrrepl: ignore[W112] r"))
+    code = (
+        "import sys\n"
+        "from ecrrepl.cli import main\n"
+        "code = main(['validate', sys.argv[1]])\n"
+        "print(code, 'ecrrepl.lint.suppressions' in sys.modules)\n"
+    )
+    outcomes = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[-1]
+        for path in (example, suppressed)
+    ]
+    assert outcomes == ["0 False", "0 True"]

@@ -38,8 +38,12 @@ def test_is_a_valid_draft_2020_12_schema(printed_schema: dict[str, Any]) -> None
 def test_rejects_what_the_format_forbids(printed_schema: dict[str, Any]) -> None:
     validator = jsonschema.Draft202012Validator(printed_schema)
     assert not validator.is_valid({"version": 2, "registries": []})
-    assert not validator.is_valid({"version": 1})
+    assert not validator.is_valid({"registries": []})
+    assert not validator.is_valid({"version": 1, "registry": []})
     assert validator.is_valid({"version": 1, "registries": []})
+    # One file of several: any section alone, and x- keys for anchors.
+    assert validator.is_valid({"version": 1, "accounts": {}})
+    assert validator.is_valid({"version": 1, "templates": [], "x-defaults": {"a": 1}})
 
 
 @pytest.mark.parametrize("config", CONFIGS or [None], ids=lambda path: path and path.name)

@@ -97,7 +97,8 @@ def test_missing_default_file_is_a_usage_error_naming_it(run_cli: RunCli) -> Non
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         2,
         "",
-        "ecrrepl: error: ecrrepl.yaml: no such file\n",
+        "ecrrepl: error: no ecrrepl.yaml and no ecrrepl/ folder here; name the configuration's "
+        "files or folder\n",
     )
 
 

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from contract.target import TAG_KEY, RegistryGuard, Target, calls, push
 from ecrrepl.aws.backfill import list_running_backfills, refresh_backfill, start_backfill
-from ecrrepl.aws.images import count_images, list_repository_names, read_image_replication_status
+from ecrrepl.aws.images import image_digests, list_repository_names, read_image_replication_status
 from ecrrepl.aws.reader import read_immutable_repositories, read_replication
 from ecrrepl.aws.writer import put_replication_rules
 from ecrrepl.backfill import Backfill, BackfillTarget
@@ -167,7 +167,8 @@ def test_replication_status_right_after_a_push(target: Target, guard: RegistryGu
 
     target.wait_for(f"{repository} to replicate to {target.destination}", complete)
     assert repository in list_repository_names(target.sessions, target.destination)
-    assert count_images(target.sessions, target.destination, repository) == 1
+    # The copy keeps the digest: `backfill --dry-run` compares images by it.
+    assert image_digests(target.sessions, target.destination, repository) == {digest}
     assert (
         read_immutable_repositories(
             target.sessions, target.destination, frozenset({f"{target.run_id}/"})
@@ -215,7 +216,7 @@ def test_a_backfill_copies_an_image_pushed_before_the_rule(
             "would copy images the contract test does not own"
         )
     repository = f"{target.run_id}/old"
-    push(target, repository, "1.0")
+    digest = push(target, repository, "1.0")
     template_for_run(target, target.run_id, "MUTABLE")
     replicate_run(target, guard, f"{target.run_id}/")
 
@@ -232,7 +233,7 @@ def test_a_backfill_copies_an_image_pushed_before_the_rule(
     result = refresh_backfill(target.sessions, started)
 
     assert (result.status, result.failed_images) == ("COMPLETE", ())
-    assert count_images(target.sessions, target.destination, repository) == 1
+    assert image_digests(target.sessions, target.destination, repository) == {digest}
     assert calls(target) >= {
         "StartReplicationBackfill",
         "ListReplicationBackfills",

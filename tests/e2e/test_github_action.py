@@ -130,6 +130,20 @@ def test_validate_annotates_and_diff_is_off_by_default(lab: Any, tmp_path: Path)
     assert run.summary == "" and run.outputs == {}
 
 
+def test_by_default_the_action_reads_the_ecrrepl_folder(lab: Any, tmp_path: Path) -> None:
+    accounts, registries = WITH_WARNING.split("registries:\n")
+    (lab.workdir / "ecrrepl").mkdir()
+    lab.write("ecrrepl/a.yaml", accounts)
+    lab.write("ecrrepl/b.yaml", "version: 1\nregistries:\n" + registries)
+
+    run = run_action(lab, tmp_path)
+
+    assert (run.exit_code, run.steps_run) == (0, ["validate"])
+    assert re.search(
+        r"^::warning file=ecrrepl/b\.yaml,line=\d+,col=\d+,title=W115::", run.stdout, re.M
+    )
+
+
 def test_strict_fails_on_the_warning_and_stops(lab: Any, tmp_path: Path) -> None:
     lab.write("ecrrepl.yaml", WITH_WARNING)
 

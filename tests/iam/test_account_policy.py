@@ -193,13 +193,20 @@ def test_a_managed_destination_gets_its_registry_policy_and_templates(hub: Confi
 
 
 def test_a_destination_whose_policy_the_file_leaves_alone_is_only_read(hub: Config) -> None:
-    for purposes in (READ, APPLY, EVERYTHING):
+    for purposes in (READ, APPLY):
         policy = account_policy(hub, "333333333333", purposes)
         assert actions(policy) == {
             "sts:GetCallerIdentity",
             "ecr:GetRegistryPolicy",
             "ecr:DescribeRepositories",
         }
+    # `backfill --dry-run` (operate) compares the source's images with the destination's.
+    assert actions(account_policy(hub, "333333333333", EVERYTHING)) == {
+        "sts:GetCallerIdentity",
+        "ecr:GetRegistryPolicy",
+        "ecr:DescribeRepositories",
+        "ecr:DescribeImages",
+    }
 
 
 def test_read_never_writes_and_nothing_is_granted_on_all_of_ecr(hub: Config) -> None:

@@ -112,7 +112,7 @@ IN_STATEMENT = f"{POLICY}, statement {SID}"
         (
             _set(["owned_sids"], [SID, "PullThroughCacheTeam"]),
             "owned_sids: 'PullThroughCacheTeam' is not the Sid of a source registry of the "
-            "backup (sources); apply owns no other",
+            "backup (sources) nor the marker of its owner (owner); apply owns no other",
         ),
         (
             _set(["owned_sids"], [SID, "Ecrrepl123456789012mars1"]),
@@ -124,7 +124,7 @@ IN_STATEMENT = f"{POLICY}, statement {SID}"
         ),
         (
             _set(["owned_sids"], []),
-            f"owned_sids: the Sid {SID!r} of a source registry is missing",
+            f"owned_sids: {SID!r}, which its sources and owner own, is missing",
         ),
         (
             _set(["replication", "444444444444/us-east-1"], {"rules": []}),

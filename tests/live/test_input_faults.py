@@ -40,7 +40,8 @@ def test_no_file_given_and_no_default_file(workdir: Path, run: Callable[..., Any
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         2,
         "",
-        "ecrrepl: error: ecrrepl.yaml: no such file\n",
+        "ecrrepl: error: no ecrrepl.yaml and no ecrrepl/ folder here; name the "
+        "configuration's files or folder\n",
     )
 
 

@@ -84,9 +84,11 @@ def test_throttling_that_never_ends_is_one_line_and_writes_nothing(
     outcome = run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
+    # The other registries were read; the one that was not stops the write.
     assert outcome.stderr == (
-        "ecrrepl: error: DescribeRegistry failed in account 123456789012 region us-west-2: "
-        "ThrottlingException: Rate exceeded\n"
+        "ecrrepl: error: registry 123456789012/us-west-2 was not read: DescribeRegistry failed "
+        "in account 123456789012 region us-west-2: ThrottlingException: Rate exceeded; "
+        "nothing was written\n"
     )
     throttle.lift()
     assert live_state() == before

@@ -51,7 +51,9 @@ def test_json_output_matches_golden(run_in_cases: Run) -> None:
     assert (outcome.exit_code, outcome.stderr) == (1, "")
     assert_matches_golden(outcome.stdout, "validate.json")
     document = json.loads(outcome.stdout)
-    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 1, "infos": 1}
+    assert document["summary"] == {
+        "files": 1, "errors": 1, "warnings": 1, "infos": 1, "suppressed": 0,
+    }  # fmt: skip
 
 
 def test_github_output_annotates_each_finding(run_in_cases: Run) -> None:
@@ -100,7 +102,7 @@ def test_clean_config_in_every_format_exits_0(run_in_cases: Run, output_format: 
     elif output_format == "json":
         assert json.loads(outcome.stdout) == {
             "findings": [],
-            "summary": {"files": 1, "errors": 0, "warnings": 0, "infos": 0},
+            "summary": {"files": 1, "errors": 0, "warnings": 0, "infos": 0, "suppressed": 0},
         }
     else:
         assert json.loads(outcome.stdout)["runs"][0]["results"] == []

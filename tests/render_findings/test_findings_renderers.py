@@ -159,19 +159,20 @@ def test_json_is_exactly_the_documented_object() -> None:
                 "line": 7,
                 "column": 21,
                 "path": "registries[0].rules[0].destinations[0].region",
+                "suppressed": False,
             }
         ],
-        "summary": {"files": 1, "errors": 1, "warnings": 0, "infos": 0},
+        "summary": {"files": 1, "errors": 1, "warnings": 0, "infos": 0, "suppressed": 0},
     }
     assert list(document["findings"][0]) == [
-        "rule", "severity", "message", "file", "line", "column", "path",
+        "rule", "severity", "message", "file", "line", "column", "path", "suppressed",
     ]  # fmt: skip
 
 
 def test_json_without_findings_still_has_the_summary() -> None:
     assert json.loads(render_findings_json([], summary_of(files=2))) == {
         "findings": [],
-        "summary": {"files": 2, "errors": 0, "warnings": 0, "infos": 0},
+        "summary": {"files": 2, "errors": 0, "warnings": 0, "infos": 0, "suppressed": 0},
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecrrepl.arguments import parse_registry_argument
 from ecrrepl.config.model import (
     AccountAccess,
     Config,
@@ -20,7 +21,6 @@ from ecrrepl.route import (
     RuleMatch,
     SourceRoute,
     creation_template_for,
-    parse_registry_argument,
     repository_name_problem,
     route_repository,
 )

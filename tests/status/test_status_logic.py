@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from ecrrepl.arguments import parse_duration
 from ecrrepl.aws.images import ImageNotFound, read_image_replication_status
-from ecrrepl.commands.status import parse_duration
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UsageError, UserError
 from ecrrepl.render.status_progress import LiveProgress, PlainProgress, open_progress

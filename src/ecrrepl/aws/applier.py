@@ -121,6 +121,7 @@ def read_backed_up_state(backup: Backup, sessions: Sessions) -> Backup:
         accounts=dict(backup.accounts),
         owned_sids=backup.owned_sids,
         sources=backup.sources,
+        owner=backup.owner,
     )
 
 

@@ -76,6 +76,11 @@ def _describe(error: Exception) -> str:
     return str(error)
 
 
+class AwsCallFailed(UserError):
+    """AWS refused a call or could not be reached: access denied, a region not enabled,
+    an endpoint down. Reading, one registry is then unreadable and the others are read."""
+
+
 @contextmanager
 def aws_failures(operation: str, account: str, region: str | None) -> Iterator[None]:
     """Turn any botocore failure inside the block into a UserError naming the call."""
@@ -83,7 +88,7 @@ def aws_failures(operation: str, account: str, region: str | None) -> Iterator[N
         with malformed_answers(operation, account, region):
             yield
     except (ClientError, BotoCoreError) as error:
-        raise UserError(
+        raise AwsCallFailed(
             f"{operation} failed in {where(account, region)}: {describe_failure(error)}"
         ) from None
 

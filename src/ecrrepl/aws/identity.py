@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ecrrepl.aws.answers import Node
+from ecrrepl.aws.answers import MalformedAnswer, Node
 from ecrrepl.aws.failures import describe_failure, malformed_answers
-from ecrrepl.errors import UserError
+from ecrrepl.errors import UsageError, UserError
 
 if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
@@ -37,7 +37,21 @@ class IdentityGuard:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
         self._outcomes: dict[str, Future[str | None]] = {}
+        self._stopping: set[str] = set()
         self._lock = threading.Lock()
+
+    def stops_the_run(self, account: str) -> bool:
+        """Whether the check of `account` failed in a way that stops a read of many accounts:
+        its credentials are another account's (a mistake of the setup), or STS answered
+        something that is not STS's answer. An account that cannot be reached (access
+        denied, STS unreachable) only leaves its own registries unread (aws/reader.py)."""
+        with self._lock:
+            return account in self._stopping
+
+    def _stop(self, account: str, problem: str) -> str:
+        with self._lock:
+            self._stopping.add(account)
+        return problem
 
     def verified(self) -> frozenset[str]:
         with self._lock:
@@ -89,6 +103,8 @@ class IdentityGuard:
             sts = sessions.sts(account)
             with malformed_answers("GetCallerIdentity", account, region):
                 actual = Node(sts.get_caller_identity()).text("Account")
+        except (MalformedAnswer, UsageError) as error:
+            return self._stop(account, error.message)
         except UserError as error:
             return error.message
         except (ClientError, BotoCoreError) as error:
@@ -97,5 +113,8 @@ class IdentityGuard:
                 f"region {region}: {describe_failure(error)}"
             )
         if actual != account:
-            return f"credentials for account {account} belong to account {actual} ({access})"
+            return self._stop(
+                account,
+                f"credentials for account {account} belong to account {actual} ({access})",
+            )
         return None

@@ -2,8 +2,8 @@
 
 `ecrrepl status` asks where one image has replicated (DescribeImageReplicationStatus);
 `ecrrepl backfill --dry-run` counts the images a backfill would copy (DescribeRepositories,
-DescribeImages). Reads only; every failure leaves as a UserError naming the account
-and region.
+DescribeImages), by digest in the source and in the destination's repository. Reads
+only; every failure leaves as a UserError naming the account and region.
 """
 
 from __future__ import annotations
@@ -70,13 +70,29 @@ def list_repository_names(sessions: Sessions, registry: RegistryAddress) -> tupl
     return tuple(sorted(names))
 
 
-def count_images(sessions: Sessions, registry: RegistryAddress, repository: str) -> int:
-    """How many images DescribeImages lists in one repository, tagged or not."""
+def image_digests(
+    sessions: Sessions, registry: RegistryAddress, repository: str, *, absent_is_empty: bool = False
+) -> frozenset[str]:
+    """The digests of every image DescribeImages lists in one repository, tagged or not.
+
+    With `absent_is_empty`, a repository that does not exist holds no image (a
+    destination where replication has not created it yet): RepositoryNotFoundException,
+    botocore ECR model, DescribeImages errors (checked 2026-12-02).
+    """
     client = sessions.ecr(registry)
-    count = 0
+    digests: set[str] = set()
     with aws_failures(
         f"DescribeImages of repository {repository}", registry.account, registry.region
     ):
-        for page in client.get_paginator("describe_images").paginate(repositoryName=repository):
-            count += len(Node(page).items("imageDetails"))
-    return count
+        try:
+            for page in client.get_paginator("describe_images").paginate(
+                repositoryName=repository
+            ):
+                digests.update(
+                    image.text("imageDigest") for image in Node(page).items("imageDetails")
+                )
+        except client.exceptions.RepositoryNotFoundException:
+            if not absent_is_empty:
+                raise
+    return frozenset(digests)
+

@@ -4,10 +4,16 @@ The call budget (docs/architecture.md, "Budgets"): one DescribeRegistry per sour
 GetRegistryPolicy per cross-account destination registry, one template listing per
 registry where the file declares templates, one repository listing (DescribeRepositories,
 paginated) per destination registry, after one GetCallerIdentity per account.
-Reads of different registries run in a bounded thread pool; nothing is read twice.
-An account's reads start as soon as its own identity is confirmed: the checks of the
-other accounts are still under way, and the first failed check, in account order,
-stops the run all the same.
+Reads of different registries run in a bounded thread pool, at most
+MAX_READS_PER_ACCOUNT of one account at once; nothing is read twice. An account's reads
+start as soon as its own identity is confirmed, while the checks of the other accounts
+are still under way.
+
+A registry that cannot be read (its account's identity check failed, access refused, an
+opt-in region not enabled, an endpoint down) does not stop the others: the state names
+it with the reason (LiveState.unreadable), the plan carries an error for it, and `apply`
+writes nothing. Only when no registry at all could be read does the first reason, in
+address order, end the run as one line.
 
 The destination registries are those the file sends to, plus those the live rules of
 its source registries still send to when the file may manage that account's policy:
@@ -19,6 +25,7 @@ already exists arrives untagged.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -26,7 +33,7 @@ from typing import TypeVar
 
 from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.convert import rules_from_api, template_from_api
-from ecrrepl.aws.failures import aws_failures
+from ecrrepl.aws.failures import AwsCallFailed, aws_failures
 from ecrrepl.aws.identity import refusal
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import (
@@ -36,6 +43,7 @@ from ecrrepl.config.model import (
     RegistryAddress,
     ReplicationRule,
     prefixes_sent_to,
+    replicates,
 )
 from ecrrepl.errors import UserError
 from ecrrepl.policy import parse_policy_text
@@ -47,6 +55,14 @@ T = TypeVar("T")
 # Each read is one call or a few, mostly spent waiting on AWS; 32 overlap the waits
 # of a 40-registry file with the CPU work of creating clients (scripts/bench_diff.py).
 DEFAULT_MAX_WORKERS = 32
+# At most this many reads of one account at once, whatever the pool's size. ECR's request
+# rates are quotas of an account in a region; the ECR quotas page gives rates for the image
+# push and pull actions only, none for the registry-level reads made here (ECR user guide,
+# "Amazon ECR service quotas",
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html, checked
+# 2026-12-02). So the bound is a choice: a quarter of the pool, and throttling beyond it
+# is left to botocore's adaptive retry mode (session.RETRIES).
+MAX_READS_PER_ACCOUNT = 8
 
 
 # --- single reads ----------------------------------------------------------------------
@@ -116,7 +132,7 @@ def read_immutable_repositories(
                 if not keeps_some_tags(mutability, filters):
                     continue
                 name = repository.text("repositoryName")
-                if prefixes is None or any(name.startswith(p) for p in prefixes):
+                if replicates(name, prefixes):
                     found.append(TagImmutability(name, mutability, filters))
     return tuple(sorted(found))
 
@@ -176,32 +192,64 @@ class _AccountNotVerified(Exception):
     """A read skipped because its account's identity check failed; the check reports it."""
 
 
-def _when_verified(check: Future[str | None], read: Callable[[], T]) -> T:
+def _when_verified(
+    check: Future[str | None], read: Callable[[], T], bound: threading.BoundedSemaphore
+) -> T:
     if check.result() is not None:
         raise _AccountNotVerified
-    return read()
+    with bound:
+        return read()
 
 
-def _refuse_wrong_identities(checks: Mapping[str, Future[str | None]]) -> None:
-    """The first failed check in account order, as the identity guard would refuse it."""
-    for _, check in sorted(checks.items()):
+def _refuse_wrong_identities(
+    sessions: Sessions, checks: Mapping[str, Future[str | None]]
+) -> None:
+    """The first account, in account order, whose check stops the run (credentials of
+    another account, an answer that is not STS's), as the identity guard refuses it."""
+    for account, check in sorted(checks.items()):
         problem = check.result()
-        if problem is not None:
+        if problem is not None and sessions.identities.stops_the_run(account):
             raise refusal(problem)
 
 
-def _results(futures: dict[RegistryAddress, Future[T]]) -> dict[RegistryAddress, T]:
-    """Every result, or the first failure in address order once all have finished."""
-    failures: list[tuple[RegistryAddress, UserError]] = []
-    results: dict[RegistryAddress, T] = {}
-    for address, future in sorted(futures.items()):
-        try:
-            results[address] = future.result()
-        except UserError as error:
-            failures.append((address, error))
-    if failures:
-        raise failures[0][1]
-    return results
+class _Unreadable:
+    """The registries that could not be read, each with the first reason found.
+
+    One account or region that cannot be read (access refused, an opt-in region not
+    enabled, an endpoint down: AwsCallFailed) leaves the others to be read and planned.
+    Every other error stops the run: a usage error (an endpoint URL botocore refuses) is
+    no reason of one registry, an answer that is not AWS's (a proxy's page, a policy that
+    is not JSON) puts every answer in doubt, and credentials of another account than the
+    file says are a mistake of the setup (the identity guard).
+    """
+
+    def __init__(self, checks: Mapping[str, Future[str | None]]) -> None:
+        self._checks = checks
+        self.reasons: dict[RegistryAddress, str] = {}
+        self.first_error: UserError | None = None
+
+    def results(self, futures: dict[RegistryAddress, Future[T]]) -> dict[RegistryAddress, T]:
+        """The result of every read that succeeded, once all have finished."""
+        results: dict[RegistryAddress, T] = {}
+        for address, future in sorted(futures.items()):
+            try:
+                results[address] = future.result()
+            except _AccountNotVerified:
+                problem = self._checks[address.account].result() or "identity not confirmed"
+                self._note(address, problem, refusal(problem))
+            except AwsCallFailed as error:
+                self._note(address, error.message, error)
+        return results
+
+    def _note(self, address: RegistryAddress, reason: str, error: UserError) -> None:
+        self.reasons.setdefault(address, reason)
+        if self.first_error is None:
+            self.first_error = error
+
+    def refuse_if_nothing_read(self, addresses: Iterable[RegistryAddress]) -> None:
+        """When no registry at all could be read, the first reason is the one line."""
+        if self.first_error is not None and set(addresses) <= self.reasons.keys():
+            raise self.first_error
 
 
 class _Reads:
@@ -209,9 +257,11 @@ class _Reads:
     confirmed. Checks are submitted ahead of the reads that wait for them, so a worker
     never waits for a check that no worker has taken."""
 
-    def __init__(self, pool: ThreadPoolExecutor, sessions: Sessions) -> None:
+    def __init__(self, pool: ThreadPoolExecutor, sessions: Sessions, per_account: int) -> None:
         self._pool = pool
         self._sessions = sessions
+        self._per_account = per_account
+        self._bounds: dict[str, threading.BoundedSemaphore] = {}
         self.checks: dict[str, Future[str | None]] = {}
 
     def check(self, accounts: Iterable[str]) -> None:
@@ -228,12 +278,21 @@ class _Reads:
     ) -> dict[RegistryAddress, Future[T]]:
         return {
             address: self.submit_one(address, partial(read, self._sessions, address))
-            for address in addresses
+            for address in _interleaved(addresses)
         }
 
     def submit_one(self, address: RegistryAddress, read: Callable[[], T]) -> Future[T]:
         self.check([address.account])
-        return self._pool.submit(_when_verified, self.checks[address.account], read)
+        bound = self._bounds.setdefault(
+            address.account, threading.BoundedSemaphore(self._per_account)
+        )
+        return self._pool.submit(_when_verified, self.checks[address.account], read, bound)
+
+
+def _interleaved(addresses: Iterable[RegistryAddress]) -> list[RegistryAddress]:
+    """Region by region, so that the reads next to each other in the pool's queue are of
+    different accounts and rarely wait for their account's bound."""
+    return sorted(addresses, key=lambda address: (address.region, address.account))
 
 
 def read_state(
@@ -245,15 +304,16 @@ def read_state(
         (registry.address, registry.rules) for registry in config.registries
     )
     templated = sorted({template.address for template in config.templates})
-    # A wrong identity stops the run in every account ecrrepl may write to; in one whose
-    # policy the file leaves alone, it only leaves that account's destinations unread.
+    # Credentials of another account stop the run in every account ecrrepl may write to;
+    # in one whose policy the file leaves alone, they only leave its destinations unread.
+    # An account that cannot be reached at all leaves its registries unreadable.
     required = (
         {a.account for a in sources}
         | {a.account for a in declared_destinations if config.manages_policy_of(a.account)}
         | {a.account for a in templated}
     )
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        reads = _Reads(pool, sessions)
+        reads = _Reads(pool, sessions, MAX_READS_PER_ACCOUNT)
         reads.check(required | {a.account for a in declared_destinations})
         replication_reads = reads.submit(read_replication, sources)
         policy_reads = reads.submit(read_registry_policy, sorted(declared_destinations))
@@ -264,32 +324,37 @@ def read_state(
             )
             for address, prefixes in sorted(prefixes_sent_to(config.registries).items())
         }
+        unreadable = _Unreadable(reads.checks)
         try:
-            _refuse_wrong_identities(reads.checks_of(required))
+            _refuse_wrong_identities(sessions, reads.checks_of(required))
             unread = _unreachable_unmanaged(config, reads.checks, declared_destinations)
             for address in unread:
                 policy_reads.pop(address)
                 immutable_reads.pop(address, None)
-            replication = _results(replication_reads)
+            replication = unreadable.results(replication_reads)
             extra = _live_only_destinations(
                 config, replication, declared_destinations - unread.keys()
             )
             extra_accounts = {a.account for a in extra}
             reads.check(extra_accounts)
             policy_reads |= reads.submit(read_registry_policy, sorted(extra))
-            _refuse_wrong_identities(reads.checks_of(extra_accounts))
-            policies = _results(policy_reads)
-            templates = _results(template_reads)
-            immutable = _results(immutable_reads)
+            _refuse_wrong_identities(sessions, reads.checks_of(extra_accounts))
+            policies = unreadable.results(policy_reads)
+            templates = unreadable.results(template_reads)
+            immutable = unreadable.results(immutable_reads)
         except UserError:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+    unreadable.refuse_if_nothing_read(
+        [*replication_reads, *policy_reads, *template_reads, *immutable_reads]
+    )
     return LiveState(
         replication=replication,
         registry_policies=policies,
         templates=templates,
         unread_policies=unread,
         immutable_repositories=immutable,
+        unreadable=unreadable.reasons,
     )
 
 

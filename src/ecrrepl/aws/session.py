@@ -3,9 +3,10 @@
 The base session is boto3's default chain, or `--profile`. An account with an
 `accounts` entry is reached through its own named profile, or by assuming its role
 from the base credentials; every other account uses the base session. Clients retry
-in botocore's standard mode, so throttling is survived, and are created once per
-(account, region, service): reads run in threads and share them. The endpoint is
-whatever botocore's own settings say (`AWS_ENDPOINT_URL`), never a constant here.
+in botocore's adaptive mode, so throttling is survived and slows the client down, and
+are created once per (account, region, service): reads run in threads and share them.
+The endpoint is whatever botocore's own settings say (`AWS_ENDPOINT_URL`), never a
+constant here.
 
 Creating a client costs milliseconds of CPU, most of it in botocore caches kept per
 session (service models, endpoint rules, event handlers). So an assumed role gets no
@@ -53,8 +54,14 @@ if TYPE_CHECKING:
     from mypy_boto3_sts.client import STSClient
 
 ROLE_SESSION_NAME = "ecrrepl"
-# botocore's `max_attempts` counts retries after the first attempt.
-RETRIES = {"mode": "standard", "max_attempts": 10}
+# botocore's `max_attempts` counts retries after the first attempt. Adaptive mode is
+# standard mode (the same retried errors, exponential backoff, retry quota) plus a
+# client-side token bucket that slows the client's own requests after throttling (boto3
+# guide, "Retries", adaptive retry mode,
+# https://docs.aws.amazon.com/boto3/latest/guide/retries.html, checked 2026-12-02; botocore
+# Config `retries` = {"mode": "adaptive", "max_attempts": N}). A client acts as one account
+# in one region, the scope of ECR's request quotas, so each bucket tracks one quota.
+RETRIES = {"mode": "adaptive", "max_attempts": 10}
 # STS is called in a region of the account's partition; this one when nothing says better.
 PARTITION_HOME_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 DEFAULT_HOME_REGION = "us-east-1"

@@ -6,8 +6,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from ecrrepl.arguments import registry_options
 from ecrrepl.commands.diff import render_plan
-from ecrrepl.commands.live import load_sound_config, open_sessions
+from ecrrepl.commands.live import load_sound_config, open_sessions, refuse_if_unread, scoped
 from ecrrepl.commands.writing import (
     confirm,
     failure_message,
@@ -15,7 +16,7 @@ from ecrrepl.commands.writing import (
     run_writes,
     save_backup,
 )
-from ecrrepl.config.model import Config
+from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.findings import Severity
 from ecrrepl.plan import Plan, compute_plan, plan_from_text
@@ -95,6 +96,8 @@ def apply(
     allow_deny: bool = False,
     backup_dir: str,
     config_files: Sequence[str] = (),
+    registries: Sequence[str | RegistryAddress] = (),
+    ignore: Sequence[str] = (),
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
@@ -105,29 +108,51 @@ def apply(
     from ecrrepl.plan.writes import plan_backup, plan_writes
 
     stream = sys.stdout if out is None else out
+    scope = registry_options(registries, "--registry")
     saved: Plan | None = None
     config: Config
     if is_plan_file(arguments):
+        from ecrrepl.config.files import expand_arguments
         from ecrrepl.plan.provenance import check_provenance
 
+        if scope:
+            raise UsageError(
+                "--registry goes with configuration files: a saved plan keeps the scope of "
+                "the `diff --registry` that saved it"
+            )
+        if ignore:
+            raise UsageError("--ignore goes with configuration files: a saved plan is not linted")
         saved = read_plan_file(arguments[0])
-        for note in check_provenance(saved, arguments[0], list(dict.fromkeys(config_files))):
+        for note in check_provenance(saved, arguments[0], expand_arguments(config_files)):
             stream.write(note + "\n")
         config = saved.desired_config()
+        if saved.scope:
+            from ecrrepl.scope import scope_words
+
+            sys.stderr.write(scope_words(config, saved.scope) + "\n")
     elif config_files:
         raise UsageError("--config goes with a saved plan (apply PLAN.json --config FILE)")
     else:
-        config = load_sound_config(arguments, color=color).config
+        config = scoped(load_sound_config(arguments, ignore=ignore, color=color).config, scope)
     sessions = open_sessions(config, profile)
     live = read_state(config, sessions)
+    refuse_if_unread(live)
     if saved is not None:
         refuse_if_changed(
             saved.fingerprint,
             state_fingerprint(config, live),
             f"the live registries changed since {arguments[0]} was saved "
             "(by someone else, or by applying it already)",
-            " ".join(["ecrrepl diff", *(s.name for s in saved.sources), "--out", arguments[0]])
-            + " --overwrite",
+            " ".join(
+                [
+                    "ecrrepl diff",
+                    *(s.name for s in saved.sources),
+                    *(f"--registry {address}" for address in saved.scope),
+                    "--out",
+                    arguments[0],
+                    "--overwrite",
+                ]
+            ),
         )
     plan = compute_plan(config, live)
     if saved is not None:
@@ -147,18 +172,22 @@ def apply(
     confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     # Right before writing: has anyone changed what the plan was computed from?
+    again = read_state(config, sessions)
+    refuse_if_unread(again)
     refuse_if_changed(
         state_fingerprint(config, live),
-        state_fingerprint(config, read_state(config, sessions)),
+        state_fingerprint(config, again),
         "the live registries changed while apply was running (someone else wrote to them)",
-        " ".join(["ecrrepl diff", *arguments]),
+        " ".join(["ecrrepl diff", *arguments, *(f"--registry {a}" for a in scope)]),
     )
     save_backup(plan_backup(plan, live, dict(config.accounts)), backup_dir, stream)
     report = run_writes(writes, sessions, stream, color=color)
     if not report.succeeded:
         raise UserError(failure_message(report))
 
-    check = compute_plan(config, read_state(config, sessions))
+    read_back = read_state(config, sessions)
+    refuse_if_unread(read_back, f"{len(report.written)} were written, the read-back is incomplete")
+    check = compute_plan(config, read_back)
     if check.has_changes:
         stream.write("Read back after writing, the live registries still differ:\n")
         stream.write(render_plan(check, "text", color=color))

@@ -1,18 +1,20 @@
 """`ecrrepl backfill`: copy images pushed before replication was set up.
 
-For each source registry of the configuration and each of its destinations (or only
-the `--destination`s given), one StartReplicationBackfill. A destination that the
-source's LIVE replication configuration does not send to is refused before anything
-starts: AWS backfills only along live rules, so the file must be applied first.
-AWS's limits (one backfill in progress per destination region, a few per registry:
-ecrrepl.limits) are
-respected by queueing: what may start starts, the rest waits its turn while the
-running ones are polled. A backfill already running to a destination is followed,
-not started again.
+For each source registry of the configuration (or of the `--registry` scope) and each of
+its destinations (or only the `--destination`s given), one StartReplicationBackfill. A
+destination that the source's LIVE replication configuration does not send to is
+refused before anything starts: AWS backfills only along live rules, so the file must
+be applied first (a dry run reports it and counts the others:
+commands/backfill_dry_run.py). AWS's limits (one backfill in progress per destination
+region, a few per registry: ecrrepl.limits) are respected by queueing: what may start
+starts, the rest waits its turn while the running ones are polled. A backfill already
+running to a destination is followed, not started again.
 
 Exit codes: 0 when every backfill started (with --wait: ended COMPLETE with no image
-failed), and for a dry run; 1 when a destination is refused, the confirmation is not
-given, a backfill failed or an image failed to copy (with --wait), or on an AWS error.
+failed), and for a dry run that counted every destination; 1 when a destination is not
+in the live configuration (refused; in a dry run, reported), the confirmation is not
+given, a backfill failed or an image failed to copy (with --wait), the --timeout passed
+before every backfill ended, or on an AWS error; 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -23,26 +25,28 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TextIO
 
+from ecrrepl.arguments import parse_duration, registry_options
 from ecrrepl.backfill import (
     BackfillRun,
     BackfillTarget,
-    DryRunEntry,
     Pacing,
     backfill_targets,
     configured_destinations,
     drive,
-    matches,
+    not_live_words,
     prefixes_to,
+    wanted_targets,
 )
 from ecrrepl.commands.live import load_sound_config, open_sessions
-from ecrrepl.commands.status import parse_registry_option
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.plan.replication import plan_replication
+from ecrrepl.scope import scope_config
 
 if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
 
+BACKFILL_FORMATS = ("text", "json")
 MAX_PARALLEL_READS = 8
 LiveRules = dict[RegistryAddress, tuple[ReplicationRule, ...]]
 
@@ -50,10 +54,13 @@ LiveRules = dict[RegistryAddress, tuple[ReplicationRule, ...]]
 def backfill(
     files: Sequence[str],
     *,
-    destinations: Sequence[str] = (),
+    registries: Sequence[str | RegistryAddress] = (),
+    destinations: Sequence[str | RegistryAddress] = (),
     dry_run: bool = False,
     wait: bool = False,
+    timeout: str | float | None = None,
     yes: bool = False,
+    output_format: str = "text",
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
@@ -63,43 +70,63 @@ def backfill(
 ) -> int:
     """Start (or with `dry_run`, only count) the backfills; see the module's docstring.
 
-    `pacing` replaces real sleeping between polls in tests.
+    `pacing` replaces real sleeping (and the clock of `timeout`) in tests.
     """
+    if output_format not in BACKFILL_FORMATS:
+        choices = ", ".join(BACKFILL_FORMATS)
+        raise UsageError(f"unknown format {output_format!r}; use one of {choices}")
+    if timeout is not None and not wait:
+        raise UsageError("--timeout only applies with --wait")
+    timeout_seconds = None if timeout is None else parse_duration(timeout)
+    scope = registry_options(registries, "--registry")
+    wanted = frozenset(registry_options(destinations, "--destination")) or None
     stream = sys.stdout if out is None else out
     progress_stream = sys.stderr if err is None else err
-    wanted_list = [parse_registry_option(text, "--destination") for text in destinations]
-    wanted = frozenset(a for a in wanted_list if a is not None) or None
+    as_json = output_format == "json"
 
-    config = load_sound_config(files, color=color, err=progress_stream).config
-    _require_destinations(config, wanted)
+    config = scope_config(load_sound_config(files, color=color, err=progress_stream).config, scope)
+    _require_destinations(config, wanted, scoped=bool(scope))
     sources = _sources_sending_to(config, wanted)
     if not sources:
-        stream.write("Nothing to backfill: the configuration replicates nothing.\n")
+        if as_json:
+            stream.write(_json(BackfillRun(queue=[]), dry_run=dry_run, wait=wait))
+        else:
+            stream.write("Nothing to backfill: the configuration replicates nothing.\n")
         return EXIT_OK
     sessions = open_sessions(config, profile)
     sessions.verify_identities({source.account for source in sources})
     live_rules = _read_live_rules(sessions, sources)
-    targets, refusals = backfill_targets(config, live_rules, wanted)
-    if refusals:
+    targets, not_live = backfill_targets(config, live_rules, wanted)
+    if not_live and not dry_run:
         raise UserError(
-            "; ".join(refusals) + ". Apply first (`ecrrepl apply`): a backfill copies only "
-            "to destinations the live configuration replicates to; nothing was started"
+            "; ".join(not_live_words(t) for t in not_live) + ". Apply first (`ecrrepl "
+            "apply`): a backfill copies only to destinations the live configuration "
+            "replicates to; nothing was started"
         )
     _warn_where_live_differs(config, live_rules, sources, progress_stream)
     prefixes = {t: prefixes_to(live_rules[t.source], t.destination) for t in targets}
 
     if dry_run:
-        from ecrrepl.render.backfill_text import render_dry_run_text
+        from ecrrepl.commands.backfill_dry_run import dry_run_entries
 
-        entries = dry_run_entries(sessions, targets, prefixes)
-        stream.write(render_dry_run_text(entries, color=color))
-        return EXIT_OK
+        entries = dry_run_entries(sessions, wanted_targets(config, wanted), targets, prefixes)
+        if as_json:
+            from ecrrepl.render.backfill_json import render_dry_run_json
+
+            stream.write(render_dry_run_json(entries))
+        else:
+            from ecrrepl.render.backfill_text import render_dry_run_text
+
+            stream.write(render_dry_run_text(entries, color=color))
+        return EXIT_FAILED if not_live else EXIT_OK
     return _run(
         sessions,
         targets,
         prefixes,
         wait=wait,
+        timeout_seconds=timeout_seconds,
         yes=yes,
+        as_json=as_json,
         color=color,
         out=stream,
         err=progress_stream,
@@ -108,13 +135,23 @@ def backfill(
     )
 
 
+def _json(run: BackfillRun, *, dry_run: bool, wait: bool, timed_out: bool = False) -> str:
+    from ecrrepl.render.backfill_json import render_dry_run_json, render_run_json
+
+    if dry_run:
+        return render_dry_run_json([])
+    return render_run_json(run, waited=wait, timed_out=timed_out)
+
+
 def _run(
     sessions: Sessions,
     targets: list[BackfillTarget],
     prefixes: dict[BackfillTarget, frozenset[str] | None],
     *,
     wait: bool,
+    timeout_seconds: float | None,
     yes: bool,
+    as_json: bool,
     color: bool,
     out: TextIO,
     err: TextIO,
@@ -136,11 +173,13 @@ def _run(
     run = BackfillRun(queue=list(targets))
     for source in dict.fromkeys(target.source for target in targets):
         run.adopt(list_running_backfills(sessions, source))
-    out.write(render_plan_text(run, prefixes, color=color))
+    # With --format json, stdout is the one JSON object: what people read goes to stderr.
+    words = err if as_json else out
+    words.write(render_plan_text(run, prefixes, color=color))
     if run.queue:
         count = len(run.queue)
         confirm(f"Start {count} backfill{'s' if count != 1 else ''}?", yes=yes, stdin=stdin)
-    out.flush()
+    words.flush()
 
     progress = open_progress(err, color=color)
     shown: list[dict[BackfillTarget, str]] = [{}]
@@ -157,32 +196,48 @@ def _run(
             pacing,
             until_finished=wait,
             on_update=on_update,
+            timeout_seconds=timeout_seconds,
         )
     except (UserError, KeyboardInterrupt):
         # What has started goes on in AWS: say what it is before giving up.
         progress.close()
         if run.followed:
-            out.write(render_started_text(run, color=color))
+            out.write(
+                _json(run, dry_run=False, wait=False)
+                if as_json
+                else render_started_text(run, color=color)
+            )
         raise
     progress.close()
-    if not wait:
+    timed_out = wait and not run.finished
+    if as_json:
+        out.write(_json(run, dry_run=False, wait=wait, timed_out=timed_out))
+    elif not wait:
         out.write(render_started_text(run, color=color))
+    else:
+        out.write(
+            render_results_text(
+                run, timed_out_after=timeout_seconds if timed_out else None, color=color
+            )
+        )
+    if not wait:
         return EXIT_OK
-    out.write(render_results_text(run, color=color))
-    return EXIT_OK if all(b.succeeded for b in run.followed) else EXIT_FAILED
+    return EXIT_OK if run.finished and all(b.succeeded for b in run.followed) else EXIT_FAILED
 
 
 # --- what to backfill ------------------------------------------------------------------------
 
 
-def _require_destinations(config: Config, wanted: frozenset[RegistryAddress] | None) -> None:
+def _require_destinations(
+    config: Config, wanted: frozenset[RegistryAddress] | None, *, scoped: bool
+) -> None:
     known = configured_destinations(config)
+    of = "the --registry scope" if scoped else "the configuration"
     for address in sorted(wanted or ()):
         if address not in known:
             names = ", ".join(str(a) for a in known) or "none"
             raise UsageError(
-                f"--destination {address} is not a destination of the configuration "
-                f"(its destinations: {names})"
+                f"--destination {address} is not a destination of {of} (its destinations: {names})"
             )
 
 
@@ -222,43 +277,3 @@ def _warn_where_live_differs(
                 "from the file (`ecrrepl diff` shows how); the backfill copies what the live "
                 "rules replicate\n"
             )
-
-
-def dry_run_entries(
-    sessions: Sessions,
-    targets: Sequence[BackfillTarget],
-    prefixes: dict[BackfillTarget, frozenset[str] | None],
-) -> list[DryRunEntry]:
-    """Per target, the source repositories its live rules send there, and their images:
-    one repository listing per source, one image listing per repository counted."""
-    from ecrrepl.aws.images import count_images, list_repository_names
-
-    sources = list(dict.fromkeys(target.source for target in targets))
-    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_READS, len(sources) or 1)) as pool:
-        names = dict(
-            zip(
-                sources,
-                pool.map(lambda source: list_repository_names(sessions, source), sources),
-                strict=True,
-            )
-        )
-        chosen = {
-            target: [n for n in names[target.source] if matches(n, prefixes[target])]
-            for target in targets
-        }
-        wanted = sorted({(t.source, name) for t, found in chosen.items() for name in found})
-        counts = dict(
-            zip(
-                wanted,
-                pool.map(lambda pair: count_images(sessions, pair[0], pair[1]), wanted),
-                strict=True,
-            )
-        )
-    return [
-        DryRunEntry(
-            target=target,
-            prefixes=prefixes[target],
-            repositories=tuple((name, counts[(target.source, name)]) for name in chosen[target]),
-        )
-        for target in targets
-    ]

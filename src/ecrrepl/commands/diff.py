@@ -1,14 +1,21 @@
-"""`ecrrepl diff`: read the live registries and print what `apply` would change."""
+"""`ecrrepl diff`: read the live registries and print what `apply` would change.
+
+With `--registry`, only those source registries and what they need (ecrrepl.scope); a
+saved plan records the scope, and `apply PLAN.json` works within it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ecrrepl.commands.live import config_bytes, load_sound_config, open_sessions
+from ecrrepl.arguments import registry_options
+from ecrrepl.commands.live import config_bytes, load_sound_config, open_sessions, scoped
+from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import EXIT_CHANGES_PENDING, EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.plan import Plan, compute_plan, plan_to_json
 from ecrrepl.render.escape import terminal
@@ -37,21 +44,32 @@ def diff(
     exit_code: bool = False,
     out_path: str | None = None,
     overwrite: bool = False,
+    registries: Sequence[str | RegistryAddress] = (),
+    ignore: Sequence[str] = (),
     profile: str | None = None,
     color: bool = False,
     out: TextIO | None = None,
 ) -> int:
     if output_format not in PLAN_FORMATS:
         raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(PLAN_FORMATS)}")
-    result = load_sound_config(files, color=color)
+    scope = registry_options(registries, "--registry")
+    result = load_sound_config(files, ignore=ignore, color=color)
+    config = scoped(result.config, scope)
     from ecrrepl.aws.reader import read_state
 
-    sessions = open_sessions(result.config, profile)
-    live = read_state(result.config, sessions)
-    plan = compute_plan(result.config, live)
+    sessions = open_sessions(config, profile)
+    live = read_state(config, sessions)
+    plan = dataclasses.replace(compute_plan(config, live), scope=tuple(sorted(scope)))
     stream = sys.stdout if out is None else out
     stream.write(render_plan(plan, output_format, color=color))
-    if out_path is not None:
+    if out_path is not None and plan.unread:
+        count = len(plan.unread)
+        print(
+            f"Not saved to {terminal(out_path)}: {count} registr{'y' if count == 1 else 'ies'}"
+            " could not be read, and a plan without them cannot be applied.",
+            file=sys.stderr,
+        )
+    elif out_path is not None:
         save_plan(plan, config_bytes(result), out_path, overwrite=overwrite)
         print(
             f"Saved the plan to {terminal(out_path)}; `ecrrepl apply {terminal(out_path)}` "

@@ -1,32 +1,69 @@
-"""`ecrrepl export`: the live registries of the base account as a configuration file.
+"""`ecrrepl export`: the live registries of one or many accounts as a configuration file.
 
-The file is written so that `ecrrepl diff` of it shows no changes: every registry
-asked for is listed (one without replication as `rules: []`), its creation templates
-are declared, and each other account it replicates into is listed with
-`manage_registry_policy: false`, because the base credentials cannot reach it.
+The file is written so that `ecrrepl diff` of it shows no changes (`adoption.py`
+decides what it says; `render/config_yaml.py` writes it). Without `--account`, the
+account of the base credentials is exported. Each `--account` is reached as the
+`accounts` entry of `--config` says (role_arn, external_id or profile), else through
+`--role-name`, else, for the account of the base credentials only, with those.
+
+All or nothing: an account that cannot be reached, or a read that fails, is one line
+naming the account (exit 1) and nothing is printed. A file missing an account's
+registries would be applied as if they were not meant to replicate.
 """
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TextIO
+from collections.abc import Mapping, Sequence
+from typing import TextIO
 
-import yaml
-
-from ecrrepl import __version__, regions
+from ecrrepl import regions
 from ecrrepl.backup import now_stamp
-from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule
+from ecrrepl.config.model import AccountAccess
 from ecrrepl.errors import EXIT_OK, UsageError
+
+ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
+ACCOUNT_PLACEHOLDER = "000000000000"
 
 
 def export(
-    region_names: Sequence[str], *, profile: str | None = None, out: TextIO | None = None
+    region_names: Sequence[str],
+    *,
+    account_ids: Sequence[str] = (),
+    config_files: Sequence[str] = (),
+    role_name: str | None = None,
+    profile: str | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
-    from ecrrepl.aws import reader
+    from ecrrepl.adoption import adopted_config
+    from ecrrepl.aws.adoption_reader import read_adopted
     from ecrrepl.aws.session import Sessions
+    from ecrrepl.render.config_yaml import render_config_yaml
 
+    wanted_regions = _checked_regions(region_names)
+    wanted_accounts = _checked_accounts(account_ids)
+    if role_name is not None:
+        role_arn(ACCOUNT_PLACEHOLDER, role_name, wanted_regions[0])  # a usage error, before AWS
+    configured = _configured_access(config_files, err) if config_files else {}
+    # STS in a region enabled by default, when there is one: credentials from the global
+    # endpoint are not valid in opt-in regions (as in Sessions.for_config).
+    home = min(wanted_regions, key=lambda region: (regions.needs_opt_in(region), region))
+    # Which account the base credentials belong to decides which accounts need a role; the
+    # sessions that reach the others are built once that is known.
+    base = Sessions(profile=profile).base_account(home)
+    accounts = wanted_accounts or [base]
+    access = _access(accounts, base, configured, role_name, wanted_regions[0])
+    sessions = Sessions(access, profile=profile, home_regions=dict.fromkeys(accounts, home))
+    state = read_adopted(sessions, accounts, wanted_regions)
+    config = adopted_config(state, accounts, access)
+    stream = sys.stdout if out is None else out
+    stream.write(render_config_yaml(config, accounts, now_stamp()))
+    return EXIT_OK
+
+
+def _checked_regions(region_names: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(region_names))
     if not wanted:
         raise UsageError("name at least one region: `ecrrepl export --region us-east-1`")
@@ -36,140 +73,66 @@ def export(
             raise UsageError(
                 f"unknown region {region!r}" + (f"; did you mean {hint!r}?" if hint else "")
             )
-    sessions = Sessions(profile=profile)
-    account = sessions.base_account(wanted[0])
-    addresses = [RegistryAddress(account, region) for region in wanted]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        rules = dict(
-            zip(
-                addresses,
-                pool.map(lambda a: reader.read_replication(sessions, a), addresses),
-                strict=True,
-            )
+    partitions = {region: regions.partition_of(region) for region in wanted}
+    if len(set(partitions.values())) > 1:
+        # An account, its roles and its registries live in one partition.
+        first, other = wanted[0], next(r for r in wanted if partitions[r] != partitions[wanted[0]])
+        raise UsageError(
+            f"regions {first} ({partitions[first]}) and {other} ({partitions[other]}) are in "
+            "different partitions, and an account lives in one: export them separately"
         )
-        templated = [a for a in addresses if regions.offers_templates(a.region)]
-        templates = dict(
-            zip(
-                templated,
-                pool.map(lambda a: reader.read_templates(sessions, a), templated),
-                strict=True,
-            )
+    return wanted
+
+
+def _checked_accounts(account_ids: Sequence[str]) -> list[str]:
+    for account in account_ids:
+        if not ACCOUNT_ID.fullmatch(account):
+            raise UsageError(f"--account {account!r} is not a 12-digit AWS account ID")
+    return list(dict.fromkeys(account_ids))
+
+
+def _configured_access(files: Sequence[str], err: TextIO | None) -> Mapping[str, AccountAccess]:
+    from ecrrepl.commands.live import load_sound_config
+
+    return load_sound_config(files, err=err).config.accounts
+
+
+def role_arn(account: str, role_name: str, region: str) -> str:
+    """The role `role_name` (a name, or path/name) of `account`, in `region`'s partition."""
+    from ecrrepl.lint.rules.accounts import ROLE_ARN
+
+    arn = f"arn:{regions.partition_of(region) or 'aws'}:iam::{account}:role/{role_name}"
+    # A role's ARN holds its path before its name: IAM user guide, "IAM identifiers"
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns);
+    # botocore's IAM model, roleNameType: 1..64 of [\w+=,.@-] (checked 2026-12-02).
+    if not ROLE_ARN.fullmatch(arn):
+        raise UsageError(
+            f"--role-name {role_name!r} is not an IAM role name (letters, digits and +=,.@_-, "
+            "at most 64, after an optional path/)"
         )
-    stream = sys.stdout if out is None else out
-    stream.write(render_export(account, rules, templates))
-    return EXIT_OK
+    return arn
 
 
-def render_export(
-    account: str,
-    rules: dict[RegistryAddress, tuple[ReplicationRule, ...]],
-    templates: dict[RegistryAddress, tuple[CreationTemplate, ...]],
-) -> str:
-    others = sorted(
-        {
-            destination.account
-            for registry_rules in rules.values()
-            for rule in registry_rules
-            for destination in rule.destinations
-            if destination.account != account
-        }
-    )
-    document: dict[str, Any] = {"version": 1}
-    if others:
-        document["accounts"] = {other: {"manage_registry_policy": False} for other in others}
-    document["registries"] = [
-        {
-            "account": address.account,
-            "region": address.region,
-            "rules": [_rule(r, address.account) for r in rr],
-        }
-        for address, rr in rules.items()
-    ]
-    declared = [_template(t) for address in rules for t in templates.get(address, ())]
-    if declared:
-        document["templates"] = declared
-    header = [
-        f"# Exported by ecrrepl {__version__} from account {account} at {now_stamp()}.",
-        "# `ecrrepl diff` of this file shows no changes; edit it, then diff and apply.",
-    ]
-    if others:
-        header += [
-            "# Accounts replicated into are listed with manage_registry_policy: false, as the",
-            "# base credentials do not reach them; give them a role_arn or profile and drop that",
-            "# line to let ecrrepl manage their registry policies.",
-        ]
-    body = yaml.dump(
-        document, Dumper=_ConfigDumper, sort_keys=False, default_flow_style=False, width=100
-    )
-    return "\n".join(header) + "\n" + body
-
-
-class _Flow(list[Any]):
-    """A short list written on one line, as the hand-written examples do."""
-
-
-class _FlowMapping(dict[str, Any]):
-    """A short mapping on one line: `{account: "222222222222", region: eu-west-1}`."""
-
-
-class _ConfigDumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        # Lists indented under their key, like every example in configs/.
-        super().increase_indent(flow, False)
-
-
-_ConfigDumper.add_representer(
-    _Flow, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, True)
-)
-_ConfigDumper.add_representer(
-    _FlowMapping,
-    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, True),
-)
-
-
-def _rule(rule: ReplicationRule, source_account: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {}
-    if rule.prefixes is not None:
-        entry["filters"] = _Flow(rule.prefixes)
-    entry["destinations"] = [
-        _FlowMapping(region=d.region)
-        if d.account == source_account
-        else _FlowMapping(account=d.account, region=d.region)
-        for d in rule.destinations
-    ]
-    if rule.delete_replication:
-        entry["delete_replication"] = True
-    return entry
-
-
-def _template(template: CreationTemplate) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "account": template.account,
-        "region": template.region,
-        "prefix": template.prefix,
-        "applied_for": _Flow(template.applied_for),
-    }
-    optional: dict[str, Any] = {
-        "description": template.description,
-        "image_tag_mutability": template.image_tag_mutability,
-        "image_tag_mutability_exclusion_filters": _Flow(
-            template.image_tag_mutability_exclusion_filters
-        )
-        or None,
-        "encryption": None
-        if template.encryption is None
-        else {
-            key: value
-            for key, value in (
-                ("type", template.encryption.type),
-                ("kms_key", template.encryption.kms_key),
+def _access(
+    accounts: Sequence[str],
+    base: str,
+    configured: Mapping[str, AccountAccess],
+    role_name: str | None,
+    region: str,
+) -> dict[str, AccountAccess]:
+    """How each account is reached: the configuration's entry, else the role named, else
+    (the base account only) the base credentials. The configuration's entries for other
+    accounts are kept: they say how to check the policies of accounts replicated into."""
+    access = dict(configured)
+    for account in accounts:
+        if account in access or account == base:
+            continue
+        if role_name is None:
+            raise UsageError(
+                f"account {account} is not the account of the base credentials ({base}): "
+                "say how to reach it with --role-name or an `accounts` entry in --config"
             )
-            if value
-        },
-        "resource_tags": dict(template.resource_tags) or None,
-        "lifecycle_policy": template.lifecycle_policy,
-        "repository_policy": template.repository_policy,
-        "custom_role_arn": template.custom_role_arn,
-    }
-    entry.update({key: value for key, value in optional.items() if value is not None})
-    return entry
+        access[account] = AccountAccess(
+            account=account, role_arn=role_arn(account, role_name, region)
+        )
+    return access

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from ecrrepl.commands.route import refuse_for_errors, registry_argument, require_source
+from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import EXIT_OK, UsageError
 from ecrrepl.graph import config_graph, route_graph
 from ecrrepl.route import repository_name_problem, route_repository
@@ -25,7 +26,7 @@ def graph(
     repository: str | None,
     output_format: str,
     color: bool,
-    from_registry: str | None = None,
+    from_registry: str | RegistryAddress | None = None,
 ) -> int:
     """Print the graph of the files (default ecrrepl.yaml); 1 when they have errors.
 

@@ -2,7 +2,8 @@
 
 For teams whose destination accounts are managed elsewhere (another repository,
 Terraform, CloudFormation StackSets, a platform team): the statements ecrrepl would own
-in each destination registry, as JSON, as Terraform data sources to merge into the
+in each destination registry (merged across source registries with `owner:`, as `apply`
+writes them: policy_grants.written_statements), as JSON, as Terraform data sources to merge into the
 owner's own policy document, or as a CloudFormation template. Offline: no AWS call.
 """
 
@@ -17,11 +18,12 @@ from ecrrepl import regions
 from ecrrepl.commands.live import load_sound_config
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_OK, UsageError
-from ecrrepl.policy import PolicyStatement, merge_policy, policy_text, required_statements
+from ecrrepl.policy import merge_policy, policy_text
+from ecrrepl.policy_grants import Grant, written_statements
 
 POLICY_FORMATS = ("json", "terraform", "cloudformation")
 
-Statements = dict[RegistryAddress, tuple[PolicyStatement, ...]]
+Statements = dict[RegistryAddress, tuple[Grant, ...]]
 
 
 def policy(
@@ -30,6 +32,7 @@ def policy(
     account: str | None = None,
     region: str | None = None,
     output_format: str = "json",
+    ignore: Sequence[str] = (),
     color: bool = False,
     out: TextIO | None = None,
 ) -> int:
@@ -47,8 +50,8 @@ def policy(
     if region is not None and account is None:
         raise UsageError("--region goes with --account: together they name one registry")
     _check_arguments(account, region)
-    config = load_sound_config(files, color=color).config
-    wanted = _narrowed(config, required_statements(config), account, region)
+    config = load_sound_config(files, ignore=ignore, color=color).config
+    wanted = _narrowed(config, written_statements(config), account, region)
     stream = sys.stdout if out is None else out
     if output_format == "json":
         stream.write(json.dumps({"destinations": _json_destinations(config, wanted)}, indent=2))

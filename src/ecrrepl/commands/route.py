@@ -9,9 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from ecrrepl.arguments import registry_option
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
-from ecrrepl.route import parse_registry_argument, repository_name_problem, route_repository
+from ecrrepl.route import repository_name_problem, route_repository
 from ecrrepl.validation import ValidationResult, config_paths, validate_files
 
 ROUTE_FORMATS = ("text", "json")
@@ -20,7 +21,7 @@ ROUTE_FORMATS = ("text", "json")
 def route(
     files: Sequence[str],
     repository: str,
-    from_registry: str | None,
+    from_registry: str | RegistryAddress | None,
     output_format: str,
     color: bool,
 ) -> int:
@@ -53,16 +54,9 @@ def route(
     return EXIT_OK
 
 
-def registry_argument(text: str | None) -> RegistryAddress | None:
-    if text is None:
-        return None
-    address = parse_registry_argument(text)
-    if address is None:
-        raise UsageError(
-            f"--from {text!r} is not a registry: give ACCOUNT/REGION, "
-            "such as 111111111111/us-west-2"
-        )
-    return address
+def registry_argument(value: str | RegistryAddress | None) -> RegistryAddress | None:
+    """The registry `--from` names, if any."""
+    return None if value is None else registry_option(value, "--from")
 
 
 def require_source(config: Config, wanted: RegistryAddress) -> None:

@@ -1,7 +1,8 @@
 """`ecrrepl status`: has this image reached every destination the configuration sends it to?
 
-For each source registry whose rules send the repository somewhere (or only the one
-`--from` names), DescribeImageReplicationStatus in that registry, matched with the
+For each source registry whose rules send the repository somewhere (only those of the
+`--registry` scope, ecrrepl.scope; or only the one `--from` names, which must be in
+it), DescribeImageReplicationStatus in that registry, matched with the
 destinations the configuration expects. Without `--wait` it answers once; with it, it
 polls with backoff until the answer is final or the timeout passes.
 
@@ -19,13 +20,13 @@ means "the image is in every expected destination", which is what a deployment w
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TextIO
 
+from ecrrepl.arguments import parse_duration, registry_option, registry_options
 from ecrrepl.commands.live import load_sound_config, open_sessions
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
@@ -42,12 +43,8 @@ from ecrrepl.replication_status import (
     wait_for_replication,
     with_live_destinations,
 )
-from ecrrepl.route import (
-    destinations_sent_to,
-    parse_registry_argument,
-    repository_name_problem,
-    route_repository,
-)
+from ecrrepl.route import destinations_sent_to, repository_name_problem, route_repository
+from ecrrepl.scope import scope_config
 
 if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
@@ -55,36 +52,6 @@ if TYPE_CHECKING:
 STATUS_FORMATS = ("text", "json")
 DEFAULT_TIMEOUT = "30m"
 MAX_PARALLEL_READS = 8
-DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
-
-
-def parse_duration(text: str, option: str = "--timeout") -> float:
-    """Seconds in `90s`, `30m`, `1h`, `1h30m` or a bare number of seconds."""
-    cleaned = text.strip().lower()
-    if cleaned.isdigit():
-        seconds = int(cleaned)
-    else:
-        match = DURATION.fullmatch(cleaned)
-        if not cleaned or match is None:
-            raise UsageError(
-                f"{option} {text!r} is not a duration: give it as 90s, 30m, 1h or 1h30m"
-            )
-        seconds = int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)
-    if seconds <= 0:
-        raise UsageError(f"{option} must be longer than zero")
-    return float(seconds)
-
-
-def parse_registry_option(text: str | None, option: str) -> RegistryAddress | None:
-    if text is None:
-        return None
-    address = parse_registry_argument(text)
-    if address is None:
-        raise UsageError(
-            f"{option} {text!r} is not a registry: give ACCOUNT/REGION, "
-            "such as 111111111111/us-west-2"
-        )
-    return address
 
 
 def status(
@@ -93,9 +60,10 @@ def status(
     repository: str,
     tag: str | None = None,
     digest: str | None = None,
-    from_registry: str | None = None,
+    from_registry: str | RegistryAddress | None = None,
+    registries: Sequence[str | RegistryAddress] = (),
     wait: bool = False,
-    timeout: str | None = None,
+    timeout: str | float | None = None,
     output_format: str = "text",
     profile: str | None = None,
     color: bool = False,
@@ -116,13 +84,17 @@ def status(
         raise UsageError(problem)
     if timeout is not None and not wait:
         raise UsageError("--timeout only applies with --wait")
-    timeout_seconds = parse_duration(timeout or DEFAULT_TIMEOUT)
-    wanted = parse_registry_option(from_registry, "--from")
+    timeout_seconds = parse_duration(DEFAULT_TIMEOUT if timeout is None else timeout)
+    wanted = None if from_registry is None else registry_option(from_registry, "--from")
+    scope = registry_options(registries, "--registry")
     image = ImageRef(repository, tag=tag, digest=digest)
     stream = sys.stdout if out is None else out
     progress_stream = sys.stderr if err is None else err
 
     config = load_sound_config(files, color=color, err=progress_stream).config
+    if wanted is not None and scope and wanted not in scope:
+        raise UsageError(f"--from {wanted} is not one of the --registry scope")
+    config = scope_config(config, scope)
     expected = expected_destinations(config, repository, wanted)
     sessions = open_sessions(config, profile)
     sessions.verify_identities({source.account for source in expected})

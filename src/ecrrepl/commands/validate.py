@@ -22,6 +22,7 @@ def validate(
     *,
     output_format: str = "text",
     strict: bool = False,
+    ignore: Sequence[str] = (),
     color: bool = False,
     out: TextIO | None = None,
 ) -> int:
@@ -29,12 +30,19 @@ def validate(
 
     Returns 1 when an error is found (or a warning under `strict`), else 0. A file
     that is missing or unreadable is a usage error (exit 2), raised by the loader.
+    `ignore`: the values of `--ignore` (rule IDs, comma-separated), whose findings are
+    suppressed; a suppressed warning does not fail under `strict`.
     """
     if output_format not in FINDINGS_FORMATS:
         known = ", ".join(FINDINGS_FORMATS)
         raise UsageError(f"unknown format {output_format!r}; use one of {known}")
+    ignored: frozenset[str] = frozenset()
+    if ignore:
+        from ecrrepl.commands.ignore_option import ignored_rules
+
+        ignored = ignored_rules(ignore)
     paths = config_paths(files)
-    result = validate_files(paths)
+    result = validate_files(paths, ignored)
     stream = sys.stdout if out is None else out
     stream.write(render_findings(result, output_format, file_count=len(paths), color=color))
     return EXIT_FAILED if fails(result.findings, strict=strict) else EXIT_OK

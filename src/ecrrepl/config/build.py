@@ -25,12 +25,16 @@ from ecrrepl.config.model import (
     SourceRegistry,
 )
 from ecrrepl.config.positions import json_file_positions, positions_of
+from ecrrepl.config.values import ValueReader, closest_key
 from ecrrepl.findings import Finding, Location
 
 T = TypeVar("T")
 
 SUPPORTED_VERSION = 1
 MAX_DESCRIPTION_CHARS = limits.MAX_TEMPLATE_DESCRIPTION_CHARS
+# Top-level keys the format leaves to the author, as compose files do: a place for YAML
+# anchors (`x-defaults: &defaults ...`) that entries below merge with `<<: *defaults`.
+EXTENSION_PREFIX = "x-"
 
 
 class FileContents:
@@ -40,16 +44,25 @@ class FileContents:
         self.accounts: dict[str, AccountAccess] = {}
         self.registries: list[SourceRegistry] = []
         self.templates: list[CreationTemplate] = []
+        self.owner: tuple[str, Location] | None = None
+        # Whether the file has a `registries` or `templates` key: the configuration as a
+        # whole needs one of them, any file may hold it.
+        self.declares_replication = False
 
 
-class ModelBuilder:
+class ModelBuilder(ValueReader):
     def __init__(
         self, file: str, findings: list[Finding], sources: dict[str, str] | None = None
     ) -> None:
-        self.file = file
-        self.findings = findings
+        super().__init__(file, findings)
         # The text of the JSON files that findings can point into, for quoting them.
         self.sources = sources if sources is not None else {}
+        # What the file declares but could not be built (its finding is reported): the
+        # kinds of entries, and the rules that lost a destination. Checks that conclude
+        # from an absence read them (Config.unbuilt), so no finding follows from another.
+        self.unbuilt: set[str] = set()
+        self.rules_missing_destinations: set[Location] = set()
+        self.unplaced_rules: list[ReplicationRule] = []
 
     # -- the document -----------------------------------------------------------------
 
@@ -58,37 +71,93 @@ class ModelBuilder:
         if root is None:
             self._report(
                 "E004",
-                "the file is empty; it needs at least `version: 1` and `registries`",
+                "the file is empty; each file of a configuration needs `version: 1` and "
+                "at least one of `accounts`, `registries` or `templates`",
                 Location(self.file, 1, 1),
             )
+            self.unbuilt.add("file")
             return contents
+        if isinstance(root, MappingNode):
+            root = MappingNode(
+                root.loc,
+                {
+                    name: entry
+                    for name, entry in root.entries.items()
+                    if not name.startswith(EXTENSION_PREFIX)
+                },
+            )
         top = self._mapping(root, "", "the file")
         if top is None:
+            self.unbuilt.add("file")
             return contents
         version = top.entries.get("version")
         if version is not None:
             self._version(version[1])
+        if owner := top.entries.get("owner"):
+            name = self._string({"owner": owner[1]}, "owner")
+            if name is not None:
+                contents.owner = (name, owner[1].loc)
+        contents.declares_replication = bool(self._replication_sections(top))
         if accounts := top.entries.get("accounts"):
             contents.accounts = self._accounts(accounts[1])
         if registries := top.entries.get("registries"):
-            contents.registries = self._list(registries[1], "registries", self._registry)
+            contents.registries = self._section(
+                registries[1], "registries", "registry", self._registry
+            )
         if templates := top.entries.get("templates"):
-            contents.templates = self._list(templates[1], "templates", self._template)
+            contents.templates = self._section(
+                templates[1], "templates", "template", self._template
+            )
         return contents
 
+    def _replication_sections(self, top: MappingNode) -> set[str]:
+        """`registries` and `templates`, if the file has them: written, or misspelt (the
+        E003 says which; what they hold is not built, and nothing may conclude from
+        their absence)."""
+        written = {"registries", "templates"} & top.entries.keys()
+        known, _ = schema.keys_of("")
+        misspelt = {
+            hint
+            for name in top.entries.keys() - known
+            if (hint := closest_key(name, known)) in ("registries", "templates")
+        }
+        if misspelt - written:
+            self.unbuilt.add("registry")
+        return written | misspelt
+
+    def _section(
+        self, node: Node, key: str, kind: str, build: Callable[[Node], T | None]
+    ) -> list[T]:
+        if not isinstance(node, SequenceNode):
+            self.unbuilt.add(kind)
+        return self._list(node, key, build)
+
     def _version(self, node: Node) -> None:
-        if (
+        written = node.text if isinstance(node, ScalarNode) else ""
+        if written == str(SUPPORTED_VERSION) and _is_int(node):
+            return  # written as 1: not 0x1, 01 or "1"
+        if isinstance(node, ScalarNode) and node.is_string and written == str(SUPPORTED_VERSION):
+            message = (
+                f'`version` is the string "{written}", not the number {SUPPORTED_VERSION}; '
+                f"write `version: {SUPPORTED_VERSION}` without quotes"
+            )
+        elif (
             isinstance(node, ScalarNode)
-            and node.text == str(SUPPORTED_VERSION)
-            and node.tag.endswith(":int")
-        ):  # written as 1: not 0x1, 01 or "1"
-            return
-        shown = node.text if isinstance(node, ScalarNode) else kind_name(node)
-        self._report(
-            "E005",
-            f"unsupported version {shown!r}; this ecrrepl reads version {SUPPORTED_VERSION}",
-            node.loc,
-        )
+            and not isinstance(node.value, bool)
+            and node.value == SUPPORTED_VERSION
+        ):
+            message = (
+                f"`version` is written {written}; write `version: {SUPPORTED_VERSION}` "
+                f"(YAML reads {written} as {SUPPORTED_VERSION}, but the format's version is "
+                f"the plain number {SUPPORTED_VERSION})"
+            )
+        else:
+            shown = repr(written) if isinstance(node, ScalarNode) else kind_name(node)
+            message = (
+                f"unsupported version {shown}; this ecrrepl reads `version: "
+                f"{SUPPORTED_VERSION}` only"
+            )
+        self._report("E005", message, node.loc)
 
     # -- sections ---------------------------------------------------------------------
 
@@ -96,11 +165,13 @@ class ModelBuilder:
         accounts: dict[str, AccountAccess] = {}
         if not isinstance(node, MappingNode):
             self._wrong_type(node, "accounts", "a mapping of account IDs")
+            self.unbuilt.add("account")
             return accounts
         for key, value in node.entries.values():
             account = self._account_id(key, "account key")
             entry = self._mapping(value, "account", f"account {key.text}")
             if account is None or entry is None:
+                self.unbuilt.add("account")
                 continue
             fields = self._fields(entry)
             accounts[account] = AccountAccess(
@@ -118,6 +189,7 @@ class ModelBuilder:
     def _registry(self, node: Node) -> SourceRegistry | None:
         entry = self._mapping(node, "registry", "a registry")
         if entry is None:
+            self.unbuilt.add("registry")
             return None
         fields = self._fields(entry)
         account = self._account_field(fields, "account")
@@ -129,7 +201,11 @@ class ModelBuilder:
             lambda n: self._rule(n, account or ""),
         )
         if account is None or region is None or "rules" not in fields:
+            self.unbuilt.add("registry")
+            self.unplaced_rules.extend(rules)
             return None
+        if not isinstance(fields["rules"], SequenceNode) or len(rules) < len(fields["rules"].items):
+            self.unbuilt.add("rule")
         return SourceRegistry(
             account=account,
             region=region,
@@ -145,24 +221,33 @@ class ModelBuilder:
         fields = self._fields(entry)
         filters: tuple[RepositoryFilter, ...] | None = None
         if "filters" in fields:
-            items = self._list(fields["filters"], "filters", self._filter)
-            if not items and isinstance(fields["filters"], SequenceNode):
+            written = fields["filters"]
+            filters = tuple(self._list(written, "filters", self._filter))
+            if isinstance(written, SequenceNode) and not written.items:
                 self._report(
                     "E004",
                     "`filters` is empty; omit the key to replicate every repository",
-                    fields["filters"].loc,
+                    written.loc,
                 )
-            filters = tuple(items)
-        if "destinations" not in fields:
+        # Every key is read before a missing one drops the rule: each problem is reported.
+        name = self._string(fields, "name")
+        delete_replication = self._boolean(fields, "delete_replication", False)
+        written_destinations = fields.get("destinations")
+        if written_destinations is None:
             return None
         destinations = self._list(
-            fields["destinations"], "destinations", lambda n: self._destination(n, registry_account)
+            written_destinations, "destinations", lambda n: self._destination(n, registry_account)
         )
+        if not isinstance(written_destinations, SequenceNode) or len(destinations) < len(
+            written_destinations.items
+        ):
+            self.unbuilt.add("destination")
+            self.rules_missing_destinations.add(entry.loc)
         return ReplicationRule(
-            name=self._string(fields, "name"),
+            name=name,
             filters=filters,
             destinations=tuple(destinations),
-            delete_replication=self._boolean(fields, "delete_replication", False),
+            delete_replication=delete_replication,
             where=entry.loc,
             key_locations=_locations(fields),
         )
@@ -183,7 +268,7 @@ class ModelBuilder:
             self._account_field(fields, "account") if "account" in fields else registry_account
         )
         if region is None or account is None:
-            return None
+            return None  # the rule records that it lost a destination
         return Destination(
             account=account, region=region, where=entry.loc, key_locations=_locations(fields)
         )
@@ -196,8 +281,6 @@ class ModelBuilder:
         account = self._account_field(fields, "account")
         region = self._string(fields, "region")
         prefix = self._string(fields, "prefix")
-        if account is None or region is None or prefix is None:
-            return None
         applied_for = self._enum_list(fields, "applied_for", schema.APPLIED_FOR)
         for key in ("applied_for", "image_tag_mutability_exclusion_filters"):
             listed = fields.get(key)
@@ -222,23 +305,28 @@ class ModelBuilder:
                 f"ECR allows {MAX_DESCRIPTION_CHARS}",
                 fields["description"].loc,
             )
+        # Every setting is read, and reported on, before a missing key drops the template.
+        mutability = self._enum(fields, "image_tag_mutability", schema.IMAGE_TAG_MUTABILITY)
+        exclusions = self._string_list(fields, "image_tag_mutability_exclusion_filters")
+        encryption = self._encryption(fields.get("encryption"))
+        tags = self._tags(tags_node)
+        custom_role_arn = self._string(fields, "custom_role_arn")
+        if account is None or region is None or prefix is None:
+            self.unbuilt.add("template")
+            return None
         return CreationTemplate(
             account=account,
             region=region,
             prefix=prefix,
             applied_for=applied_for if applied_for is not None else ("REPLICATION",),
             description=description,
-            image_tag_mutability=self._enum(
-                fields, "image_tag_mutability", schema.IMAGE_TAG_MUTABILITY
-            ),
-            image_tag_mutability_exclusion_filters=tuple(
-                self._string_list(fields, "image_tag_mutability_exclusion_filters")
-            ),
-            encryption=self._encryption(fields.get("encryption")),
-            resource_tags=self._tags(tags_node),
             lifecycle_policy=documents["lifecycle_policy"],
             repository_policy=documents["repository_policy"],
-            custom_role_arn=self._string(fields, "custom_role_arn"),
+            image_tag_mutability=mutability,
+            image_tag_mutability_exclusion_filters=tuple(exclusions),
+            encryption=encryption,
+            resource_tags=tags,
+            custom_role_arn=custom_role_arn,
             positions=positions,
             where=entry.loc,
             key_locations=_locations(fields),
@@ -304,144 +392,8 @@ class ModelBuilder:
         )
         return None, None
 
-    # -- values -----------------------------------------------------------------------
-
-    def _mapping(
-        self,
-        node: Node,
-        definition: str,
-        what: str,
-        properties: tuple[str, ...] | None = None,
-    ) -> MappingNode | None:
-        if not isinstance(node, MappingNode):
-            self._wrong_type(node, what, "a mapping")
-            return None
-        if properties is None:
-            known, required = schema.keys_of(definition)
-        else:
-            known, required = frozenset(properties), frozenset()
-        for name, (key, _) in node.entries.items():
-            if name not in known:
-                import difflib  # only on the error path: validate starts faster without it
-
-                hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-                self._report(
-                    "E003",
-                    f"unknown key '{name}' in {what}{suggestion} "
-                    f"(known: {', '.join(sorted(known))})"
-                    if not hint
-                    else f"unknown key '{name}' in {what}{suggestion}",
-                    key.loc,
-                )
-        if not required <= node.entries.keys():
-            for name in sorted(required - node.entries.keys()):
-                self._report("E004", f"{what} is missing the required key '{name}'", node.loc)
-        return node
-
-    def _fields(self, node: MappingNode) -> dict[str, Node]:
-        return {name: value for name, (_, value) in node.entries.items()}
-
-    def _list(self, node: Node, key: str, build: Callable[[Node], T | None]) -> list[T]:
-        if not isinstance(node, SequenceNode):
-            self._wrong_type(node, f"`{key}`", "a list")
-            return []
-        return [built for item in node.items if (built := build(item)) is not None]
-
-    def _string(self, fields: dict[str, Node], key: str) -> str | None:
-        node = fields.get(key)
-        if node is None:
-            return None
-        if isinstance(node, ScalarNode) and node.is_string:
-            return str(node.value)
-        self._wrong_type(node, f"`{key}`", "a string")
-        return None
-
-    def _boolean(self, fields: dict[str, Node], key: str, default: bool) -> bool:
-        node = fields.get(key)
-        if node is None:
-            return default
-        if isinstance(node, ScalarNode) and isinstance(node.value, bool):
-            return node.value
-        self._wrong_type(node, f"`{key}`", "true or false")
-        return default
-
-    def _enum(self, fields: dict[str, Node], key: str, allowed: list[str]) -> str | None:
-        node = fields.get(key)
-        if node is None:
-            return None
-        return self._enum_value(node, key, allowed)
-
-    def _enum_value(self, node: Node, key: str, allowed: list[str]) -> str | None:
-        if isinstance(node, ScalarNode) and node.value in allowed:
-            return str(node.value)
-        shown = repr(node.text) if isinstance(node, ScalarNode) else kind_name(node)
-        upper = node.text.upper() if isinstance(node, ScalarNode) else ""
-        hint = f"; did you mean '{upper}'?" if upper in allowed else ""
-        self._report(
-            "E004", f"`{key}` must be one of {', '.join(allowed)}, not {shown}{hint}", node.loc
-        )
-        return None
-
-    def _enum_list(
-        self, fields: dict[str, Node], key: str, allowed: list[str]
-    ) -> tuple[str, ...] | None:
-        node = fields.get(key)
-        if node is None:
-            return None
-        values = self._list(node, key, lambda item: self._enum_value(item, key, allowed))
-        return tuple(values) if values else None
-
-    def _string_list(self, fields: dict[str, Node], key: str) -> list[str]:
-        node = fields.get(key)
-        if node is None:
-            return []
-
-        def one(item: Node) -> str | None:
-            if isinstance(item, ScalarNode) and item.is_string:
-                return str(item.value)
-            self._wrong_type(item, f"an item of `{key}`", "a string")
-            return None
-
-        return self._list(node, key, one)
-
-    def _account_field(self, fields: dict[str, Node], key: str) -> str | None:
-        node = fields.get(key)
-        return None if node is None else self._account_id(node, f"`{key}`")
-
-    def _account_id(self, node: Node, what: str) -> str | None:
-        if (
-            isinstance(node, ScalarNode)
-            and isinstance(node.value, int | float)
-            and not isinstance(node.value, bool)
-        ):
-            read_as = (
-                f"; YAML reads {node.text} as the octal number {node.value}"
-                if node.text.startswith("0")
-                else ""
-            )
-            self._report(
-                "E007",
-                f"{what} {node.text} is an unquoted number{read_as}; "
-                f'write it as a quoted string: "{node.text}"',
-                node.loc,
-            )
-            return None
-        if isinstance(node, ScalarNode) and node.is_string:
-            if len(node.value) == 12 and node.value.isascii() and node.value.isdigit():
-                return str(node.value)
-            self._report(
-                "E007", f"{what} '{node.value}' is not a 12-digit AWS account ID", node.loc
-            )
-            return None
-        self._wrong_type(node, what, "a quoted 12-digit account ID")
-        return None
-
-    def _wrong_type(self, node: Node, what: str, expected: str) -> None:
-        self._report("E004", f"{what} must be {expected}, not {kind_name(node)}", node.loc)
-
-    def _report(self, rule_id: str, message: str, location: Location) -> None:
-        self.findings.append(Finding(rule_id, message, location))
+def _is_int(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag.endswith(":int")
 
 
 def _locations(fields: dict[str, Node]) -> dict[str, Location]:

@@ -51,6 +51,11 @@ class Declared(Record):
         """The location of `key`'s value, or of the object itself when the key is absent."""
         return self.key_locations.get(key, self.where)
 
+    def unreadable(self, key: str, value: object) -> bool:
+        """Whether `key` is written but its value could not be read (`value` is None after
+        an E004): a check that concludes from the key's absence must not conclude here."""
+        return value is None and key in self.key_locations
+
 
 class Destination(Declared):
     account: str
@@ -204,6 +209,14 @@ def accounts_json(accounts: Mapping[str, AccountAccess]) -> dict[str, dict[str, 
     }
 
 
+def replicates(name: str, prefixes: Iterable[str] | None) -> bool:
+    """Whether filters `prefixes` send repository `name` (None: no filter, every
+    repository). ECR's one filter type, PREFIX_MATCH, compares the filter with the start
+    of the name, literally (ECR API reference, RepositoryFilter, checked 2026-12-02).
+    The one reading of a filter: the plan, the reader, backfill and route use it."""
+    return prefixes is None or any(name.startswith(prefix) for prefix in prefixes)
+
+
 def prefixes_sent_to(
     registries: Iterable[SourceRegistry],
 ) -> dict[RegistryAddress, frozenset[str] | None]:
@@ -228,6 +241,24 @@ class Config(Record):
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
     registries: tuple[SourceRegistry, ...] = ()
     templates: tuple[CreationTemplate, ...] = ()
+    # The `owner:` of the files (policy.owned_sids): None writes one registry policy
+    # statement per source registry, a name merges them under Sids of that owner.
+    owner: str | None = None
+    # Every `owner:` the files declare, where: files that disagree are an error (E205).
+    owners_declared: tuple[tuple[str, Location], ...] = field(default_factory=tuple, compare=False)
+    # What the files declare but could not be built, each reported with its error: the
+    # kinds of entries ("file", "account", "registry", "rule", "destination",
+    # "template"), and where the rules are that lost a destination. The checks that
+    # conclude from an absence ("no rule replicates here") read them, so that no finding
+    # follows only from another. Not compared: they are not what the configuration says.
+    unbuilt: frozenset[str] = field(default_factory=frozenset, compare=False)
+    rules_missing_destinations: frozenset[Location] = field(
+        default_factory=frozenset, compare=False
+    )
+    # The rules of registries that could not be built (their account or region could
+    # not be read): never part of the configuration, but what can be checked of them
+    # alone (their destinations' regions, their filters) is, in the same run.
+    unplaced_rules: tuple[ReplicationRule, ...] = field(default_factory=tuple, compare=False)
 
     def access(self, account: str) -> AccountAccess | None:
         return self.accounts.get(account)

@@ -21,6 +21,11 @@ ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
 REGION_PATTERN = r"^[0-9a-z-]{2,25}$"
 FILTER_PATTERN = limits.FILTER_PATTERN
 TEMPLATE_PREFIX_PATTERN = limits.TEMPLATE_PREFIX_PATTERN
+# A Sid allows only ASCII letters and digits (IAM JSON policy elements: Sid,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html,
+# checked 2026-12-02); the owner is written into Sids with its first letter capitalised
+# and ends at the next capital, so it is lowercase (policy.owner_sid_prefix).
+OWNER_PATTERN = r"^[a-z][a-z0-9]{0,31}$"
 IMAGE_TAG_MUTABILITY = [
     "MUTABLE",
     "IMMUTABLE",
@@ -51,10 +56,24 @@ SCHEMA: dict[str, Any] = {
     "title": "ecrrepl configuration",
     "description": "Amazon ECR registry replication as code (version 1).",
     "type": "object",
-    "required": ["version", "registries"],
+    # One file of a configuration: any file may hold any section (the configuration as
+    # a whole needs `registries` or `templates`, which `validate` checks across files).
+    "required": ["version"],
     "additionalProperties": False,
+    "patternProperties": {
+        "^x-": {"description": "Ignored: a place for YAML anchors that entries merge."}
+    },
     "properties": {
         "version": {"const": 1, "description": "The format version; 1 is the only one."},
+        "owner": {
+            "type": "string",
+            "pattern": OWNER_PATTERN,
+            "description": (
+                "Names this configuration in the registry policy statements it writes "
+                "(Sid Ecrrepl<Owner>G...), which then merge across source registries; "
+                "unique per destination registry."
+            ),
+        },
         "accounts": {
             "type": "object",
             "description": "How to reach each account; keys are quoted 12-digit IDs.",

@@ -167,7 +167,9 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission(
         "ecr:GetRegistryPolicy", Purpose.READ, Scope.MANAGED_POLICY_ACCOUNTS,
-        ("GetRegistryPolicy",), "diff, apply, restore", SAR_ECR,
+        ("GetRegistryPolicy",),
+        "diff, apply, restore, export (the cross-account destinations in the exported accounts)",
+        SAR_ECR,
     ),
     Permission(
         "ecr:GetRegistryPolicy", Purpose.READ, Scope.UNMANAGED_POLICY_DESTINATIONS,
@@ -255,6 +257,13 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission(
         "ecr:DescribeImages", Purpose.OPERATE, Scope.SOURCE_REPOSITORIES,
         ("DescribeImages",), "backfill --dry-run (under the live rules' filters)", SAR_ECR,
+    ),
+    # ... and compares them by digest with the destination's repository of the same name.
+    Permission(
+        "ecr:DescribeImages", Purpose.OPERATE, Scope.DESTINATION_REPOSITORIES,
+        ("DescribeImages",),
+        "backfill --dry-run (the images a destination already holds, compared by digest)",
+        SAR_ECR,
     ),
     Permission(
         "ecr:ListReplicationBackfills", Purpose.OPERATE, Scope.SOURCE_REGISTRIES,

@@ -19,9 +19,10 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
     """What would change in every registry the configuration owns a part of.
 
     A registry missing from `live` is taken to have nothing yet: no rules, no
-    registry policy, no templates.
+    registry policy, no templates. A registry that could not be read (`live.unreadable`)
+    has no section: what it holds is unknown, and the plan carries an error for it.
     """
-    return Plan(
+    plan = Plan(
         fingerprint=state_fingerprint(config, live),
         replication=tuple(
             dataclasses.replace(
@@ -29,13 +30,24 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
                     registry.address, registry.rules, live.replication.get(registry.address, ())
                 ),
                 warnings=immutable_tag_warnings(registry, live)
-                + leftover_grant_warnings(registry, live),
+                + leftover_grant_warnings(registry, live, config.owner),
             )
             for registry in sorted(config.registries, key=lambda r: r.address)
         ),
         registry_policies=plan_registry_policies(config, live),
         templates=plan_templates(config, live),
         accounts=dict(config.accounts),
+        owner=config.owner,
+    )
+    if not live.unreadable:
+        return plan
+    unread = live.unreadable
+    return dataclasses.replace(
+        plan,
+        replication=tuple(s for s in plan.replication if s.registry not in unread),
+        registry_policies=tuple(s for s in plan.registry_policies if s.registry not in unread),
+        templates=tuple(s for s in plan.templates if s.registry not in unread),
+        unread=dict(sorted(unread.items())),
     )
 
 

@@ -20,6 +20,7 @@ from ecrrepl.config.model import (
     RepositoryFilter,
     template_namespace,
 )
+from ecrrepl.config.schema import OWNER_PATTERN
 from ecrrepl.errors import UserError
 from ecrrepl.plan.model import (
     Action,
@@ -71,7 +72,11 @@ class PlanFileReader:
             self.template_section(item, f"templates[{i}]")
             for i, item in enumerate(self.sequence(top, "templates", ""))
         )
+        owner = self.optional_string(top, "owner", "")
+        if owner is not None and not re.fullmatch(OWNER_PATTERN, owner):
+            self.fail("owner", f"{owner!r} is not an owner name (lowercase letters and digits)")
         return Plan(
+            owner=owner,
             fingerprint=self.string(top, "fingerprint", ""),
             replication=tuple(
                 self.replication_section(item, f"replication[{i}]")
@@ -89,6 +94,11 @@ class PlanFileReader:
             sources=tuple(
                 self.source_file(item, f"config_files[{i}]")
                 for i, item in enumerate(self.sequence(top, "config_files", ""))
+            ),
+            # Plans saved before `--registry` have no scope: the whole configuration.
+            scope=tuple(
+                self.registry(item, f"scope[{i}]")
+                for i, item in enumerate(self.sequence(top, "scope", "") if "scope" in top else ())
             ),
         )
 

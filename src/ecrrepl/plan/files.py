@@ -10,6 +10,7 @@ names, paths (relative to the plan file's folder) and sha256 digests are recorde
     {"format_version": 2, "kind": "ecrrepl-plan",
      "config_files": [{"name": "ecrrepl.yaml", "path": "ecrrepl.yaml", "sha256": "..."}],
      "fingerprint": "...",
+     "scope": [{"account": ..., "region": ...}],   # `diff --registry`; [] or absent: all
      "accounts": {"222222222222": {"role_arn": ..., "external_id": ..., "profile": ...,
                                    "manage_registry_policy": true}},
      "replication": [{"registry": {"account": ..., "region": ...}, "rules": [...],
@@ -61,7 +62,9 @@ def plan_to_json(
         "kind": PLAN_KIND,
         "config_files": [{"name": s.name, "path": s.path, "sha256": s.sha256} for s in sources],
         "fingerprint": plan.fingerprint,
+        "scope": [_registry_json(address) for address in plan.scope],
         "accounts": accounts_json(plan.accounts),
+        "owner": plan.owner,
         "replication": [
             {
                 "registry": _registry_json(section.registry),

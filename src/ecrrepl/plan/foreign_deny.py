@@ -27,7 +27,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ecrrepl.config.model import JsonObject, RegistryAddress
-from ecrrepl.policy import REPLICATION_ACTIONS, PolicyStatement, glob_pattern, statements_of
+from ecrrepl.policy import (
+    REPLICATION_ACTIONS,
+    PolicyStatement,
+    glob_pattern,
+    owns_statement,
+    statements_of,
+)
 
 ALLOW_FLAG = "--allow-deny"
 
@@ -113,15 +119,16 @@ def foreign_denials(
 ) -> Denials:
     """Deny statements of `live_policy` that stop replication `required` needs.
 
-    `ignored_sids` are ecrrepl's own Sids in a policy it rewrites: those statements are
-    replaced by the plan, so what they say now does not matter.
+    `ignored_sids` are ecrrepl's own Sids in a policy it rewrites (policy.owns_statement
+    reads them): those statements are replaced by the plan, so what they say now does
+    not matter.
     """
     errors: list[str] = []
     warnings: list[str] = []
     for position, statement in enumerate(statements_of(live_policy), start=1):
         if not isinstance(statement, Mapping) or statement.get("Effect") != "Deny":
             continue
-        if statement.get("Sid") in ignored_sids:
+        if owns_statement(statement.get("Sid"), ignored_sids):
             continue
         for needed in required:
             account = needed.source.account

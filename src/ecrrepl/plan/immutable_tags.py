@@ -20,7 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ecrrepl.config.model import RegistryAddress, SourceRegistry, prefixes_sent_to
+from ecrrepl.config.model import (
+    RegistryAddress,
+    SourceRegistry,
+    prefixes_sent_to,
+    replicates,
+)
 from ecrrepl.state import LiveState, TagImmutability
 from ecrrepl.tag_mutability import immutable_tags_in_words
 
@@ -34,10 +39,7 @@ def immutable_tag_warnings(registry: SourceRegistry, live: LiveState) -> tuple[s
     for destination, prefixes in prefixes_sent_to([registry]).items():
         immutable = live.immutable_repositories.get(destination, ())
         fed = [
-            repository
-            for repository in immutable
-            if prefixes is None
-            or any(repository.repository.startswith(prefix) for prefix in prefixes)
+            repository for repository in immutable if replicates(repository.repository, prefixes)
         ]
         if fed:
             warnings.append(_warning(destination, fed))

@@ -221,6 +221,14 @@ class Plan:
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
     # The files the plan came from; filled when it is read back from a plan file.
     sources: tuple[SourceFile, ...] = ()
+    # The configuration's `owner:`: which registry policy statements are ecrrepl's.
+    owner: str | None = None
+    # Registries that could not be read, with the reason: they have no section, and
+    # the plan cannot be applied nor saved (LiveState.unreadable).
+    unread: Mapping[RegistryAddress, str] = field(default_factory=dict)
+    # The source registries a scoped run named (`--registry`, ecrrepl.scope); empty: the
+    # whole configuration.
+    scope: tuple[RegistryAddress, ...] = ()
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -249,7 +257,15 @@ class Plan:
     @property
     def errors(self) -> tuple[str, ...]:
         """Reasons the plan must not be applied at all."""
-        return tuple(error for section in self.sections for error in section.errors)
+        return self.unread_errors + tuple(
+            error for section in self.sections for error in section.errors
+        )
+
+    @property
+    def unread_errors(self) -> tuple[str, ...]:
+        return tuple(
+            f"registry {address} was not read: {reason}" for address, reason in self.unread.items()
+        )
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -311,4 +327,5 @@ class Plan:
             templates=tuple(
                 template for section in self.templates for template in section.declared
             ),
+            owner=self.owner,
         )

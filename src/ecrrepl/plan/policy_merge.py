@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ecrrepl.config.model import JsonObject
@@ -135,12 +135,40 @@ def _allowing_both(old: Any, new: Any) -> Any:
     return {**new, "Resource": [json.loads(item) for item in sorted(old_resources | new_resources)]}
 
 
-def interim_policy(current: JsonObject | None, final: JsonObject | None) -> JsonObject | None:
+Pair = tuple[str, str]  # (principal, resource) that an Allow statement grants
+
+
+def _strings(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(item) for item in values]
+
+
+def allowed_pairs(statements: Iterable[Any]) -> set[Pair]:
+    """Every (AWS principal, resource) the Allow statements name, the shape ecrrepl writes."""
+    pairs: set[Pair] = set()
+    for statement in statements:
+        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        names = _strings(principal.get("AWS")) if isinstance(principal, Mapping) else []
+        resources = _strings(statement.get("Resource"))
+        pairs.update((name, resource) for name in names for resource in resources)
+    return pairs
+
+
+def interim_policy(
+    current: JsonObject | None, final: JsonObject | None, *, needed_only: bool = False
+) -> JsonObject | None:
     """The policy to hold while the replication configurations change: what `current`
     allows and what `final` allows, so that neither the old rules nor the new ones
-    run without permission. Statements of other owners are the same in both."""
+    run without permission. Statements of other owners are the same in both.
+
+    `needed_only`: of the statements only `current` has, keep those that allow some
+    principal a resource that `final` does not (a shorter interim policy, for when the
+    whole of both does not fit)."""
     if current is None or final is None:
         return final if current is None else current
+    final_pairs = allowed_pairs(statements_of(final)) if needed_only else set()
     final_by_sid: dict[str, Any] = {}
     for statement in statements_of(final):
         sid = sid_of(statement)
@@ -154,6 +182,8 @@ def interim_policy(current: JsonObject | None, final: JsonObject | None) -> Json
         if isinstance(sid, str) and sid in final_by_sid and sid not in merged:
             merged.add(sid)
             statements.append(_allowing_both(statement, final_by_sid[sid]))
+        elif needed_only and isinstance(sid, str) and not allowed_pairs([statement]) - final_pairs:
+            continue  # `final` allows all it allows
         else:
             statements.append(statement)
     statements += [s for sid, s in final_by_sid.items() if sid not in current_sids]

@@ -37,7 +37,8 @@ def _digest(path: str) -> str:
 
 def _again(plan: Plan, plan_path: str) -> str:
     names = " ".join(source.name for source in plan.sources)
-    return f"Run `ecrrepl diff {names} --out {plan_path} --overwrite` again and review it"
+    scope = "".join(f" --registry {address}" for address in plan.scope)
+    return f"Run `ecrrepl diff {names}{scope} --out {plan_path} --overwrite` again and review it"
 
 
 def check_provenance(plan: Plan, plan_path: str, config_files: Sequence[str]) -> list[str]:
@@ -123,7 +124,9 @@ def _refuse_if_not_the_files_configuration(
 
     # In the plan's order: the order of the files is the order of their merge.
     result = validate_files([found[index] for index in range(len(plan.sources))])
-    if result.errors or _as_planned(result.config) != _as_planned(plan.desired_config()):
+    if result.errors or _as_planned(_scoped(result.config, plan)) != _as_planned(
+        plan.desired_config()
+    ):
         raise UserError(
             f"the plan's configuration is not what its files say: {plan_path} carries "
             "accounts, rules or templates that its configuration files (whose sha256 it "
@@ -131,12 +134,26 @@ def _refuse_if_not_the_files_configuration(
         )
 
 
-def _as_planned(config: Config) -> Config:
+def _scoped(config: Config, plan: Plan) -> Config | None:
+    """The files' configuration in the plan's scope (`diff --registry`); None when the
+    scope names a registry the files do not declare as a source."""
+    from ecrrepl.errors import UsageError
+    from ecrrepl.scope import scope_config
+
+    try:
+        return scope_config(config, frozenset(plan.scope))
+    except UsageError:
+        return None
+
+
+def _as_planned(config: Config | None) -> Config | None:
     """`config` as a plan file carries it: in the plan's order, without rule names (never
     sent to AWS, so a saved plan's are dropped) and without the files' names."""
     from ecrrepl.plan import compute_plan
     from ecrrepl.state import LiveState
 
+    if config is None:
+        return None
     planned = compute_plan(config, LiveState()).desired_config()
     return planned.replace(
         files=(),

@@ -1,10 +1,13 @@
 """The registry policy of each cross-account destination: ecrrepl's statements, by Sid.
 
-Only statements whose Sid belongs to a source registry of the configuration are
-compared; every other statement is someone else's, counted as unchanged and kept
-byte for byte by `policy.merge_policy`. Statements are compared as IAM reads them:
-the order of actions, resources and principals does not matter, nor whether a single
-value is written as a string or a one-element list.
+Only statements ecrrepl owns (policy.owns_statement: the Sids of the configuration's
+source registries, and with `owner:` that owner's merged Sids) are compared; every
+other statement is someone else's, counted as unchanged and kept byte for byte by
+`policy.merge_policy`. What ecrrepl writes is policy_grants.written_statements; what
+each source registry needs (for the checks of policies ecrrepl does not manage, and of
+other owners' Deny statements) is policy.required_statements. Statements are compared
+as IAM reads them: the order of actions, resources and principals does not matter, nor
+whether a single value is written as a string or a one-element list.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from ecrrepl.config.model import Config, JsonObject, RegistryAddress, SourceRegistry
 from ecrrepl.plan.foreign_deny import foreign_denials
 from ecrrepl.plan.model import Action, Change, PolicySection
+from ecrrepl.plan.policy_merge import Pair, allowed_pairs
 from ecrrepl.plan.policy_merge import canonical_statement as _canonical
 from ecrrepl.plan.words import join_words, resource_words, source_words
 from ecrrepl.policy import (
@@ -23,17 +27,20 @@ from ecrrepl.policy import (
     merge_policy,
     missing_grants,
     owned_sids,
+    owner_sid_prefix,
     owns_statement,
     policy_text,
     required_statements,
     statement_sid,
     statements_of,
 )
+from ecrrepl.policy_grants import Grant, written_statements
 from ecrrepl.state import LiveState
 
 
 def plan_registry_policies(config: Config, live: LiveState) -> tuple[PolicySection, ...]:
     required = required_statements(config)
+    written = written_statements(config)
     owned = owned_sids(config)
     sources = {statement_sid(address): address for address in config.source_addresses}
     registries = set(required) | _former_destinations(config, live)
@@ -42,7 +49,10 @@ def plan_registry_policies(config: Config, live: LiveState) -> tuple[PolicySecti
         live_policy = live.registry_policies.get(registry)
         statements = required.get(registry, ())
         if config.manages_policy_of(registry.account):
-            sections.append(_managed(registry, live_policy, statements, owned, sources))
+            wanted = written.get(registry, ())
+            sections.append(
+                _managed(registry, live_policy, wanted, statements, owned, sources)
+            )
         elif registry in live.unread_policies:
             sections.append(_unread(registry, live.unread_policies[registry]))
         else:
@@ -68,6 +78,7 @@ def _former_destinations(config: Config, live: LiveState) -> set[RegistryAddress
 def _managed(
     registry: RegistryAddress,
     live_policy: JsonObject | None,
+    wanted: Sequence[Grant],
     required: Sequence[PolicyStatement],
     owned: frozenset[str],
     sources: Mapping[str, RegistryAddress],
@@ -87,18 +98,20 @@ def _managed(
 
     changes: list[Change] = []
     unchanged = foreign
-    wanted = {statement.sid for statement in required}
-    for statement in required:
-        current = ours.get(statement.sid)
+    granted_now = _pairs(ours.values())
+    granted_then = _pairs(grant.as_json() for grant in wanted)
+    for grant in wanted:
+        current = ours.get(grant.sid)
         if current is None:
-            changes.append(_added(statement))
-        elif _canonical(current) != _canonical(statement.as_json()):
-            changes.append(_changed(statement, current))
+            changes.append(_added(grant, granted_now))
+        elif _canonical(current) != _canonical(grant.as_json()):
+            changes.append(_changed(grant, current))
         else:
             unchanged += 1
-    for sid in ours:
-        if sid not in wanted:
-            changes.append(_removed(sid, sources[sid]))
+    wanted_sids = {grant.sid for grant in wanted}
+    for sid, statement in ours.items():
+        if sid not in wanted_sids:
+            changes.append(_removed(sid, statement, sources.get(sid), granted_then))
     for sid in duplicates:
         changes.append(
             Change(
@@ -110,7 +123,7 @@ def _managed(
             )
         )
 
-    merged = merge_policy(live_policy, required, owned)
+    merged = merge_policy(live_policy, wanted, owned)
     denials = foreign_denials(registry, live_policy, required, owned)
     errors = list(denials.errors)
     if changes and merged is not None:
@@ -158,9 +171,16 @@ def _unmanaged(
     )
 
 
-def leftover_grant_warnings(registry: SourceRegistry, live: LiveState) -> tuple[str, ...]:
+def leftover_grant_warnings(
+    registry: SourceRegistry, live: LiveState, owner: str | None = None
+) -> tuple[str, ...]:
     """Destinations the live rules still send to, in accounts the file no longer names:
     their policy was not read, so the statement granting this registry cannot be removed."""
+    statement = (
+        f"statement {statement_sid(registry.address)}"
+        if owner is None
+        else f"a statement {owner_sid_prefix(owner)}..."
+    )
     desired = {d.address for rule in registry.rules for d in rule.destinations}
     live_destinations = {
         d.address
@@ -170,7 +190,7 @@ def leftover_grant_warnings(registry: SourceRegistry, live: LiveState) -> tuple[
     }
     return tuple(
         f"{registry.address} stops replicating to {destination}, whose registry policy may "
-        f"still grant it (statement {statement_sid(registry.address)}); ecrrepl cannot reach "
+        f"still grant it ({statement}); ecrrepl cannot reach "
         f"account {destination.account} to remove it: name the account under `accounts` "
         "(role_arn or profile) to let ecrrepl clean it up, or remove the statement there"
         for destination in sorted(live_destinations - desired)
@@ -193,33 +213,95 @@ def _resources(resources: Iterable[Any]) -> str:
     return join_words([resource_words(str(resource)) for resource in resources])
 
 
-def _added(statement: PolicyStatement) -> Change:
-    return Change(
-        Action.ADD,
-        f"statement {statement.sid}",
-        (
-            f"principal: {statement.principal}",
-            f"resources: {', '.join(resource_words(r) for r in statement.resources)}",
-        ),
-        (
-            f"{source_words(statement.source)} may now replicate into "
-            f"{_resources(statement.resources)} of this registry",
-        ),
-        key=statement.sid,
+def _pairs(statements: Iterable[Mapping[str, Any]]) -> set[Pair]:
+    return allowed_pairs(statements)
+
+
+def _account_of(principal: str) -> str:
+    # arn:<partition>:iam::<account>:root
+    parts = principal.split(":")
+    return parts[4] if len(parts) > 4 else principal
+
+
+def _pair_effects(pairs: set[Pair], verb: str) -> tuple[str, ...]:
+    """One sentence per set of accounts that gains (or loses) the same repositories."""
+    by_account: dict[str, list[str]] = {}
+    for principal, resource in sorted(pairs):
+        by_account.setdefault(_account_of(principal), []).append(resource)
+    accounts_of: dict[tuple[str, ...], list[str]] = {}
+    for account, resources in by_account.items():
+        accounts_of.setdefault(tuple(resources), []).append(account)
+    return tuple(
+        f"account{'s' if len(accounts) > 1 else ''} {join_words(accounts)} {verb} "
+        f"{_resources(resources)} of this registry"
+        for resources, accounts in accounts_of.items()
     )
 
 
-def _removed(sid: str, source: RegistryAddress) -> Change:
+def _added(grant: Grant, granted_now: set[Pair]) -> Change:
+    principals = grant.principals
+    if len(grant.sources) == 1 and grant.sid == statement_sid(grant.sources[0]):
+        # A statement of its own for one source registry (no `owner:`).
+        effects: tuple[str, ...] = (
+            f"{source_words(grant.sources[0])} may now replicate into "
+            f"{_resources(grant.resources)} of this registry",
+        )
+    else:
+        effects = _pair_effects(_pairs([grant.as_json()]) - granted_now, "may now replicate into")
+    if not effects:
+        effects = ("allows what ecrrepl's statements already allow, merged into one",)
+    return Change(
+        Action.ADD,
+        f"statement {grant.sid}",
+        (
+            f"principal{'s' if len(principals) > 1 else ''}: {', '.join(principals)}",
+            f"resources: {', '.join(resource_words(r) for r in grant.resources)}",
+        ),
+        effects,
+        key=grant.sid,
+    )
+
+
+def _removed(
+    sid: str,
+    statement: Mapping[str, Any],
+    source: RegistryAddress | None,
+    granted_then: set[Pair],
+) -> Change:
+    lost = _pairs([statement]) - granted_then
+    if not lost:
+        return Change(
+            Action.REMOVE,
+            f"statement {sid}",
+            ("what it allows, ecrrepl's other statements allow",),
+            ("nothing changes for replication: the statement is merged into others",),
+            key=sid,
+        )
+    if source is not None:
+        return Change(
+            Action.REMOVE,
+            f"statement {sid}",
+            (f"the configuration no longer replicates from {source} into this registry",),
+            (f"{source_words(source)} may no longer replicate into this registry",),
+            key=sid,
+        )
     return Change(
         Action.REMOVE,
         f"statement {sid}",
-        (f"the configuration no longer replicates from {source} into this registry",),
-        (f"{source_words(source)} may no longer replicate into this registry",),
+        ("the configuration's rules no longer need all it allows",),
+        _pair_effects(lost, "may no longer replicate into"),
         key=sid,
     )
 
 
-def _changed(statement: PolicyStatement, current: Mapping[str, Any]) -> Change:
+def _who(grant: Grant) -> str:
+    if len(grant.sources) == 1:
+        return source_words(grant.sources[0])
+    plural = "s" if len(grant.accounts) > 1 else ""
+    return f"account{plural} {join_words(list(grant.accounts))}"
+
+
+def _changed(statement: Grant, current: Mapping[str, Any]) -> Change:
     desired = _canonical(statement.as_json())
     live = _canonical(current)
     wanted_resources = desired.get("Resource", [])
@@ -231,12 +313,12 @@ def _changed(statement: PolicyStatement, current: Mapping[str, Any]) -> Change:
     effects = []
     if added:
         effects.append(
-            f"{source_words(statement.source)} may now replicate into {_resources(added)} "
+            f"{_who(statement)} may now replicate into {_resources(added)} "
             f"of this registry"
         )
     if removed:
         effects.append(
-            f"{source_words(statement.source)} may no longer replicate into "
+            f"{_who(statement)} may no longer replicate into "
             f"{_resources(removed)} of this registry"
         )
     rewritten = sorted(

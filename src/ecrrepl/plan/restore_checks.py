@@ -120,36 +120,45 @@ def wider_than_needed(
     refusals = []
     for destination, policy in sorted(backup.registry_policies.items()):
         for statement in owned_statements(policy, backup.owns_sid):
-            principal = _principal(statement)
-            allowed = [glob_pattern(r) for r in needed.get((destination, principal), ())]
-            # A resource is needed when a needed pattern covers it (`prod*` covers
-            # `prod/api*`): narrower than apply's own grant is no wider than needed.
-            wider = sorted(
-                resource
-                for resource in set(_values(statement.get("Resource")))
-                if not any(pattern.fullmatch(resource) for pattern in allowed)
-            )
-            if wider:
-                source_accounts = {
-                    account_root_arn(s.account, destination.region): s.account
-                    for s in backup.sources
-                }
-                who = source_accounts.get(principal, principal)
-                refusals.append(
-                    Refusal(
-                        destination,
-                        f"statement {statement.get('Sid')} would grant account {who} "
-                        f"{', '.join(wider)}, which no rule it leaves sends there needs, so "
-                        "restore does not put it back",
+            # A merged statement (`owner:`) names several source accounts; it grants each
+            # of them every resource it lists, so each is held to its own needs.
+            for principal in _principals(statement):
+                wider = _wider(statement, needed.get((destination, principal), ()))
+                if wider:
+                    source_accounts = {
+                        account_root_arn(s.account, destination.region): s.account
+                        for s in backup.sources
+                    }
+                    who = source_accounts.get(principal, principal)
+                    refusals.append(
+                        Refusal(
+                            destination,
+                            f"statement {statement.get('Sid')} would grant account {who} "
+                            f"{', '.join(wider)}, which no rule it leaves sends there needs, "
+                            "so restore does not put it back",
+                        )
                     )
-                )
     return refusals
 
 
-def _principal(statement: JsonObject) -> str:
+def _wider(statement: JsonObject, needed: Iterable[str]) -> list[str]:
+    """The resources of `statement` that no needed resource covers. A resource is needed
+    when a needed pattern covers it (`prod*` covers `prod/api*`): narrower than apply's
+    own grant is no wider than needed."""
+    allowed = [glob_pattern(r) for r in needed]
+    return sorted(
+        resource
+        for resource in set(_values(statement.get("Resource")))
+        if not any(pattern.fullmatch(resource) for pattern in allowed)
+    )
+
+
+def _principals(statement: JsonObject) -> list[str]:
+    """The principals of an ecrrepl statement (backup_checks.py holds them to source
+    account roots); one that is not a mapping of `AWS` has none to grant."""
     principal = statement.get("Principal")
     values = _values(principal.get("AWS")) if isinstance(principal, Mapping) else []
-    return values[0] if len(values) == 1 else ""
+    return sorted(set(values)) or [""]
 
 
 def _values(value: object) -> list[str]:

@@ -36,7 +36,7 @@ from ecrrepl.plan.policy_merge import (
     restored_policy,
 )
 from ecrrepl.plan.templates import differing_fields
-from ecrrepl.policy import MAX_POLICY_CHARS, owns_statement, policy_text, sids_of_sources
+from ecrrepl.policy import MAX_POLICY_CHARS, owned_sid_list, owns_statement, policy_text
 from ecrrepl.state import LiveState
 
 
@@ -129,9 +129,13 @@ def stage_policy(
 ) -> None:
     interim = interim_policy(current, final)
     if interim is not None and len(policy_text(interim)) > MAX_POLICY_CHARS:
-        # Old and new permissions together do not fit: ECR would refuse the interim
-        # policy, so the final one goes first, as it would without staging.
-        interim = final
+        # Old and new statements together do not fit (replacing per-registry statements
+        # by merged ones, say): keep only the old statements that allow something the new
+        # ones do not, and if even that does not fit, the final policy goes first, as it
+        # would without staging.
+        interim = interim_policy(current, final, needed_only=True)
+        if interim is not None and len(policy_text(interim)) > MAX_POLICY_CHARS:
+            interim = final
     if interim != current:
         note = " with the new permissions (the old ones go later)" if interim != final else ""
         stages.grant.append(policy_step(registry, interim, owned, note))
@@ -140,8 +144,9 @@ def stage_policy(
 
 
 def owned_by_plan(plan: Plan) -> frozenset[str]:
-    """Every source registry of the configuration owns its statement, written or not."""
-    return sids_of_sources(section.registry for section in plan.replication)
+    """Every source registry of the configuration owns its statement, written or not; with
+    an owner, so does every merged statement of that owner (policy.owned_sid_list)."""
+    return owned_sid_list((section.registry for section in plan.replication), plan.owner)
 
 
 def plan_writes(plan: Plan, live: LiveState) -> list[Step]:
@@ -179,6 +184,7 @@ def plan_backup(plan: Plan, live: LiveState, accounts: Mapping[str, AccountAcces
         accounts=dict(accounts),
         owned_sids=owned,
         sources=tuple(section.registry for section in plan.replication),
+        owner=plan.owner,
         replication_written={w.registry: w.rules for w in plan.replication_writes},
         statements_written={
             w.registry: owned_statements(w.policy, lambda sid: owns_statement(sid, owned))

@@ -66,35 +66,66 @@ def render_plan_text(
     return render_lines(lines, color=color)
 
 
+def _images(count: int) -> str:
+    return f"{count} image{'s' if count != 1 else ''}"
+
+
 def render_dry_run_text(entries: Sequence[DryRunEntry], *, color: bool = False) -> str:
+    """Per destination, the images missing there, by source repository."""
     lines: list[Line] = []
     for entry in entries:
+        if not entry.live:
+            lines.append(
+                [
+                    Span(str(entry.target), HEADER_STYLE),
+                    Span(
+                        "  not in the live replication configuration of the source: a backfill "
+                        "would be refused (apply first); not counted",
+                        "yellow",
+                    ),
+                ]
+            )
+            lines.append([])
+            continue
         count = len(entry.repositories)
         lines.append(
             [
                 Span(str(entry.target), HEADER_STYLE),
                 Span(
                     f"  {count} {'repository' if count == 1 else 'repositories'}, "
-                    f"{entry.images} {'image' if entry.images == 1 else 'images'} "
-                    f"({prefixes_words(entry.prefixes)})"
+                    f"{_images(entry.missing)} missing ({prefixes_words(entry.prefixes)})"
                 ),
             ]
         )
-        width = max((len(name) for name, _ in entry.repositories), default=0)
+        if entry.not_compared is not None:
+            lines.append(
+                [
+                    Span(
+                        f"    not compared with the destination ({entry.not_compared}): "
+                        "every image counts",
+                        "yellow",
+                    )
+                ]
+            )
+        width = max((len(r.name) for r in entry.repositories), default=0)
         lines.extend(
-            [Span(f"    {name.ljust(width)}  {images} {'image' if images == 1 else 'images'}")]
-            for name, images in entry.repositories
+            [Span(f"    {r.name.ljust(width)}  {_images(r.images)}, {r.missing} missing")]
+            for r in entry.repositories
         )
         lines.append([])
-    total = sum(entry.images for entry in entries)
-    lines.append(
-        [
-            Span(
-                f"Dry run: {len(entries)} backfill{'s' if len(entries) != 1 else ''} would "
-                f"copy {total} image{'s' if total != 1 else ''}; nothing was started."
-            )
-        ]
+    counted = [entry for entry in entries if entry.live]
+    total = sum(entry.missing for entry in counted)
+    refused = len(entries) - len(counted)
+    summary = (
+        f"Dry run: {len(counted)} backfill{'s' if len(counted) != 1 else ''} would copy "
+        f"{_images(total)} missing at the destination{'s' if len(counted) != 1 else ''}"
     )
+    if refused:
+        summary += (
+            f"; {refused} destination{'s are' if refused != 1 else ' is'} not in the live "
+            "configuration (apply first)"
+        )
+    lines.append([Span(summary + "; nothing was started.")])
     return render_lines(lines, color=color)
 
 
@@ -134,15 +165,38 @@ def backfill_words(backfill: Backfill) -> str:
     return words
 
 
-def render_results_text(run: BackfillRun, *, color: bool = False) -> str:
-    """Per destination: replicated, failed, and why, once the backfills have ended."""
+def render_results_text(
+    run: BackfillRun, *, timed_out_after: float | None = None, color: bool = False
+) -> str:
+    """Per destination: replicated, failed, and why, once the backfills have ended; or,
+    when the timeout passed first, how far each has gone and what did not start."""
     lines: list[Line] = [[Span("Results:", HEADER_STYLE)]]
     for backfill in run.followed_in_order:
-        mark, style = ("✓", "green") if backfill.succeeded else ("✗", "red")
+        if backfill.active:
+            mark, style = "…", "yellow"
+        else:
+            mark, style = ("✓", "green") if backfill.succeeded else ("✗", "red")
         lines.append(
             [Span(f"  {mark} ", style), Span(str(backfill.target)), Span(f"  {_result(backfill)}")]
         )
         lines.extend(_failure_lines(backfill))
+    lines.extend(
+        [Span("  - ", "yellow"), Span(f"{target}  not started: it was still queued")]
+        for target in run.queue
+    )
+    if timed_out_after is not None:
+        from ecrrepl.render.status_text import format_duration
+
+        running = sum(1 for backfill in run.followed if backfill.active)
+        lines.append(
+            [
+                Span(
+                    f"Timed out after {format_duration(timed_out_after)}: {running} still "
+                    f"running (they go on in AWS), {len(run.queue)} not started.",
+                    "yellow",
+                )
+            ]
+        )
     return render_lines(lines, color=color)
 
 

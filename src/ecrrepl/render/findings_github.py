@@ -22,7 +22,11 @@ COMMAND = {
 
 
 def render_findings_github(findings: Sequence[Finding]) -> str:
-    return "".join(workflow_command(finding) + "\n" for finding in findings)
+    """One command per finding; a suppressed one is left out: an annotation cannot be
+    marked accepted, and the pull request must not show what was accepted."""
+    return "".join(
+        workflow_command(finding) + "\n" for finding in findings if not finding.suppressed
+    )
 
 
 def workflow_command(finding: Finding) -> str:

@@ -1,7 +1,11 @@
 """Findings for scripts: exactly one JSON object, in the shape the README fixes.
 
-    {"findings": [{"rule", "severity", "message", "file", "line", "column", "path"}],
-     "summary": {"files", "errors", "warnings", "infos"}}
+    {"findings": [{"rule", "severity", "message", "file", "line", "column", "path",
+                   "suppressed", and when suppressed "suppressed_by", "reason"}],
+     "summary": {"files", "errors", "warnings", "infos", "suppressed"}}
+
+A suppressed finding stays in the list, marked, so that scripts can audit what was
+accepted; the summary's severity counts leave it out.
 """
 
 from __future__ import annotations
@@ -9,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ecrrepl.findings import Finding
+from ecrrepl.findings import EXTERNAL, IN_SOURCE, Finding
 from ecrrepl.render.escape import json_document
 from ecrrepl.render.findings_summary import FindingsSummary
+
+SUPPRESSED_BY = {IN_SOURCE: "comment", EXTERNAL: "--ignore"}
 
 
 def render_findings_json(findings: Sequence[Finding], summary: FindingsSummary) -> str:
@@ -22,13 +28,14 @@ def render_findings_json(findings: Sequence[Finding], summary: FindingsSummary) 
             "errors": summary.errors,
             "warnings": summary.warnings,
             "infos": summary.infos,
+            "suppressed": summary.suppressed,
         },
     }
     return json_document(document) + "\n"
 
 
 def finding_as_json(finding: Finding) -> dict[str, Any]:
-    return {
+    shown: dict[str, Any] = {
         "rule": finding.rule,
         "severity": finding.severity.value,
         "message": finding.message,
@@ -36,4 +43,9 @@ def finding_as_json(finding: Finding) -> dict[str, Any]:
         "line": finding.location.line,
         "column": finding.location.column,
         "path": finding.location.path,
+        "suppressed": finding.suppressed,
     }
+    if finding.suppression is not None:
+        shown["suppressed_by"] = SUPPRESSED_BY[finding.suppression.kind]
+        shown["reason"] = finding.suppression.reason or None
+    return shown

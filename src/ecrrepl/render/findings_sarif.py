@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from ecrrepl.findings import Finding, Severity
+from ecrrepl.findings import Finding, Severity, Suppression
 from ecrrepl.lint.registry import Rule
 from ecrrepl.render.escape import lines, terminal
 
@@ -93,7 +93,34 @@ def result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
     }
     if rule_index is not None:
         sarif_result["ruleIndex"] = rule_index
+    if finding.suppression is not None:
+        sarif_result["suppressions"] = [suppression(finding.suppression)]
     return sarif_result
+
+
+def suppression(accepted: Suppression) -> dict[str, Any]:
+    """SARIF 2.1.0 section 3.35, the suppression object: `kind` "inSource" for a comment
+    in the file (with the comment's location), "external" for `--ignore`; the reason
+    as `justification`. No `status`: it is optional and its default is "accepted"
+    (the TC's change that introduced it, https://github.com/oasis-tcs/sarif-spec/issues/371),
+    and viewers hide a result with such a suppression (Microsoft's sarif-web-component
+    sample Suppressions.sarif). Spec:
+    https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html; the schema is
+    tests/render_findings/sarif-schema-2.1.0.json. Checked 2026-12-02."""
+    described: dict[str, Any] = {"kind": accepted.kind}
+    if accepted.reason:
+        described["justification"] = lines(accepted.reason)
+    if accepted.where is not None:
+        described["location"] = {
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(accepted.where.file)},
+                "region": {
+                    "startLine": max(1, accepted.where.line),
+                    "startColumn": max(1, accepted.where.column),
+                },
+            }
+        }
+    return described
 
 
 def unwrapped(prose: str) -> str:

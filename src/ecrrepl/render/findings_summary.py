@@ -13,6 +13,7 @@ class FindingsSummary(NamedTuple):
     errors: int
     warnings: int
     infos: int
+    suppressed: int = 0  # counted apart: the other counts leave suppressed findings out
 
     @classmethod
     def of(cls, findings: Sequence[Finding], *, files: int) -> FindingsSummary:
@@ -22,6 +23,7 @@ class FindingsSummary(NamedTuple):
             errors=counts[Severity.ERROR],
             warnings=counts[Severity.WARNING],
             infos=counts[Severity.INFO],
+            suppressed=sum(1 for finding in findings if finding.suppressed),
         )
 
     @property
@@ -29,8 +31,11 @@ class FindingsSummary(NamedTuple):
         return self.errors + self.warnings + self.infos
 
     def sentence(self) -> str:
-        """'2 errors, 1 warning, 0 infos in 1 file', or 'ok: no findings in 3 files'."""
+        """'2 errors, 1 warning, 0 infos in 1 file', or 'ok: no findings in 3 files';
+        then ', 2 suppressed' when suppressions accepted some."""
         in_files = f"in {_counted(self.files, 'file')}"
+        if self.suppressed:
+            in_files += f", {self.suppressed} suppressed"
         if self.total == 0:
             return f"ok: no findings {in_files}"
         counts = ", ".join(

@@ -48,7 +48,9 @@ def report_lines(
     findings: Sequence[Finding], sources: Mapping[str, str], summary: FindingsSummary
 ) -> list[Line]:
     lines: list[Line] = []
-    for file_findings in _grouped_by_file(findings):
+    # Suppressed findings are accepted: only the summary counts them.
+    shown = [finding for finding in findings if not finding.suppressed]
+    for file_findings in _grouped_by_file(shown):
         gutter = max(len(str(f.location.line)) for f in file_findings)
         # Split once per file: splitting per finding is quadratic on a large file.
         source = sources.get(file_findings[0].location.file)

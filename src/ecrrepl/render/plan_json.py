@@ -14,8 +14,11 @@
            "unmanaged": ["legacy"],    (templates only: live templates left alone)
            "warnings": ["..."], "errors": ["..."]}]}],
      "summary": {"add": 1, "change": 0, "remove": 0},
-     "warnings": ["..."], "errors": ["..."]}
+     "warnings": ["..."], "errors": ["..."],
+     "unread": [{"registry": "...", "account": "...", "region": "...", "reason": "..."}]}
 
+`unread` lists the registries that could not be read (each also one of `errors`): they
+have no entry in `registries`, and the plan cannot be applied.
 Registries are sorted by account and region, sections in the order above; every
 section is listed, changed or not. Fields are only ever added to this object.
 """
@@ -56,6 +59,15 @@ def plan_json_object(plan: Plan) -> dict[str, Any]:
         "summary": {"add": summary.add, "change": summary.change, "remove": summary.remove},
         "warnings": list(plan.warnings),
         "errors": list(plan.errors),
+        "unread": [
+            {
+                "registry": str(registry),
+                "account": registry.account,
+                "region": registry.region,
+                "reason": reason,
+            }
+            for registry, reason in plan.unread.items()
+        ],
     }
 
 

@@ -18,6 +18,8 @@ def render_plan_markdown(plan: Plan) -> str:
     lines = [f"### {TITLE}", "", f"**{_escape(summary.sentence())}**", ""]
     if plan.errors:
         lines += [f"> **This plan cannot be applied:** {len(plan.errors)} error(s) below.", ""]
+    if plan.unread:
+        lines += [f"- :x: **error:** {_escape(e)}" for e in plan.unread_errors] + [""]
     lines += _picture(plan)
     for section in plan.sections:
         if is_noteworthy(section):

@@ -44,6 +44,10 @@ def plan_lines(plan: Plan) -> list[Line]:
         noun = "section" if hidden == 1 else "sections"
         lines.append([Span(f"({hidden} {noun} without changes hidden)", QUIET_STYLE)])
         lines.append([])
+    for error in plan.unread_errors:
+        lines.append([Span("error: ", ERROR_STYLE), Span(error)])
+    if plan.unread:
+        lines.append([])
     summary = plan.summary
     lines.append([Span(summary.sentence(), HEADER_STYLE if summary.total else "bold green")])
     if plan.errors:

@@ -148,7 +148,11 @@ def conflicting_access(config: Config) -> Iterator[Report]:
                 "can assume a role itself with role_arn and source_profile in the AWS config)",
                 later,
             )
-        if access.external_id is not None and access.role_arn is None:
+        if (
+            access.external_id is not None
+            and access.role_arn is None
+            and not access.unreadable("role_arn", access.role_arn)  # its E004 said so
+        ):
             yield Report(
                 f"account {account} gives `external_id` without `role_arn`; an external ID "
                 "is only sent when assuming a role, so add role_arn or remove external_id",

@@ -95,7 +95,8 @@ def rule_without_destinations(config: Config) -> Iterator[Report]:
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
-            if not replication_rule.destinations:
+            lost_some = replication_rule.where in config.rules_missing_destinations
+            if not replication_rule.destinations and not lost_some:
                 yield Report(
                     f"{replication_rule.label(index)} has no destinations, so it replicates "
                     "nothing; add a destination or remove the rule",

@@ -90,12 +90,12 @@ def invalid_filter(config: Config) -> Iterator[Report]:
               - filters: [prod/, team-, x1]
                 destinations: [{region: us-east-1}]
     """
-    for registry in config.registries:
-        for replication_rule in registry.rules:
-            for repository_filter in replication_rule.filters or ():
-                problem = filter_problem(repository_filter.prefix)
-                if problem is not None:
-                    yield Report(problem, repository_filter.where)
+    placed = [each for registry in config.registries for each in registry.rules]
+    for replication_rule in placed + list(config.unplaced_rules):
+        for repository_filter in replication_rule.filters or ():
+            problem = filter_problem(repository_filter.prefix)
+            if problem is not None:
+                yield Report(problem, repository_filter.where)
 
 
 @rule(

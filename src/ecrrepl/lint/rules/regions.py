@@ -62,6 +62,9 @@ def _every_region(config: Config) -> Iterator[tuple[str, Location]]:
                 yield destination.region, destination.at("region")
     for template in config.templates:
         yield template.region, template.at("region")
+    for replication_rule in config.unplaced_rules:
+        for destination in replication_rule.destinations:
+            yield destination.region, destination.at("region")
 
 
 def _unknown_region_message(region: str) -> str:

@@ -100,8 +100,10 @@ declare(
     "unsupported version",
     source="ecrrepl configuration format",
     doc="""
-    `version` must be the integer 1, the only version of the format. A future format
-    would change meanings, so a file written for it is refused rather than guessed at.
+    Every file of a configuration starts with `version: 1`, the plain integer: the only
+    version of the format. A future format would change meanings, so a file written for
+    it is refused rather than guessed at; `"1"` (a string) and `0x1` are refused too,
+    with a message that says how to write it.
 
     Fails:
         version: 2
@@ -147,7 +149,8 @@ declare(
     doc="""
     Account IDs are 12 digits, written as quoted strings. An unquoted number is
     refused even when it has 12 digits: YAML 1.1 reads `012345670123` as the octal
-    number 1402433619, and a leading zero is common in account IDs.
+    number 1402433619, and a leading zero is common in account IDs. After the finding,
+    the ID is read as it is written, so the rest of its entry is still checked.
 
     Fails:
         version: 1

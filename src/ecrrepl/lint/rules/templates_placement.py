@@ -229,14 +229,24 @@ def replication_template_without_replication(config: Config) -> Iterator[Report]
             region: eu-west-1
             prefix: prod
     """
-    replicated_into = {
-        destination.address
+    if config.unbuilt & {"file", "registry", "rule", "destination"}:
+        return  # the rule that replicates there may be one that could not be built
+    destinations = [
+        destination
         for registry in config.registries
         for replication_rule in registry.rules
         for destination in replication_rule.destinations
-    }
+    ]
+    replicated_into = {destination.address for destination in destinations}
+    # A destination in a misspelt region (E105) is meant to be some registry of its
+    # account: the template there may be the one it was meant for.
+    misspelt_in = {d.account for d in destinations if not regions.is_known_region(d.region)}
     for template in config.templates:
-        if "REPLICATION" in template.applied_for and template.address not in replicated_into:
+        if (
+            "REPLICATION" in template.applied_for
+            and template.address not in replicated_into
+            and template.account not in misspelt_in
+        ):
             yield Report(
                 f"template '{template.prefix}' applies to REPLICATION, but no rule of this "
                 f"configuration replicates into {template.address}",

@@ -227,7 +227,9 @@ def missing_custom_role(config: Config) -> Iterator[Report]:
             custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
     """
     for template in config.templates:
-        if template.custom_role_arn is not None:
+        if template.custom_role_arn is not None or template.unreadable(
+            "custom_role_arn", template.custom_role_arn
+        ):
             continue
         encryption = template.encryption
         if encryption is not None and encryption.type in KMS_TYPES:
@@ -295,7 +297,8 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Report]:
         mutability = template.image_tag_mutability
         filters_at = template.at("image_tag_mutability_exclusion_filters")
         name = f"template '{template.prefix}'"
-        if filters and mutability not in WITH_EXCLUSION:
+        misspelt = template.unreadable("image_tag_mutability", mutability)  # E004 said so
+        if filters and mutability not in WITH_EXCLUSION and not misspelt:
             wanted = (
                 f"{mutability}_WITH_EXCLUSION"
                 if mutability

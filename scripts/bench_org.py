@@ -1,0 +1,158 @@
+"""Benchmark section `org`: `ecrrepl diff` over 40, 200 and 400 registries.
+
+An organisation: A accounts x 8 regions (A = 5, 25, 50), one account reached with the
+base credentials and every other one by role_arn. Each registry is a source that sends
+`prod/` to the next account in the same region, so every registry is also a
+cross-account destination: one DescribeRegistry, one GetRegistryPolicy and one
+DescribeRepositories per registry, after one AssumeRole and one GetCallerIdentity per
+account. The live registries are empty: the plan writes everything.
+
+Each run is a fresh `ecrrepl diff` process (the command as a user runs it, start-up
+included) against a moto server on 127.0.0.1 (ecrrepl.sandbox.launcher). The child
+counts the calls it makes (botocore's `BaseClient._make_api_call`, once per call,
+retries excluded) and reports its own CPU time and peak resident memory at exit.
+The table gives the median of the runs, by wall time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+REGIONS = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-2",
+]  # fmt: skip
+ACCOUNT_COUNTS = (5, 25, 50)
+RUNS = 3
+BASE_ACCOUNT = "123456789012"  # moto's account for the fake base credentials
+CHILD_FLAG = "--child"
+
+
+def accounts(count: int) -> list[str]:
+    return [BASE_ACCOUNT, *(f"3333333{n:05d}" for n in range(1, count))]
+
+
+def configuration_text(count: int) -> str:
+    names = accounts(count)
+    lines = ["version: 1", "accounts:"]
+    for account in names[1:]:
+        lines.append(f'  "{account}": {{role_arn: "arn:aws:iam::{account}:role/ecrrepl"}}')
+    lines.append("registries:")
+    for n, account in enumerate(names):
+        following = names[(n + 1) % len(names)]
+        for region in REGIONS:
+            lines += [
+                f'  - account: "{account}"',
+                f"    region: {region}",
+                "    rules:",
+                "      - filters: [prod/]",
+                f'        destinations: [{{account: "{following}", region: {region}}}]',
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def child(arguments: list[str]) -> None:
+    """One `ecrrepl diff` in this process, then its figures on the last line of stderr."""
+    import botocore.client
+
+    calls: Counter[str] = Counter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(self: Any, operation_name: str, api_params: Any) -> Any:
+        calls[operation_name] += 1
+        return original(self, operation_name, api_params)
+
+    botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    from ecrrepl.cli import main
+
+    try:
+        code = main(["diff", *arguments])
+    except SystemExit as stop:
+        code = int(stop.code or 0)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures = {
+        "code": code,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mib": usage.ru_maxrss / 1024,
+        "calls": dict(calls),
+    }
+    sys.stderr.write("\n" + json.dumps(figures) + "\n")
+
+
+def one_run(config_path: str, env: dict[str, str]) -> dict[str, Any]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, CHILD_FLAG, config_path],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    figures: dict[str, Any] = json.loads(done.stderr.strip().splitlines()[-1])
+    if figures["code"] != 0:
+        raise SystemExit(f"diff exited with {figures['code']}:\n{done.stderr[-2000:]}")
+    figures["wall"] = wall
+    return figures
+
+
+def fake_environment(folder: Path, endpoint: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.pop("MOTO_ACCOUNT_ID", None)
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=str(folder / "aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(folder / "aws-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ENDPOINT_URL=endpoint,
+    )
+    return env
+
+
+def bench_org() -> None:
+    from ecrrepl.sandbox.launcher import moto_server
+
+    load = os.getloadavg()[0]
+    print(
+        f"diff over an organisation, a fresh process per run, median of {RUNS}"
+        f" (moto server on 127.0.0.1; load average {load:.1f} on {os.cpu_count()} CPUs)"
+    )
+    print(
+        f"  {'registries':>10s} {'accounts':>8s} {'wall s':>7s} {'CPU s':>6s}"
+        f" {'CPU ms/registry':>15s} {'peak RSS MiB':>12s} {'calls':>6s}"
+    )
+    with tempfile.TemporaryDirectory() as folder, moto_server() as endpoint:
+        env = fake_environment(Path(folder), endpoint)
+        for count in ACCOUNT_COUNTS:
+            path = Path(folder) / f"org-{count}.yaml"
+            path.write_text(configuration_text(count))
+            runs = sorted((one_run(str(path), env) for _ in range(RUNS)), key=lambda r: r["wall"])
+            median = runs[len(runs) // 2]
+            registries = count * len(REGIONS)
+            cpu = statistics.median(r["cpu"] for r in runs)
+            calls = sum(median["calls"].values())
+            print(
+                f"  {registries:10d} {count:8d} {median['wall']:7.2f} {cpu:6.2f}"
+                f" {cpu / registries * 1000:15.1f} {median['rss_mib']:12.0f} {calls:6d}"
+            )
+        print(f"  calls at {registries} registries: {dict(sorted(median['calls'].items()))}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == CHILD_FLAG:
+        child(sys.argv[2:])
+    else:
+        bench_org()
