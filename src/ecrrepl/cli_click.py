@@ -217,6 +217,12 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
     help="Write even though a Deny statement of another owner in a destination's "
     "registry policy stops the replication (the plan's errors say which).",
 )
+@click.option(
+    "--allow-missing-grants",
+    is_flag=True,
+    help="Write even though a destination whose policy is not managed does not grant the "
+    "replication yet (its owners are adding the statement the plan's errors name).",
+)
 @_backup_dir
 @click.option(
     "--config",
@@ -233,6 +239,7 @@ def apply(
     registries: tuple[RegistryAddress, ...],
     yes: bool,
     allow_deny: bool,
+    allow_missing_grants: bool,
     backup_dir: str,
     config_files: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -244,6 +251,7 @@ def apply(
         arguments,
         yes=yes,
         allow_deny=allow_deny,
+        allow_missing_grants=allow_missing_grants,
         backup_dir=backup_dir,
         config_files=config_files,
         registries=registries,

@@ -68,3 +68,14 @@ def test_only_the_sandbox_imports_moto() -> None:
     ]
     assert importers, "the emulator imports moto"
     assert [name for name in importers if not name.startswith("sandbox/")] == []
+
+
+def test_thread_pools_only_in_aws() -> None:
+    """AWS concurrency lives in aws/ (aws/concurrency.py, the reader): commands and the
+    pure logic stay sequential."""
+    pooling = [
+        path.relative_to(SOURCE).as_posix()
+        for path in SOURCE.rglob("*.py")
+        if "ThreadPoolExecutor" in path.read_text(encoding="utf-8")
+    ]
+    assert pooling and all(name.startswith("aws/") for name in pooling), pooling

@@ -7,7 +7,8 @@ account's eu-west-1 (a region not exported: its policy is read all the same), a 
 an account that is not exported, a few us-east-1 registries onward to us-east-2, and
 some creation templates. The destination policies in eu-west-1 hold, in turn, exactly
 ecrrepl's statement (the account's policy may be managed), someone else's statement
-granting the same (it must be left alone), or nothing.
+granting the same (it must be left alone), or nothing: replication there cannot work,
+and the exported file's diff says so for each such registry.
 """
 
 from __future__ import annotations
@@ -205,9 +206,21 @@ def test_fifty_accounts_in_two_regions_export_validate_and_diff_clean(
         assert managed is expected_managed, account
     assert accounts[OUTSIDE] == {"manage_registry_policy": False}
 
+    # Nothing to write; but where the live rules replicate into a registry with no
+    # policy at all, replication cannot work, and diff says so for each (exit 1).
     code, out, err = run(["diff", "--exit-code", str(path)], capsys)
-    assert code == 0, out + err
-    assert "No changes." in out
+    assert code == 1, out + err
+    assert "Nothing to write, but the live registries do not work as configured." in out
+    broken = {
+        line.split(" will fail: ", 1)[1].split(" ", 1)[0]
+        for line in out.splitlines()
+        if " will fail: " in line
+    }
+    assert broken == {
+        f"{destination.account}/{destination.region}"
+        for destination in required_statements(load_files([str(path)]).config)
+        if destination.account != OUTSIDE and policy_kind(destination.account) == "none"
+    }
 
 
 def test_a_managed_policy_that_lacks_a_statement_would_show_it_once_managed(
@@ -233,7 +246,10 @@ def test_a_managed_policy_that_lacks_a_statement_would_show_it_once_managed(
     }
     path = tmp_path / "exported.yaml"
     path.write_text(exported)
-    assert run(["diff", "--exit-code", str(path)], capsys)[0] == 0
+    # Unmanaged, the policy that lacks the grant is an error: replication cannot work.
+    code, out, _ = run(["diff", "--exit-code", str(path)], capsys)
+    assert code == 1
+    assert f"must add statement Ecrrepl{BASE_ACCOUNT}uswest2" in out
 
     del document["accounts"][second]["manage_registry_policy"]
     path.write_text(yaml.safe_dump(document))

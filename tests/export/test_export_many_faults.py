@@ -3,6 +3,7 @@ be: one line naming the account, the documented exit code, and nothing printed."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,14 @@ def test_access_from_the_configuration_is_carried_into_the_export(
     ecr_client(SECOND, "us-west-2").put_replication_configuration(
         replicationConfiguration={"rules": [{"destinations": [
             {"region": "us-east-1", "registryId": "444444444444"}]}]}
+    )  # fmt: skip
+    # The destination's own team grants the replication (the file will not manage it).
+    ecr_client("444444444444", "us-east-1").put_registry_policy(
+        policyText=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "GrantedByThePlatformTeam", "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{SECOND}:root"},
+            "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            "Resource": "arn:aws:ecr:us-east-1:444444444444:repository/*"}]})
     )  # fmt: skip
     config = tmp_path / "accounts.yaml"
     config.write_text(

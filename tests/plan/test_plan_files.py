@@ -42,7 +42,7 @@ def test_a_plan_file_reads_back_as_the_same_plan(sample_plan: Plan) -> None:
 
 def test_a_plan_file_records_format_files_and_fingerprint(sample_plan: Plan) -> None:
     data = saved(sample_plan)
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     assert data["kind"] == "ecrrepl-plan"
     assert data["fingerprint"] == "f" * 64
     assert data["config_files"] == [
@@ -92,16 +92,47 @@ def broken(data: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
     [
         (
             ["format_version"],
-            3,
-            "PLAN.json is not a valid ecrrepl plan at `format_version`: format version 3 is "
-            "not 2, the one this ecrrepl reads",
+            4,
+            "PLAN.json is not a valid ecrrepl plan at `format_version`: format version 4 is "
+            "not 3, the one this ecrrepl reads",
         ),
         (
             ["format_version"],
             1,
             "PLAN.json is not a valid ecrrepl plan at `format_version`: format version 1 is "
-            "not 2, the one this ecrrepl reads; it was saved by an earlier ecrrepl: run "
+            "not 3, the one this ecrrepl reads; it was saved by an earlier ecrrepl: run "
             "`ecrrepl diff --out` again",
+        ),
+        (
+            ["format_version"],
+            2,
+            "PLAN.json is not a valid ecrrepl plan at `format_version`: format version 2 is "
+            "not 3, the one this ecrrepl reads; it was saved by an earlier ecrrepl: run "
+            "`ecrrepl diff --out` again",
+        ),
+        (
+            ["changes"],
+            KeyError,
+            "PLAN.json is not a valid ecrrepl plan at `changes`: expected a list, found "
+            "nothing (null or missing)",
+        ),
+        (
+            ["changes", 0, "action"],
+            "add",
+            "PLAN.json is not a valid ecrrepl plan at `changes[0].action`: the action must be "
+            "create, update or delete",
+        ),
+        (
+            ["changes", 0, "type"],
+            "repository",
+            "PLAN.json is not a valid ecrrepl plan at `changes[0].type`: the type must be one of "
+            "replication_configuration, registry_policy_statement, repository_creation_template",
+        ),
+        (
+            ["changes", 0, "after"],
+            [],
+            "PLAN.json is not a valid ecrrepl plan at `changes[0].after`: expected an object, "
+            "found a list",
         ),
         (
             ["config_files", 0, "path"],

@@ -180,8 +180,9 @@ def test_a_policy_under_the_limit_is_not_refused() -> None:
     assert plan.errors == ()
 
 
-def test_an_unmanaged_account_missing_a_grant_is_warned_about_and_never_written() -> None:
+def test_an_unmanaged_account_missing_a_grant_is_an_error_naming_the_statement_to_add() -> None:
     config = Config(
+        files=("team a.yaml",),
         accounts={
             "333333333333": AccountAccess(account="333333333333", manage_registry_policy=False)
         },
@@ -201,12 +202,18 @@ def test_an_unmanaged_account_missing_a_grant_is_warned_about_and_never_written(
     (section,) = plan.registry_policies
     assert not section.managed
     assert section.changes == ()
-    assert plan.warnings == (
-        "replication from 111111111111/us-west-2 to 333333333333/us-east-2 lacks permission: "
-        "ecr:ReplicateImage is not allowed for arn:aws:iam::111111111111:root (account "
-        "333333333333 has manage_registry_policy: false, so its registry policy is left to "
-        "its owners)",
+    expected = (
+        "replication from 111111111111/us-west-2 to 333333333333/us-east-2 will fail: "
+        "ecr:ReplicateImage is not allowed for arn:aws:iam::111111111111:root. Account "
+        "333333333333 has manage_registry_policy: false, so its owners must add statement "
+        "Ecrrepl111111111111uswest2 (Allow arn:aws:iam::111111111111:root ecr:CreateRepository "
+        "and ecr:ReplicateImage) to the registry policy in us-east-2; `ecrrepl policy "
+        "'team a.yaml' --account 333333333333 --region us-east-2` prints it"
     )
+    assert plan.errors == (expected,)
+    assert plan.missing_grants == (expected,)
+    assert plan.denials == ()
+    assert plan.warnings == ()
     assert plan.policy_writes == ()
     assert not plan.has_changes
 
@@ -227,6 +234,7 @@ def test_an_unmanaged_account_that_grants_enough_gives_no_warning() -> None:
     }
     plan = compute_plan(config, LiveState(registry_policies={DR: policy(grant)}))
     assert plan.warnings == ()
+    assert plan.errors == ()
 
 
 def test_same_account_destinations_need_no_policy() -> None:

@@ -55,8 +55,10 @@ def test_text_marks_changes_and_counts_what_it_hides(sample_plan: Plan) -> None:
     assert "(1 unchanged rule hidden)" in text
     assert "(1 section without changes hidden)" in text
     assert "unmanaged: template legacy" in text
-    assert "warning: replication from 111111111111/us-west-2 to 333333333333/us-east-2" in text
-    assert text.endswith("Plan: 3 to add, 2 to change, 1 to remove.\n")
+    assert "error: replication from 111111111111/us-west-2 to 333333333333/us-east-2" in text
+    assert text.endswith(
+        "Plan: 3 to add, 2 to change, 1 to remove.\nThis plan cannot be applied: 1 error above.\n"
+    )
     assert "\x1b[" not in text
 
 
@@ -81,12 +83,13 @@ def test_text_says_a_refused_plan_cannot_be_applied(sample_plan: Plan) -> None:
     )
     text = render_plan_text(refused)
     assert "  error: too big\n" in text
-    assert text.endswith("This plan cannot be applied: 1 error above.\n")
+    # The missing grant of the unmanaged 333333333333/us-east-2 is the other.
+    assert text.endswith("This plan cannot be applied: 2 errors above.\n")
 
 
 def test_json_is_one_object_with_a_summary(sample_plan: Plan) -> None:
     shown = json.loads(render_plan_json(sample_plan))
-    assert shown["format_version"] == 1
+    assert shown["format_version"] == 3
     assert shown["fingerprint"] == "f" * 64
     assert shown["summary"] == {"add": 3, "change": 2, "remove": 1}
     assert [r["registry"] for r in shown["registries"]] == [
@@ -122,3 +125,22 @@ def test_markdown_keeps_names_from_breaking_the_table() -> None:
     )
     markdown = render_plan_markdown(compute_plan(config, LiveState()))
     assert "| rule 'a\\|b &lt;script>' |" in markdown
+
+
+def test_nothing_to_write_with_errors_never_says_no_changes() -> None:
+    from ecrrepl.config.model import AccountAccess, Destination, ReplicationRule, SourceRegistry
+
+    rule = ReplicationRule(destinations=(Destination(account="333333333333", region="us-east-2"),))
+    config = Config(
+        accounts={
+            "333333333333": AccountAccess(account="333333333333", manage_registry_policy=False)
+        },
+        registries=(SourceRegistry(account="111111111111", region="us-west-2", rules=(rule,)),),
+    )
+    live = LiveState(replication={config.registries[0].address: (rule,)})
+    plan = compute_plan(config, live)
+
+    assert not plan.has_changes and len(plan.errors) == 1
+    for rendered in (render_plan_text(plan), render_plan_markdown(plan)):
+        assert "No changes" not in rendered
+        assert "Nothing to write, but the live registries do not work as configured." in rendered

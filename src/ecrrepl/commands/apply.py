@@ -9,6 +9,7 @@ from typing import TextIO
 from ecrrepl.arguments import registry_options
 from ecrrepl.commands.diff import render_plan
 from ecrrepl.commands.live import load_sound_config, open_sessions, refuse_if_unread, scoped
+from ecrrepl.commands.typed_confirmation import confirm_by_typing
 from ecrrepl.commands.writing import (
     confirm,
     failure_message,
@@ -21,6 +22,7 @@ from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
 from ecrrepl.findings import Severity
 from ecrrepl.plan import Plan, compute_plan, plan_from_text
 from ecrrepl.plan.compute import state_fingerprint
+from ecrrepl.plan.emptied import emptied_by
 from ecrrepl.plan.policy_merge import owned_statements
 from ecrrepl.plan.saved_documents import mismatched_documents
 from ecrrepl.plan.writes import owned_by_plan
@@ -29,6 +31,13 @@ from ecrrepl.validation import read_input_text
 
 
 def is_plan_file(arguments: Sequence[str]) -> bool:
+    if len(arguments) > 1 and any(argument.endswith(".json") for argument in arguments):
+        # A saved plan carries its whole configuration: files beside it would be ignored
+        # or, worse, taken for part of it.
+        raise UsageError(
+            "apply takes one saved plan (PLAN.json) or configuration files, not both; "
+            "name the plan's files with --config to check them against it"
+        )
     return len(arguments) == 1 and arguments[0].endswith(".json")
 
 
@@ -73,6 +82,13 @@ def refuse_if_not_what_ecrrepl_computes(
             "changed by their owner since it was saved); nothing was written. Run "
             f"`ecrrepl diff --out {path} --overwrite` again."
         )
+    # What a policy check (OPA, conftest) read in the file must be what is written.
+    if saved.documents != computed.documents:
+        raise UserError(
+            f"the documents listed under `changes` in {path} are not those ecrrepl computes "
+            "from its configuration and the live state (was it edited?); nothing was "
+            f"written. Run `ecrrepl diff --out {path} --overwrite` again."
+        )
 
 
 def _writes(plan: Plan) -> tuple[object, ...]:
@@ -89,11 +105,21 @@ def _writes(plan: Plan) -> tuple[object, ...]:
     return (policies, plan.template_writes, plan.replication_writes)
 
 
+def _hint(plan: Plan, refused: Sequence[str]) -> str:
+    if set(refused) <= set(plan.missing_grants):
+        return (
+            "; once the destinations' owners add the statements, run apply again, or pass "
+            "--allow-missing-grants when the grants are on their way"
+        )
+    return ""
+
+
 def apply(
     arguments: Sequence[str],
     *,
     yes: bool = False,
     allow_deny: bool = False,
+    allow_missing_grants: bool = False,
     backup_dir: str,
     config_files: Sequence[str] = (),
     registries: Sequence[str | RegistryAddress] = (),
@@ -161,15 +187,22 @@ def apply(
         refuse_if_not_what_ecrrepl_computes(saved, plan, config, arguments[0])
 
     stream.write(render_plan(plan, "text", color=color))
-    # Another owner's Deny cannot be fixed here: --allow-deny writes despite it.
+    # Another owner's Deny, or a grant another owner has to add, cannot be fixed here:
+    # --allow-deny and --allow-missing-grants write despite them.
     tolerated = set(plan.denials) if allow_deny else set()
-    if any(error not in tolerated for error in plan.errors):
-        raise UserError("the plan has errors (above); nothing was written")
+    tolerated |= set(plan.missing_grants) if allow_missing_grants else set()
+    refused = [error for error in plan.errors if error not in tolerated]
+    if refused:
+        raise UserError(f"the plan has errors (above); nothing was written{_hint(plan, refused)}")
     if not plan.has_changes:
         stream.write("Nothing to apply.\n")
         return EXIT_OK
     writes = writes_of(plan_writes(plan, live))
-    confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
+    emptied = emptied_by(plan)
+    if emptied.count:
+        confirm_by_typing(emptied.question(), str(emptied.count), yes=yes, out=stream, stdin=stdin)
+    else:
+        confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
 
     # Right before writing: has anyone changed what the plan was computed from?
     again = read_state(config, sessions)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TextIO
 
 from ecrrepl.arguments import parse_duration, registry_options
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
 
 BACKFILL_FORMATS = ("text", "json")
-MAX_PARALLEL_READS = 8
 LiveRules = dict[RegistryAddress, tuple[ReplicationRule, ...]]
 
 
@@ -256,10 +254,10 @@ def _sources_sending_to(
 
 
 def _read_live_rules(sessions: Sessions, sources: Sequence[RegistryAddress]) -> LiveRules:
+    from ecrrepl.aws.concurrency import read_concurrently
     from ecrrepl.aws.reader import read_replication
 
-    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_READS, len(sources))) as pool:
-        rules = list(pool.map(lambda source: read_replication(sessions, source), sources))
+    rules = read_concurrently(lambda source: read_replication(sessions, source), sources)
     return dict(zip(sources, rules, strict=True))
 
 

@@ -23,9 +23,9 @@ sees that the backfill would not go through as it is.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from ecrrepl.aws.concurrency import read_concurrently
 from ecrrepl.backfill import (
     BackfillTarget,
     DryRunEntry,
@@ -37,7 +37,6 @@ from ecrrepl.config.model import RegistryAddress, replicates
 if TYPE_CHECKING:
     from ecrrepl.aws.session import Sessions
 
-MAX_PARALLEL_READS = 8
 
 
 def dry_run_entries(
@@ -55,34 +54,30 @@ def dry_run_entries(
     live = set(live_targets)
     sources = list(dict.fromkeys(target.source for target in live_targets))
     accounts = sorted({target.destination.account for target in live_targets})
-    with ThreadPoolExecutor(max_workers=MAX_PARALLEL_READS) as pool:
-        checks = pool.map(sessions.identities.problem_with, accounts)
-        problems = dict(zip(accounts, checks, strict=True))
-        names = dict(
-            zip(
-                sources,
-                pool.map(lambda source: list_repository_names(sessions, source), sources),
-                strict=True,
-            )
+    checks = read_concurrently(sessions.identities.problem_with, accounts)
+    problems = dict(zip(accounts, checks, strict=True))
+    names = dict(
+        zip(
+            sources,
+            read_concurrently(lambda source: list_repository_names(sessions, source), sources),
+            strict=True,
         )
-        chosen = {
-            target: [n for n in names[target.source] if replicates(n, prefixes[target])]
-            for target in live_targets
-        }
-        in_sources = _digests(
-            pool, sessions, {(t.source, n) for t, ns in chosen.items() for n in ns}
-        )
-        at_destinations = _digests(
-            pool,
-            sessions,
-            {
-                (t.destination, n)
-                for t, ns in chosen.items()
-                if problems[t.destination.account] is None
-                for n in ns
-            },
-            absent_is_empty=True,
-        )
+    )
+    chosen = {
+        target: [n for n in names[target.source] if replicates(n, prefixes[target])]
+        for target in live_targets
+    }
+    in_sources = _digests(sessions, {(t.source, n) for t, ns in chosen.items() for n in ns})
+    at_destinations = _digests(
+        sessions,
+        {
+            (t.destination, n)
+            for t, ns in chosen.items()
+            if problems[t.destination.account] is None
+            for n in ns
+        },
+        absent_is_empty=True,
+    )
 
     def entry(target: BackfillTarget) -> DryRunEntry:
         if target not in live:
@@ -109,7 +104,6 @@ def dry_run_entries(
 
 
 def _digests(
-    pool: ThreadPoolExecutor,
     sessions: Sessions,
     wanted: set[tuple[RegistryAddress, str]],
     *,
@@ -118,7 +112,7 @@ def _digests(
     from ecrrepl.aws.images import image_digests
 
     ordered = sorted(wanted)
-    found = pool.map(
+    found = read_concurrently(
         lambda pair: image_digests(sessions, pair[0], pair[1], absent_is_empty=absent_is_empty),
         ordered,
     )

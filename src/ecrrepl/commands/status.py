@@ -23,7 +23,6 @@ import dataclasses
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TextIO
 
 from ecrrepl.arguments import parse_duration, registry_option, registry_options
@@ -51,7 +50,6 @@ if TYPE_CHECKING:
 
 STATUS_FORMATS = ("text", "json")
 DEFAULT_TIMEOUT = "30m"
-MAX_PARALLEL_READS = 8
 
 
 def status(
@@ -171,9 +169,9 @@ def read_sources(
             return SourceStatus(source, missing=error.message)
         return compare(source, expected[source], listed)
 
-    chosen = list(expected if sources is None else sources)
-    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_READS, len(chosen) or 1)) as pool:
-        return tuple(pool.map(read, chosen))
+    from ecrrepl.aws.concurrency import read_concurrently
+
+    return tuple(read_concurrently(read, list(expected if sources is None else sources)))
 
 
 class LiveDestinations:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from ecrrepl.config.model import Config
+from ecrrepl.plan.documents import document_changes
 from ecrrepl.plan.immutable_tags import immutable_tag_warnings
 from ecrrepl.plan.model import Plan
 from ecrrepl.plan.policy_merge import owned_statements
@@ -39,16 +40,16 @@ def compute_plan(config: Config, live: LiveState) -> Plan:
         accounts=dict(config.accounts),
         owner=config.owner,
     )
-    if not live.unreadable:
-        return plan
     unread = live.unreadable
-    return dataclasses.replace(
-        plan,
-        replication=tuple(s for s in plan.replication if s.registry not in unread),
-        registry_policies=tuple(s for s in plan.registry_policies if s.registry not in unread),
-        templates=tuple(s for s in plan.templates if s.registry not in unread),
-        unread=dict(sorted(unread.items())),
-    )
+    if unread:
+        plan = dataclasses.replace(
+            plan,
+            replication=tuple(s for s in plan.replication if s.registry not in unread),
+            registry_policies=tuple(s for s in plan.registry_policies if s.registry not in unread),
+            templates=tuple(s for s in plan.templates if s.registry not in unread),
+            unread=dict(sorted(unread.items())),
+        )
+    return dataclasses.replace(plan, documents=document_changes(plan, live))
 
 
 def state_fingerprint(config: Config, live: LiveState) -> str:

@@ -22,9 +22,12 @@ from ecrrepl.config.model import (
 )
 from ecrrepl.config.schema import OWNER_PATTERN
 from ecrrepl.errors import UserError
+from ecrrepl.plan.documents import DOCUMENT_KINDS
 from ecrrepl.plan.model import (
     Action,
     Change,
+    DocumentAction,
+    DocumentChange,
     Plan,
     PolicySection,
     ReplicationSection,
@@ -100,6 +103,30 @@ class PlanFileReader:
                 self.registry(item, f"scope[{i}]")
                 for i, item in enumerate(self.sequence(top, "scope", "") if "scope" in top else ())
             ),
+            documents=tuple(
+                self.document(item, f"changes[{i}]")
+                for i, item in enumerate(self.sequence(top, "changes", ""))
+            ),
+        )
+
+    def document(self, value: Any, path: str) -> DocumentChange:
+        entry = self.obj(value, path)
+        kind = entry.get("type")
+        if kind not in DOCUMENT_KINDS:
+            self.fail(f"{path}.type", f"the type must be one of {', '.join(DOCUMENT_KINDS)}")
+        action = entry.get("action")
+        if action not in {a.value for a in DocumentAction}:
+            self.fail(f"{path}.action", "the action must be create, update or delete")
+        return DocumentChange(
+            address=self.string(entry, "address", path),
+            kind=kind,
+            registry=RegistryAddress(
+                self.string(entry, "account", path), self.string(entry, "region", path)
+            ),
+            action=DocumentAction(action),
+            before=self.optional_obj(entry, "before", path),
+            after=self.optional_obj(entry, "after", path),
+            effects=self.strings(entry, "effects", path),
         )
 
     def source_file(self, value: Any, path: str) -> SourceFile:
@@ -152,6 +179,8 @@ class PlanFileReader:
             unchanged=self.count(entry, "unchanged", path),
             warnings=self.strings(entry, "warnings", path),
             errors=self.strings(entry, "errors", path),
+            denials=self.strings(entry, "denials", path),
+            missing_grants=self.strings(entry, "missing_grants", path),
         )
 
     def template_section(self, value: Any, path: str) -> TemplateSection:
@@ -266,6 +295,12 @@ class PlanFileReader:
         if not isinstance(value, dict):
             self.fail(path, f"expected an object, found {_json_kind(value)}")
         return value
+
+    def optional_obj(
+        self, entry: Mapping[str, Any], key: str, path: str
+    ) -> Mapping[str, Any] | None:
+        value = entry.get(key)
+        return None if value is None else self.obj(value, _join(path, key))
 
     def sequence(self, entry: Mapping[str, Any], key: str, path: str) -> list[Any]:
         value = entry.get(key)

@@ -7,7 +7,7 @@ from (apply refuses when the registries changed since). The configuration files'
 names, paths (relative to the plan file's folder) and sha256 digests are recorded:
 `apply PLAN.json` refuses when those files are there and differ (plan/provenance.py).
 
-    {"format_version": 2, "kind": "ecrrepl-plan",
+    {"format_version": 3, "kind": "ecrrepl-plan",
      "config_files": [{"name": "ecrrepl.yaml", "path": "ecrrepl.yaml", "sha256": "..."}],
      "fingerprint": "...",
      "scope": [{"account": ..., "region": ...}],   # `diff --registry`; [] or absent: all
@@ -16,7 +16,8 @@ names, paths (relative to the plan file's folder) and sha256 digests are recorde
      "replication": [{"registry": {"account": ..., "region": ...}, "rules": [...],
                       "changes": [...], "unchanged": 0, "warnings": []}],
      "registry_policies": [{"registry": ..., "managed": true, "policy": {...} | null,
-                            "changes": [...], "unchanged": 0, "warnings": [], "errors": []}],
+                            "changes": [...], "unchanged": 0, "warnings": [], "errors": [],
+                            "denials": [], "missing_grants": []}],
      "templates": [{"registry": ..., "declared": [...], "changes": [...], "unchanged": 0,
                     "unmanaged": ["legacy"]}]}
 
@@ -24,7 +25,15 @@ A change is {"action": "add|change|remove", "subject", "details", "effects", "ke
 `apply` never shows a change's words from the file: it computes the plan again from the
 plan's configuration and the live state, and shows that.
 
-Format 1 did not record where the configuration files are; it is refused with a hint.
+Besides these keys, a plan file holds everything `diff --format json` prints
+(render/plan_json.py: `changes` with each AWS document before and after, `registries`,
+`summary`, ...), so that a policy checked against `diff --format json` is checked the
+same way against the saved plan. `apply` requires the file's `changes` to be exactly
+the documents it computes (plan/documents.py), so a plan that passed a policy check is
+the plan that is written.
+
+Format 1 did not record where the configuration files are, format 2 not the documents;
+both are refused with a hint.
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ from ecrrepl.errors import UserError
 from ecrrepl.plan.file_reader import PlanFileReader
 from ecrrepl.plan.model import Change, Plan, SourceFile
 
-PLAN_FORMAT_VERSION = 2
+PLAN_FORMAT_VERSION = 3
 PLAN_KIND = "ecrrepl-plan"
 
 
@@ -57,7 +66,9 @@ def plan_to_json(
         )
         for name, content in config_files.items()
     ] or list(plan.sources)
-    return {
+    from ecrrepl.render.plan_json import plan_json_object
+
+    return plan_json_object(plan) | {
         "format_version": PLAN_FORMAT_VERSION,
         "kind": PLAN_KIND,
         "config_files": [{"name": s.name, "path": s.path, "sha256": s.sha256} for s in sources],
@@ -84,6 +95,8 @@ def plan_to_json(
                 "unchanged": section.unchanged,
                 "warnings": list(section.warnings),
                 "errors": list(section.errors),
+                "denials": list(section.denials),
+                "missing_grants": list(section.missing_grants),
             }
             for section in plan.registry_policies
         ],

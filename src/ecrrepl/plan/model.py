@@ -114,6 +114,9 @@ class PolicySection:
     # The errors that are other owners' Deny statements: `apply --allow-deny` writes
     # despite them (plan.foreign_deny).
     denials: tuple[str, ...] = ()
+    # The errors that are grants an unmanaged policy lacks: `apply --allow-missing-grants`
+    # writes despite them (the grant is coming from the policy's owners).
+    missing_grants: tuple[str, ...] = ()
 
     aspect = Aspect.REGISTRY_POLICY
 
@@ -160,6 +163,32 @@ def is_noteworthy(section: Section) -> bool:
     return bool(section.changes or section.warnings or section.errors or unmanaged)
 
 
+class DocumentAction(enum.Enum):
+    """What happens to one AWS document, as a program reading the plan sees it."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """One AWS document a plan creates, updates or deletes, in the shape the API uses.
+
+    `before` is the document as it is live, `after` as it will be (None: there is none);
+    `address` names it stably (plan/documents.py). The words beside it (`effects`) are
+    for people and take no part in comparing two plans.
+    """
+
+    address: str
+    kind: str
+    registry: RegistryAddress
+    action: DocumentAction
+    before: JsonObject | None
+    after: JsonObject | None
+    effects: tuple[str, ...] = field(default=(), compare=False)
+
+
 @dataclass(frozen=True)
 class PolicyWrite:
     registry: RegistryAddress
@@ -176,6 +205,20 @@ class TemplateWrite:
     @property
     def registry(self) -> RegistryAddress:
         return self.template.address
+
+
+def template_writes_of(section: TemplateSection) -> tuple[TemplateWrite, ...]:
+    """The creates and updates of one registry's templates, in the order of its changes."""
+    by_namespace = {template.namespace: template for template in section.declared}
+    writes = []
+    for change in section.changes:
+        # The key names the live template by its own text (`prod/` for a declared
+        # `prod`), so the update reaches the template that is there.
+        declared = by_namespace[template_namespace(change.key)]
+        writes.append(
+            TemplateWrite(declared.replace(prefix=change.key), create=change.action is Action.ADD)
+        )
+    return tuple(writes)
 
 
 @dataclass(frozen=True)
@@ -199,12 +242,17 @@ class Summary:
     add: int = 0
     change: int = 0
     remove: int = 0
+    # Errors in the plan: with nothing to change, the registries still do not work as
+    # configured (a grant missing where ecrrepl does not manage the policy, a Deny).
+    errors: int = field(default=0, compare=False)
 
     @property
     def total(self) -> int:
         return self.add + self.change + self.remove
 
     def sentence(self) -> str:
+        if not self.total and self.errors:
+            return "Nothing to write, but the live registries do not work as configured."
         if not self.total:
             return "No changes. The live registries match the configuration."
         return f"Plan: {self.add} to add, {self.change} to change, {self.remove} to remove."
@@ -229,6 +277,8 @@ class Plan:
     # The source registries a scoped run named (`--registry`, ecrrepl.scope); empty: the
     # whole configuration.
     scope: tuple[RegistryAddress, ...] = ()
+    # Every AWS document the plan changes, before and after (plan/documents.py).
+    documents: tuple[DocumentChange, ...] = ()
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -252,6 +302,7 @@ class Plan:
             add=actions.count(Action.ADD),
             change=actions.count(Action.CHANGE),
             remove=actions.count(Action.REMOVE),
+            errors=len(self.errors),
         )
 
     @property
@@ -276,6 +327,13 @@ class Plan:
         """The errors that are other owners' Deny statements (see PolicySection)."""
         return tuple(denial for section in self.registry_policies for denial in section.denials)
 
+    @property
+    def missing_grants(self) -> tuple[str, ...]:
+        """The errors that are grants unmanaged policies lack (see PolicySection)."""
+        return tuple(
+            missing for section in self.registry_policies for missing in section.missing_grants
+        )
+
     # -- what the applier writes, in the order it must write them: permissions and
     # -- settings in the destinations before the sources start sending --------------
 
@@ -289,19 +347,7 @@ class Plan:
 
     @property
     def template_writes(self) -> tuple[TemplateWrite, ...]:
-        writes = []
-        for section in self.templates:
-            by_namespace = {template.namespace: template for template in section.declared}
-            for change in section.changes:
-                # The key names the live template by its own text (`prod/` for a
-                # declared `prod`), so the update reaches the template that is there.
-                declared = by_namespace[template_namespace(change.key)]
-                writes.append(
-                    TemplateWrite(
-                        declared.replace(prefix=change.key), create=change.action is Action.ADD
-                    )
-                )
-        return tuple(writes)
+        return tuple(write for section in self.templates for write in template_writes_of(section))
 
     @property
     def replication_writes(self) -> tuple[ReplicationWrite, ...]:

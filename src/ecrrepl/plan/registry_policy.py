@@ -12,6 +12,7 @@ whether a single value is written as a string or a one-element list.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from ecrrepl.plan.policy_merge import canonical_statement as _canonical
 from ecrrepl.plan.words import join_words, resource_words, source_words
 from ecrrepl.policy import (
     MAX_POLICY_CHARS,
+    REPLICATION_ACTIONS,
     PolicyStatement,
     merge_policy,
     missing_grants,
@@ -56,7 +58,7 @@ def plan_registry_policies(config: Config, live: LiveState) -> tuple[PolicySecti
         elif registry in live.unread_policies:
             sections.append(_unread(registry, live.unread_policies[registry]))
         else:
-            sections.append(_unmanaged(registry, live_policy, statements))
+            sections.append(_unmanaged(registry, live_policy, statements, config.files))
     return tuple(sections)
 
 
@@ -85,14 +87,15 @@ def _managed(
 ) -> PolicySection:
     live_statements = statements_of(live_policy)
     ours: dict[str, Mapping[str, Any]] = {}
-    duplicates: list[str] = []
+    # (Sid, which copy: 2 for the second) of each statement that repeats a Sid.
+    duplicates: list[tuple[str, int]] = []
     foreign = 0
     for statement in live_statements:
         sid = statement.get("Sid") if isinstance(statement, Mapping) else None
         if not isinstance(sid, str) or not owns_statement(sid, owned):
             foreign += 1
         elif sid in ours:
-            duplicates.append(sid)
+            duplicates.append((sid, 2 + sum(1 for seen, _ in duplicates if seen == sid)))
         else:
             ours[sid] = statement
 
@@ -112,14 +115,15 @@ def _managed(
     for sid, statement in ours.items():
         if sid not in wanted_sids:
             changes.append(_removed(sid, statement, sources.get(sid), granted_then))
-    for sid in duplicates:
+    for sid, copy in duplicates:
         changes.append(
             Change(
                 Action.REMOVE,
                 f"statement {sid} (a second copy)",
                 ("a Sid must be unique in a policy; the copy goes",),
                 ("the one statement ecrrepl keeps under this Sid decides what is allowed",),
-                key=sid,
+                # The copy's own key: plan.documents addresses it apart from the first.
+                key=f"{sid}#{copy}",
             )
         )
 
@@ -150,24 +154,49 @@ def _unmanaged(
     registry: RegistryAddress,
     live_policy: JsonObject | None,
     required: Sequence[PolicyStatement],
+    files: Sequence[str],
 ) -> PolicySection:
-    warnings = [
-        f"replication from {statement.source} to {registry} lacks permission: {grant} "
-        f"(account {registry.account} has manage_registry_policy: false, so its registry "
-        f"policy is left to its owners)"
+    # botocore ECR model, PutReplicationConfiguration: "When configuring cross-account
+    # replication, the destination account must grant the source account permission to
+    # replicate. This permission is controlled using a registry permissions policy"; the
+    # ECR user guide lists the two actions (registry-permissions-create-replication.html,
+    # see plan/foreign_deny.py); checked 2026-12-02. Replication into this registry would
+    # fail, so it is an error; `apply --allow-missing-grants` accepts it when the grant is
+    # coming.
+    missing = tuple(
+        _missing_grant_error(registry, statement, grants, files)
         for statement in required
         # A Deny is reported as an error below, with the statement that says it.
-        for grant in missing_grants(live_policy, statement, count_denies=False)
-    ]
+        if (grants := missing_grants(live_policy, statement, count_denies=False))
+    )
     denials = foreign_denials(registry, live_policy, required)
     return PolicySection(
         registry=registry,
         managed=False,
         policy=None,
         unchanged=len(statements_of(live_policy)),
-        warnings=(*warnings, *denials.warnings),
-        errors=denials.errors,
+        warnings=denials.warnings,
+        errors=(*missing, *denials.errors),
         denials=denials.errors,
+        missing_grants=missing,
+    )
+
+
+def _missing_grant_error(
+    registry: RegistryAddress,
+    statement: PolicyStatement,
+    grants: Sequence[str],
+    files: Sequence[str],
+) -> str:
+    command = shlex.join(
+        ["ecrrepl", "policy", *files, "--account", registry.account, "--region", registry.region]
+    )
+    return (
+        f"replication from {statement.source} to {registry} will fail: {'; '.join(grants)}. "
+        f"Account {registry.account} has manage_registry_policy: false, so its owners must add "
+        f"statement {statement.sid} (Allow {statement.principal} "
+        f"{' and '.join(REPLICATION_ACTIONS)}) to the registry policy in {registry.region}; "
+        f"`{command}` prints it"
     )
 
 

@@ -49,7 +49,14 @@ def plan_lines(plan: Plan) -> list[Line]:
     if plan.unread:
         lines.append([])
     summary = plan.summary
-    lines.append([Span(summary.sentence(), HEADER_STYLE if summary.total else "bold green")])
+    lines.append(
+        [
+            Span(
+                summary.sentence(),
+                HEADER_STYLE if summary.total or summary.errors else "bold green",
+            )
+        ]
+    )
     if plan.errors:
         count = len(plan.errors)
         lines.append(
