@@ -11,14 +11,22 @@ is then; and a template only while it is still what the run left (plan.writes
 .template_conflicts). The file also carries how each account was reached, so that a
 backup can be restored without the configuration that produced it.
 
-Format 2 added `templates_written`. A format 1 backup is read only when it lists no
-templates: it cannot tell the templates its apply wrote from someone else's.
+Format 2 added `templates_written`; format 3 records what its run computed, so that
+restore can refuse anything else (backup_checks.py, plan/restore_checks.py): `sources`,
+the source registries of the configuration, and `owner`, its `owner:` if any (together
+they own its statements: policy.owned_sid_list, which `owned_sids` must equal),
+`replication_written`, the rules
+the run left in each registry of `replication`, and `statements_written`, ecrrepl's
+statements the run left in each registry policy of `registry_policies`. An older
+backup is read only when it holds nothing its format cannot vouch for: no templates
+(format 1), no replication configuration and no registry policy (formats 1 and 2).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,9 +49,11 @@ from ecrrepl.errors import UserError
 from ecrrepl.policy import owns_statement
 
 BACKUP_FORMAT = "ecrrepl-backup"
-BACKUP_FORMAT_VERSION = 2
-# Format 1 had no `templates_written`: read only without templates (see above).
+BACKUP_FORMAT_VERSION = 3
+# Format 1 had no `templates_written`, format 2 no record of the rules and statements its
+# run wrote: read only without what they cannot vouch for (see above).
 _READABLE_WITHOUT_TEMPLATES = 1
+_READABLE_WITHOUT_RULES_OR_POLICIES = 2
 DEFAULT_BACKUP_DIR = ".ecrrepl/backups"
 
 TemplateKey = tuple[RegistryAddress, str]
@@ -61,6 +71,18 @@ class Backup:
     accounts: Mapping[str, AccountAccess] = field(default_factory=dict)
     # The registry policy statements ecrrepl owned when the backup was taken; None: by name.
     owned_sids: frozenset[str] | None = None
+    # The source registries of the run's configuration: `owned_sids` are theirs.
+    sources: tuple[RegistryAddress, ...] = ()
+    # The configuration's `owner:`, whose merged statements `owned_sids` marks; None: none.
+    owner: str | None = None
+    # For each key of `replication`: the rules the run leaves there.
+    replication_written: Mapping[RegistryAddress, tuple[ReplicationRule, ...]] = field(
+        default_factory=dict
+    )
+    # For each key of `registry_policies`: ecrrepl's statements the run leaves there.
+    statements_written: Mapping[RegistryAddress, tuple[JsonObject, ...]] = field(
+        default_factory=dict
+    )
 
     def owns_sid(self, sid: object) -> bool:
         # A backup without its list of owned Sids (written by hand) owns every Sid that
@@ -112,6 +134,16 @@ def backup_to_json(backup: Backup) -> dict[str, Any]:
         "templates": _templates_to_json(backup.templates),
         "templates_written": _templates_to_json(backup.templates_written),
         "owned_sids": None if backup.owned_sids is None else sorted(backup.owned_sids),
+        "sources": sorted(str(source) for source in backup.sources),
+        "owner": backup.owner,
+        "replication_written": {
+            str(address): rules_to_api(list(rules))
+            for address, rules in sorted(backup.replication_written.items())
+        },
+        "statements_written": {
+            str(address): list(statements)
+            for address, statements in sorted(backup.statements_written.items())
+        },
     }
 
 
@@ -202,8 +234,9 @@ def _refuse_what_ecrrepl_would_not_write(backup: Backup) -> None:
         )
     check_backup(
         backup.owned_sids,
-        backup.replication,
-        backup.registry_policies,
+        (backup.sources, backup.owner),
+        (backup.replication, backup.replication_written),
+        (backup.registry_policies, backup.statements_written),
         {key: None if t is None else t.prefix for key, t in backup.templates.items()},
         {key: None if t is None else t.prefix for key, t in backup.templates_written.items()},
     )
@@ -226,7 +259,11 @@ def _backup_from_json(data: Any) -> Backup:
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
         raise ValueError(f'it is not an ecrrepl backup (no "format": "{BACKUP_FORMAT}")')
     version = data.get("format_version")
-    if version not in (BACKUP_FORMAT_VERSION, _READABLE_WITHOUT_TEMPLATES):
+    if version not in (
+        BACKUP_FORMAT_VERSION,
+        _READABLE_WITHOUT_RULES_OR_POLICIES,
+        _READABLE_WITHOUT_TEMPLATES,
+    ):
         raise ValueError(f"format_version {version!r} is not supported")
     accounts: dict[str, AccountAccess] = {}
     for account, access in _mapping(data.get("accounts", {}), "accounts").items():
@@ -238,17 +275,20 @@ def _backup_from_json(data: Any) -> Backup:
                 profile=access.get("profile"),
                 manage_registry_policy=bool(access.get("manage_registry_policy", True)),
             )
-    replication: dict[RegistryAddress, tuple[ReplicationRule, ...]] = {}
-    for key, value in _mapping(data.get("replication", {}), "replication").items():
-        with _inside(f"replication of {key}"):
-            _check_rules(value)
-            replication[_address(key)] = rules_from_api(value)
+    replication = _rules_from_json(data.get("replication", {}), "replication")
     policies: dict[RegistryAddress, JsonObject | None] = {}
     for key, policy in _mapping(data.get("registry_policies", {}), "registry_policies").items():
         with _inside(f"registry policy of {key}"):
             if policy is not None:
                 _mapping(policy, "the policy")
             policies[_address(key)] = policy
+    if version != BACKUP_FORMAT_VERSION and (replication or policies):
+        raise ValueError(
+            f"it is format_version {version}, which does not record the rules and registry "
+            "policy statements its run wrote, so restore cannot tell them from someone "
+            'else\'s; remove its "replication" and "registry_policies" to restore the rest, '
+            "and put those back by hand"
+        )
     templates = _templates_from_json(data.get("templates", {}), "templates")
     if version == _READABLE_WITHOUT_TEMPLATES:
         if templates:
@@ -270,6 +310,16 @@ def _backup_from_json(data: Any) -> Backup:
         isinstance(owned, list) and all(isinstance(sid, str) for sid in owned)
     ):
         raise ValueError("owned_sids is not a list of strings")
+    sources = data.get("sources", [])
+    if not (isinstance(sources, list) and all(isinstance(key, str) for key in sources)):
+        raise ValueError("sources is not a list of ACCOUNT/REGION strings")
+    owner = data.get("owner")
+    if owner is not None and not (
+        isinstance(owner, str) and re.fullmatch(schema.OWNER_PATTERN, owner)
+    ):
+        raise ValueError(
+            "owner is not a configuration owner (lowercase letters and digits, a letter first)"
+        )
     return Backup(
         taken_by=str(data.get("taken_by", "apply")),
         created_at=str(data.get("created_at", "")),
@@ -279,7 +329,33 @@ def _backup_from_json(data: Any) -> Backup:
         templates_written=written,
         accounts=accounts,
         owned_sids=None if owned is None else frozenset(owned),
+        sources=tuple(_address(key) for key in sources),
+        owner=owner,
+        replication_written=_rules_from_json(
+            data.get("replication_written", {}), "replication_written"
+        ),
+        statements_written=_statements_from_json(data.get("statements_written", {})),
     )
+
+
+def _rules_from_json(value: Any, what: str) -> dict[RegistryAddress, tuple[ReplicationRule, ...]]:
+    label = "replication" if what == "replication" else "written replication"
+    rules: dict[RegistryAddress, tuple[ReplicationRule, ...]] = {}
+    for key, configuration in _mapping(value, what).items():
+        with _inside(f"{label} of {key}"):
+            _check_rules(configuration)
+            rules[_address(key)] = rules_from_api(configuration)
+    return rules
+
+
+def _statements_from_json(value: Any) -> dict[RegistryAddress, tuple[JsonObject, ...]]:
+    statements: dict[RegistryAddress, tuple[JsonObject, ...]] = {}
+    for key, listed in _mapping(value, "statements_written").items():
+        with _inside(f"written statements of {key}"):
+            if not (isinstance(listed, list) and all(isinstance(s, dict) for s in listed)):
+                raise ValueError("not a list of statements")
+            statements[_address(key)] = tuple(listed)
+    return statements
 
 
 def _templates_from_json(value: Any, what: str) -> dict[TemplateKey, CreationTemplate | None]:

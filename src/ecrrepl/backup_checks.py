@@ -3,21 +3,25 @@
 A backup file is data that anyone with access to it can edit, and restore writes it with
 the operator's credentials. So before anything is read from AWS, a backup must hold:
 
-- `owned_sids` that follow ecrrepl's Sid scheme (`Ecrrepl<account><region without
-  dashes>`, policy.statement_sid) and name a known region, and at most one owner
-  marker (`EcrreplPlatformG*`, policy.owner_marker) for the merged statements of a
-  configuration with `owner:`; restore replaces exactly the statements these own
-  (policy.owns_statement), so a foreign Sid listed there would be deleted;
-- in each registry policy, statements with those Sids that are exactly ecrrepl's
-  statement (policy.PolicyStatement): Allow, the source account's root as principal,
-  the two replication actions, repository resources of that destination registry and
-  nothing else (no Condition, no NotAction, no other principal); a merged statement
-  the same, with the root of one or more source accounts of the backup as principals
-  and the Sid that its owner and content give (policy.merged_sid);
-- replication configurations only of the registries whose Sids it owns (apply records
-  the Sid of every source registry of its configuration, and writes only those);
-- registry policies only of registries some owned source registry in another account
-  could replicate into (apply writes no policy in a source's own account);
+- `sources`, the source registries of the run's configuration, `owner`, its `owner:`
+  if any, and `owned_sids` exactly what they own (policy.owned_sid_list, the mapping
+  apply uses): the Sid of each source registry, and with an owner its marker
+  (`EcrreplPlatformG*`, policy.owner_marker) for its merged statements. Restore
+  replaces exactly the statements these own (policy.owns_statement), so a foreign Sid
+  listed there would be deleted. Whether a Sid is ecrrepl's is decided in policy.py;
+- in each registry policy, and among the statements the run wrote there
+  (`statements_written`), owned statements that are exactly ecrrepl's statement
+  (policy.PolicyStatement): Allow, the root of a source account whose Sid it is as
+  principal, the two replication actions, repository resources of that destination
+  registry and nothing else (no Condition, no NotAction, no other principal); a merged
+  statement (policy_grants.Grant) the same, with the roots of one or more source
+  accounts of the backup as principals and the Sid that the owner and its content give
+  (policy.merged_sid);
+- replication configurations only of its source registries, each with the rules the
+  run left there (`replication_written`);
+- registry policies only of registries some source registry in another account could
+  replicate into (apply writes no policy in a source's own account), each with the
+  statements the run left there;
 - templates, and the templates its run wrote (`templates_written`), under the prefix
   they are filed by;
 - `taken_by` apply or restore, `created_at` a UTC time: restore quotes both.
@@ -27,32 +31,29 @@ ECR user guide, "Private registry policy examples", example "Allow the root user
 source account to replicate all repositories",
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html
 (checked 2026-12-02). The template settings are held to the lint rules
-(backup._refuse_what_validate_refuses). Which templates a backup's run wrote cannot be
-proved from the file alone: restore writes a template only while it is still what the
-run wrote (plan.writes.template_conflicts), checked against AWS, not here.
+(backup._refuse_what_validate_refuses). What a backup's run wrote cannot be proved from
+the file alone: restore writes a template, a replication configuration or ecrrepl's
+statements in a policy only while they are still what the run wrote, and puts back no
+statement wider than the rules need (plan/restore_checks.py), checked against AWS, not
+here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ecrrepl import regions
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.policy import (
-    OWNER_WILDCARD,
     REPLICATION_ACTIONS,
-    SID_PREFIX,
     account_root_arn,
     merged_sid,
-    owner_marker,
+    owned_sid_list,
     owns_statement,
+    statement_sid,
 )
 
-_SID = re.compile(rf"{SID_PREFIX}(?P<account>[0-9]{{12}})(?P<region>[a-z0-9]+)")
-_MERGED = re.compile(rf"{SID_PREFIX}(?P<owner>[A-Z][a-z0-9]{{0,31}})G[0-9a-f]{{10}}")
-_MARKER = re.compile(rf"{SID_PREFIX}(?P<owner>[A-Z][a-z0-9]{{0,31}})G{re.escape(OWNER_WILDCARD)}")
 _STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "Resource"})
 _POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
 # The IAM policy language versions: IAM User Guide, "IAM JSON policy elements: Version",
@@ -77,70 +78,61 @@ def check_stamp(taken_by: str, created_at: str) -> None:
         )
 
 
-def source_of_sid(sid: str) -> RegistryAddress | None:
-    """The source registry an ecrrepl Sid stands for; None when it is not one."""
-    match = _SID.fullmatch(sid)
-    if match is None:
-        return None
-    squeezed = match["region"]
-    for partition in regions.partitions():
-        for region in partition.regions:
-            if region.replace("-", "") == squeezed:
-                return RegistryAddress(match["account"], region)
-    return None
-
-
-def owner_of_marker(entry: str) -> str | None:
-    """The owner an owned-Sid list entry marks (`EcrreplPlatformG*`: platform), or None."""
-    match = _MARKER.fullmatch(entry)
-    if match is None:
-        return None
-    owner = match["owner"][:1].lower() + match["owner"][1:]
-    return owner if owner_marker(owner) == entry else None
-
-
 def check_backup(
     owned_sids: frozenset[str],
-    replication: Mapping[RegistryAddress, object],
-    registry_policies: Mapping[RegistryAddress, Mapping[str, Any] | None],
+    sources_and_owner: tuple[Sequence[RegistryAddress], str | None],
+    replication: tuple[Mapping[RegistryAddress, object], Mapping[RegistryAddress, object]],
+    policies: tuple[
+        Mapping[RegistryAddress, Mapping[str, Any] | None],
+        Mapping[RegistryAddress, Sequence[Mapping[str, Any]]],
+    ],
     template_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
     written_prefixes: Mapping[tuple[RegistryAddress, str], str | None],
 ) -> None:
-    """ValueError naming the first thing ecrrepl could not have written."""
-    sources = {}
-    owners = []
-    for sid in sorted(owned_sids):
-        owner = owner_of_marker(sid)
-        if owner is not None:
-            owners.append(owner)
-            continue
-        source = source_of_sid(sid)
-        if source is None:
+    """ValueError naming the first thing ecrrepl could not have written. `sources_and_owner`:
+    the configuration's source registries and owner; `replication` and `policies`: the
+    backed-up documents and what the run wrote in their place."""
+    sources, owner = sources_and_owner
+    sources_of_sid: dict[str, list[RegistryAddress]] = {}
+    for source in sources:
+        sources_of_sid.setdefault(statement_sid(source), []).append(source)
+    for sid in sorted(owned_sids ^ owned_sid_list(sources, owner)):
+        if sid in owned_sids:
             raise ValueError(
-                f"owned_sids: {sid!r} is not an ecrrepl Sid (Ecrrepl, a 12-digit account, a "
-                "known region without dashes) nor an owner's marker (EcrreplPlatformG*)"
+                f"owned_sids: {sid!r} is not the Sid of a source registry of the backup "
+                "(sources) nor the marker of its owner (owner); apply owns no other"
             )
-        sources[sid] = source
-    if len(owners) > 1:
-        raise ValueError(
-            f"owned_sids: markers of {len(owners)} owners ({', '.join(owners)}); a "
-            "configuration has one owner"
-        )
-    for address in sorted(replication):
-        if not any(source == address for source in sources.values()):
+        raise ValueError(f"owned_sids: {sid!r}, which its sources and owner own, is missing")
+    backed_up, rules_written = replication
+    _same_keys(backed_up, rules_written, "replication", "replication_written")
+    for address in sorted(backed_up):
+        if address not in sources:
             raise ValueError(
-                f"replication of {address}: not a source registry the backup owns a statement "
-                "for (owned_sids); apply writes no other"
+                f"replication of {address}: not a source registry of the backup (sources); "
+                "apply writes no other"
             )
-    for address, policy in sorted(registry_policies.items(), key=lambda item: item[0]):
+    documents, statements_written = policies
+    _same_keys(documents, statements_written, "registry_policies", "statements_written")
+    for address, policy in sorted(documents.items(), key=lambda item: item[0]):
         where = f"registry policy of {address}"
-        if not any(source.account != address.account for source in sources.values()):
+        if not any(source.account != address.account for source in sources):
             raise ValueError(
-                f"{where}: no source registry of the backup (owned_sids) is in another "
+                f"{where}: no source registry of the backup (sources) is in another "
                 "account; apply writes registry policies only for cross-account replication"
             )
         if policy is not None:
-            _check_policy(policy, address, sources, owned_sids, where)
+            _check_policy(policy, address, (sources_of_sid, owner), owned_sids, where)
+        for statement in statements_written[address]:
+            written_sid = statement.get("Sid")
+            what = f"written statement {written_sid} of {address}"
+            if isinstance(written_sid, str) and written_sid in sources_of_sid:
+                _check_statement(statement, sources_of_sid[written_sid], address, what)
+            elif owner is not None and owns_statement(written_sid, owned_sids):
+                _check_merged(statement, (sources, owner), address, what)
+            else:
+                raise ValueError(
+                    f"written statements of {address}: {written_sid!r} is not one of owned_sids"
+                )
     for label, prefixes in (
         ("template", template_prefixes),
         ("written template", written_prefixes),
@@ -153,10 +145,22 @@ def check_backup(
                 )
 
 
+def _same_keys(
+    documents: Mapping[RegistryAddress, object],
+    written: Mapping[RegistryAddress, object],
+    what: str,
+    record: str,
+) -> None:
+    """Every document restore may put back comes with what the run wrote in its place."""
+    for address in sorted(set(documents) ^ set(written)):
+        present, missing = (what, record) if address in documents else (record, what)
+        raise ValueError(f"{address} is in {present} but missing from {missing}")
+
+
 def _check_policy(
     policy: Mapping[str, Any],
     destination: RegistryAddress,
-    sources: Mapping[str, RegistryAddress],
+    owners: tuple[Mapping[str, Sequence[RegistryAddress]], str | None],
     owned_sids: frozenset[str],
     where: str,
 ) -> None:
@@ -171,31 +175,40 @@ def _check_policy(
     if not isinstance(statements, list):
         raise ValueError(f"{where}: Statement is not a list")
     for statement in statements:
+        sources_of_sid, owner = owners
         sid = statement.get("Sid") if isinstance(statement, Mapping) else None
-        if isinstance(sid, str) and sid in sources:
-            _check_statement(statement, sources[sid], destination, f"{where}, statement {sid}")
-        elif isinstance(sid, str) and owns_statement(sid, owned_sids):
-            _check_merged(statement, sources, destination, f"{where}, statement {sid}")
+        what = f"{where}, statement {sid}"
+        if isinstance(sid, str) and sid in sources_of_sid:
+            _check_statement(statement, sources_of_sid[sid], destination, what)
+        elif owner is not None and owns_statement(sid, owned_sids):
+            all_sources = [source for listed in sources_of_sid.values() for source in listed]
+            _check_merged(statement, (all_sources, owner), destination, what)
 
 
 def _check_statement(
-    statement: Mapping[str, Any], source: RegistryAddress, destination: RegistryAddress, where: str
+    statement: Mapping[str, Any],
+    sources: Sequence[RegistryAddress],
+    destination: RegistryAddress,
+    where: str,
 ) -> None:
-    if source.account == destination.account:
+    accounts = sorted({s.account for s in sources if s.account != destination.account})
+    if not accounts:
         raise ValueError(f"{where}: a source registry needs no grant in its own account")
     extra = sorted(set(statement) - _STATEMENT_KEYS)
     if extra:
         raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
     if statement.get("Effect") != "Allow":
         raise ValueError(f"{where}: Effect must be Allow")
-    root = account_root_arn(source.account, destination.region)
+    roots = [account_root_arn(account, destination.region) for account in accounts]
     principal = statement.get("Principal")
     if not (
         isinstance(principal, Mapping)
         and set(principal) == {"AWS"}
-        and _strings(principal["AWS"]) == [root]
+        and len(_strings(principal["AWS"])) == 1
+        and _strings(principal["AWS"])[0] in roots
     ):
-        raise ValueError(f"{where}: the principal must be {root}, the source account")
+        raise ValueError(f"{where}: the principal must be {' or '.join(roots)}, the source account")
+    root = roots[0]
     if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
         raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
     prefix = f"{root.split(':iam:')[0]}:ecr:{destination.region}:{destination.account}:repository/"
@@ -209,7 +222,7 @@ def _check_statement(
 
 def _check_merged(
     statement: Mapping[str, Any],
-    sources: Mapping[str, RegistryAddress],
+    sources_and_owner: tuple[Sequence[RegistryAddress], str],
     destination: RegistryAddress,
     where: str,
 ) -> None:
@@ -220,11 +233,14 @@ def _check_merged(
         raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
     if statement.get("Effect") != "Allow":
         raise ValueError(f"{where}: Effect must be Allow")
+    sources, owner = sources_and_owner
     roots = {
         account_root_arn(source.account, destination.region)
-        for source in sources.values()
+        for source in sources
         if source.account != destination.account
     }
+    if not roots:
+        raise ValueError(f"{where}: a source registry needs no grant in its own account")
     principal = statement.get("Principal")
     principals = (
         _strings(principal["AWS"])
@@ -234,7 +250,7 @@ def _check_merged(
     if not principals or not set(principals) <= roots or len(set(principals)) != len(principals):
         raise ValueError(
             f"{where}: the principals must be the roots of source accounts of the backup "
-            "(owned_sids) other than the destination's"
+            "(sources) other than the destination's"
         )
     if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
         raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
@@ -246,10 +262,7 @@ def _check_merged(
         for resource in resources
     ):
         raise ValueError(f"{where}: every resource must be a repository of {destination}")
-    sid = str(statement.get("Sid"))
-    named = _MERGED.fullmatch(sid)
-    owner = named["owner"] if named else ""
-    if merged_sid(owner[:1].lower() + owner[1:], principals, resources) != sid:
+    if merged_sid(owner, principals, resources) != statement.get("Sid"):
         raise ValueError(f"{where}: the Sid is not the one ecrrepl gives this statement")
 
 

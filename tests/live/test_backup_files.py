@@ -39,6 +39,19 @@ BACKUP = Backup(
         )
     },
     owned_sids=frozenset({"Ecrrepl123456789012uswest2"}),
+    sources=(SOURCE,),
+    replication_written={SOURCE: ()},
+    statements_written={
+        EU: (
+            {
+                "Sid": "Ecrrepl123456789012uswest2",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+                "Resource": ["arn:aws:ecr:eu-west-1:222222222222:repository/*"],
+            },
+        )
+    },
 )
 
 

@@ -1,7 +1,8 @@
 """Backups of a configuration with `owner:`: `owned_sids` holds its registries' Sids and
-the owner's marker, and restore accepts a merged statement only as ecrrepl writes it:
-the backup's source accounts as principals, the two actions, that destination's
-repositories, and the Sid its owner and content give."""
+the owner's marker (the backup records `sources` and `owner`, format 3), and restore
+accepts a merged statement only as ecrrepl writes it: the backup's source accounts as
+principals, the two actions, that destination's repositories, and the Sid its owner and
+content give."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ MERGED = {
 OWNED = ["Ecrrepl123456789012uswest2", "Ecrrepl444444444444uswest2", "EcrreplPlatformG*"]
 GOOD: dict[str, Any] = {
     "format": "ecrrepl-backup",
-    "format_version": 2,
+    "format_version": 3,
     "taken_by": "apply",
     "created_at": "2026-12-01T00:00:00Z",
     "accounts": {},
@@ -39,6 +40,10 @@ GOOD: dict[str, Any] = {
     "templates": {},
     "templates_written": {},
     "owned_sids": OWNED,
+    "sources": ["123456789012/us-west-2", "444444444444/us-west-2"],
+    "owner": "platform",
+    "replication_written": {},
+    "statements_written": {"222222222222/eu-west-1": [dict(MERGED)]},
 }
 
 
@@ -62,6 +67,22 @@ def _owned(value: list[str]) -> Callable[[dict[str, Any]], None]:
         data["owned_sids"] = value
 
     return change
+
+
+def _record(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        data[key] = value
+
+    return change
+
+
+def _only_the_first_source(data: dict[str, Any]) -> None:
+    data["sources"] = ["123456789012/us-west-2"]
+    data["owned_sids"] = ["Ecrrepl123456789012uswest2", "EcrreplPlatformG*"]
+
+
+def _widen_the_written_statement(data: dict[str, Any]) -> None:
+    data["statements_written"]["222222222222/eu-west-1"][0]["Principal"] = {"AWS": "*"}
 
 
 WHERE = f"registry policy of 222222222222/eu-west-1, statement {SID}"
@@ -92,15 +113,37 @@ WHERE = f"registry policy of 222222222222/eu-west-1, statement {SID}"
         ),
         (
             _owned([*OWNED, "EcrreplOtherG*"]),
-            "owned_sids: markers of 2 owners",
+            "owned_sids: 'EcrreplOtherG*' is not the Sid of a source registry of the backup "
+            "(sources) nor the marker of its owner (owner)",
         ),
         (
             _owned([*OWNED, "EcrreplplatformG*"]),
-            "owned_sids: 'EcrreplplatformG*' is not an ecrrepl Sid",
+            "owned_sids: 'EcrreplplatformG*' is not the Sid of a source registry",
         ),
         (
-            _owned(["Ecrrepl123456789012uswest2", "EcrreplPlatformG*"]),
+            _owned(["Ecrrepl123456789012uswest2", "Ecrrepl444444444444uswest2"]),
+            "owned_sids: 'EcrreplPlatformG*', which its sources and owner own, is missing",
+        ),
+        (
+            _record("owner", "other"),
+            "owned_sids: 'EcrreplOtherG*', which its sources and owner own, is missing",
+        ),
+        (
+            _record("owner", None),
+            "owned_sids: 'EcrreplPlatformG*' is not the Sid of a source registry of the backup "
+            "(sources) nor the marker of its owner (owner)",
+        ),
+        (
+            _record("owner", "Platform"),
+            "owner is not a configuration owner",
+        ),
+        (
+            _only_the_first_source,
             f"{WHERE}: the principals must be the roots of source accounts of the backup",
+        ),
+        (
+            _widen_the_written_statement,
+            f"written statement {SID} of 222222222222/eu-west-1: the principals must be",
         ),
     ],
 )

@@ -1,7 +1,8 @@
 """A backup file restore accepts holds only what ecrrepl itself could have written: its
-own statements (Sid scheme, source account root, the two replication actions, that
-destination's repositories), the registries its apply wrote, nothing nested thousands
-deep. A tampered backup is refused with the reason, before anything is read from AWS."""
+own statements (the Sids of its source registries, source account root, the two
+replication actions, that destination's repositories), the registries its apply wrote
+with what it wrote there, nothing nested thousands deep. A tampered backup is refused
+with the reason, before anything is read from AWS."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from typing import Any
 import pytest
 
 from ecrrepl.backup import backup_from_json
-from ecrrepl.backup_checks import source_of_sid
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
 
@@ -35,7 +35,7 @@ FOREIGN = {
 }
 GOOD: dict[str, Any] = {
     "format": "ecrrepl-backup",
-    "format_version": 2,
+    "format_version": 3,
     "taken_by": "apply",
     "created_at": "2026-12-01T00:00:00Z",
     "accounts": {},
@@ -52,6 +52,15 @@ GOOD: dict[str, Any] = {
         "222222222222/eu-west-1": {"prod": {"prefix": "prod", "appliedFor": ["REPLICATION"]}}
     },
     "owned_sids": [SID],
+    "sources": ["123456789012/us-west-2"],
+    "replication_written": {
+        "123456789012/us-west-2": {
+            "rules": [{"destinations": [{"region": "eu-west-2", "registryId": "222222222222"}]}]
+        }
+    },
+    "statements_written": {
+        "222222222222/eu-west-1": [],
+    },
 }
 
 
@@ -71,15 +80,6 @@ def test_a_backup_as_ecrrepl_writes_it_is_accepted() -> None:
     assert backup.owned_sids == frozenset({SID})
     # Other owners' statements may be anything: restore never writes them.
     assert backup.registry_policies[RegistryAddress("222222222222", "eu-west-1")] is not None
-
-
-def test_a_sid_names_its_source_registry() -> None:
-    assert source_of_sid(SID) == RegistryAddress("123456789012", "us-west-2")
-    assert source_of_sid("Ecrrepl123456789012apsoutheast1") == RegistryAddress(
-        "123456789012", "ap-southeast-1"
-    )
-    assert source_of_sid("Ecrrepl123456789012mars1") is None
-    assert source_of_sid("PullThroughCacheTeam") is None
 
 
 def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -111,21 +111,54 @@ IN_STATEMENT = f"{POLICY}, statement {SID}"
     [
         (
             _set(["owned_sids"], [SID, "PullThroughCacheTeam"]),
-            "owned_sids: 'PullThroughCacheTeam' is not an ecrrepl Sid (Ecrrepl, a 12-digit "
-            "account, a known region without dashes)",
+            "owned_sids: 'PullThroughCacheTeam' is not the Sid of a source registry of the "
+            "backup (sources) nor the marker of its owner (owner); apply owns no other",
         ),
         (
             _set(["owned_sids"], [SID, "Ecrrepl123456789012mars1"]),
-            "owned_sids: 'Ecrrepl123456789012mars1' is not an ecrrepl Sid",
+            "owned_sids: 'Ecrrepl123456789012mars1' is not the Sid of a source registry",
+        ),
+        (
+            _set(["owned_sids"], [SID, "Ecrrepl222222222222useast1"]),
+            "owned_sids: 'Ecrrepl222222222222useast1' is not the Sid of a source registry",
+        ),
+        (
+            _set(["owned_sids"], []),
+            f"owned_sids: {SID!r}, which its sources and owner own, is missing",
         ),
         (
             _set(["replication", "444444444444/us-east-1"], {"rules": []}),
-            "replication of 444444444444/us-east-1: not a source registry the backup owns a "
-            "statement for (owned_sids); apply writes no other",
+            "444444444444/us-east-1 is in replication but missing from replication_written",
         ),
         (
-            _set(["owned_sids"], ["Ecrrepl222222222222useast1"]),
-            "replication of 123456789012/us-west-2: not a source registry",
+            _set(["replication_written", "444444444444/us-east-1"], {"rules": []}),
+            "444444444444/us-east-1 is in replication_written but missing from replication",
+        ),
+        (
+            lambda data: (
+                _set(["replication", "444444444444/us-east-1"], {"rules": []})(data),
+                _set(["replication_written", "444444444444/us-east-1"], {"rules": []})(data),
+            ),
+            "replication of 444444444444/us-east-1: not a source registry of the backup "
+            "(sources); apply writes no other",
+        ),
+        (
+            _set(["statements_written"], {}),
+            "222222222222/eu-west-1 is in registry_policies but missing from statements_written",
+        ),
+        (
+            _set(["statements_written", "222222222222/eu-west-1"], [FOREIGN]),
+            "written statements of 222222222222/eu-west-1: 'PullThroughCacheTeam' is not one "
+            "of owned_sids",
+        ),
+        (
+            _set(["statements_written", "222222222222/eu-west-1"], [dict(STATEMENT, Resource="*")]),
+            f"written statement {SID} of 222222222222/eu-west-1: every resource must be a "
+            "repository of 222222222222/eu-west-1",
+        ),
+        (
+            _set(["sources"], ["123456789012/us-west-2", "444444444444"]),
+            "'444444444444' is not ACCOUNT/REGION",
         ),
         (
             _statement("Principal", {"AWS": "arn:aws:iam::999999999999:root"}),
@@ -167,9 +200,12 @@ IN_STATEMENT = f"{POLICY}, statement {SID}"
             f"{POLICY}: unexpected top-level key 'Condition'",
         ),
         (
-            _set(["registry_policies", "123456789012/us-east-1"], None),
+            lambda data: (
+                _set(["registry_policies", "123456789012/us-east-1"], None)(data),
+                _set(["statements_written", "123456789012/us-east-1"], [])(data),
+            ),
             "registry policy of 123456789012/us-east-1: no source registry of the backup "
-            "(owned_sids) is in another account",
+            "(sources) is in another account",
         ),
         (
             _set(["taken_by"], "apply; nothing will be written"),
@@ -207,6 +243,20 @@ IN_STATEMENT = f"{POLICY}, statement {SID}"
         ),
         (
             _set(["format_version"], 1),
+            "it is format_version 1, which does not record the rules and registry policy "
+            "statements its run wrote",
+        ),
+        (
+            _set(["format_version"], 2),
+            "it is format_version 2, which does not record the rules and registry policy "
+            "statements its run wrote, so restore cannot tell them from someone else's",
+        ),
+        (
+            lambda data: (
+                _set(["format_version"], 1)(data),
+                _set(["replication"], {})(data),
+                _set(["registry_policies"], {})(data),
+            ),
             "it is format_version 1, which does not record what its apply wrote to creation "
             "templates, so restore cannot tell them from someone else's",
         ),
@@ -220,20 +270,27 @@ def test_a_tampered_backup_is_refused_with_the_reason(
     assert raised.value.message.startswith(f"backup.json is not a usable backup: {reason}")
 
 
-def test_a_format_1_backup_without_templates_is_still_read() -> None:
-    def version_1(data: dict[str, Any]) -> None:
-        data["format_version"] = 1
-        del data["templates"], data["templates_written"]
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_backup_of_what_its_format_vouches_for_is_still_read(version: int) -> None:
+    def older(data: dict[str, Any]) -> None:
+        data["format_version"] = version
+        for key in ("replication", "registry_policies", "replication_written"):
+            del data[key]
+        del data["statements_written"], data["sources"]
+        data["owned_sids"] = []
+        if version == 1:
+            del data["templates"], data["templates_written"]
 
-    backup = backup_from_json(tampered(version_1), "backup.json")
+    backup = backup_from_json(tampered(older), "backup.json")
 
-    assert backup.templates == {} and backup.templates_written == {}
-    assert backup.owned_sids == frozenset({SID})
+    assert backup.replication == {} and backup.registry_policies == {}
+    assert len(backup.templates) == (0 if version == 1 else 1)
 
 
 def test_a_statement_in_its_own_account_is_refused() -> None:
     def own_account(data: dict[str, Any]) -> None:
         data["owned_sids"] = [SID, "Ecrrepl222222222222useast1"]
+        data["sources"].append("222222222222/us-east-1")
         statement(data)["Sid"] = "Ecrrepl222222222222useast1"
         statement(data)["Principal"] = {"AWS": "arn:aws:iam::222222222222:root"}
 

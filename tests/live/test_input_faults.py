@@ -47,7 +47,7 @@ def test_no_file_given_and_no_default_file(workdir: Path, run: Callable[..., Any
 
 VALID_BACKUP: dict[str, Any] = {
     "format": "ecrrepl-backup",
-    "format_version": 1,
+    "format_version": 3,
     "taken_by": "apply",
     "created_at": "2025-01-01T00:00:00Z",
     "accounts": {},
@@ -58,7 +58,11 @@ VALID_BACKUP: dict[str, Any] = {
     },
     "registry_policies": {},
     "templates": {},
+    "templates_written": {},
     "owned_sids": ["Ecrrepl123456789012uswest2"],
+    "sources": ["123456789012/us-west-2"],
+    "replication_written": {"123456789012/us-west-2": {"rules": []}},
+    "statements_written": {},
 }
 
 
@@ -171,10 +175,8 @@ CORRUPT_BACKUPS = [
     ),
     (
         json.dumps(
-            # format_version 2: a backup that records what its apply wrote to templates
             {
                 **_with(("templates",), REFUSED_LIFECYCLE_TEMPLATES),
-                "format_version": 2,
                 "templates_written": REFUSED_LIFECYCLE_TEMPLATES,
             }
         ),
@@ -216,7 +218,7 @@ def test_a_corrupt_backup_is_refused_in_one_line(
 def test_a_backup_that_names_no_registry_restores_nothing(
     workdir: Path, write_file: Callable[[str, str], str], run: Callable[..., Any]
 ) -> None:
-    empty = dict(VALID_BACKUP, replication={})
+    empty = dict(VALID_BACKUP, replication={}, replication_written={})
     backup = write_file("backup.json", json.dumps(empty))
 
     outcome = run("restore", "--yes", backup)

@@ -1,7 +1,9 @@
 """The live state changed under the plan: between `diff --out` and `apply PLAN.json`, or
 between apply's first read and its writes. A change to what ecrrepl owns is refused, and
-nothing is written; another owner's statement in a registry policy is merged into at the
-moment of writing and kept."""
+nothing is written; so is a saved plan whose registry policy is no longer the one apply
+rebuilds (another owner's statement edited in the file, or changed since `diff --out`).
+Another owner's statement written while apply runs is merged into at the moment of
+writing and kept."""
 
 from __future__ import annotations
 
@@ -158,16 +160,27 @@ def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
     assert backup_files() == []
 
 
-def test_an_edited_plan_cannot_drop_another_owners_statement(
+def _refused_for_documents(outcome: Any, what: str) -> None:
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr == (
+        "ecrrepl: error: plan.json holds documents that are not what apply would write now: "
+        f"the registry policy of 222222222222/eu-west-1 ({what}) differ from the live state "
+        "(edited in the file, or changed by their owner since it was saved); nothing was "
+        "written. Run `ecrrepl diff --out plan.json --overwrite` again.\n"
+    )
+
+
+def test_an_edited_plan_that_drops_another_owners_statement_is_refused(
     aws: None,
     config_file: str,
     run: Callable[..., Any],
     ecr: Callable[[tuple[str, str]], Any],
     foreign_statement: dict[str, Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
 ) -> None:
-    # Other owners' statements are never sent from the plan file: each policy write
-    # merges into the policy as it is live, so deleting one from the file changes nothing.
+    # Other owners' statements are never sent from the plan file, but the file is read as
+    # what will be written: one that no longer shows them is refused.
     someone_elses_write(ecr, foreign_statement)
     assert run("diff", "--out", "plan.json", config_file).exit_code == 0
     plan_file = Path("plan.json")
@@ -180,19 +193,42 @@ def test_an_edited_plan_cannot_drop_another_owners_statement(
                 if s.get("Sid") != foreign_statement["Sid"]
             ]
     plan_file.write_text(json.dumps(plan))
+    before = live_state()
 
     outcome = run("apply", "plan.json", "--yes")
 
-    assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert [json.dumps(s) for s in statements(EU)] == [
-        json.dumps(foreign_statement),
-        json.dumps(statements(EU)[1]),
-    ]
-    assert statements(EU)[1]["Sid"] == SOURCE_SID
-    assert run("diff", "--exit-code", config_file).exit_code == 0
+    _refused_for_documents(outcome, foreign_statement["Sid"])
+    assert live_state() == before
+    assert backup_files() == []
 
 
-def test_another_owners_statement_added_after_diff_is_merged_not_refused(
+def test_an_edited_plan_that_changes_another_owners_statement_is_refused(
+    aws: None,
+    config_file: str,
+    run: Callable[..., Any],
+    ecr: Callable[[tuple[str, str]], Any],
+    foreign_statement: dict[str, Any],
+    live_state: Callable[[], dict[Any, Any]],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    someone_elses_write(ecr, foreign_statement)
+    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    plan_file = Path("plan.json")
+    plan = json.loads(plan_file.read_text())
+    for section in plan["registry_policies"]:
+        for statement in (section["policy"] or {}).get("Statement", []):
+            if statement.get("Sid") == foreign_statement["Sid"]:
+                statement["Resource"] = "*"
+    plan_file.write_text(json.dumps(plan))
+    before = live_state()
+
+    outcome = run("apply", "plan.json", "--yes")
+
+    _refused_for_documents(outcome, foreign_statement["Sid"])
+    assert live_state() == before
+
+
+def test_another_owners_statement_added_after_diff_is_refused_then_merged(
     aws: None,
     config_file: str,
     run: Callable[..., Any],
@@ -203,15 +239,14 @@ def test_another_owners_statement_added_after_diff_is_merged_not_refused(
     assert run("diff", "--out", "plan.json", config_file).exit_code == 0
     someone_elses_write(ecr, foreign_statement)
 
+    # The plan says the policy will hold ecrrepl's statement alone: no longer true.
+    _refused_for_documents(run("apply", "plan.json", "--yes"), foreign_statement["Sid"])
+    assert run("diff", "--out", "plan.json", "--overwrite", config_file).exit_code == 0
     outcome = run("apply", "plan.json", "--yes")
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
     assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
     assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
-    # apply PLAN.json recomputes the plan from the live state it reads right before
-    # writing, so the foreign statement is already in what it read: a plain write, with
-    # no note of a policy that changed under it (tests/live/test_racing_writers.py
-    # covers writes that land while apply runs).
     assert (
         "  done    put the registry policy of 222222222222/eu-west-1 (523 characters)\n"
     ) in outcome.stdout

@@ -58,7 +58,7 @@ def test_restore_deletes_the_template_apply_created_and_its_backup_puts_it_back(
     backup = apply_and_backup(run, template_config)
     assert templates(ecr) == {"prod": "Settings for replicated prod repositories"}
     written = json.loads(Path(backup).read_text())
-    assert written["format_version"] == 2
+    assert written["format_version"] == 3
     assert written["templates"] == {EU_KEY: {"prod": None}}
     assert written["templates_written"] == {
         EU_KEY: {

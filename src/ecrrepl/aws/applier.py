@@ -16,7 +16,7 @@ from ecrrepl.aws import reader, writer
 from ecrrepl.aws.policy_writes import write_policy
 from ecrrepl.aws.session import Sessions
 from ecrrepl.backup import Backup, now_stamp
-from ecrrepl.config.model import CreationTemplate, RegistryAddress
+from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
 from ecrrepl.plan.writes import (
     PolicyStep,
@@ -120,7 +120,19 @@ def read_backed_up_state(backup: Backup, sessions: Sessions) -> Backup:
         },
         accounts=dict(backup.accounts),
         owned_sids=backup.owned_sids,
+        sources=backup.sources,
+        owner=backup.owner,
     )
+
+
+def read_rules_of_sources(
+    backup: Backup, sessions: Sessions
+) -> dict[RegistryAddress, tuple[ReplicationRule, ...]]:
+    """The live rules of the backup's source registries that restore does not write: the
+    grants it puts back must be what the rules it leaves need."""
+    unwritten = sorted(set(backup.sources) - set(backup.replication))
+    sessions.verify_identities(frozenset(source.account for source in unwritten))
+    return {source: reader.read_replication(sessions, source) for source in unwritten}
 
 
 # --- running them -------------------------------------------------------------------------

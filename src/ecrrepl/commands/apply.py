@@ -24,6 +24,7 @@ from ecrrepl.plan import Plan, compute_plan, plan_from_text
 from ecrrepl.plan.compute import state_fingerprint
 from ecrrepl.plan.emptied import emptied_by
 from ecrrepl.plan.policy_merge import owned_statements
+from ecrrepl.plan.saved_documents import mismatched_documents
 from ecrrepl.plan.writes import owned_by_plan
 from ecrrepl.policy import owns_statement
 from ecrrepl.validation import read_input_text
@@ -51,9 +52,9 @@ def refuse_if_not_what_ecrrepl_computes(
 ) -> None:
     """A plan file is data that anyone can edit: apply writes it only when its
     configuration lints clean and its writes are exactly those ecrrepl computes from that
-    configuration and the live state (grants matching the rules). Other owners'
-    statements in the file are not compared: they are never sent from the file, each
-    policy write merges into the policy as it is live then."""
+    configuration and the live state (grants matching the rules), and every registry
+    policy it holds, other owners' statements included, is the one apply rebuilds from
+    the live state (plan/saved_documents.py)."""
     from ecrrepl.lint.registry import run_checks
 
     errors = [f for f in run_checks(config) if f.severity is Severity.ERROR]
@@ -72,6 +73,14 @@ def refuse_if_not_what_ecrrepl_computes(
             f"{path} does not hold the writes ecrrepl computes from its configuration and "
             "the live state (was it edited?); nothing was written. Run `ecrrepl diff "
             f"--out {path} --overwrite` again."
+        )
+    mismatches = mismatched_documents(saved, computed)
+    if mismatches:
+        raise UserError(
+            f"{path} holds documents that are not what apply would write now: "
+            f"{'; '.join(mismatches)} differ from the live state (edited in the file, or "
+            "changed by their owner since it was saved); nothing was written. Run "
+            f"`ecrrepl diff --out {path} --overwrite` again."
         )
     # What a policy check (OPA, conftest) read in the file must be what is written.
     if saved.documents != computed.documents:

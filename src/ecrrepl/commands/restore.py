@@ -28,10 +28,16 @@ def restore(
     out: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
-    from ecrrepl.aws.applier import read_backed_up_state, writes_of
+    from ecrrepl.aws.applier import read_backed_up_state, read_rules_of_sources, writes_of
     from ecrrepl.aws.session import Sessions
     from ecrrepl.backup import Backup, backup_to_json, read_backup
     from ecrrepl.plan.policy_merge import owned_statements
+    from ecrrepl.plan.restore_checks import (
+        refusal_message,
+        rules_after_restore,
+        unwritten_by_the_run,
+        wider_than_needed,
+    )
     from ecrrepl.plan.writes import restore_writes, template_conflicts
     from ecrrepl.render.restore_text import render_restore_details, render_template_conflicts
 
@@ -41,7 +47,7 @@ def restore(
         stream.write(f"{terminal(path)} holds nothing to restore.\n")
         return EXIT_OK
     regions: dict[str, set[str]] = {}
-    for address in [*backup.replication, *backup.registry_policies] + [
+    for address in [*backup.replication, *backup.registry_policies, *backup.sources] + [
         a for a, _ in backup.templates
     ]:
         regions.setdefault(address.account, set()).add(address.region)
@@ -67,6 +73,16 @@ def restore(
     conflicts = template_conflicts(backup, current)
     if conflicts:
         raise UserError(render_template_conflicts(conflicts, backup.taken_by))
+    # Only what the backup's run wrote is undone, and no grant goes back wider than the
+    # rules restore leaves need: an edited backup is refused here, before any write.
+    refusals = unwritten_by_the_run(backup, current)
+    if backup.registry_policies:
+        rules_after = rules_after_restore(
+            backup, {**current.replication, **read_rules_of_sources(backup, sessions)}
+        )
+        refusals += wider_than_needed(backup, rules_after)
+    if refusals:
+        raise UserError(refusal_message(refusals))
     writes = writes_of(restore_writes(backup, current))
     taken = f"taken by {backup.taken_by} at {backup.created_at}"
     stream.write(f"Restoring {terminal(path)} ({terminal(taken)}).\n")
@@ -85,9 +101,20 @@ def restore(
         "the live registries changed while restore was running (someone else wrote to them)",
         f"ecrrepl restore {path}",
     )
-    # What this run leaves in every template: the backup's (conflicts were refused above).
+    # What this run leaves: the backup's templates and rules (conflicts were refused
+    # above), and the backup's own statements in each registry policy.
     save_backup(
-        dataclasses.replace(current, templates_written=backup.templates), backup_dir, stream
+        dataclasses.replace(
+            current,
+            templates_written=backup.templates,
+            replication_written=backup.replication,
+            statements_written={
+                address: owned_statements(policy, backup.owns_sid)
+                for address, policy in backup.registry_policies.items()
+            },
+        ),
+        backup_dir,
+        stream,
     )
     report = run_writes(writes, sessions, stream, color=color)
     if not report.succeeded:

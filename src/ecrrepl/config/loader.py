@@ -29,6 +29,23 @@ MAX_DEPTH = 100
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
+def _libyaml_bounds_nesting() -> bool:
+    """Whether the composer is libyaml 0.2.6 or newer, whose parser refuses collections
+    nested more than 1000 deep ("maximum nesting depth", libyaml's yaml_set_max_nest_level,
+    default 1000), so that composing cannot recurse deep enough to crash. Then the exact
+    depth count runs only on a document found too deep. PyYAML imports its libyaml
+    binding with `CSafeLoader`: reading its version imports nothing."""
+    binding = getattr(yaml, "_yaml", None)
+    version = getattr(binding, "get_version", None)
+    if _SafeLoader is yaml.SafeLoader or version is None:
+        return False
+    found: tuple[int, int, int] = version()
+    return found >= (0, 2, 6)
+
+
+_NESTING_BOUNDED = _libyaml_bounds_nesting()
+
 _TAG_INT = "tag:yaml.org,2002:int"
 _TAG_FLOAT = "tag:yaml.org,2002:float"
 _TAG_BOOL = "tag:yaml.org,2002:bool"
@@ -49,7 +66,7 @@ class ScalarNode(Node):
     __slots__ = ("tag", "text", "value")
 
     def __init__(self, loc: Location, value: Any, text: str, tag: str) -> None:
-        super().__init__(loc)
+        self.loc = loc  # Node.__init__ inlined: one call less per value of the file
         self.value = value  # str, int, float, bool or None, as YAML 1.1 resolves it
         self.text = text  # the scalar as written, without quotes
         self.tag = tag
@@ -65,7 +82,7 @@ class MappingNode(Node):
     def __init__(
         self, loc: Location, entries: dict[str, tuple[ScalarNode, Node]] | None = None
     ) -> None:
-        super().__init__(loc)
+        self.loc = loc
         # key text -> (key node, value node), in document order
         self.entries = entries if entries is not None else {}
 
@@ -74,7 +91,7 @@ class SequenceNode(Node):
     __slots__ = ("items",)
 
     def __init__(self, loc: Location, items: list[Node] | None = None) -> None:
-        super().__init__(loc)
+        self.loc = loc
         self.items = items if items is not None else []
 
 
@@ -122,14 +139,16 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
         line, column = _line_column(data[: error.start].decode("utf-8", "replace"))
         return None, [Finding("E001", "file is not UTF-8 text", Location(file, line, column))]
     try:
-        too_deep = _too_deep(text) if _depth_bound(text) > MAX_DEPTH else None
+        bounded = _NESTING_BOUNDED and _SafeLoader is not yaml.SafeLoader
+        checked_first = not bounded and _depth_bound(text) > MAX_DEPTH
+        too_deep = _too_deep(text) if checked_first else None
         if too_deep is not None:
             return None, [_too_deep_finding(file, too_deep, "")]
         root = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if mark and "maximum nesting depth" in (error.problem or ""):  # libyaml 0.2.6's own
-            return None, [_too_deep_finding(file, (mark.line, mark.column), "")]
+            return None, [_too_deep_finding(file, _where_too_deep(text, mark), "")]
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
@@ -161,6 +180,10 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
             )
         ]
     except _TooDeep as deep:
+        # Deeper than the text nests when it was counted first; else count it now.
+        in_text = None if checked_first or _depth_bound(text) <= MAX_DEPTH else _too_deep(text)
+        if in_text is not None:
+            return None, [_too_deep_finding(file, in_text, "")]
         mark = deep.node.start_mark
         return None, [_too_deep_finding(file, (mark.line, mark.column), " (through aliases)")]
     if size > MAX_EXPANDED_NODES:
@@ -217,6 +240,16 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _where_too_deep(text: str, mark: yaml.Mark) -> tuple[int, int]:
+    """Where collections first nest deeper than MAX_DEPTH, for a document libyaml found
+    nested beyond its own limit at `mark`; libyaml may stop there before counting
+    MAX_DEPTH levels (it scans a run of `[` ahead), and then `mark` is the place."""
+    try:
+        return _too_deep(text) or (mark.line, mark.column)
+    except yaml.YAMLError:
+        return (mark.line, mark.column)
+
+
 def _too_deep_finding(file: str, where: tuple[int, int], how: str) -> Finding:
     """E006 at `where`, a 0-based line and column as PyYAML marks them."""
     return Finding(
@@ -266,37 +299,46 @@ def _measure(
 
 
 def _convert(file: str, node: yaml.Node, path: str, findings: list[Finding]) -> Node:
-    loc = _mark_location(file, node, path)
-    if isinstance(node, yaml.MappingNode):
-        mapping = MappingNode(loc)
-        for key_node, value_node in _merged_pairs(node):
-            key = _convert(file, key_node, path, findings)
-            if not isinstance(key, ScalarNode):
-                findings.append(Finding("E004", "a mapping key must be a plain value", key.loc))
-                continue
-            name = key.text
-            child_path = f"{path}.{name}" if path else name
-            key.loc = Location(file, key.loc.line, key.loc.column, child_path)
-            if name in mapping.entries:
-                first = mapping.entries[name][0].loc
-                findings.append(
-                    Finding(
-                        "E002",
-                        f"duplicate key '{name}' (first at line {first.line}); YAML would "
-                        "silently keep only the last one",
-                        key.loc,
-                    )
-                )
-                continue
-            mapping.entries[name] = (key, _convert(file, value_node, child_path, findings))
-        return mapping
+    # The hot loop of loading: it runs once per value of the file, so it makes each
+    # node's Location once and resolves merge keys only in mappings that have one.
+    mark = node.start_mark
+    loc = Location(file, mark.line + 1, mark.column + 1, path)
+    if isinstance(node, yaml.ScalarNode):
+        return ScalarNode(loc, _scalar_value(node), node.value, node.tag)
     if isinstance(node, yaml.SequenceNode):
         return SequenceNode(
             loc,
             [_convert(file, item, f"{path}[{i}]", findings) for i, item in enumerate(node.value)],
         )
-    assert isinstance(node, yaml.ScalarNode)
-    return ScalarNode(loc, _scalar_value(node), node.value, node.tag)
+    assert isinstance(node, yaml.MappingNode)
+    mapping = MappingNode(loc)
+    entries = mapping.entries
+    pairs = node.value
+    if any(key_node.tag == _TAG_MERGE for key_node, _ in pairs):
+        pairs = _merged_pairs(node)
+    for key_node, value_node in pairs:
+        if not isinstance(key_node, yaml.ScalarNode):
+            key = _convert(file, key_node, path, findings)
+            findings.append(Finding("E004", "a mapping key must be a plain value", key.loc))
+            continue
+        name = key_node.value
+        child_path = f"{path}.{name}" if path else name
+        key_mark = key_node.start_mark
+        key_loc = Location(file, key_mark.line + 1, key_mark.column + 1, child_path)
+        if name in entries:
+            first = entries[name][0].loc
+            findings.append(
+                Finding(
+                    "E002",
+                    f"duplicate key '{name}' (first at line {first.line}); YAML would "
+                    "silently keep only the last one",
+                    key_loc,
+                )
+            )
+            continue
+        key = ScalarNode(key_loc, _scalar_value(key_node), name, key_node.tag)
+        entries[name] = (key, _convert(file, value_node, child_path, findings))
+    return mapping
 
 
 def _merged_pairs(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:

@@ -63,7 +63,13 @@ class Destination(Declared):
 
     @property
     def address(self) -> RegistryAddress:
-        return RegistryAddress(self.account, self.region)
+        # Made once: the lint rules ask for it a few dozen times per destination, which
+        # on a file of 100,000 rules is millions of tuples.
+        found: RegistryAddress | None = self.__dict__.get("_address")
+        if found is None:
+            found = RegistryAddress(self.account, self.region)
+            object.__setattr__(self, "_address", found)
+        return found
 
 
 class RepositoryFilter(Declared):
@@ -81,7 +87,13 @@ class ReplicationRule(Declared):
 
     @property
     def prefixes(self) -> tuple[str, ...] | None:
-        return None if self.filters is None else tuple(f.prefix for f in self.filters)
+        if self.filters is None:
+            return None
+        found: tuple[str, ...] | None = self.__dict__.get("_prefixes")
+        if found is None:  # made once, as Destination.address
+            found = tuple(f.prefix for f in self.filters)
+            object.__setattr__(self, "_prefixes", found)
+        return found
 
     def label(self, index: int) -> str:
         """How messages name the rule: its name, or its position."""

@@ -237,7 +237,15 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+_KEYS_OF: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
 def keys_of(definition: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The known and the required keys of a `$defs` entry ("" for the top level)."""
-    shape = SCHEMA if not definition else SCHEMA["$defs"][definition]
-    return frozenset(shape["properties"]), frozenset(shape.get("required", ()))
+    """The known and the required keys of a `$defs` entry ("" for the top level); made
+    once per entry, since the builder asks for each rule and destination of a file."""
+    found = _KEYS_OF.get(definition)
+    if found is None:
+        shape = SCHEMA if not definition else SCHEMA["$defs"][definition]
+        found = frozenset(shape["properties"]), frozenset(shape.get("required", ()))
+        _KEYS_OF[definition] = found
+    return found

@@ -163,6 +163,7 @@ def plan_writes(plan: Plan, live: LiveState) -> list[Step]:
 
 def plan_backup(plan: Plan, live: LiveState, accounts: Mapping[str, AccountAccess]) -> Backup:
     """What the plan's writes will overwrite, taken from the state the plan was made on."""
+    owned = owned_by_plan(plan)
     templates: dict[TemplateKey, CreationTemplate | None] = {}
     written: dict[TemplateKey, CreationTemplate | None] = {}
     for write in plan.template_writes:
@@ -181,7 +182,14 @@ def plan_backup(plan: Plan, live: LiveState, accounts: Mapping[str, AccountAcces
         templates=templates,
         templates_written=written,
         accounts=dict(accounts),
-        owned_sids=owned_by_plan(plan),
+        owned_sids=owned,
+        sources=tuple(section.registry for section in plan.replication),
+        owner=plan.owner,
+        replication_written={w.registry: w.rules for w in plan.replication_writes},
+        statements_written={
+            w.registry: owned_statements(w.policy, lambda sid: owns_statement(sid, owned))
+            for w in plan.policy_writes
+        },
     )
 
 

@@ -191,7 +191,7 @@ def overlapping_rules(config: Config) -> Iterator[Report]:
                 delete_replication: true
     """
     for registry in config.registries:
-        overlaps = _overlaps(registry)
+        overlaps, count = _overlaps(registry)
         for overlap in overlaps[:MAX_OVERLAP_FINDINGS]:
             first = registry.rules[overlap.first_index]
             second = registry.rules[overlap.second_index]
@@ -214,10 +214,10 @@ def overlapping_rules(config: Config) -> Iterator[Report]:
                 f"{more}",
                 overlap.destination.where,
             )
-        if len(overlaps) > MAX_OVERLAP_FINDINGS:
+        if count > MAX_OVERLAP_FINDINGS:
             unlisted = overlaps[MAX_OVERLAP_FINDINGS]
             yield Report(
-                f"{len(overlaps) - MAX_OVERLAP_FINDINGS} more pairs of overlapping rules in "
+                f"{count - MAX_OVERLAP_FINDINGS} more pairs of overlapping rules in "
                 f"registry {registry.address} are not listed, the first of them "
                 f"{registry.rules[unlisted.second_index].label(unlisted.second_index)} and "
                 f"{registry.rules[unlisted.first_index].label(unlisted.first_index)}; "
@@ -243,9 +243,10 @@ class _Overlap(NamedTuple):
     more: bool = False
 
 
-def _overlaps(registry: SourceRegistry) -> list[_Overlap]:
+def _overlaps(registry: SourceRegistry) -> tuple[list[_Overlap], int]:
     """For each rule, the earliest earlier rules (at most MAX_OVERLAPS_NAMED) that send
-    common repositories to a common destination; each pair once, in pair order.
+    common repositories to a common destination; each pair once, in pair order: the
+    first MAX_OVERLAP_FINDINGS + 1 of them, and how many there are.
 
     A pair that overlaps at several destinations is reported at the first of them in
     the later rule's own list, which is where a reader of that rule looks first.
@@ -263,15 +264,21 @@ def _overlaps(registry: SourceRegistry) -> list[_Overlap]:
         if len(indices) > 1:
             for later, found in earliest_overlapping(rules, indices, wanted).items():
                 earlier_by_rule[later] = smallest(earlier_by_rule.get(later, []), found, wanted)
-    overlaps = []
+    pairs = []
     for later, earlier in earlier_by_rule.items():
         named = earlier[:MAX_OVERLAPS_NAMED]
         for first in named:
-            addresses = {d.address for d in rules[first].destinations}
-            destination = next(d for d in rules[later].destinations if d.address in addresses)
             more = len(earlier) > MAX_OVERLAPS_NAMED and first == named[-1]
-            overlaps.append(_Overlap(first, later, destination, more))
-    return sorted(overlaps, key=lambda overlap: (overlap.first_index, overlap.second_index))
+            pairs.append((first, later, more))
+    pairs.sort()
+    # Only the pairs a finding shows need their destination: looked up for those alone,
+    # the rest are counted (a file of 100,000 overlapping rules has half a million).
+    overlaps = []
+    for first, later, more in pairs[: MAX_OVERLAP_FINDINGS + 1]:
+        addresses = {d.address for d in rules[first].destinations}
+        destination = next(d for d in rules[later].destinations if d.address in addresses)
+        overlaps.append(_Overlap(first, later, destination, more))
+    return overlaps, len(pairs)
 
 
 def _describe(prefixes: tuple[str, ...] | None, shown: int = 3) -> str:

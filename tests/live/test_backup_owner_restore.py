@@ -1,0 +1,116 @@
+"""Restore of a backup taken by apply of a configuration with `owner:`: its merged
+statement names several source accounts, and restore puts it back as it was; a merged
+statement edited to grant more than the rules need is refused for each account it
+would widen, nothing written."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ecrrepl.policy import merged_sid
+from harness import lab
+from harness.accounts import ecr_client
+
+EU = lab.EU
+SOURCES = (("123456789012", "us-west-2"), ("444444444444", "us-west-2"))
+OWNED = """\
+version: 1
+owner: platform
+accounts:
+  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
+  "444444444444": {{role_arn: "arn:aws:iam::444444444444:role/ecrrepl"}}
+registries:
+  - account: "123456789012"
+    region: us-west-2
+    rules:
+      - filters: [{filters}]
+        destinations: [{{account: "222222222222", region: eu-west-1}}]
+  - account: "444444444444"
+    region: us-west-2
+    rules:
+      - filters: [{filters}]
+        destinations: [{{account: "222222222222", region: eu-west-1}}]
+"""
+ROOTS = ["arn:aws:iam::123456789012:root", "arn:aws:iam::444444444444:root"]
+
+
+def apply_and_backup(run: Callable[..., Any], config: str) -> Path:
+    outcome = run("apply", "--yes", config)
+    assert outcome.exit_code == 0, outcome.stderr
+    found = re.search(r"^Backup of the previous state: (\S+)", outcome.stdout, re.MULTILINE)
+    assert found is not None
+    return Path(found.group(1))
+
+
+def state() -> dict[Any, Any]:
+    return {
+        registry: (lab.policy_text(ecr_client(*registry)), lab.replication(ecr_client(*registry)))
+        for registry in (EU, *SOURCES)
+    }
+
+
+def applied_twice(
+    run: Callable[..., Any], write_file: Callable[[str, str], str]
+) -> tuple[str, Path]:
+    """Apply prod/ and base/, then prod/ only: the backup of the second apply holds the
+    merged statement of both accounts for both prefixes."""
+    wide = write_file("wide.yaml", OWNED.format(filters="prod/, base/"))
+    apply_and_backup(run, wide)
+    return wide, apply_and_backup(run, write_file("narrow.yaml", OWNED.format(filters="prod/")))
+
+
+def test_a_backup_of_merged_statements_restores_them(
+    aws: None,
+    write_file: Callable[[str, str], str],
+    run: Callable[..., Any],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+) -> None:
+    wide = write_file("wide.yaml", OWNED.format(filters="prod/, base/"))
+    apply_and_backup(run, wide)
+    before = statements(EU)
+    assert [sorted(s["Principal"]["AWS"]) for s in before] == [ROOTS]
+    backup = apply_and_backup(run, write_file("narrow.yaml", OWNED.format(filters="prod/")))
+    assert statements(EU) != before
+
+    outcome = run("restore", "--yes", str(backup))
+
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert statements(EU) == before
+    assert run("diff", "--exit-code", wide).exit_code == 0
+
+
+def test_a_widened_merged_statement_is_refused_for_each_account(
+    aws: None,
+    write_file: Callable[[str, str], str],
+    run: Callable[..., Any],
+    backup_files: Callable[[], list[Path]],
+) -> None:
+    _, backup = applied_twice(run, write_file)
+    everything = ["arn:aws:ecr:eu-west-1:222222222222:repository/*"]
+    widened_sid = merged_sid("platform", ROOTS, everything)
+    data = json.loads(backup.read_text())
+    (statement,) = data["registry_policies"]["222222222222/eu-west-1"]["Statement"]
+    # The Sid is the one ecrrepl gives the widened content, so the file alone passes.
+    statement.update(Sid=widened_sid, Resource=everything)
+    backup.write_text(json.dumps(data))
+    before, taken = state(), backup_files()
+
+    outcome = run("restore", "--yes", str(backup))
+
+    assert (outcome.exit_code, state(), backup_files()) == (1, before, taken)
+    assert outcome.stderr == (
+        "ecrrepl: error: restore refused, nothing was written: "
+        + "; ".join(
+            "222222222222/eu-west-1 (account 222222222222, region eu-west-1): statement "
+            f"{widened_sid} would grant account {account} "
+            "arn:aws:ecr:eu-west-1:222222222222:repository/*, which no rule it leaves sends "
+            "there needs, so restore does not put it back"
+            for account in ("123456789012", "444444444444")
+        )
+        + ". A backup restores only what its run wrote; restore later backups first, or set "
+        "these by hand\n"
+    )
