@@ -75,7 +75,7 @@ def validate(
     strict: bool,
     ignore: tuple[str, ...],
 ) -> int:
-    """Check configuration files offline (default: ecrrepl.yaml)."""
+    """Check the configuration offline (default: ecrrepl.yaml, else the ecrrepl/ folder)."""
     from ecrrepl.commands.validate import validate as run
 
     return run(
