@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from ecrrepl.errors import UserError
+from ecrrepl.json_kinds import json_kind
 
 PARSER_MODULE = "botocore.parsers"
 
@@ -54,22 +55,6 @@ def raised_by_parser(error: BaseException) -> bool:
     return False
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
-
-
 @dataclass(frozen=True)
 class Node:
     """A value of an answer and the path it was found at. Accessors return plain values
@@ -83,7 +68,7 @@ class Node:
 
     def fields(self) -> Mapping[str, Any]:
         if not isinstance(self.value, Mapping):
-            raise AnswerProblem(f"{self.path} is {_type_name(self.value)}, not an object")
+            raise AnswerProblem(f"{self.path} is {json_kind(self.value)}, not an object")
         return self.value
 
     def optional(self, key: str) -> Node | None:
@@ -101,7 +86,7 @@ class Node:
         """A string member that must be there and not be empty."""
         value = self.required(key).value
         if not isinstance(value, str):
-            raise AnswerProblem(f"{self.path_of(key)} is {_type_name(value)}, not a string")
+            raise AnswerProblem(f"{self.path_of(key)} is {json_kind(value)}, not a string")
         if not value:
             raise AnswerProblem(f"{self.path_of(key)} is empty")
         return value
@@ -112,7 +97,7 @@ class Node:
         if found is None:
             return None
         if not isinstance(found.value, str):
-            raise AnswerProblem(f"{found.path} is {_type_name(found.value)}, not a string")
+            raise AnswerProblem(f"{found.path} is {json_kind(found.value)}, not a string")
         return found.value or None
 
     def flag(self, key: str, default: bool = False) -> bool:
@@ -120,7 +105,7 @@ class Node:
         if found is None:
             return default
         if not isinstance(found.value, bool):
-            raise AnswerProblem(f"{found.path} is {_type_name(found.value)}, not a boolean")
+            raise AnswerProblem(f"{found.path} is {json_kind(found.value)}, not a boolean")
         return found.value
 
     def count(self, key: str, default: int = 0) -> int:
@@ -128,7 +113,7 @@ class Node:
         if found is None:
             return default
         if isinstance(found.value, bool) or not isinstance(found.value, int):
-            raise AnswerProblem(f"{found.path} is {_type_name(found.value)}, not a whole number")
+            raise AnswerProblem(f"{found.path} is {json_kind(found.value)}, not a whole number")
         return found.value
 
     def items(self, key: str, *, required: bool = False) -> list[Node]:
@@ -137,7 +122,7 @@ class Node:
         if found is None:
             return []
         if not isinstance(found.value, list):
-            raise AnswerProblem(f"{found.path} is {_type_name(found.value)}, not a list")
+            raise AnswerProblem(f"{found.path} is {json_kind(found.value)}, not a list")
         return [Node(item, f"{found.path}[{index}]") for index, item in enumerate(found.value)]
 
     def texts(self, key: str) -> tuple[str, ...]:
@@ -145,6 +130,6 @@ class Node:
         found = []
         for item in self.items(key):
             if not isinstance(item.value, str):
-                raise AnswerProblem(f"{item.path} is {_type_name(item.value)}, not a string")
+                raise AnswerProblem(f"{item.path} is {json_kind(item.value)}, not a string")
             found.append(item.value)
         return tuple(found)

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from ecrrepl.config.model import CreationTemplate, JsonPath
+from ecrrepl.json_kinds import json_kind
 from ecrrepl.lint.registry import Report
 
 
@@ -29,21 +30,6 @@ def render_path(path: JsonPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
     return text
-
-
-def json_kind(value: object) -> str:
-    """How messages name a JSON value's type."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return "an object"
 
 
 def as_json(value: object) -> str:

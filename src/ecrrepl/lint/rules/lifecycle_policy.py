@@ -18,13 +18,13 @@ from typing import Any
 
 from ecrrepl import limits
 from ecrrepl.config.model import Config, JsonPath
+from ecrrepl.json_kinds import json_kind
 from ecrrepl.lint.registry import Report, rule
 from ecrrepl.lint.rules._embedded import (
     Problem,
     as_json,
     findings_for,
     given,
-    json_kind,
     render_path,
     unknown_properties,
     whole_number,

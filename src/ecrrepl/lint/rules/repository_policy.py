@@ -16,13 +16,13 @@ from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
 from ecrrepl.config.model import Config, JsonPath
+from ecrrepl.json_kinds import json_kind
 from ecrrepl.lint.registry import Report, rule
 from ecrrepl.lint.rules._embedded import (
     Problem,
     as_json,
     findings_for,
     given,
-    json_kind,
     unknown_properties,
 )
 
