@@ -13,6 +13,11 @@ decided per account, as the file format has it:
   registries changes no policy that another tool or a person wrote. Dropping the line
   then makes `diff` show the statements ecrrepl would write. An access entry given to
   export that already says `false` stays `false`.
+
+The `owner:` of the file decides which statements are ecrrepl's and how they are written
+(policy.py). A configuration with an owner leaves its name in the Sids of its merged
+statements (`EcrreplPlatformG…`), so `live_owners` reads it back from the exported
+accounts' policies; which one the file takes is the command's choice.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from ecrrepl.config.model import (
     SourceRegistry,
 )
 from ecrrepl.plan.registry_policy import plan_registry_policies
+from ecrrepl.policy import owner_of_sid, statements_of
 from ecrrepl.state import LiveState
 
 
@@ -43,11 +49,29 @@ class AdoptedState:
     registry_policies: Mapping[RegistryAddress, JsonObject | None]
 
 
+def live_owners(state: AdoptedState, exported: Collection[str]) -> list[str]:
+    """The owners whose merged statements stand in the registry policies of the exported
+    accounts, sorted."""
+    return sorted(
+        {
+            owner
+            for address, policy in state.registry_policies.items()
+            if address.account in exported
+            for statement in statements_of(policy)
+            if isinstance(statement, dict) and (owner := owner_of_sid(statement.get("Sid")))
+        }
+    )
+
+
 def adopted_config(
-    state: AdoptedState, exported: Collection[str], access: Mapping[str, AccountAccess]
+    state: AdoptedState,
+    exported: Collection[str],
+    access: Mapping[str, AccountAccess],
+    owner: str | None = None,
 ) -> Config:
     """The configuration of the registries in `state`, whose accounts are `exported`;
-    `access` says how each account that is not reached with the base credentials is."""
+    `access` says how each account that is not reached with the base credentials is, and
+    `owner` is the file's `owner:`."""
     registries = tuple(
         SourceRegistry(account=address.account, region=address.region, rules=rules)
         for address, rules in state.replication.items()
@@ -68,13 +92,14 @@ def adopted_config(
     }
     for account in not_exported:
         entries[account] = entries[account].replace(manage_registry_policy=False)
-    tentative = Config(accounts=entries, registries=registries, templates=templates)
+    tentative = Config(accounts=entries, registries=registries, templates=templates, owner=owner)
     for account in _accounts_whose_policies_would_change(tentative, state):
         entries[account] = entries[account].replace(manage_registry_policy=False)
     return Config(
         accounts={account: entries[account] for account in sorted(entries)},
         registries=registries,
         templates=templates,
+        owner=owner,
     )
 
 

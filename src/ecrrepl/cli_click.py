@@ -307,6 +307,11 @@ def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> 
     metavar="NAME",
     help="Reach every other account by assuming arn:<partition>:iam::<account>:role/NAME.",
 )
+@click.option(
+    "--owner",
+    metavar="NAME",
+    help="The file's owner: (default: --config's, else the one the live policies name).",
+)
 @click.pass_obj
 def export(
     options: GlobalOptions,
@@ -314,6 +319,7 @@ def export(
     account_ids: tuple[str, ...],
     config_files: tuple[str, ...],
     role_name: str | None,
+    owner: str | None,
 ) -> int:
     """Print the live registries of one or many accounts as a configuration file (read only)."""
     from ecrrepl.commands.export import export as run
@@ -323,6 +329,7 @@ def export(
         account_ids=account_ids,
         config_files=config_files,
         role_name=role_name,
+        owner=owner,
         profile=options.profile,
     )
 

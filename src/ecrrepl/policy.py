@@ -68,6 +68,15 @@ def owner_sid_prefix(owner: str) -> str:
     return f"{SID_PREFIX}{owner[:1].upper()}{owner[1:]}G"
 
 
+def owner_of_sid(sid: object) -> str | None:
+    """The owner whose merged statement carries this Sid (`platform` for
+    `EcrreplPlatformG0123456789`); None for any other Sid. owner_sid_prefix, backwards."""
+    if not isinstance(sid, str) or _MERGED_SID.fullmatch(sid) is None:
+        return None
+    capitalised = sid[len(SID_PREFIX) : -len("G") - 10]
+    return capitalised[:1].lower() + capitalised[1:]
+
+
 def owner_marker(owner: str) -> str:
     """The owned-Sid list entry for every merged statement of `owner`."""
     return owner_sid_prefix(owner) + OWNER_WILDCARD

@@ -9,6 +9,11 @@ account of the base credentials is exported. Each `--account` is reached as the
 All or nothing: an account that cannot be reached, or a read that fails, is one line
 naming the account (exit 1) and nothing is printed. A file missing an account's
 registries would be applied as if they were not meant to replicate.
+
+The file's `owner:` is `--owner`, else the `owner:` of `--config`, else the one owner
+whose merged statements stand in the exported accounts' registry policies. Where the
+policies hold several owners' statements and neither option names one, export cannot
+know which are this file's: a usage error naming them, before anything is printed.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from typing import TextIO
 from ecrrepl import regions
 from ecrrepl.backup import now_stamp
 from ecrrepl.config.model import AccountAccess
+from ecrrepl.config.schema import OWNER_PATTERN
 from ecrrepl.errors import EXIT_OK, UsageError
 
 ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
+OWNER = re.compile(OWNER_PATTERN.strip("^$"), re.ASCII)
 ACCOUNT_PLACEHOLDER = "000000000000"
 
 
@@ -33,11 +40,12 @@ def export(
     account_ids: Sequence[str] = (),
     config_files: Sequence[str] = (),
     role_name: str | None = None,
+    owner: str | None = None,
     profile: str | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from ecrrepl.adoption import adopted_config
+    from ecrrepl.adoption import adopted_config, live_owners
     from ecrrepl.aws.adoption_reader import read_adopted
     from ecrrepl.aws.session import Sessions
     from ecrrepl.render.config_yaml import render_config_yaml
@@ -46,7 +54,12 @@ def export(
     wanted_accounts = _checked_accounts(account_ids)
     if role_name is not None:
         role_arn(ACCOUNT_PLACEHOLDER, role_name, wanted_regions[0])  # a usage error, before AWS
-    configured = _configured_access(config_files, err) if config_files else {}
+    if owner is not None and not OWNER.fullmatch(owner):
+        raise UsageError(
+            f"--owner {owner!r} is not an owner name (a lowercase letter, then up to 31 "
+            "lowercase letters and digits)"
+        )
+    configured, configured_owner = _configured(config_files, err) if config_files else ({}, None)
     # STS in a region enabled by default, when there is one: credentials from the global
     # endpoint are not valid in opt-in regions (as in Sessions.for_config).
     home = min(wanted_regions, key=lambda region: (regions.needs_opt_in(region), region))
@@ -57,7 +70,8 @@ def export(
     access = _access(accounts, base, configured, role_name, wanted_regions[0])
     sessions = Sessions(access, profile=profile, home_regions=dict.fromkeys(accounts, home))
     state = read_adopted(sessions, accounts, wanted_regions)
-    config = adopted_config(state, accounts, access)
+    owner = owner or configured_owner or _only_owner(live_owners(state, accounts))
+    config = adopted_config(state, accounts, access, owner)
     stream = sys.stdout if out is None else out
     stream.write(render_config_yaml(config, accounts, now_stamp()))
     return EXIT_OK
@@ -91,10 +105,24 @@ def _checked_accounts(account_ids: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(account_ids))
 
 
-def _configured_access(files: Sequence[str], err: TextIO | None) -> Mapping[str, AccountAccess]:
+def _configured(
+    files: Sequence[str], err: TextIO | None
+) -> tuple[Mapping[str, AccountAccess], str | None]:
+    """The `accounts` entries and the `owner:` of the configuration files."""
     from ecrrepl.commands.live import load_sound_config
 
-    return load_sound_config(files, err=err).config.accounts
+    config = load_sound_config(files, err=err).config
+    return config.accounts, config.owner
+
+
+def _only_owner(owners: Sequence[str]) -> str | None:
+    if len(owners) > 1:
+        raise UsageError(
+            "the registry policies hold the statements of several owners ("
+            + ", ".join(owners)
+            + "): name this configuration's with --owner"
+        )
+    return owners[0] if owners else None
 
 
 def role_arn(account: str, role_name: str, region: str) -> str:

@@ -18,6 +18,8 @@ from ecrrepl.config.model import AccountAccess, Config, CreationTemplate, Replic
 
 def render_config_yaml(config: Config, exported: Collection[str], stamp: str) -> str:
     document: dict[str, Any] = {"version": 1}
+    if config.owner is not None:
+        document["owner"] = config.owner
     accounts = {
         account: entry for account, access in config.accounts.items() if (entry := _access(access))
     }
