@@ -19,16 +19,13 @@ EXAMPLE = Rule(
     doc="""A rule made up for this test.
 
 It has two paragraphs.
-
-Fails:
-    version: 1
-    registries: [bad]
-
-Passes:
-    version: 1
-    registries: []
 """,
 )
+# What its case file would mark as its examples.
+EXAMPLE_CASES = {
+    ("W999", "fails"): "version: 1\nregistries: [bad]\n",
+    ("W999", "passes"): "version: 1\nregistries: []\n",
+}
 
 
 def test_docs_rules_md_is_current() -> None:
@@ -64,7 +61,7 @@ def test_rules_are_listed_in_number_order() -> None:
 
 
 def test_section_lays_out_summary_prose_examples_and_source() -> None:
-    document = render_rules_markdown([EXAMPLE])
+    document = render_rules_markdown([EXAMPLE], lambda rule_id, kind: EXAMPLE_CASES[rule_id, kind])
     assert "| [W999](#w999) | warning | a filter \\| with a pipe |\n" in document
     section = document[document.index("## W999") :]
     assert section == (

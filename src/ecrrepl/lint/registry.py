@@ -3,8 +3,8 @@
 A rule is a plain function from the configuration to `Report`s (a message and where),
 registered with its stable ID, a one-line summary and its AWS source: the decorator is
 the one place the ID is written, and it stamps every report into a `Finding`. Its
-docstring says what and why and carries a failing and a passing example (run by the
-tests, rendered into docs/rules.md).
+docstring is prose: what the rule catches and why. Its examples are cases in its case
+file (lint/cases/<ID>.yaml, read by lint/rule_cases.py, never by `validate`).
 Rules that the loader emits while reading YAML (E001..E007) are declared here too, with
 no check function, so that their documentation lives in the same catalogue.
 """
@@ -59,14 +59,10 @@ class Rule(NamedTuple):
             for report in self.check(config):
                 yield Finding(self.id, report.message, report.location)
 
-    def example(self, kind: str) -> str | None:
-        """The YAML under the docstring's `Fails:` or `Passes:` heading, dedented."""
-        return _section(self.doc, kind)
-
     @property
     def description(self) -> str:
-        """The docstring's prose, before its examples."""
-        return re.split(r"^(?:Fails|Passes):\s*$", self.doc, maxsplit=1, flags=re.M)[0].strip()
+        """The docstring: prose only (the examples are cases in the rule's case file)."""
+        return self.doc.strip()
 
 
 _RULES: dict[str, Rule] = {}
@@ -77,8 +73,6 @@ def _register(rule: Rule) -> Rule:
         raise ValueError(f"rule ID {rule.id!r} is not a letter E/W/I and three digits")
     if rule.id in _RULES:
         raise DuplicateRuleError(f"rule ID {rule.id} is registered twice")
-    # Each rule's docstring examples are checked by the test suite (tests/catalogue), not
-    # here: parsing every docstring would cost `validate` start-up time on every run.
     _RULES[rule.id] = rule
     return rule
 
@@ -142,12 +136,3 @@ def _cleandoc(doc: str) -> str:
 def _with_limits(doc: str) -> str:
     """The docstring with each `{limits.NAME}` replaced by that limit's value."""
     return LIMIT_REFERENCE.sub(lambda match: str(limits.TABLE[match.group(1)]), doc)
-
-
-def _section(doc: str, kind: str) -> str | None:
-    match = re.search(rf"^{kind}:\s*\n((?:[ \t]+.*\n?|\s*\n)+)", doc, flags=re.M)
-    if match is None:
-        return None
-    lines = match.group(1).rstrip().splitlines()
-    indent = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
-    return "\n".join(line[indent:] for line in lines) + "\n"

@@ -44,30 +44,6 @@ def bad_role_arn(config: Config) -> Iterator[Report]:
     instance profile or a typo (`arn:aws:iam:222222222222:role/x`, one colon short)
     cannot be assumed at all. The form is `arn:<partition>:iam::<12 digits>:role/<name>`,
     where the name may carry a path (`role/ci/ecrrepl`).
-
-    Fails:
-        version: 1
-        accounts:
-          "222222222222":
-            role_arn: arn:aws:iam::333333333333:role/ecrrepl
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
-
-    Passes:
-        version: 1
-        accounts:
-          "222222222222":
-            role_arn: arn:aws:iam::222222222222:role/ci/ecrrepl
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
     """
     known_partitions = {partition.name for partition in regions.partitions()}
     for account, access in config.accounts.items():
@@ -112,32 +88,6 @@ def conflicting_access(config: Config) -> Iterator[Report]:
     it, and a file that seems to use it would silently not. AssumeRole also refuses an
     external ID that is not 2 to 1224 letters, digits and `+=,.@:/-_`, which would otherwise
     only show at run time.
-
-    Fails:
-        version: 1
-        accounts:
-          "222222222222":
-            profile: dr-admin
-            role_arn: arn:aws:iam::222222222222:role/ecrrepl
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
-
-    Passes:
-        version: 1
-        accounts:
-          "222222222222":
-            role_arn: arn:aws:iam::222222222222:role/ecrrepl
-            external_id: ops-7f3a
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
     """
     for account, access in config.accounts.items():
         if access.profile is not None and access.role_arn is not None:

@@ -23,31 +23,6 @@ def registry_declared_twice(config: Config) -> Iterator[Report]:
     A registry has exactly one replication configuration, and PutReplicationConfiguration
     replaces it whole: two declarations would overwrite each other, and which one wins
     would depend on the order of the files. Merge their rules into one entry.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-east-1}]
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [base/]
-                destinations: [{region: eu-west-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-east-1}]
-              - filters: [base/]
-                destinations: [{region: eu-west-1}]
     """
     first_by_address: dict[RegistryAddress, SourceRegistry] = {}
     for registry in config.registries:
@@ -75,38 +50,6 @@ def rule_name_used_twice(config: Config) -> Iterator[Report]:
     ECR itself does not name rules; ecrrepl uses the name to tell rules apart in
     findings and plans, so two rules of one registry with the same name would make
     both ambiguous. Names may repeat across registries.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - name: prod
-                filters: [prod/]
-                destinations: [{region: us-east-1}]
-              - name: prod
-                filters: [base/]
-                destinations: [{region: eu-west-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - name: prod
-                filters: [prod/]
-                destinations: [{region: us-east-1}]
-              - name: base
-                filters: [base/]
-                destinations: [{region: eu-west-1}]
-          - account: "111111111111"
-            region: ap-south-1
-            rules:
-              - name: prod
-                filters: [prod/]
-                destinations: [{region: ap-northeast-1}]
     """
     for registry in config.registries:
         first_index_by_name: dict[str, int] = {}

@@ -32,24 +32,6 @@ def destination_is_source(config: Config) -> Iterator[Report]:
     destination whose region is the registry's own region names the registry itself.
     ECR refuses it (an image cannot be copied onto itself); the intent was usually
     another region or another account.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-west-2}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-east-2}]
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
@@ -76,22 +58,6 @@ def rule_without_destinations(config: Config) -> Iterator[Report]:
     A rule with `destinations: []` replicates nothing, yet it counts against the
     {limits.MAX_RULES_PER_REGISTRY} rules of the registry and reads as if it did something.
     To stop replicating a registry, give it `rules: []`; to stop one rule, remove it.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: []
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules: []
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
@@ -111,28 +77,6 @@ def repeated_destination(config: Config) -> Iterator[Report]:
     A destination is an account and a region; `{region: us-east-1}` and
     `{account: <the registry's own account>, region: us-east-1}` are the same one.
     The repeat adds nothing and usually hides a typo for another region or account.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations:
-                  - {region: us-east-1}
-                  - {account: "111111111111", region: us-east-1}
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations:
-                  - {region: us-east-1}
-                  - {region: us-east-2}
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
@@ -161,34 +105,6 @@ def overlapping_rules(config: Config) -> Iterator[Report]:
     disagree on `delete_replication`, which one ECR follows is not documented. A rule
     that overlaps many earlier rules names the 5 earliest and says there are more; a
     registry lists at most 50 overlaps and counts the rest in one finding.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - name: prod
-                filters: [prod]
-                destinations: [{region: us-east-1}]
-              - name: api
-                filters: [prod/api]
-                destinations: [{region: us-east-1}]
-                delete_replication: true
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - name: prod
-                filters: [prod/]
-                destinations: [{region: us-east-1}]
-              - name: api
-                filters: [api/]
-                destinations: [{region: us-east-1}]
-                delete_replication: true
     """
     for registry in config.registries:
         overlaps, count = _overlaps(registry)
@@ -302,34 +218,6 @@ def replication_chain(config: Config) -> Iterator[Report]:
     reaches B and stops there; it never reaches C. To get it to C, add C as a
     destination of A's rule. Destinations that A already reaches directly, and two
     registries that replicate to each other, are not reported.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-east-1}]
-          - account: "111111111111"
-            region: us-east-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-east-1}, {region: eu-west-1}]
-          - account: "111111111111"
-            region: us-east-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
     """
     onward_by_source: dict[RegistryAddress, set[RegistryAddress]] = {}
     for registry in config.registries:

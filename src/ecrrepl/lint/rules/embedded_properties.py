@@ -27,52 +27,6 @@ def unknown_policy_property(config: Config) -> Iterator[Report]:
     optional property (`descripton`) would otherwise go unnoticed, or be refused at
     apply time. The AWS documentation does not say whether ECR refuses unknown
     properties, so this is a warning.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            lifecycle_policy:
-              rules:
-                - rulePriority: 1
-                  descripton: expire untagged images after 14 days
-                  selection:
-                    tagStatus: untagged
-                    countType: sinceImagePushed
-                    countUnit: days
-                    countNumber: 14
-                  action: {type: expire}
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            lifecycle_policy:
-              rules:
-                - rulePriority: 1
-                  description: expire untagged images after 14 days
-                  selection:
-                    tagStatus: untagged
-                    countType: sinceImagePushed
-                    countUnit: days
-                    countNumber: 14
-                  action: {type: expire}
     """
     for template in config.templates:
         lifecycle, repository = template.lifecycle_policy, template.repository_policy

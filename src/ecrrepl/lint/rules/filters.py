@@ -71,24 +71,6 @@ def invalid_filter(config: Config) -> Iterator[Report]:
     each repository name, literally. Repository names are lower case, so a filter with
     upper case matches nothing, and `*` is not a wildcard: PutReplicationConfiguration
     refuses both, and the whole configuration with them.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [Prod/, "team-*", x]
-                destinations: [{region: us-east-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/, team-, x1]
-                destinations: [{region: us-east-1}]
     """
     placed = [each for registry in config.registries for each in registry.rules]
     for replication_rule in placed + list(config.unplaced_rules):
@@ -113,24 +95,6 @@ def redundant_filter(config: Config) -> Iterator[Report]:
     matches (and `production` too). The longer filter is dead weight that counts
     against the {limits.MAX_FILTERS_PER_RULE} filters of a rule, and it suggests the
     author meant something narrower than what the shorter filter does.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod, prod/api, base/, base/]
-                destinations: [{region: us-east-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/, base/]
-                destinations: [{region: us-east-1}]
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
@@ -183,23 +147,6 @@ def rule_without_filters(config: Config) -> Iterator[Report]:
     That is sometimes the intent (a disaster-recovery copy of everything), but it also
     sends test and scratch repositories across regions and accounts, at a transfer
     and storage cost. Listing prefixes keeps the copy to what is meant.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - destinations: [{region: us-east-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-east-1}]
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):

@@ -94,49 +94,6 @@ def invalid_lifecycle_policy(config: Config) -> Iterator[Report]:
     or `transition` with `targetStorageClass: archive`. Each finding names the JSON path
     of the value and points at it, inside a `file:` policy too. The size limit is
     E303's.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            lifecycle_policy:
-              rules:
-                - rulePriority: 1
-                  selection:
-                    tagStatus: untagged
-                    countType: sinceImagePushed
-                    countNumber: 14
-                  action: {type: expire}
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            lifecycle_policy:
-              rules:
-                - rulePriority: 1
-                  selection:
-                    tagStatus: untagged
-                    countType: sinceImagePushed
-                    countUnit: days
-                    countNumber: 14
-                  action: {type: expire}
     """
     for template in config.templates:
         document = template.lifecycle_policy

@@ -31,22 +31,6 @@ def bad_owner(config: Config) -> Iterator[Report]:
     lowercase letters and digits, so that no owner's Sids can be mistaken for another's.
     Several files form one configuration and must name the same owner (or only one of
     them names it).
-
-    Fails:
-        version: 1
-        owner: Team-A
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules: []
-
-    Passes:
-        version: 1
-        owner: teama
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules: []
     """
     declared = config.owners_declared or (
         ((config.owner, NOWHERE),) if config.owner is not None else ()

@@ -30,24 +30,6 @@ def unknown_region(config: Config) -> Iterator[Report]:
     The list comes from the endpoint data that botocore ships, so it follows AWS as
     botocore is upgraded; nothing is hard-coded. A misspelt region would only fail
     at apply time, in the middle of a run, so it is caught here with a suggestion.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-wset-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
     """
     for region, location in _every_region(config):
         if not regions.is_known_region(region):
@@ -93,24 +75,6 @@ def region_without_ecr(config: Config) -> Iterator[Report]:
     destination there receives nothing, so the configuration is refused here, at the
     region's line. When ECR has launched there since, upgrading botocore brings the
     endpoint. (Templates in such a region are E305.)
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: eu-central-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: me-west-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: eu-central-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
     """
     for registry in config.registries:
         places = [(registry.region, registry.at("region"), "registry")] + [
@@ -135,24 +99,6 @@ def cross_partition_destination(config: Config) -> Iterator[Report]:
     A partition is a separate AWS (aws, aws-cn, aws-us-gov, ...), with its own
     accounts and credentials: us-west-2 cannot replicate to cn-north-1.
     PutReplicationConfiguration refuses such a destination.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: cn-north-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: cn-northwest-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: cn-north-1}]
     """
     for registry in config.registries:
         source_partition = regions.partition_of(registry.region)
@@ -186,24 +132,6 @@ def opt_in_region(config: Config) -> Iterator[Report]:
     them. ECR replicates within or to such a region only when both the source and the
     destination account have opted in; otherwise images silently stay behind. The
     tool cannot see an account's region settings offline, so it reminds.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: me-south-1}]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-central-1}]
     """
     for registry in config.registries:
         destinations = [d for r in registry.rules for d in r.destinations]

@@ -50,48 +50,6 @@ def registry_policy_too_large(config: Config) -> Iterator[Report]:
     Set `owner:` when many registries replicate into one destination; use fewer,
     broader prefixes (here, 180 short ones from two rules) when even merged statements
     do not fit.
-
-    Fails:
-        version: 1
-        accounts:
-          "222222222222":
-            role_arn: arn:aws:iam::222222222222:role/ecrrepl
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9,
-                          b0, b1, b2, b3, b4, b5, b6, b7, b8, b9,
-                          c0, c1, c2, c3, c4, c5, c6, c7, c8, c9,
-                          d0, d1, d2, d3, d4, d5, d6, d7, d8, d9,
-                          e0, e1, e2, e3, e4, e5, e6, e7, e8, e9,
-                          f0, f1, f2, f3, f4, f5, f6, f7, f8, f9,
-                          g0, g1, g2, g3, g4, g5, g6, g7, g8, g9,
-                          h0, h1, h2, h3, h4, h5, h6, h7, h8, h9,
-                          i0, i1, i2, i3, i4, i5, i6, i7, i8, i9,
-                          j0, j1, j2, j3, j4, j5, j6, j7, j8, j9]
-                destinations: [{account: "222222222222", region: ap-southeast-2}]
-              - filters: [k0, k1, k2, k3, k4, k5, k6, k7, k8, k9,
-                          l0, l1, l2, l3, l4, l5, l6, l7, l8, l9,
-                          m0, m1, m2, m3, m4, m5, m6, m7, m8, m9,
-                          n0, n1, n2, n3, n4, n5, n6, n7, n8, n9,
-                          o0, o1, o2, o3, o4, o5, o6, o7, o8, o9,
-                          p0, p1, p2, p3, p4, p5, p6, p7, p8, p9,
-                          q0, q1, q2, q3, q4, q5, q6, q7, q8, q9,
-                          r0, r1, r2, r3, r4, r5, r6, r7, r8, r9]
-                destinations: [{account: "222222222222", region: ap-southeast-2}]
-
-    Passes:
-        version: 1
-        accounts:
-          "222222222222":
-            role_arn: arn:aws:iam::222222222222:role/ecrrepl
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [team-a/, team-b/]
-                destinations: [{account: "222222222222", region: ap-southeast-2}]
     """
     first_senders: dict[RegistryAddress, SourceRegistry] | None = None
     for destination, needs in required_statements(config).items():
@@ -152,27 +110,6 @@ def unreachable_destination_account(config: Config) -> Iterator[Report]:
     to the source account: the identity check then stops `diff` and `apply` for that
     account. Say how to reach it with `role_arn` or `profile`, or set
     `manage_registry_policy: false` when another team owns that policy.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
-
-    Passes:
-        version: 1
-        accounts:
-          "222222222222":
-            profile: dr-admin
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
     """
     if config.unbuilt & {"file", "account"}:
         return  # the account's entry may be one that could not be built

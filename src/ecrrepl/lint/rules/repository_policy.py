@@ -73,45 +73,6 @@ def invalid_repository_policy(config: Config) -> Iterator[Report]:
     strings, each `*` or `service:action`; at most one of `Resource` and
     `NotResource`; and a `Condition`, when given, maps operators to mappings of keys
     to values. Each finding names the JSON path of the value and points at it.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            repository_policy:
-              Version: "2012-10-17"
-              Statement:
-                - Effect: allow
-                  Principal: {AWS: "arn:aws:iam::111111111111:root"}
-                  Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            repository_policy:
-              Version: "2012-10-17"
-              Statement:
-                - Sid: AllowPull
-                  Effect: Allow
-                  Principal: {AWS: "arn:aws:iam::111111111111:root"}
-                  Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
     """
     for template in config.templates:
         document = template.repository_policy

@@ -16,13 +16,6 @@ declare(
     doc="""
     The file is not valid YAML (or not UTF-8 text), so nothing in it can be checked.
     Tabs are a common cause: YAML indents with spaces only.
-
-    Fails:
-        version: 1
-        registries: [
-    Passes:
-        version: 1
-        registries: []
     """,
 )
 
@@ -35,14 +28,6 @@ declare(
     half of what the reviewer read would be ignored; ecrrepl refuses instead. An
     account declared under `accounts` in two files is reported the same way, and so is
     a key repeated in a policy given as `file:` (JSON readers keep the last one too).
-
-    Fails:
-        version: 1
-        registries: []
-        registries: []
-    Passes:
-        version: 1
-        registries: []
     """,
 )
 
@@ -54,19 +39,6 @@ declare(
     A key that the format does not know, usually a typo; the finding suggests the
     closest known key. An unknown key is an error because a misspelt optional key
     (say `delete_replicaton`) would otherwise be ignored without a word.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rule: []
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules: []
     """,
 )
 
@@ -80,18 +52,6 @@ declare(
     expected, a number where a string is), or a value is not one of those an enum
     allows (`image_tag_mutability: immutable` instead of `IMMUTABLE`). An empty file
     and `filters: []` are reported here too: omit `filters` to replicate everything.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules: []
     """,
 )
 
@@ -104,13 +64,6 @@ declare(
     version of the format. A future format would change meanings, so a file written for
     it is refused rather than guessed at; `"1"` (a string) and `0x1` are refused too,
     with a message that says how to write it.
-
-    Fails:
-        version: 2
-        registries: []
-    Passes:
-        version: 1
-        registries: []
     """,
 )
 
@@ -124,20 +77,6 @@ declare(
     strings), or an alias contains itself, or lists and mappings nest more than 100
     deep (aliases included; libyaml would otherwise recurse until the process crashes).
     ecrrepl stops reading before any of that costs memory or time.
-
-    Fails:
-        version: 1
-        a: &a [x, x, x, x, x, x, x, x, x, x]
-        b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
-        c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
-        d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
-        e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
-        f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
-        g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
-        registries: []
-    Passes:
-        version: 1
-        registries: []
     """,
 )
 
@@ -151,18 +90,5 @@ declare(
     refused even when it has 12 digits: YAML 1.1 reads `012345670123` as the octal
     number 1402433619, and a leading zero is common in account IDs. After the finding,
     the ID is read as it is written, so the rest of its entry is still checked.
-
-    Fails:
-        version: 1
-        registries:
-          - account: 012345670123
-            region: us-west-2
-            rules: []
-    Passes:
-        version: 1
-        registries:
-          - account: "012345670123"
-            region: us-west-2
-            rules: []
     """,
 )

@@ -18,23 +18,6 @@ declare(
     cannot be accepted: the error is still reported and still fails the run, and the
     comment is reported too, so that nobody believes it was accepted. The rules that
     report on suppressions themselves (W051, W052, W053) cannot be suppressed either.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-est-1}]  # ecrrepl: ignore[E105] typo
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: us-east-1}]
     """,
 )
 
@@ -48,23 +31,6 @@ declare(
     comment sits on the wrong line; an unused suppression would silently accept the
     next finding of that rule there, so remove it. Reported at the rule ID, as ruff
     reports an unused `noqa`.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-central-1}]  # ecrrepl: ignore[W115] opted in
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-central-1}]
     """,
 )
 
@@ -76,20 +42,5 @@ declare(
     A comment starts with `# ecrrepl:` but is not `ignore[IDS] reason` or
     `ignore-file[IDS] reason`, names no ID, or names an ID the catalogue does not
     have (a typo would otherwise accept nothing without a word).
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - destinations: [{region: eu-central-1}]  # ecrrepl: ignore[I161] on purpose
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - destinations: [{region: eu-central-1}]  # ecrrepl: ignore[I116] on purpose
     """,
 )

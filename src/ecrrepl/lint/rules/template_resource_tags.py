@@ -40,36 +40,6 @@ def invalid_resource_tags(config: Config) -> Iterator[Report]:
     no tag errors in the botocore model; repository creation does
     (InvalidTagParameterException, TooManyTagsException), so a bad tag may only show
     when replication creates a repository from the template.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            resource_tags: {"aws:team": platform}
-            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            resource_tags: {team: platform, cost-center: ""}
-            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
     """
     for template in config.templates:
         tags = template.resource_tags

@@ -47,32 +47,6 @@ def invalid_template_prefix(config: Config) -> Iterator[Report]:
     {limits.MAX_TEMPLATE_PREFIX_LENGTH} characters. `ROOT` (in capitals) is the template
     for every repository no other template matches.
     CreateRepositoryCreationTemplate refuses anything else.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: Prod/*
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
     """
     for template in config.templates:
         prefix = template.prefix
@@ -93,34 +67,6 @@ def duplicate_template(config: Config) -> Iterator[Report]:
     ecrrepl owns templates by registry and prefix; two declarations would fight over
     one template, and which one wins would depend on the order of files. A prefix
     written with and without its trailing `/` is the same template.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - {account: "111111111111", region: eu-west-1,
-             prefix: prod, description: first}
-          - {account: "111111111111", region: eu-west-1,
-             prefix: prod/, description: second}
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - {account: "111111111111", region: eu-west-1,
-             prefix: prod, description: first}
-          - {account: "111111111111", region: eu-west-1,
-             prefix: ROOT, description: second}
     """
     first: dict[tuple[RegistryAddress, str], CreationTemplate] = {}
     for template in config.templates:
@@ -150,33 +96,6 @@ def template_region_without_templates(config: Config) -> Iterator[Report]:
     region announced before ECR serves it) could never be written. The China and
     GovCloud regions do offer templates: their user guides document them today, although
     the user guide once excluded them while the feature was in preview.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: eu-central-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: me-west-1
-            prefix: prod
-            applied_for: [PULL_THROUGH_CACHE]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: cn-north-1
-            rules:
-              - filters: [prod/]
-                destinations: [{region: cn-northwest-1}]
-        templates:
-          - account: "111111111111"
-            region: cn-northwest-1
-            prefix: prod
     """
     for template in config.templates:
         if regions.is_known_region(template.region) and not regions.offers_templates(
@@ -202,32 +121,6 @@ def replication_template_without_replication(config: Config) -> Iterator[Report]
     does nothing for replication: usually a wrong region or account, or a destination
     that was removed while its template stayed. (Another tool may replicate there; then
     this warning can be ignored.)
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-central-1
-            prefix: prod
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
     """
     if config.unbuilt & {"file", "registry", "rule", "destination"}:
         return  # the rule that replicates there may be one that could not be built
@@ -305,32 +198,6 @@ def filter_outside_template_namespace(config: Config) -> Iterator[Report]:
     template prefix (not ROOT) that the filter starts with; warn when the filter does
     not start with that prefix plus `/`. A filter shorter than the prefix (`pr`) is a
     broad filter by intent and is left alone.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
     """
     replication_templates = [
         t for t in config.templates if "REPLICATION" in t.applied_for and t.prefix != ROOT

@@ -34,40 +34,6 @@ def foreign_custom_role(config: Config) -> Iterator[Report]:
     account lives in one partition, so the ARN's partition is that of the template's
     region too. `ecrrepl iam` grants iam:PassRole on this ARN, so a wrong one would
     also widen the policy it prints.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
-        accounts:
-          "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-        templates:
-          - account: "222222222222"
-            region: eu-west-1
-            prefix: prod
-            resource_tags: {team: platform}
-            custom_role_arn: arn:aws:iam::333333333333:role/ecr-template
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{account: "222222222222", region: eu-west-1}]
-        accounts:
-          "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-        templates:
-          - account: "222222222222"
-            region: eu-west-1
-            prefix: prod
-            resource_tags: {team: platform}
-            custom_role_arn: arn:aws:iam::222222222222:role/ecr-template
     """
     for template in config.templates:
         arn = template.custom_role_arn

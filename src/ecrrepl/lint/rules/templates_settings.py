@@ -42,43 +42,6 @@ def invalid_template_policy(config: Config) -> Iterator[Report]:
     leaves the configuration's folder (an absolute path, `..`, a symlink elsewhere), a
     file that is not a regular file (a device, a FIFO), a file over 1 MiB and JSON nested
     more than 100 deep.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            lifecycle_policy: [expire untagged images after 14 days]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            lifecycle_policy:
-              rules:
-                - rulePriority: 1
-                  description: expire untagged images after 14 days
-                  selection:
-                    tagStatus: untagged
-                    countType: sinceImagePushed
-                    countUnit: days
-                    countNumber: 14
-                  action: {type: expire}
     """
     limits = (
         ("repository_policy", MAX_REPOSITORY_POLICY_CHARS),
@@ -117,40 +80,6 @@ def invalid_kms_key(config: Config) -> Iterator[Report]:
     key from another region or partition cannot be used. Without `kms_key`, a KMS type
     uses the AWS managed key for ECR. `kms_key` with type AES256 has no meaning (AES256
     uses no KMS key) and AWS refuses it.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            encryption:
-              type: KMS
-              kms_key: arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab
-            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            encryption:
-              type: KMS
-              kms_key: arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab
-            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
     """
     for template in config.templates:
         encryption = template.encryption
@@ -196,35 +125,6 @@ def missing_custom_role(config: Config) -> Iterator[Report]:
     uses by default may not tag resources or create KMS grants, so AWS requires a
     custom role (in the registry's account, trusted by ecr.amazonaws.com) for
     templates with KMS keys or resource tags.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            resource_tags: {team: platform}
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            resource_tags: {team: platform}
-            custom_role_arn: arn:aws:iam::111111111111:role/ecr-template
     """
     for template in config.templates:
         if template.custom_role_arn is not None or template.unreadable(
@@ -261,36 +161,6 @@ def invalid_exclusion_filters(config: Config) -> Iterator[Report]:
     {limits.MAX_EXCLUSION_FILTERS} filters, and filters mean nothing with plain `IMMUTABLE`
     or `MUTABLE`. A filter is 1..{limits.MAX_EXCLUSION_FILTER_LENGTH} of letters, digits,
     `.`, `_`, `-` and the wildcard `*`.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            image_tag_mutability: MUTABLE
-            image_tag_mutability_exclusion_filters: [latest]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            image_tag_mutability: IMMUTABLE_WITH_EXCLUSION
-            image_tag_mutability_exclusion_filters: [latest, dev-*]
     """
     for template in config.templates:
         filters = template.image_tag_mutability_exclusion_filters

@@ -46,35 +46,6 @@ def replicated_immutable_tags(config: Config) -> Iterator[Report]:
     run of characters). This is an info, not a warning: immutable tags are often what
     is wanted, when sources never push a tag twice. Reported for templates applied for
     REPLICATION whose namespace the rules replicate into.
-
-    Fails:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            image_tag_mutability: MUTABLE_WITH_EXCLUSION
-            image_tag_mutability_exclusion_filters: [release-*]
-
-    Passes:
-        version: 1
-        registries:
-          - account: "111111111111"
-            region: us-west-2
-            rules:
-              - filters: [prod/]
-                destinations: [{region: eu-west-1}]
-        templates:
-          - account: "111111111111"
-            region: eu-west-1
-            prefix: prod
-            image_tag_mutability: MUTABLE
     """
     sent = prefixes_sent_to(config.registries)
     for template in config.templates:
