@@ -21,36 +21,35 @@ API_REFERENCE = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference"
 USER_GUIDE = "https://docs.aws.amazon.com/AmazonECR/latest/userguide"
 
 
-class Limit(int):
+class _Entry:
+    """What an entry of the table carries besides its value: what it limits, in words,
+    and where the value comes from."""
+
+    what: str
+    source: str
+
+    def __init__(self, value: object, what: str, source: str) -> None:
+        self.what = what
+        self.source = source
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The plain value is the entry as its built-in base (int or str), the last base.
+        plain = type(self).__bases__[-1](self)
+        return (type(self), (plain, self.what, self.source))
+
+
+class Limit(_Entry, int):
     """A number AWS enforces, usable as an int, with what it limits and its source."""
 
-    what: str
-    source: str
-
     def __new__(cls, value: int, what: str, source: str) -> Limit:
-        limit = super().__new__(cls, value)
-        limit.what = what
-        limit.source = source
-        return limit
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (Limit, (int(self), self.what, self.source))
+        return int.__new__(cls, value)
 
 
-class Pattern(str):
+class Pattern(_Entry, str):
     """A regular expression AWS enforces, usable as a str, with what it matches and its source."""
 
-    what: str
-    source: str
-
     def __new__(cls, value: str, what: str, source: str) -> Pattern:
-        pattern = super().__new__(cls, value)
-        pattern.what = what
-        pattern.source = source
-        return pattern
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (Pattern, (str(self), self.what, self.source))
+        return str.__new__(cls, value)
 
 
 # -- replication configuration ----------------------------------------------------------

@@ -3,13 +3,13 @@ running the writes and reporting them."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from ecrrepl.aws.applier import Write, WriteReport, execute
 from ecrrepl.aws.session import Sessions
 from ecrrepl.backup import Backup, write_backup
+from ecrrepl.commands.typed_confirmation import terminal_to_ask
 from ecrrepl.errors import UserError
 from ecrrepl.render.escape import one_line, terminal
 
@@ -18,13 +18,8 @@ _GREEN, _RED, _DIM, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
 def confirm(question: str, *, yes: bool, stdin: TextIO | None = None) -> None:
     """Ask on the terminal; without one, only --yes lets the write go ahead."""
-    if yes:
+    if terminal_to_ask(yes=yes, stdin=stdin) is None:
         return
-    stream = sys.stdin if stdin is None else stdin
-    if not (hasattr(stream, "isatty") and stream.isatty()):
-        raise UserError(
-            "no terminal to ask for confirmation on, and --yes was not given; nothing was written"
-        )
     import click
 
     if not click.confirm(question, default=False):

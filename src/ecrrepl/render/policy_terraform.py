@@ -63,15 +63,16 @@ def data_source_name(address: RegistryAddress, *, with_account: bool) -> str:
 def _principal_blocks(name: str, principal: Any) -> list[str]:
     # "*" alone means everyone: Terraform writes it as type "*" with identifiers ["*"].
     if principal == "*":
-        return [f"    {name} {{", '      type        = "*"', '      identifiers = ["*"]', "    }"]
+        return _block(name, [("type", '"*"'), ("identifiers", '["*"]')])
     lines: list[str] = []
     for kind, identifiers in sorted(dict(principal).items()):
-        lines += [
-            f"    {name} {{",
-            f"      type        = {hcl_string(kind)}",
-            f"      identifiers = {_hcl_list(_as_list(identifiers), '        ')}",
-            "    }",
-        ]
+        lines += _block(
+            name,
+            [
+                ("type", hcl_string(kind)),
+                ("identifiers", _hcl_list(_as_list(identifiers), "        ")),
+            ],
+        )
     return lines
 
 
@@ -79,14 +80,25 @@ def _condition_blocks(condition: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     for test, variables in sorted(condition.items()):
         for variable, values in sorted(dict(variables).items()):
-            lines += [
-                "    condition {",
-                f"      test     = {hcl_string(test)}",
-                f"      variable = {hcl_string(variable)}",
-                f"      values   = {_hcl_list(_as_list(values), '        ')}",
-                "    }",
-            ]
+            lines += _block(
+                "condition",
+                [
+                    ("test", hcl_string(test)),
+                    ("variable", hcl_string(variable)),
+                    ("values", _hcl_list(_as_list(values), "        ")),
+                ],
+            )
     return lines
+
+
+def _block(name: str, attributes: Sequence[tuple[str, str]]) -> list[str]:
+    """A block nested in a statement, its `=` aligned as `terraform fmt` aligns them."""
+    width = max(len(key) for key, _ in attributes)
+    return [
+        f"    {name} {{",
+        *(f"      {key.ljust(width)} = {value}" for key, value in attributes),
+        "    }",
+    ]
 
 
 def statement_block(statement: Mapping[str, Any]) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrrepl.config.model import Config, RegistryAddress, SourceRegistry
+from ecrrepl.config.model import Config
 from ecrrepl.lint.registry import Report, rule
+from ecrrepl.lint.rules._repeats import repeats
 
 
 @rule(
@@ -24,15 +25,12 @@ def registry_declared_twice(config: Config) -> Iterator[Report]:
     replaces it whole: two declarations would overwrite each other, and which one wins
     would depend on the order of the files. Merge their rules into one entry.
     """
-    first_by_address: dict[RegistryAddress, SourceRegistry] = {}
-    for registry in config.registries:
-        first = first_by_address.setdefault(registry.address, registry)
-        if first is not registry:
-            yield Report(
-                f"registry {registry.address} is already declared at "
-                f"{first.where.file}:{first.where.line}; merge the two into one entry",
-                registry.where,
-            )
+    for first, registry in repeats(config.registries, key=lambda registry: registry.address):
+        yield Report(
+            f"registry {registry.address} is already declared at "
+            f"{first.where.file}:{first.where.line}; merge the two into one entry",
+            registry.where,
+        )
 
 
 @rule(
@@ -52,16 +50,13 @@ def rule_name_used_twice(config: Config) -> Iterator[Report]:
     both ambiguous. Names may repeat across registries.
     """
     for registry in config.registries:
-        first_index_by_name: dict[str, int] = {}
-        for index, replication_rule in enumerate(registry.rules):
-            if replication_rule.name is None:
-                continue
-            first_index = first_index_by_name.setdefault(replication_rule.name, index)
-            if first_index != index:
-                first_line = registry.rules[first_index].at("name").line
-                yield Report(
-                    f"rule name {replication_rule.name!r} is already used by rule "
-                    f"#{first_index + 1} (line {first_line}) of registry {registry.address}; "
-                    "give each rule of a registry its own name",
-                    replication_rule.at("name"),
-                )
+        named = [(index, r) for index, r in enumerate(registry.rules) if r.name is not None]
+        for (first_index, first), (_, replication_rule) in repeats(
+            named, key=lambda numbered: numbered[1].name
+        ):
+            yield Report(
+                f"rule name {replication_rule.name!r} is already used by rule "
+                f"#{first_index + 1} (line {first.at('name').line}) of registry "
+                f"{registry.address}; give each rule of a registry its own name",
+                replication_rule.at("name"),
+            )

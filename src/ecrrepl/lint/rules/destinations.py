@@ -13,6 +13,7 @@ from ecrrepl.config.model import (
 )
 from ecrrepl.lint.overlaps import earliest_overlapping, shared_prefixes, smallest
 from ecrrepl.lint.registry import Report, rule
+from ecrrepl.lint.rules._repeats import repeats
 
 _CONSIDERATIONS = (
     'ECR user guide, "Private image replication", considerations: '
@@ -80,15 +81,14 @@ def repeated_destination(config: Config) -> Iterator[Report]:
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
-            first_by_address: dict[RegistryAddress, Destination] = {}
-            for destination in replication_rule.destinations:
-                first = first_by_address.setdefault(destination.address, destination)
-                if first is not destination:
-                    yield Report(
-                        f"{replication_rule.label(index)} already lists destination "
-                        f"{destination.address} on line {first.where.line}; remove the repeat",
-                        destination.where,
-                    )
+            for first, destination in repeats(
+                replication_rule.destinations, key=lambda destination: destination.address
+            ):
+                yield Report(
+                    f"{replication_rule.label(index)} already lists destination "
+                    f"{destination.address} on line {first.where.line}; remove the repeat",
+                    destination.where,
+                )
 
 
 @rule(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ecrrepl import limits
 from ecrrepl.config.model import Config
+from ecrrepl.findings import Location
 from ecrrepl.lint.registry import Report, rule
 
 KEY = "resource_tags"
@@ -58,12 +59,7 @@ def invalid_resource_tags(config: Config) -> Iterator[Report]:
                     f"{limits.MAX_TAG_KEY_LENGTH}",
                     key_at,
                 )
-            if key.lower().startswith(RESERVED_PREFIX):
-                yield Report(
-                    f"tag key '{key}' of {name} starts with '{key[:4]}': the aws: prefix is "
-                    "reserved for AWS's own tags",
-                    key_at,
-                )
+            yield from _reserved(key, f"tag key '{key}' of {name}", key_at)
             value_at = template.value_at(KEY, (key,))
             if len(value) > limits.MAX_TAG_VALUE_LENGTH:
                 yield Report(
@@ -71,9 +67,14 @@ def invalid_resource_tags(config: Config) -> Iterator[Report]:
                     f"are at most {limits.MAX_TAG_VALUE_LENGTH}",
                     value_at,
                 )
-            if value.lower().startswith(RESERVED_PREFIX):
-                yield Report(
-                    f"the value of tag '{key}' of {name} starts with '{value[:4]}': the aws: "
-                    "prefix is reserved for AWS's own tags",
-                    value_at,
-                )
+            yield from _reserved(value, f"the value of tag '{key}' of {name}", value_at)
+
+
+def _reserved(text: str, subject: str, where: Location) -> Iterator[Report]:
+    """The one restriction keys and values share: no `aws:` prefix, in any case."""
+    if text.lower().startswith(RESERVED_PREFIX):
+        yield Report(
+            f"{subject} starts with '{text[:4]}': the aws: prefix is reserved for AWS's own "
+            "tags",
+            where,
+        )
