@@ -18,7 +18,7 @@ from enum import Enum
 
 from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress, ReplicationRule
 from ecrrepl.plan.model import Plan, Section
-from ecrrepl.route import Route, RuleMatch
+from ecrrepl.route import Crossing, Route, RuleMatch
 
 
 class EdgeKind(Enum):
@@ -45,21 +45,13 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Edge:
+class Edge(Crossing):
     source: RegistryAddress
     destination: RegistryAddress
     # One line per rule that sends along this edge, such as "prod: prod/, base-".
     labels: tuple[str, ...]
     kind: EdgeKind = EdgeKind.REPLICATES
     change: EdgeChange | None = None
-
-    @property
-    def cross_account(self) -> bool:
-        return self.source.account != self.destination.account
-
-    @property
-    def cross_region(self) -> bool:
-        return self.source.region != self.destination.region
 
     @property
     def crossing(self) -> str | None:

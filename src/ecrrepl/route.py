@@ -79,8 +79,24 @@ class RuleMatch:
         return f"{rule} (filter '{self.prefix}')"
 
 
+class Crossing:
+    """What a replication from `source` to `destination` crosses: a region boundary
+    (billed transfer), an account boundary (a registry policy must allow it)."""
+
+    source: RegistryAddress
+    destination: RegistryAddress
+
+    @property
+    def cross_region(self) -> bool:
+        return self.source.region != self.destination.region
+
+    @property
+    def cross_account(self) -> bool:
+        return self.source.account != self.destination.account
+
+
 @dataclass(frozen=True)
-class Hop:
+class Hop(Crossing):
     """A destination that a push to the source registry reaches."""
 
     source: RegistryAddress
@@ -92,13 +108,6 @@ class Hop:
     # hop stays in one account and needs no policy.
     policy_managed: bool | None
 
-    @property
-    def cross_region(self) -> bool:
-        return self.source.region != self.destination.region
-
-    @property
-    def cross_account(self) -> bool:
-        return self.source.account != self.destination.account
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from ecrrepl.lint.registry import Rule, all_rules
 from ecrrepl.lint.rule_cases import documented_example
-from ecrrepl.readme_section import replace_between
+from ecrrepl.readme_section import print_or_rewrite, replace_between
 
 HEADER = """\
 # Rule reference
@@ -90,12 +89,7 @@ def replace_readme_table(document: str, rules: Sequence[Rule] | None = None) -> 
 
 
 def main(arguments: Sequence[str]) -> int:
-    if not arguments:
-        sys.stdout.write(render_rules_markdown())
-        return 0
-    path = Path(arguments[0])
-    path.write_text(replace_readme_table(path.read_text(encoding="utf-8")), encoding="utf-8")
-    return 0
+    return print_or_rewrite(arguments, render_rules_markdown, replace_readme_table)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,8 @@ from ecrrepl.backfill import (
     DryRunEntry,
     blocker_of,
 )
-from ecrrepl.render.styled import Line, Span, render_lines
+from ecrrepl.render.styled import HEADER_STYLE, QUIET_STYLE, Line, Span, render_lines
 
-HEADER_STYLE = "bold"
-QUIET_STYLE = "dim"
 # A result names at most this many failed images, then counts the rest.
 NAMED_FAILURES = 20
 

@@ -17,11 +17,9 @@ imports rich.
 from __future__ import annotations
 
 from ecrrepl.plan.model import Action, Plan, Section, TemplateSection, aspect_words, is_noteworthy
-from ecrrepl.render.styled import Line, Span, render_lines
+from ecrrepl.render.styled import HEADER_STYLE, QUIET_STYLE, Line, Span, render_lines
 
 ACTION_STYLE = {Action.ADD: "green", Action.CHANGE: "yellow", Action.REMOVE: "red"}
-HEADER_STYLE = "bold"
-QUIET_STYLE = "dim"
 WARNING_STYLE = "bold yellow"
 ERROR_STYLE = "bold red"
 

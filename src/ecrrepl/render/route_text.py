@@ -18,13 +18,11 @@ as lines of styled spans (render.styled), so that plain output never imports ric
 
 from __future__ import annotations
 
-from ecrrepl.render.styled import Line, Span, render_lines
+from ecrrepl.render.styled import HEADER_STYLE, QUIET_STYLE, Line, Span, render_lines
 from ecrrepl.route import DEFAULT_SETTINGS, Hop, NotReached, Route, SourceRoute
 
-HEADER_STYLE = "bold"
 REACHED_STYLE = "green"
 NOT_REACHED_STYLE = "yellow"
-QUIET_STYLE = "dim"
 # Under the destination, past the arrow, as the plan indents the details of a change.
 DETAIL_INDENT = "      "
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ecrrepl.config.model import RegistryAddress
-from ecrrepl.render.styled import Line, Span, render_lines
+from ecrrepl.render.styled import HEADER_STYLE, QUIET_STYLE, Line, Span, render_lines
 from ecrrepl.replication_status import (
     COMPLETE,
     FAILED,
@@ -32,8 +32,6 @@ from ecrrepl.replication_status import (
     StatusReport,
 )
 
-HEADER_STYLE = "bold"
-QUIET_STYLE = "dim"
 MARKS = {
     COMPLETE: ("✓", "green"),
     IN_PROGRESS: ("…", "yellow"),

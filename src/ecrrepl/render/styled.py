@@ -24,6 +24,10 @@ class Span(NamedTuple):
 
 Line = list[Span]
 
+# The styles every text renderer shares: headings, and what matters less.
+HEADER_STYLE = "bold"
+QUIET_STYLE = "dim"
+
 
 def render_lines(lines: Sequence[Line], *, color: bool) -> str:
     """The lines as text, each ending in a newline; ANSI colours only when `color` is true."""
