@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from ecrrepl import regions
+from ecrrepl.account_partition import account_partition
 from ecrrepl.config.model import (
     Config,
     CreationTemplate,
@@ -136,24 +136,6 @@ def _sources(config: Config, account: str) -> list[SourceRegistry]:
     return [registry for registry in config.registries if registry.account == account]
 
 
-def _partition(config: Config, account: str) -> str:
-    """The account's partition, from the regions the file names for it."""
-    places = [r.region for r in _sources(config, account)]
-    places += [t.region for t in config.templates if t.account == account]
-    places += [
-        d.region
-        for registry in config.registries
-        for rule in registry.rules
-        for d in rule.destinations
-        if d.account == account
-    ]
-    for region in places:
-        partition = regions.partition_of(region)
-        if partition is not None:
-            return partition
-    return "aws"
-
-
 def _policy_destinations(config: Config, account: str) -> list[RegistryAddress]:
     return [address for address in required_statements(config) if address.account == account]
 
@@ -209,7 +191,7 @@ def _service_role(scope: Scope) -> Callable[[Config, str], Grant | None]:
         if not needed:
             return None
         arn = (
-            f"arn:{_partition(config, account)}:iam::{account}:role/aws-service-role/"
+            f"arn:{account_partition(config, account)}:iam::{account}:role/aws-service-role/"
             f"{principal}/{name}"
         )
         return Grant((arn,), (("StringEquals", "iam:AWSServiceName", (principal,)),))

@@ -22,7 +22,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from ecrrepl import regions
+from ecrrepl.account_partition import account_partition
 from ecrrepl.config.model import Config
 
 # moto's account for credentials it does not know: the base account of a file whose
@@ -50,30 +50,9 @@ class SandboxAccess(NamedTuple):
     region: str
 
 
-def _regions_of(config: Config, account: str) -> list[str]:
-    found = [registry.region for registry in config.registries if registry.account == account]
-    found += [template.region for template in config.templates if template.account == account]
-    found += [
-        destination.region
-        for registry in config.registries
-        for rule in registry.rules
-        for destination in rule.destinations
-        if destination.account == account
-    ]
-    return found
-
-
 def role_arn(config: Config, account: str) -> str:
     """The role the sandbox's profile assumes in `account`, in the account's partition."""
-    partition = next(
-        (
-            found
-            for found in map(regions.partition_of, _regions_of(config, account))
-            if found is not None
-        ),
-        "aws",
-    )
-    return f"arn:{partition}:iam::{account}:role/{ROLE_NAME}"
+    return f"arn:{account_partition(config, account)}:iam::{account}:role/{ROLE_NAME}"
 
 
 def sandbox_access(config: Config) -> SandboxAccess:
