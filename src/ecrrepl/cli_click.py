@@ -2,7 +2,10 @@
 
 Every command is a plain function in `ecrrepl.commands` that returns an exit code; the
 click functions below only turn flags into its arguments, and import it when called so
-that starting `ecrrepl` stays cheap. Adding a command is one more such function here.
+that starting `ecrrepl` stays cheap. A flag's parameter name is the name of the
+function's argument, so the flags pass on as they are (`**flags`; a test holds the two
+to each other) and each is written once, in its decorator. Adding a command is one
+more such function here.
 The entry point, error reporting and exit codes are in `ecrrepl.cli`: what a command
 raises goes there, the one place that turns errors into messages and exit codes for
 both paths (click's own usage errors excepted, shown here as click words them).
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 from click.decorators import FC
@@ -20,7 +24,6 @@ from ecrrepl import __version__
 from ecrrepl.cli import PROG
 from ecrrepl.cli_types import DURATION, REGISTRY, GroupWithGlobalOptions
 from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
-from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
@@ -38,6 +41,10 @@ def cli(ctx: click.Context, profile: str | None, no_color: bool, verbose: bool) 
     --profile, --no-color and -v may also follow the command.
     """
     ctx.obj = GlobalOptions(profile=profile, no_color=no_color, verbose=verbose)
+
+
+# The configuration files most commands read (default: ecrrepl.yaml, else ecrrepl/).
+_files = click.argument("files", nargs=-1, metavar="[FILE]...")
 
 
 def format_option(choices: Sequence[str], help_text: str | None = None) -> Callable[[FC], FC]:
@@ -63,28 +70,16 @@ def ignore_option() -> Callable[[FC], FC]:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @format_option(FINDINGS_FORMATS, "text for people, json for scripts, github or sarif for CI.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @ignore_option()
 @click.pass_obj
-def validate(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    output_format: str,
-    strict: bool,
-    ignore: tuple[str, ...],
-) -> int:
+def validate(options: GlobalOptions, /, **flags: Any) -> int:
     """Check the configuration offline (default: ecrrepl.yaml, else the ecrrepl/ folder)."""
     from ecrrepl.commands.validate import validate as run
 
-    return run(
-        files,
-        output_format=output_format,
-        strict=strict,
-        ignore=ignore,
-        color=options.color_for(sys.stdout),
-    )
+    return run(**flags, color=options.color_for(sys.stdout))
 
 
 @cli.command()
@@ -96,7 +91,7 @@ def schema() -> int:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @click.argument("repository")
 @click.option(
     "--from",
@@ -106,21 +101,15 @@ def schema() -> int:
 )
 @format_option(("text", "json"))
 @click.pass_obj
-def route(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    repository: str,
-    from_registry: RegistryAddress | None,
-    output_format: str,
-) -> int:
+def route(options: GlobalOptions, /, **flags: Any) -> int:
     """Show where REPOSITORY's images replicate to, and where they do not (offline)."""
     from ecrrepl.commands.route import route as run
 
-    return run(files, repository, from_registry, output_format, options.color_for(sys.stdout))
+    return run(**flags, color=options.color_for(sys.stdout))
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @click.option(
     "--repository",
     metavar="NAME",
@@ -134,23 +123,11 @@ def route(
 )
 @format_option(("mermaid", "dot"), "mermaid renders in GitHub markdown; dot in Graphviz.")
 @click.pass_obj
-def graph(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    repository: str | None,
-    from_registry: RegistryAddress | None,
-    output_format: str,
-) -> int:
+def graph(options: GlobalOptions, /, **flags: Any) -> int:
     """Draw the registries and where they replicate to, as Mermaid or DOT (offline)."""
     from ecrrepl.commands.graph import graph as run
 
-    return run(
-        files,
-        repository=repository,
-        from_registry=from_registry,
-        output_format=output_format,
-        color=options.color_for(sys.stderr),
-    )
+    return run(**flags, color=options.color_for(sys.stderr))
 
 
 _registries = click.option(
@@ -163,7 +140,7 @@ _registries = click.option(
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @_registries
 @format_option(("text", "json", "markdown"), "markdown fits a pull-request comment.")
 @click.option("--exit-code", is_flag=True, help="Exit 3 when changes are pending.")
@@ -171,30 +148,11 @@ _registries = click.option(
 @click.option("--overwrite", is_flag=True, help="Let --out replace an existing file.")
 @ignore_option()
 @click.pass_obj
-def diff(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    registries: tuple[RegistryAddress, ...],
-    output_format: str,
-    exit_code: bool,
-    out_path: str | None,
-    overwrite: bool,
-    ignore: tuple[str, ...],
-) -> int:
+def diff(options: GlobalOptions, /, **flags: Any) -> int:
     """Read the live registries and show what apply would change (read only)."""
     from ecrrepl.commands.diff import diff as run
 
-    return run(
-        files,
-        output_format=output_format,
-        exit_code=exit_code,
-        out_path=out_path,
-        overwrite=overwrite,
-        registries=registries,
-        ignore=ignore,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
+    return run(**flags, profile=options.profile, color=options.color_for(sys.stdout))
 
 
 _backup_dir = click.option(
@@ -233,50 +191,23 @@ _yes = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmati
 )
 @ignore_option()
 @click.pass_obj
-def apply(
-    options: GlobalOptions,
-    arguments: tuple[str, ...],
-    registries: tuple[RegistryAddress, ...],
-    yes: bool,
-    allow_deny: bool,
-    allow_missing_grants: bool,
-    backup_dir: str,
-    config_files: tuple[str, ...],
-    ignore: tuple[str, ...],
-) -> int:
+def apply(options: GlobalOptions, /, **flags: Any) -> int:
     """Write the configuration (or a saved plan) to AWS, safely."""
     from ecrrepl.commands.apply import apply as run
 
-    return run(
-        arguments,
-        yes=yes,
-        allow_deny=allow_deny,
-        allow_missing_grants=allow_missing_grants,
-        backup_dir=backup_dir,
-        config_files=config_files,
-        registries=registries,
-        ignore=ignore,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
+    return run(**flags, profile=options.profile, color=options.color_for(sys.stdout))
 
 
 @cli.command()
-@click.argument("backup", metavar="BACKUP.json")
+@click.argument("path", metavar="BACKUP.json")
 @_yes
 @_backup_dir
 @click.pass_obj
-def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> int:
+def restore(options: GlobalOptions, /, **flags: Any) -> int:
     """Put back a backup taken by apply (or restore), with the same guards."""
     from ecrrepl.commands.restore import restore as run
 
-    return run(
-        backup,
-        yes=yes,
-        backup_dir=backup_dir,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
+    return run(**flags, profile=options.profile, color=options.color_for(sys.stdout))
 
 
 @cli.command()
@@ -313,29 +244,15 @@ def restore(options: GlobalOptions, backup: str, yes: bool, backup_dir: str) -> 
     help="The file's owner: (default: --config's, else the one the live policies name).",
 )
 @click.pass_obj
-def export(
-    options: GlobalOptions,
-    region_names: tuple[str, ...],
-    account_ids: tuple[str, ...],
-    config_files: tuple[str, ...],
-    role_name: str | None,
-    owner: str | None,
-) -> int:
+def export(options: GlobalOptions, /, **flags: Any) -> int:
     """Print the live registries of one or many accounts as a configuration file (read only)."""
     from ecrrepl.commands.export import export as run
 
-    return run(
-        region_names,
-        account_ids=account_ids,
-        config_files=config_files,
-        role_name=role_name,
-        owner=owner,
-        profile=options.profile,
-    )
+    return run(**flags, profile=options.profile)
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @click.option("--account", metavar="ACCOUNT", help="Only this account's destination registries.")
 @click.option("--region", metavar="REGION", help="With --account: only its registry in REGION.")
 @format_option(
@@ -345,29 +262,15 @@ def export(
 )
 @ignore_option()
 @click.pass_obj
-def policy(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    account: str | None,
-    region: str | None,
-    output_format: str,
-    ignore: tuple[str, ...],
-) -> int:
+def policy(options: GlobalOptions, /, **flags: Any) -> int:
     """Print the registry policy statements each cross-account destination needs (offline)."""
     from ecrrepl.commands.policy import policy as run
 
-    return run(
-        files,
-        account=account,
-        region=region,
-        output_format=output_format,
-        ignore=ignore,
-        color=options.color_for(sys.stderr),
-    )
+    return run(**flags, color=options.color_for(sys.stderr))
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @click.option(
     "--account",
     metavar="ACCOUNT",
@@ -398,7 +301,7 @@ def iam(
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @click.option("--repository", required=True, metavar="NAME", help="The image's repository.")
 @_registries
 @click.option("--tag", metavar="TAG", help="The image, by tag.")
@@ -417,41 +320,18 @@ def iam(
 )
 @format_option(("text", "json"))
 @click.pass_obj
-def status(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    repository: str,
-    tag: str | None,
-    digest: str | None,
-    registries: tuple[RegistryAddress, ...],
-    from_registry: RegistryAddress | None,
-    wait: bool,
-    timeout: float | None,
-    output_format: str,
-) -> int:
+def status(options: GlobalOptions, /, **flags: Any) -> int:
     """Show where an image has replicated to, against where the configuration sends it.
 
     Exit 0 only when every expected destination is COMPLETE.
     """
     from ecrrepl.commands.status import status as run
 
-    return run(
-        files,
-        repository=repository,
-        tag=tag,
-        digest=digest,
-        from_registry=from_registry,
-        registries=registries,
-        wait=wait,
-        timeout=timeout,
-        output_format=output_format,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
+    return run(**flags, profile=options.profile, color=options.color_for(sys.stdout))
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @_registries
 @click.option(
     "--destination",
@@ -470,36 +350,15 @@ def status(
 @_yes
 @format_option(("text", "json"), "json: one object for scripts, on stdout.")
 @click.pass_obj
-def backfill(
-    options: GlobalOptions,
-    files: tuple[str, ...],
-    registries: tuple[RegistryAddress, ...],
-    destinations: tuple[RegistryAddress, ...],
-    dry_run: bool,
-    wait: bool,
-    timeout: float | None,
-    yes: bool,
-    output_format: str,
-) -> int:
+def backfill(options: GlobalOptions, /, **flags: Any) -> int:
     """Copy images pushed before replication was set up (StartReplicationBackfill)."""
     from ecrrepl.commands.backfill import backfill as run
 
-    return run(
-        files,
-        registries=registries,
-        destinations=destinations,
-        dry_run=dry_run,
-        wait=wait,
-        timeout=timeout,
-        yes=yes,
-        output_format=output_format,
-        profile=options.profile,
-        color=options.color_for(sys.stdout),
-    )
+    return run(**flags, profile=options.profile, color=options.color_for(sys.stdout))
 
 
 @cli.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@_files
 @click.option(
     "--port",
     type=int,
@@ -508,13 +367,13 @@ def backfill(
     help="Port on 127.0.0.1; 0 picks any free one.",
 )
 @click.pass_obj
-def sandbox(options: GlobalOptions, files: tuple[str, ...], port: int) -> int:
+def sandbox(options: GlobalOptions, /, **flags: Any) -> int:
     """Serve an ECR emulator for the configuration until Ctrl-C (needs ecrrepl[sandbox]).
 
     Prints the shell lines that point ecrrepl at it; -v logs every request."""
     from ecrrepl.commands.sandbox import sandbox as run
 
-    return run(files, port=port, color=options.color_for(sys.stderr), verbose=options.verbose)
+    return run(**flags, color=options.color_for(sys.stderr), verbose=options.verbose)
 
 
 def run_click(argv: Sequence[str]) -> int:
