@@ -76,7 +76,7 @@ def test_threads_asking_for_one_client_at_once_get_one_client(aws: None) -> None
     ]
 
 
-def test_an_assumed_role_has_no_session_of_its_own_but_a_profile_has(
+def test_assumed_roles_share_the_base_clients_but_a_profile_has_its_own(
     aws: None, tmp_path: Path
 ) -> None:
     (tmp_path / "aws-config").write_text(
@@ -90,17 +90,19 @@ def test_an_assumed_role_has_no_session_of_its_own_but_a_profile_has(
             "444444444444": AccountAccess(account="444444444444", profile="plain"),
         }
     )
+    accounts = [BASE_ACCOUNT, "222222222222", "333333333333", "444444444444"]
 
-    for account in [BASE_ACCOUNT, "222222222222", "333333333333", "444444444444"]:
-        sessions.ecr(RegistryAddress(account, "eu-west-1"))
+    clients = [sessions.ecr(RegistryAddress(account, "eu-west-1")) for account in accounts]
 
     ecr_sources = [source for source, service, _ in sessions.created if service == "ecr"]
-    base = ecr_sources[0].session
-    assert [source.session is base for source in ecr_sources] == [True, True, True, False]
-    # The two roles' clients carry their own temporary credentials, the base's none.
-    keys = [source.credentials and source.credentials.access_key for source in ecr_sources]
-    assert keys[0] is None and keys[3] is None
-    assert keys[1] is not None and keys[2] is not None and keys[1] != keys[2]
+    # One ECR client of the base session for the base and both roles, one of the profile.
+    assert len(ecr_sources) == 2
+    assert ecr_sources[0].session is not ecr_sources[1].session
+    # Each account's calls carry its own credentials: the roles' temporary ones.
+    keys = [client.acting.credentials.access_key for client in clients]
+    assert keys[1] != keys[2]
+    assert not {keys[1], keys[2]} & {keys[0], keys[3]}
+    assert [client.acting.account for client in clients] == accounts
     # And they act as the role's account, not the base's.
     assert sessions.sts("333333333333").get_caller_identity()["Account"] == "333333333333"
 

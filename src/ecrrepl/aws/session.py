@@ -3,15 +3,17 @@
 The base session is boto3's default chain, or `--profile`. An account with an
 `accounts` entry is reached through its own named profile, or by assuming its role
 from the base credentials; every other account uses the base session. Clients retry
-in botocore's adaptive mode, so throttling is survived and slows the client down, and
-are created once per (account, region, service): reads run in threads and share them.
+in botocore's adaptive mode, so throttling is survived and slows the client down.
 The endpoint is whatever botocore's own settings say (`AWS_ENDPOINT_URL`), never a
 constant here.
 
-Creating a client costs milliseconds of CPU, most of it in botocore caches kept per
-session (service models, endpoint rules, event handlers). So an assumed role gets no
-session of its own: its clients come from the base session with the role's temporary
-credentials. A profile keeps its own session, whose credential provider may refresh.
+Creating a client costs milliseconds of CPU, and a run over hundreds of registries
+would create hundreds. So an assumed role gets no session of its own, and no clients
+of its own either: the base session has one client per (region, service), created on
+first use and shared by the base credentials and every assumed role, each call signed
+with the credentials of the account it acts as (aws/acting.py). A profile keeps its own
+session, whose credential provider may refresh, and its own clients. What callers get
+is an `ActingClient` per (account, region, service): reads run in threads and share it.
 
 An assumed role's credentials last an hour (AssumeRole's default DurationSeconds, 3600,
 and the most a chained role gets; STS API reference, AssumeRole,
@@ -42,6 +44,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from ecrrepl import regions
 from ecrrepl.aws import identity
+from ecrrepl.aws.acting import CALLER_CREDENTIALS, Acting, ActingClient
 from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.endpoint_env import check_endpoint_variables
 from ecrrepl.aws.failures import aws_failures, describe_failure, malformed_answers
@@ -59,9 +62,15 @@ ROLE_SESSION_NAME = "ecrrepl"
 # client-side token bucket that slows the client's own requests after throttling (boto3
 # guide, "Retries", adaptive retry mode,
 # https://docs.aws.amazon.com/boto3/latest/guide/retries.html, checked 2026-12-02; botocore
-# Config `retries` = {"mode": "adaptive", "max_attempts": N}). A client acts as one account
-# in one region, the scope of ECR's request quotas, so each bucket tracks one quota.
+# Config `retries` = {"mode": "adaptive", "max_attempts": N}). The bucket and the retry
+# quota belong to a client, and a client of the base session serves every assumed role
+# in its region: one account's throttling slows the others' requests there too. That
+# errs on the slow side of ECR's quotas, which are per account and region.
 RETRIES = {"mode": "adaptive", "max_attempts": 10}
+# Every read of one region may go through one shared client at once: its connection
+# pool holds as many connections as the reader has threads (reader.DEFAULT_MAX_WORKERS),
+# rather than botocore's default 10, above which connections are dropped after use.
+MAX_POOL_CONNECTIONS = 32
 # STS is called in a region of the account's partition; this one when nothing says better.
 PARTITION_HOME_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 DEFAULT_HOME_REGION = "us-east-1"
@@ -71,7 +80,10 @@ V = TypeVar("V")
 
 
 def client_config() -> BotocoreConfig:
-    return BotocoreConfig(retries=RETRIES)  # type: ignore[arg-type]
+    return BotocoreConfig(
+        retries=RETRIES,  # type: ignore[arg-type]
+        max_pool_connections=MAX_POOL_CONNECTIONS,
+    )
 
 
 def _role_partition(role_arn: str) -> str | None:
@@ -145,9 +157,9 @@ class SharedSession(botocore.session.Session):
     """A botocore session whose clients may act with credentials other than its own.
 
     botocore's `create_client` takes static keys only, and takes the session's own
-    credentials (`get_credentials`) when given none. An assumed role's clients come from
-    the base session yet must carry the role's refreshable credentials, so they are
-    handed to `get_credentials` for the creation of those clients only, in this thread.
+    credentials (`get_credentials`) when given none. ecrrepl's clients sign with the
+    credentials of the account each call acts as (acting.CALLER_CREDENTIALS), so those
+    are handed to `get_credentials` for the creation of a client only, in this thread.
     """
 
     def __init__(self) -> None:
@@ -157,6 +169,11 @@ class SharedSession(botocore.session.Session):
     def get_credentials(self) -> Any:
         credentials = getattr(self._handed_over, "credentials", None)
         return credentials if credentials is not None else super().get_credentials()
+
+    def own_credentials(self) -> Credentials | None:
+        """The session's own credentials (its profile's, or the default chain's)."""
+        credentials: Credentials | None = super().get_credentials()
+        return credentials
 
     @contextmanager
     def creating_clients_with(self, credentials: Credentials) -> Iterator[None]:
@@ -169,19 +186,18 @@ class SharedSession(botocore.session.Session):
 
 @dataclass(frozen=True)
 class ClientSource:
-    """Where the clients of an account come from: a session and, for an assumed role,
-    the role's refreshable credentials in place of the session's own."""
+    """Where the clients of an account come from: a session, its name among the sessions
+    of the run ("" for the base session, whose clients every assumed role shares) and,
+    for an assumed role, the role's refreshable credentials in place of the session's own."""
 
     session: boto3.Session
     core: SharedSession
+    name: str = ""
     credentials: Credentials | None = None
 
     def create_client(self, service: str, region: str) -> Any:
-        if self.credentials is None:
-            return self.session.client(  # type: ignore[call-overload]
-                service, region_name=region, config=client_config()
-            )
-        with self.core.creating_clients_with(self.credentials):
+        """A client that signs each call as the account the call acts as."""
+        with self.core.creating_clients_with(CALLER_CREDENTIALS):
             return self.session.client(  # type: ignore[call-overload]
                 service, region_name=region, config=client_config()
             )
@@ -210,7 +226,11 @@ class Sessions:
         self._home_regions = dict(home_regions or {})
         self._lock = threading.Lock()
         self._sources: BuiltOnce[str, ClientSource] = BuiltOnce()
-        self._clients: BuiltOnce[tuple[str, str, str], Any] = BuiltOnce()
+        self._acting: BuiltOnce[str, Acting] = BuiltOnce()
+        # (source name, region, service): botocore clients, shared by accounts.
+        self._shared: BuiltOnce[tuple[str, str, str], Any] = BuiltOnce()
+        # (account, region, service): what callers get.
+        self._clients: BuiltOnce[tuple[str, str, str], ActingClient] = BuiltOnce()
         # Keyed by id(): every session lives as long as this object, so ids stay unique.
         self._creation_locks: dict[int, threading.Lock] = {}
         self.identities = identity.IdentityGuard(self)
@@ -262,7 +282,7 @@ class Sessions:
             base_region = base.region_name
         return base_region or DEFAULT_HOME_REGION
 
-    def _new_source(self, profile: str | None) -> ClientSource:
+    def _new_source(self, profile: str | None, name: str = "") -> ClientSource:
         # Sessions share one data loader, so botocore's JSON models are parsed once per
         # run rather than once per profile.
         core = SharedSession()
@@ -273,7 +293,7 @@ class Sessions:
             raise ProfileNotFound(profile=profile)
         with self._lock:
             self._creation_locks[id(session)] = threading.Lock()
-        return ClientSource(session, core)
+        return ClientSource(session, core, name)
 
     def _base_source(self) -> ClientSource:
         return self._sources.get("", self._open_base_source)
@@ -294,7 +314,7 @@ class Sessions:
         access = self.accounts.get(account)
         if access is not None and access.profile:
             try:
-                return self._new_source(access.profile)
+                return self._new_source(access.profile, name=account)
             except (ClientError, BotoCoreError) as error:
                 raise UserError(
                     f"account {account} cannot be reached via profile {access.profile}: "
@@ -327,7 +347,7 @@ class Sessions:
             time_fetcher=self._clock,
         )
         base = self._base_source()
-        return ClientSource(base.session, base.core, credentials)
+        return ClientSource(base.session, base.core, base.name, credentials)
 
     def _role_credentials(
         self, account: str, region: str, arguments: Mapping[str, str], doing: str
@@ -360,15 +380,33 @@ class Sessions:
                 reason = redact(str(error))
                 raise UsageError(f"cannot reach {service} in {region}: {reason}") from None
 
-    def _cached_client(self, key: tuple[str, str, str], source: Callable[[], ClientSource]) -> Any:
-        return self._clients.get(key, lambda: self._new_client(source(), key[2], key[1]))
+    def _cached_client(
+        self, key: tuple[str, str, str], source: Callable[[], ClientSource]
+    ) -> ActingClient:
+        return self._clients.get(key, lambda: self._new_acting_client(key, source()))
+
+    def _new_acting_client(self, key: tuple[str, str, str], source: ClientSource) -> ActingClient:
+        account, region, service = key
+        shared = self._shared.get(
+            (source.name, region, service), lambda: self._new_client(source, service, region)
+        )
+        return ActingClient(shared, self._acting.get(account, lambda: self._acts_as(account)))
+
+    def _acts_as(self, account: str) -> Acting:
+        """The account and the credentials its calls are signed with."""
+        source = self._client_source(account)
+        if source.credentials is not None:
+            return Acting(account, source.credentials)
+        # botocore resolves a session's credential chain once, without a lock.
+        with self._creation_lock(source.session):
+            return Acting(account, source.core.own_credentials())
 
     def _base_client(self, service: str, region: str) -> Any:
         """A client with the base credentials, whichever account they belong to."""
         return self._cached_client(("", region, service), self._base_source)
 
     def client(self, service: str, account: str, region: str) -> Any:
-        """A client for `service` that acts as `account` in `region`, created once."""
+        """A client for `service` that acts as `account` in `region`."""
         with aws_failures(f"creating the {service} client", account, region):
             return self._cached_client(
                 (account, region, service), lambda: self._client_source(account)
