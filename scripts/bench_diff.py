@@ -296,15 +296,11 @@ class CallLog:
 
 
 def counting_sessions_class(log: CallLog) -> type[Any]:
+    from ecrrepl.aws import acting
     from ecrrepl.aws.session import Sessions
 
     class CountingSessions(Sessions):
         """Sessions whose clients report each call, labelled with the account acted as."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._observed: set[int] = set()
-            self._observed_lock = threading.Lock()
 
         def _new_client(self, source: Any, service: str, region: str) -> Any:
             started = time.perf_counter()
@@ -312,19 +308,19 @@ def counting_sessions_class(log: CallLog) -> type[Any]:
             with log.lock:
                 log.clients_created += 1
                 log.client_seconds += time.perf_counter() - started
+            # A client serves several accounts: each call is counted as the one it acts as.
+            client.meta.events.register("before-parameter-build", partial(count_acting, region))
+            client.meta.events.register_first("before-send", log.send)
             return client
 
         def _cached_client(self, key: tuple[str, str, str], source: Callable[[], Any]) -> Any:
             client = super()._cached_client(key, source)
-            with self._observed_lock:
-                if id(client) not in self._observed:
-                    self._observed.add(id(client))
-                    log.client_keys.add(key)
-                    account, region, _ = key
-                    counted_as = partial(log.count_call, account or BASE_ACCOUNT, region)
-                    client.meta.events.register("before-parameter-build", counted_as)
-                    client.meta.events.register_first("before-send", log.send)
+            with log.lock:
+                log.client_keys.add(key)
             return client
+
+    def count_acting(region: str, **kwargs: Any) -> None:
+        log.count_call(acting.current().account or BASE_ACCOUNT, region, **kwargs)
 
     return CountingSessions
 

@@ -269,8 +269,11 @@ def test_clients_are_created_once_per_account_region_and_service(aws: None) -> N
 
     assert sessions.ecr(address) is first
     assert sessions.ecr(RegistryAddress(BASE_ACCOUNT, "eu-west-1")) is not first
-    # botocore's `max_attempts` counts retries: ten of them after the first attempt.
-    assert first.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 11}
+    # botocore's `max_attempts` counts retries: ten of them after the first attempt. The
+    # client is shared by accounts: standard mode for the client, and adaptive mode's rate
+    # limiter per account (aws/account_retries.py).
+    assert first.meta.config.retries == {"mode": "standard", "total_max_attempts": 11}
+    assert sessions.retries_of("ecr", BASE_ACCOUNT, "us-west-2").limiter_of(BASE_ACCOUNT)
 
 
 def denied_response() -> Any:

@@ -71,22 +71,22 @@ class CallerCredentials(Credentials):
 
     # botocore reads these of a client's credentials in a few places (an endpoint
     # rule's AccountId builtin): they too are the acting account's.
-    @property  # type: ignore[override]
-    def access_key(self) -> str:
+    @property
+    def access_key(self) -> str:  # type: ignore[override]
         return str(self._frozen().access_key)
 
-    @property  # type: ignore[override]
-    def secret_key(self) -> str:
+    @property
+    def secret_key(self) -> str:  # type: ignore[override]
         return str(self._frozen().secret_key)
 
-    @property  # type: ignore[override]
-    def token(self) -> str | None:
+    @property
+    def token(self) -> str | None:  # type: ignore[override]
         return self._frozen().token
 
-    @property  # type: ignore[override]
+    @property
     def account_id(self) -> str | None:
-        credentials = current().credentials
-        return None if credentials is None else credentials.account_id
+        account_id: str | None = getattr(current().credentials, "account_id", None)
+        return account_id
 
 
 CALLER_CREDENTIALS = CallerCredentials()

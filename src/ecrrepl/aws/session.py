@@ -44,6 +44,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from ecrrepl import regions
 from ecrrepl.aws import identity
+from ecrrepl.aws.account_retries import AccountRetries
 from ecrrepl.aws.acting import CALLER_CREDENTIALS, Acting, ActingClient
 from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.endpoint_env import check_endpoint_variables
@@ -62,11 +63,12 @@ ROLE_SESSION_NAME = "ecrrepl"
 # client-side token bucket that slows the client's own requests after throttling (boto3
 # guide, "Retries", adaptive retry mode,
 # https://docs.aws.amazon.com/boto3/latest/guide/retries.html, checked 2026-12-02; botocore
-# Config `retries` = {"mode": "adaptive", "max_attempts": N}). The bucket and the retry
-# quota belong to a client, and a client of the base session serves every assumed role
-# in its region: one account's throttling slows the others' requests there too. That
-# errs on the slow side of ECR's quotas, which are per account and region.
-RETRIES = {"mode": "adaptive", "max_attempts": 10}
+# Config `retries` = {"mode": "adaptive", "max_attempts": N}). botocore keeps that state
+# per client, and a client here serves several accounts: the clients are created in
+# standard mode and aws/account_retries.py gives each account its own retry quota and
+# rate limiter, botocore's adaptive mode per account.
+RETRY_LIMIT = 10
+RETRIES = {"mode": "adaptive", "max_attempts": RETRY_LIMIT}
 # Every read of one region may go through one shared client at once: its connection
 # pool holds as many connections as the reader has threads (reader.DEFAULT_MAX_WORKERS),
 # rather than botocore's default 10, above which connections are dropped after use.
@@ -80,8 +82,9 @@ V = TypeVar("V")
 
 
 def client_config() -> BotocoreConfig:
+    """The configuration of a shared client: its retries are set up per account after."""
     return BotocoreConfig(
-        retries=RETRIES,  # type: ignore[arg-type]
+        retries={"mode": "standard", "max_attempts": RETRY_LIMIT},
         max_pool_connections=MAX_POOL_CONNECTIONS,
     )
 
@@ -229,6 +232,7 @@ class Sessions:
         self._acting: BuiltOnce[str, Acting] = BuiltOnce()
         # (source name, region, service): botocore clients, shared by accounts.
         self._shared: BuiltOnce[tuple[str, str, str], Any] = BuiltOnce()
+        self._retries: dict[tuple[str, str, str], AccountRetries] = {}
         # (account, region, service): what callers get.
         self._clients: BuiltOnce[tuple[str, str, str], ActingClient] = BuiltOnce()
         # Keyed by id(): every session lives as long as this object, so ids stay unique.
@@ -375,10 +379,20 @@ class Sessions:
         # A boto3 session is not safe to use from several threads at once; its clients are.
         with self._creation_lock(source.session):
             try:
-                return source.create_client(service, region)
+                client = source.create_client(service, region)
             except ValueError as error:  # e.g. a profile's endpoint_url botocore refuses
                 reason = redact(str(error))
                 raise UsageError(f"cannot reach {service} in {region}: {reason}") from None
+        retries = AccountRetries(client, client.meta.config.retries["total_max_attempts"])
+        with self._lock:
+            self._retries[(source.name, region, service)] = retries
+        return client
+
+    def retries_of(self, service: str, account: str, region: str) -> AccountRetries:
+        """The retries of the client that acts as `account` in `region`."""
+        name = self._client_source(account).name
+        with self._lock:
+            return self._retries[(name, region, service)]
 
     def _cached_client(
         self, key: tuple[str, str, str], source: Callable[[], ClientSource]
