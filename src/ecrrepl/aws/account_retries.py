@@ -72,6 +72,11 @@ class AccountRetries:
         return handle
 
     def _handlers(self, account: str) -> dict[str, Handler]:
+        # Read without the lock on every call: a dict's get is atomic, and an account's
+        # handlers, once there, never change.
+        found = self._accounts.get(account)
+        if found is not None:
+            return found
         with self._lock:
             found = self._accounts.get(account)
             if found is None:
