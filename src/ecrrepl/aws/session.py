@@ -28,15 +28,14 @@ repeated: the role, hence the account, is the same.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 import boto3
-import botocore.loaders
 import botocore.session
 from botocore.config import Config as BotocoreConfig
 from botocore.credentials import Credentials, RefreshableCredentials
@@ -47,8 +46,10 @@ from ecrrepl.aws import identity
 from ecrrepl.aws.account_retries import AccountRetries
 from ecrrepl.aws.acting import CALLER_CREDENTIALS, Acting, ActingClient
 from ecrrepl.aws.answers import AnswerProblem, Node
+from ecrrepl.aws.built_once import BuiltOnce
 from ecrrepl.aws.endpoint_env import check_endpoint_variables
 from ecrrepl.aws.failures import aws_failures, describe_failure, malformed_answers
+from ecrrepl.aws.model_loader import ThreadSafeLoader
 from ecrrepl.config.model import AccountAccess, Config, RegistryAddress
 from ecrrepl.errors import UsageError, UserError
 from ecrrepl.redaction import redact
@@ -77,10 +78,6 @@ MAX_POOL_CONNECTIONS = 32
 PARTITION_HOME_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 DEFAULT_HOME_REGION = "us-east-1"
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
 def client_config() -> BotocoreConfig:
     """The configuration of a shared client: its retries are set up per account after."""
     return BotocoreConfig(
@@ -107,53 +104,6 @@ def _temporary_credentials(answer: Node) -> dict[str, str]:
         "token": credentials.text("SessionToken"),
         "expiry_time": expiration.value.isoformat(),
     }
-
-
-class BuiltOnce(Generic[K, V]):
-    """Values built at most once per key, however many threads ask at the same moment:
-    the first builds, the others wait for it. A build that fails stores nothing."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._values: dict[K, V] = {}
-        self._building: dict[K, threading.Lock] = {}
-
-    def get(self, key: K, build: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._values:
-                return self._values[key]
-            key_lock = self._building.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if key in self._values:
-                    return self._values[key]
-            value = build()
-            with self._lock:
-                self._values[key] = value
-            return value
-
-
-class ThreadSafeLoader(botocore.loaders.Loader):
-    """botocore's model loader, whose caches fill without a lock: threads that missed
-    the cache together would each list botocore's data folder and parse the same JSON."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._serialized = threading.RLock()
-
-    def list_available_services(self, type_name: str) -> Any:
-        with self._serialized:
-            return super().list_available_services(type_name)
-
-    def load_service_model(
-        self, service_name: str, type_name: str, api_version: str | None = None
-    ) -> Any:
-        with self._serialized:
-            return super().load_service_model(service_name, type_name, api_version)
-
-    def load_data_with_path(self, name: str) -> Any:
-        with self._serialized:
-            return super().load_data_with_path(name)
 
 
 class SharedSession(botocore.session.Session):
