@@ -84,8 +84,9 @@ def test_one_account_spending_its_retry_quota_leaves_the_others_theirs(
         raise Throttled()
 
     monkeypatch.setattr(ECRBackend, "describe_registry", always_throttled)
-    # botocore's retry quota holds 500 and a retry costs 5 (botocore.retries.quota): ten
-    # reads of RETRY_LIMIT retries spend it all.
+    # botocore's retry quota holds 500 (botocore.retries.quota.RetryQuota) and a retry
+    # after throttling costs 5 (botocore.retries.standard.RetryQuotaChecker): ten reads
+    # of RETRY_LIMIT retries spend it all.
     reads = 500 // (5 * RETRY_LIMIT)
     for _ in range(reads + 1):
         with pytest.raises(UserError, match="ThrottlingException"):

@@ -5,11 +5,14 @@ adaptive mode's client-side rate limiter, which starts slowing every request of 
 client once one is throttled. AWS advises against adaptive mode for a client that
 serves several tenants: "throttling or outages associated with one resource will
 result in increased latency and failures when accessing all other resources via the
-same client" (AWS SDK for Java, RetryMode.ADAPTIVE; the SDKs and Tools reference guide,
+same client" (AWS SDK for Java, RetryMode.ADAPTIVE,
+https://docs.aws.amazon.com/AWSJavaSDK/latest/javadoc/com/amazonaws/retry/RetryMode.html;
+the AWS SDKs and Tools reference guide,
 "Retry behavior": adaptive mode "is not recommended for multi-tenant applications,
 unless you take care to isolate application tenants",
 https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html, checked
-2026-12-02). ECR's request quotas are an account's in a region, so a client shared by
+2026-12-02). ECR's request quotas are an account's in a region (ECR user guide, "Amazon
+ECR service quotas", as reader.py cites it), so a client shared by
 accounts (aws/acting.py) keeps that state per account: it is created in standard mode,
 its client-wide retry handler is replaced, and each account gets botocore's own
 standard retry handler and adaptive rate limiter, built for it on its first call.

@@ -8,12 +8,13 @@ per region and service, and each call is signed with the credentials of the acco
 acts as.
 
 botocore's RequestSigner asks the client's credentials for their frozen form at signing
-time (`RequestSigner.get_auth_instance` calls `get_frozen_credentials()`), on every
-attempt. The shared client's credentials are `CallerCredentials`, which answer with the
-credentials of the account named in a context variable; `ActingClient`, the only way
-ecrrepl reaches a shared client, sets that variable around each call in the thread that
-makes it, and resets it after. A call made outside of it fails loudly (`UnscopedCall`)
-rather than being signed as some account. Refreshable credentials (an assumed role's)
+time, on every attempt (botocore/signers.py, `RequestSigner.get_auth_instance` calls
+`get_frozen_credentials()`; botocore 1.44, checked 2026-12-02). The shared client's
+credentials are `CallerCredentials`, which answer with the credentials of the account
+named in a context variable; `ActingClient`, the only way ecrrepl reaches a shared
+client, sets that variable around each call in the thread that makes it, and resets it
+after. A call made outside of it fails loudly (`UnscopedCall`) rather than being signed
+as some account. Refreshable credentials (an assumed role's)
 keep working: they are asked for their frozen form each time, and refresh then.
 """
 
