@@ -14,6 +14,9 @@ from ecrrepl.aws.session import RETRY_LIMIT, Sessions
 from ecrrepl.config.model import AccountAccess, RegistryAddress
 from ecrrepl.errors import UserError
 
+# moto warns that ECR's model has no ThrottlingException shape; botocore reads the code.
+pytestmark = pytest.mark.filterwarnings("ignore:Exception\\(Throttled\\):UserWarning")
+
 THROTTLED = "222222222201"
 CALM = "222222222202"
 
