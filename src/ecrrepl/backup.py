@@ -45,6 +45,7 @@ from ecrrepl.config.model import (
     ReplicationRule,
     accounts_json,
 )
+from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind, TemplateField
 from ecrrepl.errors import UserError
 from ecrrepl.policy import owns_statement
 
@@ -188,21 +189,27 @@ def _check_rules(value: Any) -> None:
 def _check_template(value: Any) -> None:
     """The enumerated settings of a template, checked before `template_from_api` reads them."""
     template = _mapping(value, "the template")
-    applied_for = template.get("appliedFor", [])
-    if not (isinstance(applied_for, list) and set(applied_for) <= set(schema.APPLIED_FOR)):
-        raise ValueError(f"appliedFor {applied_for!r} is not a list of {schema.APPLIED_FOR}")
-    mutability = template.get("imageTagMutability")
-    if mutability is not None and mutability not in schema.IMAGE_TAG_MUTABILITY:
-        raise ValueError(f"imageTagMutability {mutability!r} is not one of ECR's")
-    encryption = template.get("encryptionConfiguration")
-    if encryption is not None and (
-        _mapping(encryption, "encryptionConfiguration").get("encryptionType")
-        not in schema.ENCRYPTION_TYPES
-    ):
-        raise ValueError("encryptionConfiguration has no known encryptionType")
-    for tag in template.get("resourceTags", []):
-        if not (isinstance(tag["Key"], str) and isinstance(tag["Value"], str)):
-            raise ValueError("a resource tag is not a Key and Value string")
+    for setting in TEMPLATE_FIELDS:
+        # A list left out is empty; one written null is not a list.
+        absent: list[Any] | None = [] if setting.kind in (Kind.CHOICES, Kind.TAGS) else None
+        _check_setting(setting, template.get(setting.api_key, absent))
+
+
+def _check_setting(setting: TemplateField, value: Any) -> None:
+    key, choices = setting.api_key, list(setting.choices)
+    if setting.kind is Kind.CHOICES:
+        if not (isinstance(value, list) and set(value) <= set(choices)):
+            raise ValueError(f"{key} {value!r} is not a list of {choices}")
+    elif setting.kind is Kind.CHOICE:
+        if value is not None and value not in choices:
+            raise ValueError(f"{key} {value!r} is not one of ECR's")
+    elif setting.kind is Kind.ENCRYPTION:
+        if value is not None and _mapping(value, key).get("encryptionType") not in choices:
+            raise ValueError(f"{key} has no known encryptionType")
+    elif setting.kind is Kind.TAGS:
+        for tag in value:
+            if not (isinstance(tag["Key"], str) and isinstance(tag["Value"], str)):
+                raise ValueError("a resource tag is not a Key and Value string")
 
 
 def _refuse_what_validate_refuses(backup: Backup) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ecrrepl.config.model import CreationTemplate, JsonObject, RegistryAddress, ReplicationRule
+from ecrrepl.config.template_json import settings_json
 
 
 class TagImmutability(NamedTuple):
@@ -87,20 +88,4 @@ def _rule_json(rule: ReplicationRule) -> dict[str, Any]:
 
 
 def _template_json(template: CreationTemplate) -> dict[str, Any]:
-    encryption = template.encryption
-    return {
-        "prefix": template.prefix,
-        "applied_for": sorted(template.applied_for),
-        "description": template.description,
-        "image_tag_mutability": template.image_tag_mutability,
-        "image_tag_mutability_exclusion_filters": sorted(
-            template.image_tag_mutability_exclusion_filters
-        ),
-        "encryption": None
-        if encryption is None
-        else {"type": encryption.type, "kms_key": encryption.kms_key},
-        "resource_tags": dict(sorted(template.resource_tags.items())),
-        "lifecycle_policy": template.lifecycle_policy,
-        "repository_policy": template.repository_policy,
-        "custom_role_arn": template.custom_role_arn,
-    }
+    return {"prefix": template.prefix} | settings_json(template, canonical=True)

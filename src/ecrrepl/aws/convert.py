@@ -9,6 +9,7 @@ answers.Node: a missing or mistyped field raises AnswerProblem, which the caller
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -22,17 +23,17 @@ from ecrrepl.config.model import (
     ReplicationRule,
     RepositoryFilter,
 )
+from ecrrepl.config.template_fields import (
+    API_ORDER,
+    NOT_SENT,
+    TEMPLATE_FIELDS,
+    Kind,
+    TemplateField,
+)
 from ecrrepl.policy import parse_policy_text
 
 PREFIX_MATCH = "PREFIX_MATCH"
 WILDCARD = "WILDCARD"
-# What a template holds when it says nothing else: botocore ECR model,
-# CreateRepositoryCreationTemplateRequest.imageTagMutability ("If this parameter is
-# omitted, the default setting of MUTABLE will be used"); ECR user guide, repository
-# creation templates ("These default settings include turning off tag immutability,
-# using AES-256 encryption"). Checked 2026-12-02.
-DEFAULT_TAG_MUTABILITY = "MUTABLE"
-DEFAULT_ENCRYPTION = "AES256"
 
 
 # --- replication configuration -------------------------------------------------------
@@ -90,6 +91,8 @@ def rules_from_api(replication_configuration: Any) -> tuple[ReplicationRule, ...
 
 # --- repository creation templates ---------------------------------------------------
 
+_IN_API_ORDER = sorted(TEMPLATE_FIELDS, key=lambda field: API_ORDER.index(field.api_key))
+
 
 def _policy_text(policy: JsonObject) -> str:
     return json.dumps(policy, separators=(",", ":"), sort_keys=True)
@@ -104,29 +107,35 @@ def template_to_api(template: CreationTemplate) -> dict[str, Any]:
     without encryption (hashicorp/terraform-provider-aws,
     internal/service/ecr/repository_creation_template_test.go; checked 2026-12-02).
     """
-    kwargs: dict[str, Any] = {"prefix": template.prefix, "appliedFor": list(template.applied_for)}
-    if template.description is not None:
-        kwargs["description"] = template.description
-    if template.encryption is not None:
-        kwargs["encryptionConfiguration"] = _encryption_to_api(template.encryption)
-    if template.resource_tags:
-        kwargs["resourceTags"] = _tags_to_api(template.resource_tags)
-    if template.image_tag_mutability is not None:
-        kwargs["imageTagMutability"] = template.image_tag_mutability
-    if template.image_tag_mutability_exclusion_filters:
-        kwargs["imageTagMutabilityExclusionFilters"] = _exclusion_filters_to_api(template)
-    if template.repository_policy is not None:
-        kwargs["repositoryPolicy"] = _policy_text(template.repository_policy)
-    if template.lifecycle_policy is not None:
-        kwargs["lifecyclePolicy"] = _policy_text(template.lifecycle_policy)
-    if template.custom_role_arn is not None:
-        kwargs["customRoleArn"] = template.custom_role_arn
+    kwargs: dict[str, Any] = {"prefix": template.prefix}
+    for field in _IN_API_ORDER:
+        value = getattr(template, field.name)
+        # appliedFor is required (CreateRepositoryCreationTemplateRequest); lists and
+        # tags are sent when not empty, the rest when declared.
+        if field.kind is Kind.CHOICES or (
+            value if field.kind in (Kind.TAG_FILTERS, Kind.TAGS) else value is not None
+        ):
+            kwargs[field.api_key] = _value_to_api(field.kind, value)
     return kwargs
+
+
+def _value_to_api(kind: Kind, value: Any) -> Any:
+    if kind is Kind.CHOICES:
+        return list(value)
+    if kind is Kind.TAG_FILTERS:
+        return [{"filterType": WILDCARD, "filter": f} for f in value]
+    if kind is Kind.ENCRYPTION:
+        return _encryption_to_api(value)
+    if kind is Kind.TAGS:
+        return [{"Key": key, "Value": tag} for key, tag in sorted(value.items())]
+    if kind is Kind.JSON_DOCUMENT:
+        return _policy_text(value)
+    return value
 
 
 def template_update_to_api(template: CreationTemplate) -> dict[str, Any]:
     """Keyword arguments of UpdateRepositoryCreationTemplate: the whole template, with
-    AWS's defaults written out for what it leaves out.
+    AWS's defaults written out for what it leaves out (template_fields: `cleared`).
 
     UpdateRepositoryCreationTemplateRequest documents no member as "cleared when
     omitted"; only imageTagMutability says an omitted value means MUTABLE (botocore ECR
@@ -142,19 +151,22 @@ def template_update_to_api(template: CreationTemplate) -> dict[str, Any]:
     them ends them, which is also how Terraform drops them (its
     expandImageTagMutabilityExclusionFilters returns nil for an empty list).
     """
-    kwargs = template_to_api(template)
-    encryption = template.encryption or Encryption(type=DEFAULT_ENCRYPTION)
-    kwargs["encryptionConfiguration"] = _encryption_to_api(encryption)
-    if encryption.type != DEFAULT_ENCRYPTION:
-        kwargs["encryptionConfiguration"].setdefault("kmsKey", "")
-    kwargs.setdefault("imageTagMutability", DEFAULT_TAG_MUTABILITY)
-    return {
-        "description": "",
-        "resourceTags": [],
-        "repositoryPolicy": "",
-        "lifecyclePolicy": "",
-        "customRoleArn": "",
-    } | kwargs
+    declared = template_to_api(template)
+    # Members in the order earlier versions wrote them (plan documents show them): what
+    # AWS leaves empty when omitted first, what the template declares, then what AWS
+    # gives a default (MUTABLE, AES256).
+    kwargs = {
+        field.api_key: copy.deepcopy(field.cleared)
+        for field in _IN_API_ORDER
+        if field.cleared is not NOT_SENT and field.default is None
+    } | declared
+    for field in _IN_API_ORDER:
+        if field.cleared is not NOT_SENT:
+            kwargs.setdefault(field.api_key, copy.deepcopy(field.cleared))
+        encryption = kwargs[field.api_key] if field.kind is Kind.ENCRYPTION else None
+        if encryption is not None and encryption["encryptionType"] != field.default:
+            encryption.setdefault("kmsKey", "")
+    return kwargs
 
 
 def _encryption_to_api(encryption: Encryption) -> dict[str, str]:
@@ -162,17 +174,6 @@ def _encryption_to_api(encryption: Encryption) -> dict[str, str]:
     if encryption.kms_key:
         api["kmsKey"] = encryption.kms_key
     return api
-
-
-def _tags_to_api(tags: Mapping[str, str]) -> list[dict[str, str]]:
-    return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
-
-
-def _exclusion_filters_to_api(template: CreationTemplate) -> list[dict[str, str]]:
-    return [
-        {"filterType": WILDCARD, "filter": f}
-        for f in template.image_tag_mutability_exclusion_filters
-    ]
 
 
 def _policy_or_none(template: Node, key: str, where: str) -> JsonObject | None:
@@ -193,34 +194,30 @@ def template_from_api(
         f"template '{prefix}' in account {account} region {region} "
         "(DescribeRepositoryCreationTemplates)"
     )
-    api_encryption = template.optional("encryptionConfiguration")
-    encryption = (
-        None
-        if api_encryption is None or api_encryption.value == {}
-        else Encryption(
-            type=api_encryption.text("encryptionType"),
-            kms_key=api_encryption.optional_text("kmsKey"),
-        )
-    )
     return CreationTemplate(
         account=account,
         region=region,
         prefix=prefix,
-        applied_for=tuple(sorted(template.texts("appliedFor"))),
-        description=template.optional_text("description"),
-        image_tag_mutability=template.optional_text("imageTagMutability"),
-        image_tag_mutability_exclusion_filters=tuple(
-            f.text("filter") for f in template.items("imageTagMutabilityExclusionFilters")
-        ),
-        encryption=encryption,
-        resource_tags={
-            t.text("Key"): t.optional_text("Value") or "" for t in template.items("resourceTags")
-        },
-        lifecycle_policy=_policy_or_none(
-            template, "lifecyclePolicy", f"lifecycle policy of {where}"
-        ),
-        repository_policy=_policy_or_none(
-            template, "repositoryPolicy", f"repository policy of {where}"
-        ),
-        custom_role_arn=template.optional_text("customRoleArn"),
+        **{field.name: _value_from_api(template, field, where) for field in TEMPLATE_FIELDS},
     )
+
+
+def _value_from_api(template: Node, field: TemplateField, where: str) -> Any:
+    key = field.api_key
+    if field.kind is Kind.CHOICES:
+        return tuple(sorted(template.texts(key)))
+    if field.kind is Kind.TAG_FILTERS:
+        return tuple(f.text("filter") for f in template.items(key))
+    if field.kind is Kind.ENCRYPTION:
+        api_encryption = template.optional(key)
+        if api_encryption is None or api_encryption.value == {}:
+            return None
+        return Encryption(
+            type=api_encryption.text("encryptionType"),
+            kms_key=api_encryption.optional_text("kmsKey"),
+        )
+    if field.kind is Kind.TAGS:
+        return {t.text("Key"): t.optional_text("Value") or "" for t in template.items(key)}
+    if field.kind is Kind.JSON_DOCUMENT:
+        return _policy_or_none(template, key, f"{field.words} of {where}")
+    return template.optional_text(key)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ecrrepl import limits
 from ecrrepl.config import schema
 from ecrrepl.config.loader import MappingNode, Node, ScalarNode, SequenceNode, kind_name, to_python
 from ecrrepl.config.model import (
@@ -25,13 +24,13 @@ from ecrrepl.config.model import (
     SourceRegistry,
 )
 from ecrrepl.config.positions import json_file_positions, positions_of
+from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind, TemplateField
 from ecrrepl.config.values import ValueReader, closest_key
 from ecrrepl.findings import Finding, Location
 
 T = TypeVar("T")
 
 SUPPORTED_VERSION = 1
-MAX_DESCRIPTION_CHARS = limits.MAX_TEMPLATE_DESCRIPTION_CHARS
 # Top-level keys the format leaves to the author, as compose files do: a place for YAML
 # anchors (`x-defaults: &defaults ...`) that entries below merge with `<<: *defaults`.
 EXTENSION_PREFIX = "x-"
@@ -281,36 +280,12 @@ class ModelBuilder(ValueReader):
         account = self._account_field(fields, "account")
         region = self._string(fields, "region")
         prefix = self._string(fields, "prefix")
-        applied_for = self._enum_list(fields, "applied_for", schema.APPLIED_FOR)
-        for key in ("applied_for", "image_tag_mutability_exclusion_filters"):
-            listed = fields.get(key)
-            if isinstance(listed, SequenceNode) and not listed.items:
-                self._report(
-                    "E004", f"`{key}` is empty; give at least one or omit the key", listed.loc
-                )
         positions: dict[str, DocumentPositions] = {}
-        documents = {}
-        for key in ("lifecycle_policy", "repository_policy"):
-            documents[key], where = self._json_document(fields.get(key), key)
-            if where is not None:
-                positions[key] = where
-        tags_node = fields.get("resource_tags")
-        if isinstance(tags_node, MappingNode):
-            positions["resource_tags"] = positions_of(tags_node)
-        description = self._string(fields, "description")
-        if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
-            self._report(
-                "E004",
-                f"`description` is {len(description)} characters; "
-                f"ECR allows {MAX_DESCRIPTION_CHARS}",
-                fields["description"].loc,
-            )
         # Every setting is read, and reported on, before a missing key drops the template.
-        mutability = self._enum(fields, "image_tag_mutability", schema.IMAGE_TAG_MUTABILITY)
-        exclusions = self._string_list(fields, "image_tag_mutability_exclusion_filters")
-        encryption = self._encryption(fields.get("encryption"))
-        tags = self._tags(tags_node)
-        custom_role_arn = self._string(fields, "custom_role_arn")
+        settings = {
+            field.name: self._template_setting(fields, field, positions)
+            for field in TEMPLATE_FIELDS
+        }
         if account is None or region is None or prefix is None:
             self.unbuilt.add("template")
             return None
@@ -318,19 +293,53 @@ class ModelBuilder(ValueReader):
             account=account,
             region=region,
             prefix=prefix,
-            applied_for=applied_for if applied_for is not None else ("REPLICATION",),
-            description=description,
-            lifecycle_policy=documents["lifecycle_policy"],
-            repository_policy=documents["repository_policy"],
-            image_tag_mutability=mutability,
-            image_tag_mutability_exclusion_filters=tuple(exclusions),
-            encryption=encryption,
-            resource_tags=tags,
-            custom_role_arn=custom_role_arn,
+            # An omitted list of choices (applied_for) takes the model's default.
+            **{name: value for name, value in settings.items() if value is not None},
             positions=positions,
             where=entry.loc,
             key_locations=_locations(fields),
         )
+
+    def _template_setting(
+        self,
+        fields: dict[str, Node],
+        field: TemplateField,
+        positions: dict[str, DocumentPositions],
+    ) -> Any:
+        """One setting of a template, by its kind (config/template_fields.py); where a
+        document or the tags are written goes into `positions`."""
+        name, kind = field.name, field.kind
+        if kind in (Kind.CHOICES, Kind.TAG_FILTERS):
+            listed = fields.get(name)
+            if isinstance(listed, SequenceNode) and not listed.items:
+                self._report(
+                    "E004", f"`{name}` is empty; give at least one or omit the key", listed.loc
+                )
+            if kind is Kind.CHOICES:
+                return self._enum_list(fields, name, list(field.choices))
+            return tuple(self._string_list(fields, name))
+        if kind is Kind.CHOICE:
+            return self._enum(fields, name, list(field.choices))
+        if kind is Kind.ENCRYPTION:
+            return self._encryption(fields.get(name))
+        if kind is Kind.TAGS:
+            tags_node = fields.get(name)
+            if isinstance(tags_node, MappingNode):
+                positions[name] = positions_of(tags_node)
+            return self._tags(tags_node)
+        if kind is Kind.JSON_DOCUMENT:
+            document, where = self._json_document(fields.get(name), name)
+            if where is not None:
+                positions[name] = where
+            return document
+        text = self._string(fields, name)
+        if text is not None and field.max_chars is not None and len(text) > field.max_chars:
+            self._report(
+                "E004",
+                f"`{name}` is {len(text)} characters; ECR allows {field.max_chars}",
+                fields[name].loc,
+            )
+        return text
 
     def _encryption(self, node: Node | None) -> Encryption | None:
         if node is None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ecrrepl.config.record import Record, field
+from ecrrepl.config.template_fields import DEFAULT_APPLIED_FOR
 from ecrrepl.findings import Location
 
 NOWHERE = Location("<generated>", 1, 1)
@@ -135,12 +136,13 @@ class Encryption(Declared):
 
 
 class CreationTemplate(Declared):
-    """A repository creation template in one registry, identified by its prefix."""
+    """A repository creation template in one registry, identified by its prefix. Its
+    settings are the rows of config.template_fields, whose names are these attributes."""
 
     account: str
     region: str
     prefix: str
-    applied_for: tuple[str, ...] = ("REPLICATION",)
+    applied_for: tuple[str, ...] = DEFAULT_APPLIED_FOR
     description: str | None = None
     image_tag_mutability: str | None = None
     image_tag_mutability_exclusion_filters: tuple[str, ...] = ()

@@ -13,6 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from ecrrepl import limits
+from ecrrepl.config.template_fields import APPLIED_FOR as APPLIED_FOR
+from ecrrepl.config.template_fields import ENCRYPTION_TYPES as ENCRYPTION_TYPES
+from ecrrepl.config.template_fields import IMAGE_TAG_MUTABILITY as IMAGE_TAG_MUTABILITY
+from ecrrepl.config.template_fields import TEMPLATE_FIELDS
 
 ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
 # botocore ECR model (1.44.8), shape Region: pattern [0-9a-z-]{2,25}, the names AWS takes
@@ -26,14 +30,6 @@ TEMPLATE_PREFIX_PATTERN = limits.TEMPLATE_PREFIX_PATTERN
 # checked 2026-12-02); the owner is written into Sids with its first letter capitalised
 # and ends at the next capital, so it is lowercase (policy.owner_sid_prefix).
 OWNER_PATTERN = r"^[a-z][a-z0-9]{0,31}$"
-IMAGE_TAG_MUTABILITY = [
-    "MUTABLE",
-    "IMMUTABLE",
-    "IMMUTABLE_WITH_EXCLUSION",
-    "MUTABLE_WITH_EXCLUSION",
-]
-APPLIED_FOR = ["REPLICATION", "PULL_THROUGH_CACHE", "CREATE_ON_PUSH"]
-ENCRYPTION_TYPES = ["AES256", "KMS", "KMS_DSSE"]
 
 _account = {
     "type": "string",
@@ -44,10 +40,6 @@ _region = {
     "type": "string",
     "pattern": REGION_PATTERN,
     "description": "An AWS region known to botocore, e.g. us-east-1.",
-}
-_json_document = {
-    "description": "A JSON document as a mapping, or 'file:relative/path.json'.",
-    "oneOf": [{"type": "object"}, {"type": "string", "pattern": "^file:.+"}],
 }
 
 SCHEMA: dict[str, Any] = {
@@ -190,47 +182,8 @@ SCHEMA: dict[str, Any] = {
                     "pattern": TEMPLATE_PREFIX_PATTERN,
                     "description": "A repository-name prefix, or ROOT (every repository).",
                 },
-                "applied_for": {
-                    "type": "array",
-                    "minItems": 1,
-                    "default": ["REPLICATION"],
-                    "items": {"enum": APPLIED_FOR},
-                },
-                "description": {
-                    "type": "string",
-                    "maxLength": limits.MAX_TEMPLATE_DESCRIPTION_CHARS,
-                },
-                "image_tag_mutability": {"enum": IMAGE_TAG_MUTABILITY},
-                "image_tag_mutability_exclusion_filters": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": limits.MAX_EXCLUSION_FILTERS,
-                    "items": {"type": "string", "pattern": limits.EXCLUSION_FILTER_PATTERN},
-                },
-                "encryption": {
-                    "type": "object",
-                    "required": ["type"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "type": {"enum": ENCRYPTION_TYPES},
-                        "kms_key": {"type": "string", "maxLength": limits.MAX_KMS_KEY_LENGTH},
-                    },
-                },
-                "resource_tags": {
-                    "type": "object",
-                    "maxProperties": limits.MAX_TAGS_PER_RESOURCE,
-                    "propertyNames": {"minLength": 1, "maxLength": limits.MAX_TAG_KEY_LENGTH},
-                    "additionalProperties": {
-                        "type": "string",
-                        "maxLength": limits.MAX_TAG_VALUE_LENGTH,
-                    },
-                },
-                "lifecycle_policy": _json_document,
-                "repository_policy": _json_document,
-                "custom_role_arn": {
-                    "type": "string",
-                    "maxLength": limits.MAX_CUSTOM_ROLE_ARN_LENGTH,
-                },
+                # Every setting, from the one table of template fields.
+                **{field.name: field.schema for field in TEMPLATE_FIELDS},
             },
         },
     },

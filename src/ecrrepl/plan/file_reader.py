@@ -21,6 +21,7 @@ from ecrrepl.config.model import (
     template_namespace,
 )
 from ecrrepl.config.schema import OWNER_PATTERN
+from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind, TemplateField
 from ecrrepl.errors import UserError
 from ecrrepl.plan.documents import DOCUMENT_KINDS
 from ecrrepl.plan.model import (
@@ -239,36 +240,34 @@ class PlanFileReader:
 
     def template(self, value: Any, path: str) -> CreationTemplate:
         entry = self.obj(value, path)
-        encryption = entry.get("encryption")
-        if encryption is not None:
-            encryption_entry = self.obj(encryption, f"{path}.encryption")
-            encryption = Encryption(
-                type=self.string(encryption_entry, "type", f"{path}.encryption"),
-                kms_key=self.optional_string(encryption_entry, "kms_key", f"{path}.encryption"),
-            )
-        tags = self.obj(entry.get("resource_tags"), f"{path}.resource_tags")
-        if not all(isinstance(tag, str) for tag in tags.values()):
-            self.fail(f"{path}.resource_tags", "every tag value must be a string")
-        documents = {}
-        for key in ("lifecycle_policy", "repository_policy"):
-            document = entry.get(key)
-            documents[key] = None if document is None else self.obj(document, f"{path}.{key}")
         return CreationTemplate(
             account=self.string(entry, "account", path),
             region=self.string(entry, "region", path),
             prefix=self.string(entry, "prefix", path),
-            applied_for=self.strings(entry, "applied_for", path),
-            description=self.optional_string(entry, "description", path),
-            image_tag_mutability=self.optional_string(entry, "image_tag_mutability", path),
-            image_tag_mutability_exclusion_filters=self.strings(
-                entry, "image_tag_mutability_exclusion_filters", path
-            ),
-            encryption=encryption,
-            resource_tags=dict(tags),
-            lifecycle_policy=documents["lifecycle_policy"],
-            repository_policy=documents["repository_policy"],
-            custom_role_arn=self.optional_string(entry, "custom_role_arn", path),
+            **{field.name: self.setting(entry, field, path) for field in TEMPLATE_FIELDS},
         )
+
+    def setting(self, entry: Mapping[str, Any], field: TemplateField, path: str) -> Any:
+        """One template setting, as config.template_json writes it."""
+        name, kind = field.name, field.kind
+        if kind in (Kind.CHOICES, Kind.TAG_FILTERS):
+            return self.strings(entry, name, path)
+        if kind is Kind.ENCRYPTION:
+            encryption = self.optional_obj(entry, name, path)
+            if encryption is None:
+                return None
+            return Encryption(
+                type=self.string(encryption, "type", _join(path, name)),
+                kms_key=self.optional_string(encryption, "kms_key", _join(path, name)),
+            )
+        if kind is Kind.TAGS:
+            tags = self.obj(entry.get(name), _join(path, name))
+            if not all(isinstance(tag, str) for tag in tags.values()):
+                self.fail(_join(path, name), "every tag value must be a string")
+            return dict(tags)
+        if kind is Kind.JSON_DOCUMENT:
+            return self.optional_obj(entry, name, path)
+        return self.optional_string(entry, name, path)
 
     def changes(self, entry: Mapping[str, Any], path: str) -> tuple[Change, ...]:
         return tuple(

@@ -45,6 +45,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule, accounts_json
+from ecrrepl.config.template_json import settings_json
 from ecrrepl.errors import UserError
 from ecrrepl.plan.file_reader import PlanFileReader
 from ecrrepl.plan.model import Change, Plan, SourceFile
@@ -166,25 +167,11 @@ def _rule_json(rule: ReplicationRule) -> dict[str, Any]:
 
 
 def _template_json(template: CreationTemplate) -> dict[str, Any]:
-    encryption = template.encryption
     return {
         "account": template.account,
         "region": template.region,
         "prefix": template.prefix,
-        "applied_for": list(template.applied_for),
-        "description": template.description,
-        "image_tag_mutability": template.image_tag_mutability,
-        "image_tag_mutability_exclusion_filters": list(
-            template.image_tag_mutability_exclusion_filters
-        ),
-        "encryption": None
-        if encryption is None
-        else {"type": encryption.type, "kms_key": encryption.kms_key},
-        "resource_tags": dict(template.resource_tags),
-        "lifecycle_policy": template.lifecycle_policy,
-        "repository_policy": template.repository_policy,
-        "custom_role_arn": template.custom_role_arn,
-    }
+    } | settings_json(template)
 
 
 def _change_json(change: Change) -> dict[str, Any]:

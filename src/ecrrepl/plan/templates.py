@@ -13,23 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ecrrepl.config.model import Config, CreationTemplate, RegistryAddress
+from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind, TemplateField
 from ecrrepl.plan.model import Action, Change, TemplateSection
 from ecrrepl.state import LiveState
 
 ROOT_PREFIX = "ROOT"
-
-# The order in which fields are shown, and what each one holds when the file omits it.
-_FIELDS: tuple[str, ...] = (
-    "applied_for",
-    "description",
-    "image_tag_mutability",
-    "image_tag_mutability_exclusion_filters",
-    "encryption",
-    "resource_tags",
-    "lifecycle_policy",
-    "repository_policy",
-    "custom_role_arn",
-)
 
 _CREATED_BY = {
     "REPLICATION": "replication",
@@ -95,39 +83,40 @@ def _match_live(
 
 def differing_fields(current: CreationTemplate, wanted: CreationTemplate) -> list[str]:
     """The fields in which two templates differ as AWS applies them, in display order."""
-    return [name for name in _FIELDS if _effective(current, name) != _effective(wanted, name)]
+    return [
+        field.name
+        for field in TEMPLATE_FIELDS
+        if _effective(current, field) != _effective(wanted, field)
+    ]
 
 
-def _effective(template: CreationTemplate, name: str) -> Any:
+def _effective(template: CreationTemplate, field: TemplateField) -> Any:
     """A field's value as AWS applies it: omitted fields take AWS's defaults."""
-    if name == "applied_for":
-        return frozenset(template.applied_for)
-    if name == "image_tag_mutability_exclusion_filters":
-        return frozenset(template.image_tag_mutability_exclusion_filters)
-    if name == "image_tag_mutability":
-        return template.image_tag_mutability or "MUTABLE"
-    if name == "encryption":
-        encryption = template.encryption
-        if encryption is None:
-            return ("AES256", None)
-        return (encryption.type, encryption.kms_key or None)
-    if name == "resource_tags":
-        return dict(template.resource_tags)
-    value = getattr(template, name)
+    value = getattr(template, field.name)
+    if field.kind in (Kind.CHOICES, Kind.TAG_FILTERS):
+        return frozenset(value)
+    if field.kind is Kind.CHOICE:
+        return value or field.default
+    if field.kind is Kind.ENCRYPTION:
+        if value is None:
+            return (field.default, None)
+        return (value.type, value.kms_key or None)
+    if field.kind is Kind.TAGS:
+        return dict(value)
     # An empty description, role or policy is the same as none.
     return value or None
 
 
-def _shown(template: CreationTemplate, name: str) -> str:
-    value = _effective(template, name)
-    if name in ("applied_for", "image_tag_mutability_exclusion_filters"):
+def _shown(template: CreationTemplate, field: TemplateField) -> str:
+    value = _effective(template, field)
+    if field.kind in (Kind.CHOICES, Kind.TAG_FILTERS):
         return ", ".join(sorted(value)) or "none"
-    if name == "encryption":
+    if field.kind is Kind.ENCRYPTION:
         kind, key = value
         return f"{kind} ({key})" if key else str(kind)
-    if name == "resource_tags":
+    if field.kind is Kind.TAGS:
         return ", ".join(f"{k}={v}" for k, v in sorted(value.items())) or "none"
-    if name in ("lifecycle_policy", "repository_policy"):
+    if field.kind is Kind.JSON_DOCUMENT:
         return "set" if value else "none"
     return str(value) if value is not None else "none"
 
@@ -148,9 +137,10 @@ def _subject(template: CreationTemplate) -> str:
 
 def _added(template: CreationTemplate) -> Change:
     details = tuple(
-        f"{name}: {_shown(template, name)}"
-        for name in _FIELDS
-        if name == "applied_for" or getattr(template, name)
+        f"{field.name}: {_shown(template, field)}"
+        for field in TEMPLATE_FIELDS
+        # The one setting always sent (appliedFor is required) is always shown.
+        if field.kind is Kind.CHOICES or getattr(template, field.name)
     )
     return Change(
         Action.ADD,
@@ -164,13 +154,14 @@ def _added(template: CreationTemplate) -> Change:
 def _changed(
     template: CreationTemplate, current: CreationTemplate, differing: Sequence[str]
 ) -> Change:
+    fields = [field for field in TEMPLATE_FIELDS if field.name in differing]
     details = tuple(
-        f"{name}: changed"
-        if name in ("lifecycle_policy", "repository_policy")
-        and _shown(current, name) == "set"
-        and _shown(template, name) == "set"
-        else f"{name}: {_shown(current, name)} -> {_shown(template, name)}"
-        for name in differing
+        f"{field.name}: changed"
+        if field.kind is Kind.JSON_DOCUMENT
+        and _shown(current, field) == "set"
+        and _shown(template, field) == "set"
+        else f"{field.name}: {_shown(current, field)} -> {_shown(template, field)}"
+        for field in fields
     )
     return Change(
         Action.CHANGE,

@@ -14,6 +14,7 @@ import yaml
 
 from ecrrepl import __version__
 from ecrrepl.config.model import AccountAccess, Config, CreationTemplate, ReplicationRule
+from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind
 
 
 def render_config_yaml(config: Config, exported: Collection[str], stamp: str) -> str:
@@ -125,29 +126,25 @@ def _template(template: CreationTemplate) -> dict[str, Any]:
         "account": template.account,
         "region": template.region,
         "prefix": template.prefix,
-        "applied_for": _Flow(template.applied_for),
     }
-    optional: dict[str, Any] = {
-        "description": template.description,
-        "image_tag_mutability": template.image_tag_mutability,
-        "image_tag_mutability_exclusion_filters": _Flow(
-            template.image_tag_mutability_exclusion_filters
-        )
-        or None,
-        "encryption": None
-        if template.encryption is None
-        else {
-            key: value
-            for key, value in (
-                ("type", template.encryption.type),
-                ("kms_key", template.encryption.kms_key),
-            )
-            if value
-        },
-        "resource_tags": dict(template.resource_tags) or None,
-        "lifecycle_policy": template.lifecycle_policy,
-        "repository_policy": template.repository_policy,
-        "custom_role_arn": template.custom_role_arn,
-    }
-    entry.update({key: value for key, value in optional.items() if value is not None})
+    for field in TEMPLATE_FIELDS:
+        value = _setting(field.kind, getattr(template, field.name))
+        if value is not None:
+            entry[field.name] = value
     return entry
+
+
+def _setting(kind: Kind, value: Any) -> Any:
+    """A setting as the file writes it; None: the key is left out."""
+    if kind is Kind.CHOICES:  # always written (appliedFor is required)
+        return _Flow(value)
+    if kind is Kind.TAG_FILTERS:
+        return _Flow(value) or None
+    if kind is Kind.ENCRYPTION:
+        if value is None:
+            return None
+        parts = (("type", value.type), ("kms_key", value.kms_key))
+        return {key: part for key, part in parts if part}
+    if kind is Kind.TAGS:
+        return dict(value) or None
+    return value
