@@ -282,10 +282,7 @@ class ModelBuilder(ValueReader):
         prefix = self._string(fields, "prefix")
         positions: dict[str, DocumentPositions] = {}
         # Every setting is read, and reported on, before a missing key drops the template.
-        settings = {
-            field.name: self._template_setting(fields, field, positions)
-            for field in TEMPLATE_FIELDS
-        }
+        settings = self._template_settings(fields, positions)
         if account is None or region is None or prefix is None:
             self.unbuilt.add("template")
             return None
@@ -300,6 +297,25 @@ class ModelBuilder(ValueReader):
             key_locations=_locations(fields),
         )
 
+    def _template_settings(
+        self, fields: dict[str, Node], positions: dict[str, DocumentPositions]
+    ) -> dict[str, Any]:
+        """Every setting, read in the order their findings have always come in (a file's
+        findings are sorted only once every file is read): the choices, whether lists
+        are empty, the documents (which may read files), then the rest."""
+
+        def read(kinds: set[Kind]) -> dict[str, Any]:
+            return {
+                field.name: self._template_setting(fields, field, positions)
+                for field in TEMPLATE_FIELDS
+                if field.kind in kinds
+            }
+
+        settings = read({Kind.CHOICES})
+        self._report_empty_lists(fields)
+        settings |= read({Kind.JSON_DOCUMENT})
+        return settings | read(set(Kind) - {Kind.CHOICES, Kind.JSON_DOCUMENT})
+
     def _template_setting(
         self,
         fields: dict[str, Node],
@@ -309,14 +325,9 @@ class ModelBuilder(ValueReader):
         """One setting of a template, by its kind (config/template_fields.py); where a
         document or the tags are written goes into `positions`."""
         name, kind = field.name, field.kind
-        if kind in (Kind.CHOICES, Kind.TAG_FILTERS):
-            listed = fields.get(name)
-            if isinstance(listed, SequenceNode) and not listed.items:
-                self._report(
-                    "E004", f"`{name}` is empty; give at least one or omit the key", listed.loc
-                )
-            if kind is Kind.CHOICES:
-                return self._enum_list(fields, name, list(field.choices))
+        if kind is Kind.CHOICES:
+            return self._enum_list(fields, name, list(field.choices))
+        if kind is Kind.TAG_FILTERS:
             return tuple(self._string_list(fields, name))
         if kind is Kind.CHOICE:
             return self._enum(fields, name, list(field.choices))
@@ -340,6 +351,20 @@ class ModelBuilder(ValueReader):
                 fields[name].loc,
             )
         return text
+
+    def _report_empty_lists(self, fields: dict[str, Node]) -> None:
+        for field in TEMPLATE_FIELDS:
+            listed = fields.get(field.name)
+            if (
+                field.kind in (Kind.CHOICES, Kind.TAG_FILTERS)
+                and isinstance(listed, SequenceNode)
+                and not listed.items
+            ):
+                self._report(
+                    "E004",
+                    f"`{field.name}` is empty; give at least one or omit the key",
+                    listed.loc,
+                )
 
     def _encryption(self, node: Node | None) -> Encryption | None:
         if node is None:
