@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ecrrepl.config.model import CreationTemplate, JsonObject, RegistryAddress, ReplicationRule
+from ecrrepl.config.rule_fields import RULE_FIELDS, RuleKind
 from ecrrepl.config.template_json import settings_json
 
 
@@ -80,11 +81,21 @@ class LiveState:
 
 
 def _rule_json(rule: ReplicationRule) -> dict[str, Any]:
+    """What AWS holds of a rule (no name), sorted: a digest that does not depend on the
+    order AWS lists filters and destinations in."""
     return {
-        "filters": None if rule.prefixes is None else sorted(rule.prefixes),
-        "destinations": sorted(str(d.address) for d in rule.destinations),
-        "delete_replication": rule.delete_replication,
+        field.name: _rule_value_json(field.kind, getattr(rule, field.name))
+        for field in RULE_FIELDS
+        if field.api_key is not None
     }
+
+
+def _rule_value_json(kind: RuleKind, value: Any) -> Any:
+    if kind is RuleKind.PREFIX_FILTERS:
+        return None if value is None else sorted(f.prefix for f in value)
+    if kind is RuleKind.DESTINATIONS:
+        return sorted(str(d.address) for d in value)
+    return value
 
 
 def _template_json(template: CreationTemplate) -> dict[str, Any]:

@@ -23,6 +23,8 @@ from ecrrepl.config.model import (
     ReplicationRule,
     RepositoryFilter,
 )
+from ecrrepl.config.rule_fields import PREFIX_MATCH as PREFIX_MATCH
+from ecrrepl.config.rule_fields import RULE_API_ORDER, RULE_FIELDS, RuleKind
 from ecrrepl.config.template_fields import (
     API_ORDER,
     NOT_SENT,
@@ -32,25 +34,28 @@ from ecrrepl.config.template_fields import (
 )
 from ecrrepl.policy import parse_policy_text
 
-PREFIX_MATCH = "PREFIX_MATCH"
 WILDCARD = "WILDCARD"
 
 
 # --- replication configuration -------------------------------------------------------
 
+# The fields sent to AWS, by their API member, in botocore's order.
+_RULE_FIELDS_IN_API_ORDER = sorted(
+    [(field.api_key, field) for field in RULE_FIELDS if field.api_key is not None],
+    key=lambda sent: RULE_API_ORDER.index(sent[0]),
+)
+
 
 def rule_to_api(rule: ReplicationRule) -> dict[str, Any]:
-    api_rule: dict[str, Any] = {
-        "destinations": [{"region": d.region, "registryId": d.account} for d in rule.destinations]
-    }
-    if rule.filters is not None:
-        api_rule["repositoryFilters"] = [
-            {"filter": f.prefix, "filterType": PREFIX_MATCH} for f in rule.filters
-        ]
-    # Sent only when enabled: absent means disabled, and registries (or emulators) that
-    # predate the setting keep accepting the request.
-    if rule.delete_replication:
-        api_rule["deleteReplication"] = {"enabled": True}
+    api_rule: dict[str, Any] = {}
+    for key, field in _RULE_FIELDS_IN_API_ORDER:
+        value = getattr(rule, field.name)
+        if field.kind is RuleKind.DESTINATIONS:
+            api_rule[key] = [{"region": d.region, "registryId": d.account} for d in value]
+        elif field.kind is RuleKind.PREFIX_FILTERS and value is not None:
+            api_rule[key] = [{"filter": f.prefix, "filterType": PREFIX_MATCH} for f in value]
+        elif field.kind is RuleKind.FLAG and value:  # sent only when enabled (RuleKind.FLAG)
+            api_rule[key] = {"enabled": True}
     return api_rule
 
 
@@ -61,24 +66,29 @@ def rules_to_api(rules: tuple[ReplicationRule, ...] | list[ReplicationRule]) -> 
 
 def rule_from_api(api_rule: Mapping[str, Any] | Node) -> ReplicationRule:
     rule = api_rule if isinstance(api_rule, Node) else Node(api_rule, "rule")
-    filters = (
-        None
-        if rule.optional("repositoryFilters") is None
-        else tuple(
-            RepositoryFilter(prefix=f.text("filter")) for f in rule.items("repositoryFilters")
-        )
-    )
-    delete = rule.optional("deleteReplication")
     return ReplicationRule(
-        filters=filters,
-        destinations=tuple(
+        **{
+            field.name: _rule_value_from_api(rule, field.kind, field.api_key)
+            for field in RULE_FIELDS
+            if field.api_key is not None
+        }
+    )
+
+
+def _rule_value_from_api(rule: Node, kind: RuleKind, key: str) -> Any:
+    if kind is RuleKind.PREFIX_FILTERS:
+        if rule.optional(key) is None:
+            return None
+        return tuple(RepositoryFilter(prefix=f.text("filter")) for f in rule.items(key))
+    if kind is RuleKind.DESTINATIONS:
+        return tuple(
             Destination(account=d.text("registryId"), region=d.text("region"))
             # botocore ECR model: ReplicationRule requires destinations,
             # ReplicationConfiguration requires rules (checked 2026-12-02).
-            for d in rule.items("destinations", required=True)
-        ),
-        delete_replication=False if delete is None else delete.flag("enabled"),
-    )
+            for d in rule.items(key, required=True)
+        )
+    found = rule.optional(key)
+    return False if found is None else found.flag("enabled")
 
 
 def rules_from_api(replication_configuration: Any) -> tuple[ReplicationRule, ...]:

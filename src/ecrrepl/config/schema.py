@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecrrepl import limits
+from ecrrepl.config.rule_fields import RULE_FIELDS
 from ecrrepl.config.template_fields import APPLIED_FOR as APPLIED_FOR
 from ecrrepl.config.template_fields import ENCRYPTION_TYPES as ENCRYPTION_TYPES
 from ecrrepl.config.template_fields import IMAGE_TAG_MUTABILITY as IMAGE_TAG_MUTABILITY
@@ -131,33 +132,8 @@ SCHEMA: dict[str, Any] = {
             "required": ["destinations"],
             "additionalProperties": False,
             "properties": {
-                "name": {
-                    "type": "string",
-                    "description": "Unique in the registry; shown in messages, not sent to AWS.",
-                },
-                "filters": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": limits.MAX_FILTERS_PER_RULE,
-                    "description": "Repository-name prefixes; omit to replicate every repository.",
-                    "items": {
-                        "type": "string",
-                        "minLength": limits.MIN_FILTER_LENGTH,
-                        "maxLength": limits.MAX_FILTER_LENGTH,
-                        "pattern": FILTER_PATTERN,
-                    },
-                },
-                "destinations": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": limits.MAX_DESTINATIONS_PER_RULE,
-                    "items": {"$ref": "#/$defs/destination"},
-                },
-                "delete_replication": {
-                    "type": "boolean",
-                    "default": False,
-                    "description": "Also replicate deletes (deleteReplication).",
-                },
+                # Every field, from the one table of rule fields.
+                **{field.name: field.schema for field in RULE_FIELDS},
             },
         },
         "destination": {

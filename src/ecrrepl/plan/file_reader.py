@@ -20,6 +20,7 @@ from ecrrepl.config.model import (
     RepositoryFilter,
     template_namespace,
 )
+from ecrrepl.config.rule_fields import RULE_FIELDS, RuleKind
 from ecrrepl.config.schema import OWNER_PATTERN
 from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind, TemplateField
 from ecrrepl.errors import UserError
@@ -220,23 +221,30 @@ class PlanFileReader:
 
     def rule(self, value: Any, path: str) -> ReplicationRule:
         entry = self.obj(value, path)
-        filters = entry.get("filters")
         return ReplicationRule(
-            name=self.optional_string(entry, "name", path),
-            filters=None
-            if filters is None
-            else tuple(
-                RepositoryFilter(prefix=prefix) for prefix in self.strings(entry, "filters", path)
-            ),
-            destinations=tuple(
+            **{
+                field.name: self.rule_field(entry, field.name, field.kind, path)
+                for field in RULE_FIELDS
+            }
+        )
+
+    def rule_field(self, entry: Mapping[str, Any], name: str, kind: RuleKind, path: str) -> Any:
+        """One field of a rule, as plan.files writes it."""
+        if kind is RuleKind.LABEL:
+            return self.optional_string(entry, name, path)
+        if kind is RuleKind.PREFIX_FILTERS:
+            if entry.get(name) is None:
+                return None
+            return tuple(RepositoryFilter(prefix=p) for p in self.strings(entry, name, path))
+        if kind is RuleKind.DESTINATIONS:
+            return tuple(
                 Destination(account=address.account, region=address.region)
                 for address in (
-                    self.registry(item, f"{path}.destinations[{i}]")
-                    for i, item in enumerate(self.sequence(entry, "destinations", path))
+                    self.registry(item, f"{path}.{name}[{i}]")
+                    for i, item in enumerate(self.sequence(entry, name, path))
                 )
-            ),
-            delete_replication=self.boolean(entry, "delete_replication", path),
-        )
+            )
+        return self.boolean(entry, name, path)
 
     def template(self, value: Any, path: str) -> CreationTemplate:
         entry = self.obj(value, path)

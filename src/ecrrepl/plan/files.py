@@ -45,6 +45,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule, accounts_json
+from ecrrepl.config.rule_fields import RULE_FIELDS, RuleKind
 from ecrrepl.config.template_json import settings_json
 from ecrrepl.errors import UserError
 from ecrrepl.plan.file_reader import PlanFileReader
@@ -156,14 +157,16 @@ def _registry_json(address: RegistryAddress) -> dict[str, str]:
 
 def _rule_json(rule: ReplicationRule) -> dict[str, Any]:
     return {
-        "name": rule.name,
-        "filters": None if rule.prefixes is None else list(rule.prefixes),
-        "destinations": [
-            {"account": destination.account, "region": destination.region}
-            for destination in rule.destinations
-        ],
-        "delete_replication": rule.delete_replication,
+        field.name: _rule_value_json(field.kind, getattr(rule, field.name)) for field in RULE_FIELDS
     }
+
+
+def _rule_value_json(kind: RuleKind, value: Any) -> Any:
+    if kind is RuleKind.PREFIX_FILTERS:
+        return None if value is None else [f.prefix for f in value]
+    if kind is RuleKind.DESTINATIONS:
+        return [{"account": d.account, "region": d.region} for d in value]
+    return value
 
 
 def _template_json(template: CreationTemplate) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import yaml
 
 from ecrrepl import __version__
 from ecrrepl.config.model import AccountAccess, Config, CreationTemplate, ReplicationRule
+from ecrrepl.config.rule_fields import RULE_FIELDS, RuleKind
 from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind
 
 
@@ -108,17 +109,27 @@ _ConfigDumper.add_representer(
 
 def _rule(rule: ReplicationRule, source_account: str) -> dict[str, Any]:
     entry: dict[str, Any] = {}
-    if rule.prefixes is not None:
-        entry["filters"] = _Flow(rule.prefixes)
-    entry["destinations"] = [
-        _FlowMapping(region=d.region)
-        if d.account == source_account
-        else _FlowMapping(account=d.account, region=d.region)
-        for d in rule.destinations
-    ]
-    if rule.delete_replication:
-        entry["delete_replication"] = True
+    for field in RULE_FIELDS:
+        value = _rule_field(field.kind, getattr(rule, field.name), source_account)
+        if value is not None:
+            entry[field.name] = value
     return entry
+
+
+def _rule_field(kind: RuleKind, value: Any, source_account: str) -> Any:
+    """A rule field as the file writes it; None: the key is left out."""
+    if kind is RuleKind.LABEL:
+        return None  # exported rules are live rules, which have no name
+    if kind is RuleKind.PREFIX_FILTERS:
+        return None if value is None else _Flow(f.prefix for f in value)
+    if kind is RuleKind.DESTINATIONS:
+        return [
+            _FlowMapping(region=d.region)
+            if d.account == source_account
+            else _FlowMapping(account=d.account, region=d.region)
+            for d in value
+        ]
+    return True if value else None
 
 
 def _template(template: CreationTemplate) -> dict[str, Any]:
