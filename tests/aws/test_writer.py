@@ -21,29 +21,13 @@ from ecrrepl.config.model import (
 from ecrrepl.errors import UserError
 from ecrrepl.plan.templates import plan_templates
 from ecrrepl.state import LiveState
+from harness import configs, models
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-DESTINATION = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+DESTINATION = models.IRELAND
 
-CONFIG = """\
-version: 1
-accounts:
-  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-        delete_replication: true
-      - name: everything
-        destinations:
-          - {account: "222222222222", region: eu-central-1}
-templates:
+# Every field of a creation template, in the Irish registry of the other account.
+FULL_TEMPLATE = """\
   - account: "222222222222"
     region: eu-west-1
     prefix: prod
@@ -55,8 +39,16 @@ templates:
     resource_tags: {team: platform}
     lifecycle_policy: {rules: [{rulePriority: 1, action: {type: expire}}]}
     repository_policy: {Version: "2012-10-17", Statement: []}
-    custom_role_arn: arn:aws:iam::222222222222:role/ecr-template
-"""
+    custom_role_arn: arn:aws:iam::222222222222:role/ecr-template"""
+
+CONFIG = configs.document(
+    configs.registry(
+        configs.prod_rule(delete_replication=True),
+        configs.rule((configs.OTHER_ACCOUNT, "eu-central-1"), name="everything"),
+    ),
+    accounts=[configs.account(configs.SOURCE_ACCOUNT), configs.account(configs.OTHER_ACCOUNT)],
+    templates=[FULL_TEMPLATE],
+)
 
 
 @pytest.fixture

@@ -10,16 +10,9 @@ import pytest
 
 from ecrrepl import cli
 from ecrrepl.cli import main, plain_validate_call
+from harness import configs
 
-CLEAN = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{region: us-east-1}]
-"""
+CLEAN = configs.one_rule("us-east-1")
 WARNING = CLEAN.replace("[prod/]", "[prod/, prod/api]")
 BROKEN = CLEAN.replace("us-east-1", "us-est-1")
 

@@ -15,17 +15,12 @@ import pytest
 from ecrrepl.backup import backup_from_json
 from ecrrepl.errors import UserError
 from ecrrepl.policy import merged_sid, owns_statement
+from harness.policies import statement
 
 ROOTS = ["arn:aws:iam::123456789012:root", "arn:aws:iam::444444444444:root"]
 RESOURCES = ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"]
 SID = merged_sid("platform", ROOTS, RESOURCES)
-MERGED = {
-    "Sid": SID,
-    "Effect": "Allow",
-    "Principal": {"AWS": ROOTS},
-    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-    "Resource": RESOURCES,
-}
+MERGED = statement(SID, ROOTS, ["ecr:CreateRepository", "ecr:ReplicateImage"], RESOURCES)
 OWNED = ["Ecrrepl123456789012uswest2", "Ecrrepl444444444444uswest2", "EcrreplPlatformG*"]
 GOOD: dict[str, Any] = {
     "format": "ecrrepl-backup",

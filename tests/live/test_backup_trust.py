@@ -17,22 +17,16 @@ import pytest
 from ecrrepl.backup import backup_from_json
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
+from harness.policies import root, statement
 
 SID = "Ecrrepl123456789012uswest2"
-STATEMENT = {
-    "Sid": SID,
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-    "Resource": ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
-}
-FOREIGN = {
-    "Sid": "PullThroughCacheTeam",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-    "Action": "ecr:*",
-    "Resource": "*",
-}
+STATEMENT = statement(
+    SID,
+    root("123456789012"),
+    ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
+)
+FOREIGN = statement("PullThroughCacheTeam", root("999999999999"), "ecr:*", "*")
 GOOD: dict[str, Any] = {
     "format": "ecrrepl-backup",
     "format_version": 3,

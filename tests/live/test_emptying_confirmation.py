@@ -13,18 +13,8 @@ import pytest
 from harness import lab
 from harness.accounts import ecr_client
 
-EMPTY = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    role_arn: arn:aws:iam::333333333333:role/ecrrepl
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules: []
-"""
+EMPTY = lab.estate()
+
 QUESTION = (
     "This plan removes every replication rule of 1 registry:\n"
     "  123456789012/us-west-2  (2 rules)\n"

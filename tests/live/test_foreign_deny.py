@@ -13,14 +13,15 @@ import pytest
 
 from harness import lab
 from harness.accounts import ecr_client
+from harness.policies import repositories, root, statement
 
-DENY = {
-    "Sid": "NoReplicationFromBuild",
-    "Effect": "Deny",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": "ecr:Replicate*",
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-}
+DENY = statement(
+    "NoReplicationFromBuild",
+    root("123456789012"),
+    "ecr:Replicate*",
+    repositories(lab.EU),
+    effect="Deny",
+)
 ERROR = (
     "statement 'NoReplicationFromBuild' of the registry policy of 222222222222/eu-west-1 "
     "denies ecr:ReplicateImage to account 123456789012 on "
@@ -97,22 +98,18 @@ def test_a_deny_in_a_policy_ecrrepl_does_not_manage_is_an_error_too(
     lab.put_statements(
         ecr_client(*lab.EU),
         [
-            {
-                "Sid": "ReplicationFromBuild",
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
-                "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-            },
+            statement(
+                "ReplicationFromBuild",
+                root("123456789012"),
+                ["ecr:ReplicateImage", "ecr:CreateRepository"],
+                repositories(lab.EU),
+            ),
             DENY,
         ],
     )
     config = write_file(
         "unmanaged.yaml",
-        lab.CONFIG.replace(
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl",
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl\n    manage_registry_policy: false",
-        ),
+        lab.estate(*lab.ESTATE_RULES, manage_registry_policy=False),
     )
 
     outcome = run("diff", config)

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from moto.ecr.models import ECRBackend
 
+from harness import configs, lab
 from harness.accounts import ecr_client
 
 HOSTILE = "ev\x1b[31mil\x07|[bold]x\r\x9b2J\u202e"
@@ -25,26 +26,14 @@ HOSTILE = "ev\x1b[31mil\x07|[bold]x\r\x9b2J\u202e"
 HOSTILE_YAML = "ev\\e[31mil\\a|[bold]x\\r\\x9b2J\\u202e"
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-CONFIG = f"""\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - name: "{HOSTILE_YAML}"
-        filters: [prod/]
-        destinations:
-          - region: us-east-1
-          - {{account: "222222222222", region: eu-west-1}}
-templates:
-  - account: "222222222222"
-    region: eu-west-1
-    prefix: prod
-    description: "{HOSTILE_YAML}"
-"""
+CONFIG = configs.document(
+    configs.registry(
+        configs.rule("us-east-1", lab.EU, name=f'"{HOSTILE_YAML}"', filters=["prod/"]),
+        account=lab.SOURCE[0],
+    ),
+    accounts=[configs.account(lab.EU[0])],
+    templates=[configs.template(*lab.EU, "prod", description=f'"{HOSTILE_YAML}"')],
+)
 
 
 def assert_safe(text: str) -> None:

@@ -9,31 +9,17 @@ from typing import Any
 
 import pytest
 
-WRONG_SOURCE = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - destinations:
-          - {account: "222222222222", region: eu-west-1}
-"""
+from harness import configs, lab
 
-WRONG_DESTINATION_PROFILE = """\
-version: 1
-accounts:
-  "333333333333":
-    profile: dr-admin
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - destinations:
-          - {account: "333333333333", region: us-east-2}
-"""
+# The source registry of another account than the base credentials'.
+WRONG_SOURCE = configs.document(
+    configs.registry(configs.rule(lab.EU)), accounts=[configs.account(lab.EU[0])]
+)
+
+WRONG_DESTINATION_PROFILE = configs.document(
+    configs.registry(configs.rule(lab.DR), account=lab.SOURCE[0]),
+    accounts=[configs.account(lab.DR[0], profile="dr-admin")],
+)
 
 
 @pytest.mark.parametrize("command", [("diff",), ("apply", "--yes")])

@@ -14,14 +14,14 @@ import pytest
 
 from harness import lab
 from harness.accounts import ecr_client
+from harness.policies import repositories, root, statement
 
-GRANT = {
-    "Sid": "ReplicationFromBuild",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-}
+GRANT = statement(
+    "ReplicationFromBuild",
+    root("123456789012"),
+    ["ecr:ReplicateImage", "ecr:CreateRepository"],
+    repositories(lab.EU),
+)
 ERROR = (
     "replication from 123456789012/us-west-2 to 222222222222/eu-west-1 will fail: "
     "222222222222/eu-west-1 has no registry policy; it must allow "
@@ -43,10 +43,7 @@ def unmanaged(aws: None, write_file: Callable[[str, str], str]) -> str:
     """lab.CONFIG, with the policy of 222222222222 left to its owners."""
     return write_file(
         "unmanaged.yaml",
-        lab.CONFIG.replace(
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl",
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl\n    manage_registry_policy: false",
-        ),
+        lab.estate(*lab.ESTATE_RULES, manage_registry_policy=False),
     )
 
 
@@ -142,13 +139,9 @@ def test_allow_missing_grants_does_not_excuse_other_errors(
     lab.put_statements(
         ecr_client(*lab.DR),
         [
-            {
-                "Sid": "NoReplication",
-                "Effect": "Deny",
-                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                "Action": "ecr:ReplicateImage",
-                "Resource": "*",
-            }
+            statement(
+                "NoReplication", root("123456789012"), "ecr:ReplicateImage", "*", effect="Deny"
+            )
         ],
     )
     before = live_state()

@@ -22,29 +22,7 @@ from harness.racing import Moment, RacingOwner
 EU = lab.EU
 ACTIONS = ("ecr:ReplicateImage", "ecr:CreateRepository")
 
-TEAM_A = """\
-version: 1
-{owner}accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-"""
-TEAM_B = """\
-version: 1
-{owner}accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-  "444444444444": {{role_arn: "arn:aws:iam::444444444444:role/ecrrepl"}}
-registries:
-  - account: "444444444444"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-"""
+TEAM_B = ("444444444444", "us-west-2")
 
 
 def allowed(account: str, repository: str, destination: tuple[str, str] = EU) -> bool:
@@ -52,8 +30,12 @@ def allowed(account: str, repository: str, destination: tuple[str, str] = EU) ->
     return all(registry_policy_allows(backend, account, a, repository) for a in ACTIONS)
 
 
-def team(template: str, owner: str | None, filters: str = "prod/") -> str:
-    return template.format(owner=f"owner: {owner}\n" if owner else "", filters=filters)
+def team_a(owner: str | None, filters: str) -> str:
+    return lab.to_eu((lab.SOURCE, filters), owner=owner)
+
+
+def team_b(owner: str | None, filters: str) -> str:
+    return lab.to_eu((TEAM_B, filters), owner=owner)
 
 
 OWNERS = [
@@ -74,8 +56,8 @@ def test_two_configurations_sharing_a_destination_never_remove_each_others_grant
     owner_b: str | None,
     a_first: bool,
 ) -> None:
-    a = write_file("a.yaml", team(TEAM_A, owner_a, "prod/"))
-    b = write_file("b.yaml", team(TEAM_B, owner_b, "base/"))
+    a = write_file("a.yaml", team_a(owner_a, "prod/"))
+    b = write_file("b.yaml", team_b(owner_b, "base/"))
     order = [a, b] if a_first else [b, a]
 
     for path in order:
@@ -91,12 +73,12 @@ def test_two_configurations_sharing_a_destination_never_remove_each_others_grant
     assert not allowed("444444444444", "prod/api")
 
     # Team A widens its grant, then stops replicating there: team B keeps its own.
-    write_file("a.yaml", team(TEAM_A, owner_a, "prod/, tools/"))
+    write_file("a.yaml", team_a(owner_a, "prod/, tools/"))
     assert run("apply", "--yes", a).exit_code == 0
     assert allowed("123456789012", "tools/x") and allowed("444444444444", "base/img")
     write_file(
         "a.yaml",
-        team(TEAM_A, owner_a, "prod/").replace(
+        team_a(owner_a, "prod/").replace(
             '[{account: "222222222222", region: eu-west-1}]', "[{region: us-east-1}]"
         ),
     )
@@ -108,23 +90,12 @@ def test_two_configurations_sharing_a_destination_never_remove_each_others_grant
 
 # --- the move to merged statements --------------------------------------------------------
 
-SPLIT = """\
-version: 1
-{owner}accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [prod/, base/]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-  - account: "123456789012"
-    region: us-east-2
-    rules:
-      - filters: [prod/{more}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-"""
 SOURCES = (("123456789012", "us-west-2"), ("123456789012", "us-east-2"))
+
+
+def split(owner: str | None, more: str) -> str:
+    """Oregon sends prod/ and base/ to EU, Ohio prod/ and `more` (", base/")."""
+    return lab.to_eu((SOURCES[0], "prod/, base/"), (SOURCES[1], "prod/" + more), owner=owner)
 
 
 class ReplicationWatch:
@@ -192,14 +163,14 @@ def test_moving_to_an_owner_writes_merged_statements_first_and_withdraws_the_old
     more: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    config = write_file("ecrrepl.yaml", SPLIT.format(owner="", more=before))
+    config = write_file("ecrrepl.yaml", split(None, before))
     assert run("apply", "--yes", config).exit_code == 0
     old = ["Ecrrepl123456789012useast2", "Ecrrepl123456789012uswest2"]
     assert sorted(sids(lab.policy_text(lab_client(EU)))) == old
     racer = RacingOwner(EU, Moment.AFTER_FIRST_READ, monkeypatch)
     watching = watch()
 
-    write_file("ecrrepl.yaml", SPLIT.format(owner="owner: platform\n", more=more))
+    write_file("ecrrepl.yaml", split("platform", more))
     diff = run("diff", "ecrrepl.yaml")
     assert "statement Ecrrepl123456789012uswest2" in diff.stdout
     outcome = run("apply", "--yes", "ecrrepl.yaml")
@@ -236,8 +207,8 @@ def test_restoring_the_backup_of_the_move_puts_the_old_statements_back(
     run: Callable[..., Any],
     watch: Callable[[], ReplicationWatch],
 ) -> None:
-    write_file("split.yaml", SPLIT.format(owner="", more=""))
-    write_file("owned.yaml", SPLIT.format(owner="owner: platform\n", more=""))
+    write_file("split.yaml", split(None, ""))
+    write_file("owned.yaml", split("platform", ""))
     assert run("apply", "--yes", "split.yaml").exit_code == 0
     moved = run("apply", "--yes", "owned.yaml")
     assert moved.exit_code == 0

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-EU = ("222222222222", "eu-west-1")
+from harness import lab
+from harness.lab import EU
+from harness.policies import repositories, root, statement
 
 
 def test_other_owners_statements_leave_no_room_so_nothing_is_written(
@@ -23,13 +25,12 @@ def test_other_owners_statements_leave_no_room_so_nothing_is_written(
     crowded = {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": f"Team{index:03d}",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{index:012d}:root"},
-                "Action": "ecr:ReplicateImage",
-                "Resource": f"arn:aws:ecr:eu-west-1:222222222222:repository/team-{index:03d}/*",
-            }
+            statement(
+                f"Team{index:03d}",
+                root(f"{index:012d}"),
+                "ecr:ReplicateImage",
+                repositories(EU, f"team-{index:03d}/*"),
+            )
             for index in range(1, 54)
         ],
     }
@@ -80,21 +81,7 @@ def test_own_statements_too_long_are_refused_before_aws_is_reached(
 ) -> None:
     # No moto at all: reaching AWS here would fail on the fake credentials.
     filters = ", ".join(f"team-{index:03d}-{'x' * 60}/" for index in range(100))
-    config = write_file(
-        "ecrrepl.yaml",
-        f"""\
-version: 1
-accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations:
-          - {{account: "222222222222", region: eu-west-1}}
-""",
-    )
+    config = write_file("ecrrepl.yaml", lab.to_eu((lab.SOURCE, filters)))
 
     outcome = run("apply", "--yes", config)
 

@@ -12,26 +12,10 @@ from typing import Any
 import pytest
 
 from harness import lab
+from harness.lab import SOURCE_SID
 from harness.racing import Moment, RacingOwner
 
-SOURCE_SID = "Ecrrepl123456789012uswest2"
-
-# CONFIG narrowed: prod/ no longer goes to 222222222222 (its statement narrows, and widens
-# to tools/), and 333333333333 is no longer a destination (its statement goes).
-CHANGED = """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-  "333333333333": {role_arn: "arn:aws:iam::333333333333:role/ecrrepl"}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [base-, tools/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-"""
+CHANGED = lab.NARROWED
 
 
 @pytest.fixture

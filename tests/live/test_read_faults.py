@@ -11,8 +11,7 @@ import pytest
 from moto.core.exceptions import ServiceException
 from moto.ecr.models import ECRBackend, ecr_backends
 
-SOURCE = ("123456789012", "us-west-2")
-EU = ("222222222222", "eu-west-1")
+from harness.lab import EU
 
 pytestmark = pytest.mark.filterwarnings("ignore:Exception.*does not match an error shape")
 

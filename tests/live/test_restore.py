@@ -5,7 +5,6 @@ ecrrepl owns while restore runs is refused."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,27 +12,12 @@ from typing import Any
 import pytest
 
 import ecrrepl.aws.applier
+from harness.lab import DR, EU, SOURCE, SOURCE_SID
+from harness.live_steps import apply_and_backup, write_at_the_reread
+from harness.policies import policy_of, repositories, root, statement
 
-SOURCE = ("123456789012", "us-west-2")
-EU = ("222222222222", "eu-west-1")
-DR = ("333333333333", "us-east-2")
 # ecrrepl's statement for the source in DR, written by hand.
-HAND_WRITTEN = {
-    "Sid": "Ecrrepl123456789012uswest2",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:ReplicateImage"],
-    "Resource": "arn:aws:ecr:us-east-2:333333333333:repository/*",
-}
-
-
-def apply_and_backup(run: Callable[..., Any], config: str) -> str:
-    """Apply `config`; the path of the backup it took."""
-    outcome = run("apply", "--yes", config)
-    assert outcome.exit_code == 0, outcome.stderr
-    found = re.search(r"^Backup of the previous state: (\S+)", outcome.stdout, re.MULTILINE)
-    assert found is not None
-    return found.group(1)
+HAND_WRITTEN = statement(SOURCE_SID, root("123456789012"), ["ecr:ReplicateImage"], repositories(DR))
 
 
 def test_statements_added_after_the_backup_are_kept(
@@ -49,8 +33,7 @@ def test_statements_added_after_the_backup_are_kept(
     before = live_state()
     backup = apply_and_backup(run, config_file)
     # Another team adds its statement to the policy ecrrepl created.
-    policy = {"Version": "2012-10-17", "Statement": [*statements(EU), foreign_statement]}
-    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+    ecr(EU).put_registry_policy(policyText=policy_of(*statements(EU), foreign_statement))
 
     outcome = run("restore", "--yes", backup)
 
@@ -75,22 +58,18 @@ def test_other_owners_changes_since_the_backup_are_not_reverted(
     foreign_statement: dict[str, Any],
     backup_files: Callable[[], list[Path]],
 ) -> None:
-    ecr(EU).put_registry_policy(
-        policyText=json.dumps({"Version": "2012-10-17", "Statement": [foreign_statement]})
-    )
+    ecr(EU).put_registry_policy(policyText=policy_of(foreign_statement))
     apply_and_backup(run, config_file)
     backup = apply_and_backup(run, reduced_config_file)
     changed = dict(foreign_statement, Resource="arn:aws:ecr:eu-west-1:222222222222:repository/*")
-    ecr(EU).put_registry_policy(
-        policyText=json.dumps({"Version": "2012-10-17", "Statement": [changed]})
-    )
+    ecr(EU).put_registry_policy(policyText=policy_of(changed))
 
     outcome = run("restore", "--yes", backup)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
     assert [s["Sid"] for s in statements(EU)] == [
         foreign_statement["Sid"],
-        "Ecrrepl123456789012uswest2",
+        SOURCE_SID,
     ]
     assert statements(EU)[0] == changed
     assert run("diff", "--exit-code", config_file).exit_code == 0
@@ -107,21 +86,17 @@ def test_restore_is_refused_when_the_registries_change_while_it_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     backup = apply_and_backup(run, config_file)
-    by_hand = {"Version": "2012-10-17", "Statement": [foreign_statement, HAND_WRITTEN]}
-    read = ecrrepl.aws.applier.read_backed_up_state
-    reads = []
-
-    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args)
-        if len(reads) == 2:  # the re-read right before writing
-            ecr(DR).put_registry_policy(policyText=json.dumps(by_hand))
-        return read(*args, **kwargs)
-
-    monkeypatch.setattr(ecrrepl.aws.applier, "read_backed_up_state", read_then_someone_writes)
+    reads = write_at_the_reread(
+        monkeypatch,
+        ecrrepl.aws.applier,
+        "read_backed_up_state",
+        lambda: ecr(DR).put_registry_policy(policyText=policy_of(foreign_statement, HAND_WRITTEN)),
+    )
 
     outcome = run("restore", "--yes", backup)
 
     assert outcome.exit_code == 1
+    assert len(reads) == 2
     assert outcome.stderr == (
         "ecrrepl: error: the live registries changed while restore was running (someone else "
         f"wrote to them); nothing was written. Run `ecrrepl restore {backup}` again and "
@@ -149,21 +124,20 @@ def test_another_owners_statement_written_while_restore_runs_is_kept(
 ) -> None:
     before = live_state()
     backup = apply_and_backup(run, config_file)
-    read = ecrrepl.aws.applier.read_backed_up_state
-    reads = []
-
-    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args)
-        if len(reads) == 2:  # the re-read right before writing
-            policy = {"Version": "2012-10-17", "Statement": [*statements(DR), foreign_statement]}
-            ecr(DR).put_registry_policy(policyText=json.dumps(policy))
-        return read(*args, **kwargs)
-
-    monkeypatch.setattr(ecrrepl.aws.applier, "read_backed_up_state", read_then_someone_writes)
+    reads = write_at_the_reread(
+        monkeypatch,
+        ecrrepl.aws.applier,
+        "read_backed_up_state",
+        lambda: ecr(DR).put_registry_policy(
+            policyText=policy_of(*statements(DR), foreign_statement)
+        ),
+    )
 
     outcome = run("restore", "--yes", backup)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert len(reads) == 2
+
     assert [json.dumps(s) for s in statements(DR)] == [json.dumps(foreign_statement)]
     after = live_state()
     assert after[SOURCE] == before[SOURCE]

@@ -16,32 +16,39 @@ from typing import Any
 import pytest
 
 import ecrrepl.aws.reader
+from harness.lab import EU, SOURCE_SID
+from harness.live_steps import save_and_edit_plan, write_at_the_reread
+from harness.policies import policy_of, repositories, root, statement
 
-EU = ("222222222222", "eu-west-1")
-SOURCE_SID = "Ecrrepl123456789012uswest2"
 # ecrrepl's statement for the source, written by hand: wider than the configuration's.
-HAND_WRITTEN = {
-    "Sid": SOURCE_SID,
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-}
+HAND_WRITTEN = statement(
+    SOURCE_SID,
+    root("123456789012"),
+    ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    repositories(EU),
+)
 
 
 def someone_elses_write(
     ecr: Callable[[tuple[str, str]], Any], foreign_statement: dict[str, Any]
 ) -> None:
-    policy = {"Version": "2012-10-17", "Statement": [foreign_statement]}
-    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+    ecr(EU).put_registry_policy(policyText=policy_of(foreign_statement))
 
 
 def write_over_ecrrepls_statement(
     ecr: Callable[[tuple[str, str]], Any], foreign_statement: dict[str, Any]
 ) -> None:
     """Someone writes ecrrepl's statement in EU by hand, next to their own."""
-    policy = {"Version": "2012-10-17", "Statement": [foreign_statement, HAND_WRITTEN]}
-    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+    ecr(EU).put_registry_policy(policyText=policy_of(foreign_statement, HAND_WRITTEN))
+
+
+def ecrrepls_statements(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every statement of the registry policies a saved plan would write."""
+    return [
+        statement
+        for section in plan["registry_policies"]
+        for statement in (section["policy"] or {}).get("Statement", [])
+    ]
 
 
 def test_a_saved_plan_is_refused_when_the_registries_changed_since(
@@ -96,16 +103,12 @@ def test_apply_is_refused_when_the_registries_change_while_it_runs(
     backup_files: Callable[[], list[Path]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    read_state = ecrrepl.aws.reader.read_state
-    reads = []
-
-    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args)
-        if len(reads) == 2:  # the re-read right before writing
-            write_over_ecrrepls_statement(ecr, foreign_statement)
-        return read_state(*args, **kwargs)
-
-    monkeypatch.setattr(ecrrepl.aws.reader, "read_state", read_then_someone_writes)
+    reads = write_at_the_reread(
+        monkeypatch,
+        ecrrepl.aws.reader,
+        "read_state",
+        lambda: write_over_ecrrepls_statement(ecr, foreign_statement),
+    )
 
     outcome = run("apply", "--yes", config_file)
 
@@ -137,15 +140,13 @@ def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
     live_state: Callable[[], dict[Any, Any]],
     backup_files: Callable[[], list[Path]],
 ) -> None:
+    def widen(plan: dict[str, Any]) -> None:
+        for written in ecrrepls_statements(plan):
+            if written.get("Sid") == SOURCE_SID:
+                written["Resource"] = HAND_WRITTEN["Resource"]
+
     someone_elses_write(ecr, foreign_statement)
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    plan_file = Path("plan.json")
-    plan = json.loads(plan_file.read_text())
-    for section in plan["registry_policies"]:
-        for statement in (section["policy"] or {}).get("Statement", []):
-            if statement.get("Sid") == SOURCE_SID:
-                statement["Resource"] = HAND_WRITTEN["Resource"]
-    plan_file.write_text(json.dumps(plan))
+    save_and_edit_plan(run, config_file, widen)
     before = live_state()
 
     outcome = run("apply", "plan.json", "--yes")
@@ -170,38 +171,22 @@ def _refused_for_documents(outcome: Any, what: str) -> None:
     )
 
 
-def test_an_edited_plan_that_drops_another_owners_statement_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-) -> None:
-    # Other owners' statements are never sent from the plan file, but the file is read as
-    # what will be written: one that no longer shows them is refused.
-    someone_elses_write(ecr, foreign_statement)
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    plan_file = Path("plan.json")
-    plan = json.loads(plan_file.read_text())
+def drop_the_foreign_statement(plan: dict[str, Any], sid: str) -> None:
     for section in plan["registry_policies"]:
         if section["policy"]:
-            section["policy"]["Statement"] = [
-                s
-                for s in section["policy"]["Statement"]
-                if s.get("Sid") != foreign_statement["Sid"]
-            ]
-    plan_file.write_text(json.dumps(plan))
-    before = live_state()
-
-    outcome = run("apply", "plan.json", "--yes")
-
-    _refused_for_documents(outcome, foreign_statement["Sid"])
-    assert live_state() == before
-    assert backup_files() == []
+            statements = section["policy"]["Statement"]
+            section["policy"]["Statement"] = [s for s in statements if s.get("Sid") != sid]
 
 
+def widen_the_foreign_statement(plan: dict[str, Any], sid: str) -> None:
+    for written in ecrrepls_statements(plan):
+        if written.get("Sid") == sid:
+            written["Resource"] = "*"
+
+
+# Other owners' statements are never sent from the plan file, but the file is read as
+# what will be written: one that no longer shows them as they are is refused.
+@pytest.mark.parametrize("edit", [drop_the_foreign_statement, widen_the_foreign_statement])
 def test_an_edited_plan_that_changes_another_owners_statement_is_refused(
     aws: None,
     config_file: str,
@@ -210,22 +195,17 @@ def test_an_edited_plan_that_changes_another_owners_statement_is_refused(
     foreign_statement: dict[str, Any],
     live_state: Callable[[], dict[Any, Any]],
     backup_files: Callable[[], list[Path]],
+    edit: Callable[[dict[str, Any], str], None],
 ) -> None:
     someone_elses_write(ecr, foreign_statement)
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    plan_file = Path("plan.json")
-    plan = json.loads(plan_file.read_text())
-    for section in plan["registry_policies"]:
-        for statement in (section["policy"] or {}).get("Statement", []):
-            if statement.get("Sid") == foreign_statement["Sid"]:
-                statement["Resource"] = "*"
-    plan_file.write_text(json.dumps(plan))
+    save_and_edit_plan(run, config_file, lambda plan: edit(plan, foreign_statement["Sid"]))
     before = live_state()
 
     outcome = run("apply", "plan.json", "--yes")
 
     _refused_for_documents(outcome, foreign_statement["Sid"])
     assert live_state() == before
+    assert backup_files() == []
 
 
 def test_another_owners_statement_added_after_diff_is_refused_then_merged(
@@ -262,20 +242,17 @@ def test_another_owners_statement_added_while_apply_runs_is_kept(
     statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    read_state = ecrrepl.aws.reader.read_state
-    reads = []
-
-    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args)
-        if len(reads) == 2:  # the re-read right before writing
-            someone_elses_write(ecr, foreign_statement)
-        return read_state(*args, **kwargs)
-
-    monkeypatch.setattr(ecrrepl.aws.reader, "read_state", read_then_someone_writes)
+    reads = write_at_the_reread(
+        monkeypatch,
+        ecrrepl.aws.reader,
+        "read_state",
+        lambda: someone_elses_write(ecr, foreign_statement),
+    )
 
     outcome = run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert len(reads) == 2
     assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
     assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
 

@@ -6,7 +6,6 @@ apply, is refused with the reason and nothing is written."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 
 from harness import lab
+from harness.live_steps import apply_and_backup
 
 EU_KEY = "222222222222/eu-west-1"
 WITH_TEMPLATE = (
@@ -31,14 +31,6 @@ templates:
 @pytest.fixture
 def template_config(write_file: Callable[[str, str], str]) -> str:
     return write_file("ecrrepl.yaml", WITH_TEMPLATE)
-
-
-def apply_and_backup(run: Callable[..., Any], config: str) -> str:
-    outcome = run("apply", "--yes", config)
-    assert outcome.exit_code == 0, outcome.stderr
-    found = re.search(r"^Backup of the previous state: (\S+)", outcome.stdout, re.MULTILINE)
-    assert found is not None
-    return found.group(1)
 
 
 def templates(ecr: Callable[[tuple[str, str]], Any]) -> dict[str, str | None]:

@@ -12,12 +12,8 @@ import pytest
 from moto.core.exceptions import ServiceException
 from moto.ecr.models import ECRBackend
 
-SOURCE = ("123456789012", "us-west-2")
-EU = ("222222222222", "eu-west-1")
-DR = ("333333333333", "us-east-2")
-
-SOURCE_SID = "Ecrrepl123456789012uswest2"
-
+from harness import lab
+from harness.lab import DR, EU, SOURCE, SOURCE_SID
 
 # AccessDeniedException is not among ECR's modelled errors, yet it is what IAM answers.
 pytestmark = pytest.mark.filterwarnings("ignore:Exception.*does not match an error shape")
@@ -155,23 +151,7 @@ def test_grants_come_before_the_source_and_withdrawals_after(
 
     policy = {"Version": "2012-10-17", "Statement": [foreign_statement, *statements(EU)]}
     ecr(EU).put_registry_policy(policyText=json.dumps(policy))
-    changed = write_file(
-        "changed.yaml",
-        """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-  "333333333333": {role_arn: "arn:aws:iam::333333333333:role/ecrrepl"}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [base-, tools/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-""",
-    )
+    changed = write_file("changed.yaml", lab.NARROWED)
 
     outcome = run("apply", "--yes", changed)
 

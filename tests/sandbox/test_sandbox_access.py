@@ -14,23 +14,23 @@ from ecrrepl.sandbox.access import (
     sandbox_access,
 )
 from ecrrepl.validation import validate_files
+from harness import configs
 
-THREE_WAYS = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    profile: dr-admin
-registries:
-  - account: "111111111111"
-    region: eu-central-1
-    rules:
-      - filters: [prod/]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-          - {account: "333333333333", region: us-east-2}
-"""
+# The base credentials (no entry), a role, a profile.
+THREE_WAYS = configs.document(
+    configs.registry(
+        configs.rule(
+            (configs.OTHER_ACCOUNT, "eu-west-1"),
+            (configs.THIRD_ACCOUNT, "us-east-2"),
+            filters=["prod/"],
+        ),
+        region="eu-central-1",
+    ),
+    accounts=[
+        configs.account(configs.OTHER_ACCOUNT),
+        configs.account(configs.THIRD_ACCOUNT, profile="dr-admin"),
+    ],
+)
 
 
 def config_of(tmp_path: Path, text: str) -> Config:
