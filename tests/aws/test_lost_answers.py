@@ -41,11 +41,6 @@ def config(aws: None, load_config: Callable[[str], Config]) -> Config:
     return load_config(CONFIG)
 
 
-@pytest.fixture
-def sessions(config: Config) -> Sessions:
-    return Sessions.for_config(config)
-
-
 def lose_the_first_answer(
     sessions: Sessions, operation: str, meanwhile: Callable[[], None] = lambda: None
 ) -> list[str]:

@@ -15,6 +15,7 @@ from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
 from harness import configs, models
+from harness.policies import repositories, root, statement
 
 CONFIG = configs.document(
     configs.registry(
@@ -35,13 +36,12 @@ DESTINATION = models.IRELAND
 POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {
-            "Sid": "Ecrrepl111111111111uswest2",
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
-            "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-            "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/prod/*",
-        }
+        statement(
+            "Ecrrepl111111111111uswest2",
+            root("111111111111"),
+            ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            repositories(("222222222222", "eu-west-1"), "prod/*"),
+        )
     ],
 }
 

@@ -25,6 +25,7 @@ from ecrrepl.config.model import (
 )
 from ecrrepl.errors import UserError
 from harness import configs
+from harness.policies import repositories, root, statement
 
 # Every account by AssumeRole; ecrrepl leaves the registry policy of 333333333333 alone.
 THREE_ACCOUNTS = (
@@ -58,13 +59,12 @@ CONFIG = configs.document(
 FOREIGN_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {
-            "Sid": "PullThroughCache",
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
-            "Action": ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
-            "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-        }
+        statement(
+            "PullThroughCache",
+            root("222222222222"),
+            ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+            repositories(("222222222222", "eu-west-1")),
+        )
     ],
 }
 

@@ -22,6 +22,7 @@ from ecrrepl.errors import UserError
 from ecrrepl.plan.templates import plan_templates
 from ecrrepl.state import LiveState
 from harness import configs, models
+from harness.policies import root, statement
 
 SOURCE = models.OREGON
 DESTINATION = models.IRELAND
@@ -56,11 +57,6 @@ def config(aws: None, load_config: Callable[[str], Config]) -> Config:
     return load_config(CONFIG)
 
 
-@pytest.fixture
-def sessions(config: Config) -> Sessions:
-    return Sessions.for_config(config)
-
-
 def unnamed(rules: tuple[ReplicationRule, ...]) -> tuple[ReplicationRule, ...]:
     return tuple(
         ReplicationRule(
@@ -90,13 +86,12 @@ def test_registry_policy_round_trips_and_deletes(sessions: Sessions) -> None:
     policy = {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "Ecrrepl111111111111uswest2",
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
-                "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-                "Resource": ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
-            }
+            statement(
+                "Ecrrepl111111111111uswest2",
+                root("111111111111"),
+                ["ecr:CreateRepository", "ecr:ReplicateImage"],
+                ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
+            )
         ],
     }
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from harness.cli import Outcome
 
 JsonEdit = Callable[[dict[str, Any]], None]
 
@@ -53,3 +56,23 @@ def write_at_the_reread(
 
     monkeypatch.setattr(module, reader, read_then_someone_writes)
     return reads
+
+
+@dataclass(frozen=True)
+class Live:
+    """The fixtures of tests/live/conftest.py in one (fixture `live`), for the tests that
+    use several: `live.run(...)`, `live.live_state()`, `live.ecr(lab.EU)`, ..."""
+
+    run: Callable[..., Outcome]
+    write_file: Callable[[str, str], str]
+    ecr: Callable[[tuple[str, str]], Any]
+    live_state: Callable[[], dict[tuple[str, str], dict[str, Any]]]
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]]
+    backup_files: Callable[[], list[Path]]
+    foreign_statement: dict[str, Any]
+
+
+def backup_by_apply(**sections: Any) -> dict[str, Any]:
+    """A backup file as apply writes it (format 3), holding these sections."""
+    header = {"format": "ecrrepl-backup", "format_version": 3, "taken_by": "apply"}
+    return {**header, "created_at": "2026-12-01T00:00:00Z", **sections}

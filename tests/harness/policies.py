@@ -19,7 +19,11 @@ def repositories(registry: Registry, pattern: str = "*") -> str:
 
 
 def statement(
-    sid: str, principal: str, action: str | list[str], resource: Any, effect: str = "Allow"
+    sid: str,
+    principal: str | list[str],
+    action: str | list[str],
+    resource: Any,
+    effect: str = "Allow",
 ) -> dict[str, Any]:
     """A statement with its keys in the order ecrrepl and the console write them."""
     return {

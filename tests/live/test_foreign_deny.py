@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness import lab
 from harness.accounts import ecr_client
+from harness.live_steps import Live
 from harness.policies import repositories, root, statement
 
 DENY = statement(
@@ -47,35 +47,26 @@ def test_diff_reports_the_deny_as_an_error(
         assert len(errors) == 1 and errors[0].startswith(ERROR)
 
 
-def test_apply_refuses_and_writes_nothing(
-    denied: None,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-) -> None:
-    before = live_state()
+def test_apply_refuses_and_writes_nothing(denied: None, config_file: str, live: Live) -> None:
+    before = live.live_state()
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     assert ERROR in outcome.stdout
     assert outcome.stderr == "ecrrepl: error: the plan has errors (above); nothing was written\n"
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_apply_with_allow_deny_writes_and_keeps_the_deny(
-    denied: None,
-    config_file: str,
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    denied: None, config_file: str, live: Live
 ) -> None:
-    outcome = run("apply", "--yes", "--allow-deny", config_file)
+    outcome = live.run("apply", "--yes", "--allow-deny", config_file)
 
     assert outcome.exit_code == 0, outcome.stderr
     assert "Apply complete" in outcome.stdout
-    kept = statements(lab.EU)
+    kept = live.statements(lab.EU)
     assert kept[0] == DENY
     assert [s["Sid"] for s in kept[1:]] == ["Ecrrepl123456789012uswest2"]
 
@@ -92,9 +83,7 @@ def test_a_saved_plan_with_a_deny_needs_allow_deny_too(
     assert allowed.exit_code == 0, allowed.stderr
 
 
-def test_a_deny_in_a_policy_ecrrepl_does_not_manage_is_an_error_too(
-    aws: None, write_file: Callable[[str, str], str], run: Callable[..., Any]
-) -> None:
+def test_a_deny_in_a_policy_ecrrepl_does_not_manage_is_an_error_too(aws: None, live: Live) -> None:
     lab.put_statements(
         ecr_client(*lab.EU),
         [
@@ -107,12 +96,12 @@ def test_a_deny_in_a_policy_ecrrepl_does_not_manage_is_an_error_too(
             DENY,
         ],
     )
-    config = write_file(
+    config = live.write_file(
         "unmanaged.yaml",
         lab.estate(*lab.ESTATE_RULES, manage_registry_policy=False),
     )
 
-    outcome = run("diff", config)
+    outcome = live.run("diff", config)
 
     assert outcome.exit_code == 1, outcome.stderr
     assert ERROR in outcome.stdout

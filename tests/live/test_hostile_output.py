@@ -20,6 +20,7 @@ from moto.ecr.models import ECRBackend
 
 from harness import configs, lab
 from harness.accounts import ecr_client
+from harness.live_steps import Live
 
 HOSTILE = "ev\x1b[31mil\x07|[bold]x\r\x9b2J\u202e"
 # YAML double-quoted escapes for the same characters.
@@ -57,18 +58,16 @@ def hostile_file(write_file: Callable[[str, str], str]) -> str:
 
 
 @pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
-def test_validate_prints_no_control_character(
-    aws: None, run: Callable[..., Any], write_file: Callable[[str, str], str], output_format: str
-) -> None:
+def test_validate_prints_no_control_character(aws: None, live: Live, output_format: str) -> None:
     # Unknown region and an invalid filter, both quoting the hostile text.
-    name = write_file(
+    name = live.write_file(
         "bad.yaml",
         CONFIG.replace("region: us-east-1", f'region: "{HOSTILE_YAML}"').replace(
             "[prod/]", f'["{HOSTILE_YAML}"]'
         ),
     )
 
-    outcome = run("validate", "--format", output_format, name)
+    outcome = live.run("validate", "--format", output_format, name)
 
     assert outcome.exit_code == 1
     assert "E104" in outcome.stdout

@@ -5,22 +5,15 @@ when the statements of other owners already fill the live policy."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from harness import lab
 from harness.lab import EU
+from harness.live_steps import Live
 from harness.policies import repositories, root, statement
 
 
 def test_other_owners_statements_leave_no_room_so_nothing_is_written(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
     crowded = {
         "Version": "2012-10-17",
@@ -36,10 +29,10 @@ def test_other_owners_statements_leave_no_room_so_nothing_is_written(
     }
     text = json.dumps(crowded, separators=(",", ":"))
     assert 9_900 < len(text) < 10_240
-    ecr(EU).put_registry_policy(policyText=text)
-    before = live_state()
+    live.ecr(EU).put_registry_policy(policyText=text)
+    before = live.live_state()
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     assert "registry 222222222222/eu-west-1 — registry policy" in outcome.stdout
@@ -68,22 +61,20 @@ def test_other_owners_statements_leave_no_room_so_nothing_is_written(
     )
     assert "Writing" not in outcome.stdout
     assert outcome.stderr == ("ecrrepl: error: the plan has errors (above); nothing was written\n")
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
-    diff = run("diff", config_file)
+    diff = live.run("diff", config_file)
     assert diff.exit_code == 1
     assert diff.stdout == outcome.stdout
 
 
-def test_own_statements_too_long_are_refused_before_aws_is_reached(
-    write_file: Callable[[str, str], str], run: Callable[..., Any]
-) -> None:
+def test_own_statements_too_long_are_refused_before_aws_is_reached(live: Live) -> None:
     # No moto at all: reaching AWS here would fail on the fake credentials.
     filters = ", ".join(f"team-{index:03d}-{'x' * 60}/" for index in range(100))
-    config = write_file("ecrrepl.yaml", lab.to_eu((lab.SOURCE, filters)))
+    config = live.write_file("ecrrepl.yaml", lab.to_eu((lab.SOURCE, filters)))
 
-    outcome = run("apply", "--yes", config)
+    outcome = live.run("apply", "--yes", config)
 
     assert outcome.exit_code == 1
     assert outcome.stdout == ""

@@ -17,7 +17,7 @@ import pytest
 
 import ecrrepl.aws.reader
 from harness.lab import EU, SOURCE_SID
-from harness.live_steps import save_and_edit_plan, write_at_the_reread
+from harness.live_steps import Live, save_and_edit_plan, write_at_the_reread
 from harness.policies import policy_of, repositories, root, statement
 
 # ecrrepl's statement for the source, written by hand: wider than the configuration's.
@@ -52,20 +52,14 @@ def ecrrepls_statements(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_a_saved_plan_is_refused_when_the_registries_changed_since(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    saved = run("diff", "--out", "plan.json", config_file)
+    saved = live.run("diff", "--out", "plan.json", config_file)
     assert saved.exit_code == 0, saved.stderr
-    write_over_ecrrepls_statement(ecr, foreign_statement)
-    before = live_state()
+    write_over_ecrrepls_statement(live.ecr, live.foreign_statement)
+    before = live.live_state()
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert outcome.exit_code == 1
     assert outcome.stdout == ""
@@ -74,43 +68,34 @@ def test_a_saved_plan_is_refused_when_the_registries_changed_since(
         "else, or by applying it already); nothing was written. Run `ecrrepl diff "
         "ecrrepl.yaml --out plan.json --overwrite` again and review what it shows now.\n"
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
-def test_a_saved_plan_applies_once(
-    aws: None, config_file: str, run: Callable[..., Any], backup_files: Callable[[], list[Path]]
-) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    first = run("apply", "plan.json", "--yes")
+def test_a_saved_plan_applies_once(aws: None, config_file: str, live: Live) -> None:
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
+    first = live.run("apply", "plan.json", "--yes")
     assert first.exit_code == 0, first.stderr
     assert first.stdout.endswith("Apply complete: 3 written.\n")
 
-    second = run("apply", "plan.json", "--yes")
+    second = live.run("apply", "plan.json", "--yes")
 
     assert (second.exit_code, second.stdout) == (1, "")
     assert "changed since plan.json was saved" in second.stderr
-    assert len(backup_files()) == 1
+    assert len(live.backup_files()) == 1
 
 
 def test_apply_is_refused_when_the_registries_change_while_it_runs(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-    monkeypatch: pytest.MonkeyPatch,
+    aws: None, config_file: str, live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads = write_at_the_reread(
         monkeypatch,
         ecrrepl.aws.reader,
         "read_state",
-        lambda: write_over_ecrrepls_statement(ecr, foreign_statement),
+        lambda: write_over_ecrrepls_statement(live.ecr, live.foreign_statement),
     )
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     assert outcome.stdout.endswith("Plan: 4 to add, 0 to change, 0 to remove.\n")
@@ -121,35 +106,29 @@ def test_apply_is_refused_when_the_registries_change_while_it_runs(
     )
     assert len(reads) == 2
     monkeypatch.undo()
-    after = live_state()
+    after = live.live_state()
     assert json.loads(after[EU]["registry_policy"])["Statement"] == [
-        foreign_statement,
+        live.foreign_statement,
         HAND_WRITTEN,
     ]
     assert after[("123456789012", "us-west-2")]["replication"] == {"rules": []}
     assert after[("333333333333", "us-east-2")]["registry_policy"] is None
-    assert backup_files() == []
+    assert live.backup_files() == []
 
 
 def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
     def widen(plan: dict[str, Any]) -> None:
         for written in ecrrepls_statements(plan):
             if written.get("Sid") == SOURCE_SID:
                 written["Resource"] = HAND_WRITTEN["Resource"]
 
-    someone_elses_write(ecr, foreign_statement)
-    save_and_edit_plan(run, config_file, widen)
-    before = live_state()
+    someone_elses_write(live.ecr, live.foreign_statement)
+    save_and_edit_plan(live.run, config_file, widen)
+    before = live.live_state()
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr == (
@@ -157,8 +136,8 @@ def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
         "configuration and the live state (was it edited?); nothing was written. Run "
         "`ecrrepl diff --out plan.json --overwrite` again.\n"
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def _refused_for_documents(outcome: Any, what: str) -> None:
@@ -188,88 +167,69 @@ def widen_the_foreign_statement(plan: dict[str, Any], sid: str) -> None:
 # what will be written: one that no longer shows them as they are is refused.
 @pytest.mark.parametrize("edit", [drop_the_foreign_statement, widen_the_foreign_statement])
 def test_an_edited_plan_that_changes_another_owners_statement_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-    edit: Callable[[dict[str, Any], str], None],
+    aws: None, config_file: str, live: Live, edit: Callable[[dict[str, Any], str], None]
 ) -> None:
-    someone_elses_write(ecr, foreign_statement)
-    save_and_edit_plan(run, config_file, lambda plan: edit(plan, foreign_statement["Sid"]))
-    before = live_state()
+    someone_elses_write(live.ecr, live.foreign_statement)
+    save_and_edit_plan(
+        live.run, config_file, lambda plan: edit(plan, live.foreign_statement["Sid"])
+    )
+    before = live.live_state()
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
-    _refused_for_documents(outcome, foreign_statement["Sid"])
-    assert live_state() == before
-    assert backup_files() == []
+    _refused_for_documents(outcome, live.foreign_statement["Sid"])
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_another_owners_statement_added_after_diff_is_refused_then_merged(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    someone_elses_write(ecr, foreign_statement)
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
+    someone_elses_write(live.ecr, live.foreign_statement)
 
     # The plan says the policy will hold ecrrepl's statement alone: no longer true.
-    _refused_for_documents(run("apply", "plan.json", "--yes"), foreign_statement["Sid"])
-    assert run("diff", "--out", "plan.json", "--overwrite", config_file).exit_code == 0
-    outcome = run("apply", "plan.json", "--yes")
+    _refused_for_documents(live.run("apply", "plan.json", "--yes"), live.foreign_statement["Sid"])
+    assert live.run("diff", "--out", "plan.json", "--overwrite", config_file).exit_code == 0
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
-    assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
+    assert [s["Sid"] for s in live.statements(EU)] == [live.foreign_statement["Sid"], SOURCE_SID]
+    assert json.dumps(live.statements(EU)[0]) == json.dumps(live.foreign_statement)
     assert (
         "  done    put the registry policy of 222222222222/eu-west-1 (523 characters)\n"
     ) in outcome.stdout
-    assert run("diff", "--exit-code", config_file).exit_code == 0
+    assert live.run("diff", "--exit-code", config_file).exit_code == 0
 
 
 def test_another_owners_statement_added_while_apply_runs_is_kept(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    monkeypatch: pytest.MonkeyPatch,
+    aws: None, config_file: str, live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads = write_at_the_reread(
         monkeypatch,
         ecrrepl.aws.reader,
         "read_state",
-        lambda: someone_elses_write(ecr, foreign_statement),
+        lambda: someone_elses_write(live.ecr, live.foreign_statement),
     )
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
     assert len(reads) == 2
-    assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
-    assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
+    assert [s["Sid"] for s in live.statements(EU)] == [live.foreign_statement["Sid"], SOURCE_SID]
+    assert json.dumps(live.statements(EU)[0]) == json.dumps(live.foreign_statement)
 
 
 def test_an_edited_plan_with_a_broken_rule_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
     plan_file = Path("plan.json")
     plan_file.write_text(plan_file.read_text().replace('"prod/"', '"Bad_Filter!"'))
-    before = live_state()
+    before = live.live_state()
 
     # With its file next to it, the plan is refused first for not being what it says.
-    beside = run("apply", "plan.json", "--yes")
+    beside = live.run("apply", "plan.json", "--yes")
     assert (beside.exit_code, beside.stdout) == (1, "")
     assert beside.stderr.startswith(
         "ecrrepl: error: the plan's configuration is not what its files say: "
@@ -277,7 +237,7 @@ def test_an_edited_plan_with_a_broken_rule_is_refused(
 
     # Carried elsewhere, without its file, the configuration it carries is linted.
     os.remove(config_file)
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert outcome.exit_code == 1
     assert outcome.stdout.count("Note: ") == 2 and outcome.stdout.endswith(
@@ -286,4 +246,4 @@ def test_an_edited_plan_with_a_broken_rule_is_refused(
     assert outcome.stderr.startswith(
         "ecrrepl: error: plan.json carries a configuration with errors (E104: "
     )
-    assert live_state() == before
+    assert live.live_state() == before
