@@ -2,7 +2,7 @@
 
 Most tests need the same estate: source registry 111111111111/us-west-2 with rule `prod`
 sending prod/ and base- to its own us-east-1 and to 222222222222/eu-west-1 (`PROD`). A test
-names what it adds: `document(registry(PROD, rule(...)), accounts=[account(OTHER)])`.
+names what it adds: `document(registry(PROD, rule(...)), accounts=[account(OTHER_ACCOUNT)])`.
 
 The builders write the style the files of the suite used (block lists of destinations,
 one flow mapping per cross-account destination), so line and column positions in a

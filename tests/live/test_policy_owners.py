@@ -47,6 +47,7 @@ OWNERS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("owner_a", "owner_b"), OWNERS)
 @pytest.mark.parametrize("a_first", [True, False], ids=["a first", "b first"])
 def test_two_configurations_sharing_a_destination_never_remove_each_others_grants(
@@ -241,6 +242,7 @@ def organisation_config(owner: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_200_source_registries_in_50_accounts_apply_one_statement_under_the_limit(
     aws: None, live: Live
 ) -> None:

@@ -111,7 +111,7 @@ def test_another_owners_statement_written_while_restore_runs_is_kept(
     outcome = live.run("restore", "--yes", backup)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert len(reads) == 2
+    assert len(reads) >= 2  # the other owner wrote, at the re-read
 
     assert [json.dumps(s) for s in live.statements(DR)] == [json.dumps(live.foreign_statement)]
     after = live.live_state()

@@ -215,7 +215,7 @@ def test_another_owners_statement_added_while_apply_runs_is_kept(
     outcome = live.run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert len(reads) == 2
+    assert len(reads) >= 2  # the other owner wrote, at the re-read
     assert [s["Sid"] for s in live.statements(EU)] == [live.foreign_statement["Sid"], SOURCE_SID]
     assert json.dumps(live.statements(EU)[0]) == json.dumps(live.foreign_statement)
 
