@@ -18,9 +18,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q
 
-# Everything but the end-to-end tests (the installed command against a moto server).
+# Everything but the end-to-end tests (the installed command against a moto server) and
+# the slow scale cases (pyproject.toml, markers).
 test-fast: $(STAMP)
-	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q -m "not e2e"
+	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q -m "not e2e and not slow"
 
 # The contract tests against real AWS (README: "Contract tests against real AWS").
 test-aws: $(STAMP)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import boto3
 import pytest
 
+from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import AccountAccess, Config
 from harness.accounts import assume
 from harness.sessions import Hook, ObservedSessions
@@ -35,3 +36,9 @@ def observed_sessions() -> Callable[..., ObservedSessions]:
         return sessions
 
     return make
+
+
+@pytest.fixture
+def sessions(config: Config) -> Sessions:
+    """Sessions of the test module's `config` fixture: the configuration it names."""
+    return Sessions.for_config(config)

@@ -7,9 +7,9 @@ import pytest
 from ecrrepl.aws.answers import AnswerProblem, MalformedAnswer, Node
 from ecrrepl.aws.backfill import backfill_from_api
 from ecrrepl.aws.failures import aws_failures
-from ecrrepl.config.model import RegistryAddress
+from harness import models
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
+SOURCE = models.OREGON
 
 
 def test_accessors_name_the_field_and_the_type() -> None:

@@ -26,22 +26,14 @@ from ecrrepl.config.model import (
     RepositoryFilter,
 )
 from ecrrepl.errors import UserError
+from harness import configs
 
-CONFIG = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-        delete_replication: true
-      - destinations:
-          - {account: "222222222222", region: eu-central-1}
-"""
+CONFIG = configs.document(
+    configs.registry(
+        configs.prod_rule(delete_replication=True),
+        configs.rule((configs.OTHER_ACCOUNT, "eu-central-1")),
+    )
+)
 
 
 def test_rules_to_api_has_the_documented_shape(load_config: Callable[[str], Config]) -> None:

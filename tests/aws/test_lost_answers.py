@@ -13,41 +13,32 @@ from botocore.exceptions import ConnectionClosedError
 from ecrrepl.aws import writer
 from ecrrepl.aws.reader import read_templates
 from ecrrepl.aws.session import Sessions
-from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.config.model import Config
 from ecrrepl.errors import UserError
+from harness import configs, models
 from harness.accounts import ecr_client
 
-DESTINATION = RegistryAddress("222222222222", "eu-west-1")
+DESTINATION = models.IRELAND
 
-CONFIG = """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - destinations:
-          - {account: "222222222222", region: eu-west-1}
-templates:
+CONFIG = configs.document(
+    configs.registry(configs.rule(DESTINATION)),
+    accounts=[configs.account(DESTINATION.account)],
+    templates=[
+        """\
   - account: "222222222222"
     region: eu-west-1
     prefix: prod
     applied_for: [REPLICATION]
     description: replicated prod
     image_tag_mutability: IMMUTABLE
-    resource_tags: {team: platform}
-"""
+    resource_tags: {team: platform}"""
+    ],
+)
 
 
 @pytest.fixture
 def config(aws: None, load_config: Callable[[str], Config]) -> Config:
     return load_config(CONFIG)
-
-
-@pytest.fixture
-def sessions(config: Config) -> Sessions:
-    return Sessions.for_config(config)
 
 
 def lose_the_first_answer(

@@ -9,17 +9,14 @@ is tested in tests/emulator/.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from ecrrepl.sandbox import ecr_gaps
+from harness.moto_probe import ecr_client, error_of, stock_moto_answers
 
 STOCK_MOTO_PROBE = textwrap.dedent(
     """
@@ -105,19 +102,7 @@ STOCK_MOTO_PROBE = textwrap.dedent(
 @pytest.fixture(scope="module")
 def stock_moto() -> dict[str, Any]:
     """What unpatched moto does, observed in a process the harness never touched."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and k != "MOTO_ACCOUNT_ID"}
-    env |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-c", STOCK_MOTO_PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    observed: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return observed
+    return stock_moto_answers(STOCK_MOTO_PROBE)
 
 
 INVALID_REGISTRY_POLICY = (
@@ -214,16 +199,6 @@ def test_gap_f_stock_moto_reads_exclusion_filters_as_regular_expressions(
 
 # --- the patched behaviour -----------------------------------------------------------------
 
-
-def ecr_client(region: str = "us-west-2") -> Any:
-    return boto3.client("ecr", region_name=region)
-
-
-def error_of(call: Any) -> str:
-    with pytest.raises(ClientError) as raised:
-        call()
-    details = raised.value.response["Error"]
-    return f"{details['Code']}: {details['Message']}"
 
 
 def rule(*destinations: tuple[str, str], **extra: Any) -> dict[str, Any]:
@@ -420,20 +395,7 @@ IAM_PROBE_SETUP = textwrap.dedent(
 def stock_moto_enforcing_iam(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("iam-probe")
     (folder / "harness_probe_setup.py").write_text(IAM_PROBE_SETUP, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MOTO_ACCOUNT_ID")}
-    env |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-c", IAM_PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=folder,
-        timeout=120,
-        check=True,
-    )
-    observed: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return observed
+    return stock_moto_answers(IAM_PROBE, cwd=folder)
 
 
 def test_gap_g_stock_moto_checks_repository_actions_against_star(

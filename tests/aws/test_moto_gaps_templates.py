@@ -7,26 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
-from botocore.exceptions import ClientError
 from moto.ecr.models import ecr_backends
 
 from ecrrepl.sandbox import ecr_gaps
+from harness.moto_probe import ecr_client, error_of
 
 WILDCARD_LATEST = [{"filterType": "WILDCARD", "filter": "latest"}]
 KMS = {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:123456789012:key/k"}
-
-
-def ecr_client(region: str = "us-west-2") -> Any:
-    return boto3.client("ecr", region_name=region)
-
-
-def error_of(call: Any) -> str:
-    with pytest.raises(ClientError) as raised:
-        call()
-    details = raised.value.response["Error"]
-    return f"{details['Code']}: {details['Message']}"
 
 
 def described(ecr: Any, prefix: str) -> dict[str, Any]:

@@ -14,38 +14,34 @@ from ecrrepl.aws.reader import read_state
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
+from harness import configs, models
+from harness.policies import repositories, root, statement
 
-CONFIG = """\
-version: 1
-accounts:
-  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl", external_id: ext-2}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-      - destinations:
-          - {account: "222222222222", region: us-east-2}
-        delete_replication: true
-templates:
-  - {account: "222222222222", region: eu-west-1, prefix: prod, description: replicated}
-"""
+CONFIG = configs.document(
+    configs.registry(
+        configs.rule((configs.OTHER_ACCOUNT, "eu-west-1"), filters=["prod/"]),
+        configs.rule((configs.OTHER_ACCOUNT, "us-east-2"), delete_replication=True),
+    ),
+    accounts=[
+        configs.account(configs.SOURCE_ACCOUNT),
+        configs.account(configs.OTHER_ACCOUNT, external_id="ext-2"),
+    ],
+    templates=[
+        configs.template(configs.OTHER_ACCOUNT, "eu-west-1", "prod", description="replicated")
+    ],
+)
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-DESTINATION = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+DESTINATION = models.IRELAND
 POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {
-            "Sid": "Ecrrepl111111111111uswest2",
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
-            "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-            "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/prod/*",
-        }
+        statement(
+            "Ecrrepl111111111111uswest2",
+            root("111111111111"),
+            ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            repositories(("222222222222", "eu-west-1"), "prod/*"),
+        )
     ],
 }
 

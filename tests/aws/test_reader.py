@@ -24,47 +24,47 @@ from ecrrepl.config.model import (
     RepositoryFilter,
 )
 from ecrrepl.errors import UserError
+from harness import configs
+from harness.policies import repositories, root, statement
 
-CONFIG = """\
-version: 1
-accounts:
-  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl", external_id: ext-x}
-  "333333333333":
-    role_arn: "arn:aws:iam::333333333333:role/ecrrepl"
-    manage_registry_policy: false
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-          - {account: "333333333333", region: us-east-2}
-  - account: "111111111111"
-    region: us-east-1
-    rules: []
-  - account: "222222222222"
-    region: eu-west-1
-    rules:
-      - destinations: [{account: "111111111111", region: eu-west-1}]
-templates:
-  - {account: "222222222222", region: eu-west-1, prefix: prod}
-  - {account: "222222222222", region: eu-west-1, prefix: tools}
-  - {account: "111111111111", region: us-east-1, prefix: ROOT}
-"""
+# Every account by AssumeRole; ecrrepl leaves the registry policy of 333333333333 alone.
+THREE_ACCOUNTS = (
+    configs.account(configs.SOURCE_ACCOUNT),
+    configs.account(configs.OTHER_ACCOUNT, external_id="ext-x"),
+    configs.account(configs.THIRD_ACCOUNT, manage_registry_policy=False),
+)
+CONFIG = configs.document(
+    configs.registry(
+        configs.rule(
+            "us-east-1",
+            (configs.OTHER_ACCOUNT, "eu-west-1"),
+            (configs.THIRD_ACCOUNT, "us-east-2"),
+            filters=["prod/"],
+        )
+    ),
+    configs.registry(region="us-east-1"),
+    configs.registry(
+        configs.rule((configs.SOURCE_ACCOUNT, "eu-west-1"), flow=True),
+        account=configs.OTHER_ACCOUNT,
+        region="eu-west-1",
+    ),
+    accounts=THREE_ACCOUNTS,
+    templates=[
+        configs.template(configs.OTHER_ACCOUNT, "eu-west-1", "prod"),
+        configs.template(configs.OTHER_ACCOUNT, "eu-west-1", "tools"),
+        configs.template(configs.SOURCE_ACCOUNT, "us-east-1", "ROOT"),
+    ],
+)
 
 FOREIGN_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {
-            "Sid": "PullThroughCache",
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
-            "Action": ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
-            "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-        }
+        statement(
+            "PullThroughCache",
+            root("222222222222"),
+            ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+            repositories(("222222222222", "eu-west-1")),
+        )
     ],
 }
 
@@ -182,20 +182,10 @@ def test_a_registry_without_replication_configuration_has_no_rules(
     assert state.templates == {}
 
 
-LIVE_ONLY = """\
-version: 1
-accounts:
-  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-  "333333333333":
-    role_arn: "arn:aws:iam::333333333333:role/ecrrepl"
-    manage_registry_policy: false
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - destinations: [{account: "222222222222", region: eu-west-1}]
-"""
+LIVE_ONLY = configs.document(
+    configs.registry(configs.rule((configs.OTHER_ACCOUNT, "eu-west-1"), flow=True)),
+    accounts=[THREE_ACCOUNTS[0], configs.account(configs.OTHER_ACCOUNT), THREE_ACCOUNTS[2]],
+)
 
 
 def test_destinations_only_the_live_rules_use_are_read_where_policies_are_managed(

@@ -180,11 +180,7 @@ def test_no_credentials_to_assume_a_role_names_account_and_role(
 def test_assume_role_denied_is_a_user_error(
     aws: None, observed_sessions: Callable[..., Any]
 ) -> None:
-    def deny(**kwargs: Any) -> tuple[Any, dict[str, Any]]:
-        return denied_response(), {
-            "Error": {"Code": "AccessDenied", "Message": "not authorized to perform"}
-        }
-
+    deny = sts_refuses("AccessDenied", "not authorized to perform")
     sessions = observed_sessions(
         accounts={"222222222222": role("222222222222")},
         hooks=[("before-call.sts.AssumeRole", deny)],
@@ -203,11 +199,7 @@ def test_assume_role_denied_is_a_user_error(
 def test_expired_credentials_are_named_as_such(
     aws: None, observed_sessions: Callable[..., Any]
 ) -> None:
-    def expired(**kwargs: Any) -> tuple[Any, dict[str, Any]]:
-        return denied_response(), {
-            "Error": {"Code": "ExpiredToken", "Message": "The security token is expired"}
-        }
-
+    expired = sts_refuses("ExpiredToken", "The security token is expired")
     sessions = observed_sessions(hooks=[("before-call.sts.GetCallerIdentity", expired)])
 
     with pytest.raises(UserError) as raised:
@@ -280,6 +272,15 @@ def denied_response() -> Any:
     from botocore.awsrequest import AWSResponse
 
     return AWSResponse("https://sts.amazonaws.com/", 403, {}, None)
+
+
+def sts_refuses(code: str, message: str) -> Callable[..., tuple[Any, dict[str, Any]]]:
+    """A before-call hook: STS answers 403 with this error instead of calling moto."""
+
+    def refuse(**kwargs: Any) -> tuple[Any, dict[str, Any]]:
+        return denied_response(), {"Error": {"Code": code, "Message": message}}
+
+    return refuse
 
 
 def test_sts_prefers_a_region_that_needs_no_opt_in(load_config: Callable[[str], Config]) -> None:

@@ -21,29 +21,14 @@ from ecrrepl.config.model import (
 from ecrrepl.errors import UserError
 from ecrrepl.plan.templates import plan_templates
 from ecrrepl.state import LiveState
+from harness import configs, models
+from harness.policies import root, statement
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-DESTINATION = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+DESTINATION = models.IRELAND
 
-CONFIG = """\
-version: 1
-accounts:
-  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-        delete_replication: true
-      - name: everything
-        destinations:
-          - {account: "222222222222", region: eu-central-1}
-templates:
+# Every field of a creation template, in the Irish registry of the other account.
+FULL_TEMPLATE = """\
   - account: "222222222222"
     region: eu-west-1
     prefix: prod
@@ -55,18 +40,21 @@ templates:
     resource_tags: {team: platform}
     lifecycle_policy: {rules: [{rulePriority: 1, action: {type: expire}}]}
     repository_policy: {Version: "2012-10-17", Statement: []}
-    custom_role_arn: arn:aws:iam::222222222222:role/ecr-template
-"""
+    custom_role_arn: arn:aws:iam::222222222222:role/ecr-template"""
+
+CONFIG = configs.document(
+    configs.registry(
+        configs.prod_rule(delete_replication=True),
+        configs.rule((configs.OTHER_ACCOUNT, "eu-central-1"), name="everything"),
+    ),
+    accounts=[configs.account(configs.SOURCE_ACCOUNT), configs.account(configs.OTHER_ACCOUNT)],
+    templates=[FULL_TEMPLATE],
+)
 
 
 @pytest.fixture
 def config(aws: None, load_config: Callable[[str], Config]) -> Config:
     return load_config(CONFIG)
-
-
-@pytest.fixture
-def sessions(config: Config) -> Sessions:
-    return Sessions.for_config(config)
 
 
 def unnamed(rules: tuple[ReplicationRule, ...]) -> tuple[ReplicationRule, ...]:
@@ -98,13 +86,12 @@ def test_registry_policy_round_trips_and_deletes(sessions: Sessions) -> None:
     policy = {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "Ecrrepl111111111111uswest2",
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
-                "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-                "Resource": ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
-            }
+            statement(
+                "Ecrrepl111111111111uswest2",
+                root("111111111111"),
+                ["ecr:CreateRepository", "ecr:ReplicateImage"],
+                ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
+            )
         ],
     }
 

@@ -21,9 +21,10 @@ from ecrrepl.backfill import (
 )
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
+from harness import models
 from harness.sessions import StubbedSessions
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
+SOURCE = models.OREGON
 OTHER_SOURCE = RegistryAddress("111111111111", "eu-west-1")
 REGIONS = [f"region-{n:02d}" for n in range(12)]
 

@@ -4,8 +4,6 @@ imports boto3."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from ecrrepl.lint import registry
 from ecrrepl.lint.registry import DuplicateRuleError, Rule, all_rules, declare, rule
 from ecrrepl.validation import validate_files
+from harness.cli import python_stdout
 
 # The rule IDs of the product contract: the README's rule table lists them, and IDs
 # are never reused or renumbered.
@@ -141,10 +140,7 @@ def test_offline_half_never_imports_boto3() -> None:
         "all_rules()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert python_stdout("-c", code).strip() == "[]"
 
 
 def test_values_with_a_trailing_newline_are_refused(tmp_path: Path) -> None:

@@ -11,16 +11,13 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from ecrrepl.aws.failures import describe_failure
 from ecrrepl.cli import main, report_internal_error
 from ecrrepl.redaction import redact
+from harness import configs
 
 # A port nothing listens on: botocore fails to connect at once and quotes the URL.
 ENDPOINT = "http://ci-user:s3cr%40t-pass@127.0.0.1:9"
-CONFIG = """\
-version: 1
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules: []
-"""
+# moto's default account (the base fake keys), with nothing to replicate.
+CONFIG = configs.document(configs.registry(account="123456789012"))
+
 
 
 @pytest.fixture

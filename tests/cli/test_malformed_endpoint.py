@@ -12,14 +12,11 @@ from ecrrepl.aws.endpoint_env import check_endpoint_variables, endpoint_problem
 from ecrrepl.cli import main
 from ecrrepl.errors import UsageError
 from ecrrepl.redaction import redact
+from harness import configs
 
-CONFIG = """\
-version: 1
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules: []
-"""
+# moto's default account (the base fake keys), with nothing to replicate.
+CONFIG = configs.document(configs.registry(account="123456789012"))
+
 
 
 def test_a_password_with_a_raw_at_sign_is_redacted_up_to_the_last_at() -> None:

@@ -10,16 +10,10 @@ import pytest
 
 from ecrrepl import cli
 from ecrrepl.cli import main, plain_validate_call
+from harness import configs
+from harness.cli import python_stdout
 
-CLEAN = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{region: us-east-1}]
-"""
+CLEAN = configs.one_rule("us-east-1")
 WARNING = CLEAN.replace("[prod/]", "[prod/, prod/api]")
 BROKEN = CLEAN.replace("us-east-1", "us-est-1")
 
@@ -134,10 +128,7 @@ def test_the_plain_path_imports_neither_click_nor_boto3() -> None:
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
         "print(code, loaded)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.splitlines()[-1] == "0 []"
+    assert python_stdout("-c", code).splitlines()[-1] == "0 []"
 
 
 def test_a_file_without_suppressions_does_not_load_the_suppression_code(tmp_path: Path) -> None:

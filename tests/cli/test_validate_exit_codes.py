@@ -14,17 +14,13 @@ from typing import Any
 
 import pytest
 
-CLEAN = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/]
-        destinations:
-          - region: us-east-1
-"""
+from harness import configs
+
+CLEAN = configs.document(
+    configs.registry(configs.rule("us-east-1", name="prod", filters=["prod/"]))
+)
+
+
 WARNING_ONLY = CLEAN.replace("filters: [prod/]", "filters: [prod/, prod/api]")  # W112
 INFO_ONLY = CLEAN.replace("        filters: [prod/]\n", "")  # I116
 ERROR = CLEAN.replace("region: us-east-1", "region: us-est-1")  # E105

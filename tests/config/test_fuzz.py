@@ -12,28 +12,22 @@ from hypothesis import strategies as st
 
 from ecrrepl.findings import Finding
 from ecrrepl.validation import validate_files
+from harness import configs
 
-SEED_DOCUMENT = """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl", external_id: ops-7f3a}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-templates:
+SEED_DOCUMENT = configs.document(
+    configs.registry(configs.PROD),
+    accounts=[configs.account(configs.OTHER_ACCOUNT, external_id="ops-7f3a")],
+    templates=[
+        """\
   - account: "222222222222"
     region: eu-west-1
     prefix: prod
     image_tag_mutability: MUTABLE
     encryption: {type: KMS, kms_key: "arn:aws:kms:eu-west-1:222222222222:key/k"}
-    custom_role_arn: arn:aws:iam::222222222222:role/t
-"""
+    custom_role_arn: arn:aws:iam::222222222222:role/t"""
+    ],
+)
+
 
 KEYS = ["version", "accounts", "registries", "templates", "account", "region", "rules",
         "filters", "destinations", "name", "prefix", "role_arn", "profile", "encryption",

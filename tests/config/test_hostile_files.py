@@ -19,21 +19,8 @@ from ecrrepl.input_files import MAX_JSON_DEPTH, RefusedFile, read_regular_file
 from ecrrepl.jsondepth import nested_deeper_than
 from ecrrepl.plan.files import plan_from_text
 from ecrrepl.validation import load_files, read_input_text, validate_files
+from harness import configs
 
-TEMPLATE_WITH = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{{region: eu-west-1}}]
-templates:
-  - account: "111111111111"
-    region: eu-west-1
-    prefix: prod
-    repository_policy: {reference}
-"""
 POLICY = {"Version": "2012-10-17", "Statement": []}
 
 
@@ -148,7 +135,7 @@ def test_plan_and_backup_files_go_through_the_same_reader(tmp_path: Path) -> Non
 def e303(tmp_path: Path, reference: str) -> list[str]:
     config = tmp_path / "configs" / "ecrrepl.yaml"
     config.parent.mkdir(exist_ok=True)
-    config.write_text(TEMPLATE_WITH.format(reference=reference))
+    config.write_text(configs.template_field("repository_policy", reference))
     result = finishes(lambda: validate_files([str(config)]))
     return [f.message for f in result.findings if f.rule == "E303"]
 

@@ -10,23 +10,12 @@ import pytest
 from ecrrepl.config.loader import MAX_FILE_BYTES, parse_document
 from ecrrepl.errors import UsageError
 from ecrrepl.validation import load_files, validate_files
+from harness import configs
 
-GOOD = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-        delete_replication: true
-"""
+GOOD = configs.document(
+    configs.registry(configs.prod_rule(delete_replication=True)),
+    accounts=[configs.account(configs.OTHER_ACCOUNT)],
+)
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "ecrrepl.yaml") -> str:
@@ -59,9 +48,10 @@ def test_good_file_builds_the_model(tmp_path: Path) -> None:
     assert result.config.accounts["222222222222"].role_arn.endswith(":role/ecrrepl")
     # Locations point at the value, 1-based.
     assert (rule.destinations[1].at("region").line, rule.destinations[1].at("region").column) == (
-        13,
+        12,
         47,
     )
+
     assert rule.destinations[1].at("region").path == "registries[0].rules[0].destinations[1].region"
 
 

@@ -12,23 +12,12 @@ import pytest
 from ecrrepl.config.files import config_paths, expand_arguments
 from ecrrepl.errors import UsageError
 from ecrrepl.validation import load_files, validate_files
+from harness import configs
 
-ACCOUNTS = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-"""
-REGISTRIES = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-"""
+ACCOUNTS = configs.document(accounts=[configs.account(configs.OTHER_ACCOUNT)])
+REGISTRIES = configs.document(
+    configs.registry(configs.rule((configs.OTHER_ACCOUNT, "eu-west-1"), filters=["prod/"]))
+)
 TEMPLATES = """\
 version: 1
 templates:

@@ -19,18 +19,18 @@ from contract.target import (
     push,
     real_target,
 )
+from harness.policies import repositories, root, statement
 
 FOREIGN_RULE = {
     "destinations": [{"registryId": "123456789012", "region": "ap-south-1"}],
     "repositoryFilters": [{"filter": "team/", "filterType": "PREFIX_MATCH"}],
 }
-FOREIGN_STATEMENT = {
-    "Sid": "SomeoneElse",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-    "Action": "ecr:ReplicateImage",
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-}
+FOREIGN_STATEMENT = statement(
+    "SomeoneElse",
+    root("999999999999"),
+    "ecr:ReplicateImage",
+    repositories(("222222222222", "eu-west-1")),
+)
 
 
 @pytest.fixture

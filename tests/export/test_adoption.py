@@ -9,28 +9,22 @@ from ecrrepl.adoption import AdoptedState, adopted_config
 from ecrrepl.config.model import (
     AccountAccess,
     Config,
-    Destination,
     JsonObject,
     RegistryAddress,
     ReplicationRule,
     SourceRegistry,
 )
 from ecrrepl.policy import required_statements
+from harness import models
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-OTHER_SOURCE = RegistryAddress("111111111111", "us-east-1")
-WEST = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+OTHER_SOURCE = models.VIRGINIA
+WEST = models.IRELAND
 CENTRAL = RegistryAddress("222222222222", "eu-central-1")
 
 
 def sends(*destinations: RegistryAddress) -> tuple[ReplicationRule, ...]:
-    return (
-        ReplicationRule(
-            destinations=tuple(
-                Destination(account=d.account, region=d.region) for d in destinations
-            )
-        ),
-    )
+    return (models.rule(*destinations),)
 
 
 def statements(source: RegistryAddress, destination: RegistryAddress) -> list[dict[str, Any]]:

@@ -166,6 +166,7 @@ def export_arguments() -> list[str]:
     return arguments
 
 
+@pytest.mark.slow
 def test_fifty_accounts_in_two_regions_export_validate_and_diff_clean(
     aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -29,34 +29,27 @@ from ecrrepl.render.graph_mermaid import render_graph_mermaid
 from ecrrepl.render.plan_markdown import render_plan_markdown
 from ecrrepl.route import route_repository
 from ecrrepl.state import LiveState
+from harness import configs
+from harness.models import IRELAND, OHIO, OREGON, VIRGINIA
 
 WriteConfig = Callable[..., str]
 
 # 111111111111/us-west-2 sends prod/ within the account and to 222222222222/eu-west-1,
 # which forwards prod/ to eu-central-1: a chain replication does not follow.
-CHAINED = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-      - destinations:
-          - {account: "222222222222", region: eu-west-1}
-  - account: "222222222222"
-    region: eu-west-1
-    rules:
-      - name: onward
-        filters: [prod/]
-        destinations: [{region: eu-central-1}]
-templates:
-  - {account: "222222222222", region: eu-west-1, prefix: prod}
-  - {account: "222222222222", region: eu-west-1, prefix: ROOT, applied_for: [CREATE_ON_PUSH]}
-"""
+CHAINED = configs.document(
+    configs.registry(configs.PROD, configs.rule((configs.OTHER_ACCOUNT, "eu-west-1"))),
+    configs.registry(
+        configs.rule("eu-central-1", name="onward", filters=["prod/"]),
+        account=configs.OTHER_ACCOUNT,
+        region="eu-west-1",
+    ),
+    templates=[
+        configs.template(configs.OTHER_ACCOUNT, "eu-west-1", "prod"),
+        configs.template(
+            configs.OTHER_ACCOUNT, "eu-west-1", "ROOT", applied_for=["CREATE_ON_PUSH"]
+        ),
+    ],
+)
 
 # Names that would end a label or start a statement if they were printed raw.
 HOSTILE = """\
@@ -73,9 +66,6 @@ registries:
         destinations: [{region: us-east-1}]
 """
 
-OREGON = RegistryAddress("111111111111", "us-west-2")
-VIRGINIA = RegistryAddress("111111111111", "us-east-1")
-IRELAND = RegistryAddress("222222222222", "eu-west-1")
 FRANKFURT = RegistryAddress("222222222222", "eu-central-1")
 
 
@@ -333,25 +323,18 @@ def test_command_refuses_a_from_that_names_no_source(
 
 # Oregon sends prod/ to Virginia and Ireland; live, it sends prod/ to Virginia (unchanged),
 # dev/ to Ireland (changed to prod/) and everything to Ohio in account 333 (removed).
-PLANNED = """\
-version: 1
-accounts:
-  "333333333333": {role_arn: "arn:aws:iam::333333333333:role/ecrrepl"}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-  - account: "222222222222"
-    region: eu-west-1
-    rules: []
-"""
+PLANNED = configs.document(
+    configs.registry(
+        configs.rule(
+            "us-east-1", (configs.OTHER_ACCOUNT, "eu-west-1"), name="prod", filters=["prod/"]
+        )
 
-OHIO = RegistryAddress("333333333333", "us-east-2")
+    ),
+    configs.registry(account=configs.OTHER_ACCOUNT, region="eu-west-1"),
+    accounts=[configs.account(configs.THIRD_ACCOUNT)],
+)
+
+
 
 
 def _live_rules() -> dict[RegistryAddress, tuple[ReplicationRule, ...]]:

@@ -90,3 +90,10 @@ def run_ecrrepl(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Comple
         timeout=COMMAND_TIMEOUT_SECONDS,
         check=False,
     )
+
+
+def python_stdout(*args: str) -> str:
+    """What `python ARGS...` prints in a fresh interpreter (so imports start from nothing);
+    it must exit 0."""
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=True)
+    return done.stdout

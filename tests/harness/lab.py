@@ -10,51 +10,70 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness import configs
+from harness.policies import repositories, root, statement
+
 Registry = tuple[str, str]
 
 SOURCE = ("123456789012", "us-west-2")
 EU = ("222222222222", "eu-west-1")
 DR = ("333333333333", "us-east-2")
+# The Sid of the statement ecrrepl writes for SOURCE into a destination's registry policy.
+SOURCE_SID = "Ecrrepl123456789012uswest2"
+
+
+def estate(*rules: str, **eu_account: str | bool) -> str:
+    """The source registry with these rules; both other accounts by AssumeRole, the EU one
+    with more settings when told (`manage_registry_policy=False`)."""
+    return configs.document(
+        configs.registry(*rules, account=SOURCE[0], region=SOURCE[1]),
+        accounts=[configs.account(EU[0], **eu_account), configs.account(DR[0])],
+    )
+
 
 # CONFIG without rule `dr` and without eu-west-1 (222222222222) in rule `prod`: the source
 # registry sends prod/ and base- to its own us-east-1 only, to neither other account.
-REDUCED = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    role_arn: arn:aws:iam::333333333333:role/ecrrepl
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-"""
+REDUCED = estate(configs.rule("us-east-1", name="prod", filters=["prod/", "base-"]))
 
-# REDUCED, and rule `prod` sends to 222222222222/eu-west-1 too, and rule `dr` sends every
-# repository to 333333333333/us-east-2.
-CONFIG = (
-    REDUCED
-    + """\
-          - {account: "222222222222", region: eu-west-1}
-      - name: dr
-        destinations:
-          - {account: "333333333333", region: us-east-2}
-"""
+# Rule `prod` sends prod/ and base- to us-east-1 and 222222222222/eu-west-1; rule `dr`
+# sends every repository to 333333333333/us-east-2.
+ESTATE_RULES = (
+    configs.rule("us-east-1", EU, name="prod", filters=["prod/", "base-"]),
+    configs.rule(DR, name="dr"),
 )
+CONFIG = estate(*ESTATE_RULES)
+
+
+def to_eu(*sources: tuple[Registry, str], owner: str | None = None) -> str:
+    """Each source registry sends its filters ("prod/, base/") to EU, destinations on one
+    line; EU, and each source account but the base credentials', by AssumeRole."""
+    others = sorted({registry[0] for registry, _ in sources} - {SOURCE[0]})
+    return configs.document(
+        *(
+            configs.registry(
+                configs.rule(EU, filters=filters.split(", "), flow=True),
+                account=registry[0],
+                region=registry[1],
+            )
+            for registry, filters in sources
+        ),
+        accounts=[configs.account(number) for number in (EU[0], *others)],
+        owner=owner,
+    )
+
+
+# CONFIG narrowed: base- and tools/ (prod/ no longer) to us-east-1 and 222222222222/eu-west-1
+# (its statement narrows, and widens to tools/); 333333333333 is no longer a destination.
+NARROWED = estate(configs.rule("us-east-1", EU, filters=["base-", "tools/"]))
+
 
 # A statement someone else owns in a registry policy ecrrepl writes to.
-FOREIGN = {
-    "Sid": "PullThroughCacheTeam",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-    "Action": ["ecr:ReplicateImage"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/other/*",
-}
+FOREIGN = statement(
+    "PullThroughCacheTeam",
+    root("999999999999"),
+    ["ecr:ReplicateImage"],
+    repositories(EU, "other/*"),
+)
 
 
 def write_file(folder: Path, name: str, text: str) -> str:

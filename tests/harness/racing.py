@@ -26,6 +26,7 @@ import ecrrepl.aws.applier
 import ecrrepl.aws.policy_writes
 from harness import lab
 from harness.accounts import ecr_client
+from harness.policies import repositories, root, statement
 
 
 class Moment(enum.Enum):
@@ -35,15 +36,10 @@ class Moment(enum.Enum):
     AFTER_EVERY_PUT = "after every put, from a read made before it"
 
 
-def racing_statement(registry: lab.Registry, sid: str, repositories: str) -> dict[str, Any]:
-    account, region = registry
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-        "Action": ["ecr:ReplicateImage"],
-        "Resource": f"arn:aws:ecr:{region}:{account}:repository/{repositories}",
-    }
+def racing_statement(registry: lab.Registry, sid: str, pattern: str) -> dict[str, Any]:
+    return statement(
+        sid, root("999999999999"), ["ecr:ReplicateImage"], repositories(registry, pattern)
+    )
 
 
 class RacingOwner:

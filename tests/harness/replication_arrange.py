@@ -8,26 +8,22 @@ import json
 from typing import Any
 
 from ecrrepl.sandbox.images import push_image
+from harness import configs
 from harness.accounts import ecr_client
+from harness.policies import repositories, root, statement
 
-SOURCE_ACCOUNT = "111111111111"
-DR_ACCOUNT = "222222222222"
+SOURCE_ACCOUNT = configs.SOURCE_ACCOUNT
+DR_ACCOUNT = configs.OTHER_ACCOUNT
 
-TWO_ACCOUNTS = """\
-version: 1
-accounts:
-  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-"""
+
+# Both accounts by AssumeRole; rule `prod` sends prod/ to us-east-1 and to DR's Ireland.
+TWO_ACCOUNTS_ENTRIES = [configs.account(SOURCE_ACCOUNT), configs.account(DR_ACCOUNT)]
+TWO_ACCOUNTS = configs.document(
+    configs.registry(
+        configs.rule("us-east-1", (DR_ACCOUNT, "eu-west-1"), name="prod", filters=["prod/"])
+    ),
+    accounts=TWO_ACCOUNTS_ENTRIES,
+)
 
 
 def ecr(account: str, region: str) -> Any:
@@ -58,13 +54,12 @@ def allow_replication(client: Any, region: str, source_account: str = SOURCE_ACC
             {
                 "Version": "2012-10-17",
                 "Statement": [
-                    {
-                        "Sid": f"Ecrrepl{source_account}",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{source_account}:root"},
-                        "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-                        "Resource": f"arn:aws:ecr:{region}:{account}:repository/*",
-                    }
+                    statement(
+                        f"Ecrrepl{source_account}",
+                        root(source_account),
+                        ["ecr:CreateRepository", "ecr:ReplicateImage"],
+                        repositories((account, region)),
+                    )
                 ],
             }
         )

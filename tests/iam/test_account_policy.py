@@ -18,30 +18,32 @@ from ecrrepl.iam.policy import (
 )
 from ecrrepl.iam.table import Purpose
 from ecrrepl.validation import load_files
+from harness import configs
 
 READ = frozenset({Purpose.READ})
 APPLY = frozenset({Purpose.APPLY})
 OPERATE = frozenset({Purpose.OPERATE})
 EVERYTHING = frozenset(Purpose)
 
-HUB = """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-  "333333333333": {profile: dr, manage_registry_policy: false}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/, prod/api, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-          - {account: "333333333333", region: us-east-2}
-  - account: "111111111111"
-    region: eu-central-1
-    rules: []
-templates:
+# 222222222222 by AssumeRole; 333333333333 by a profile, its registry policy left alone.
+ROLE_AND_PROFILE = (
+    configs.account(configs.OTHER_ACCOUNT),
+    configs.account(configs.THIRD_ACCOUNT, profile="dr", manage_registry_policy=False),
+)
+
+HUB = configs.document(
+    configs.registry(
+        configs.rule(
+            "us-east-1",
+            (configs.OTHER_ACCOUNT, "eu-west-1"),
+            (configs.THIRD_ACCOUNT, "us-east-2"),
+            filters=["prod/", "prod/api", "base-"],
+        )
+    ),
+    configs.registry(region="eu-central-1"),
+    accounts=ROLE_AND_PROFILE,
+    templates=[
+        """\
   - account: "222222222222"
     region: eu-west-1
     prefix: prod
@@ -50,8 +52,9 @@ templates:
     custom_role_arn: arn:aws:iam::222222222222:role/ecr-template
   - account: "222222222222"
     region: eu-west-2
-    prefix: ROOT
-"""
+    prefix: ROOT"""
+    ],
+)
 
 
 def config_of(text: str, tmp_path: Path) -> Config:

@@ -9,22 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from harness import configs
 from harness.cli import invoke
 
 REPO = Path(__file__).parents[2]
 EXAMPLE = REPO / "configs" / "example.yaml"
 
-TWO_ACCOUNTS = """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{account: "222222222222", region: eu-west-1}]
-"""
+TWO_ACCOUNTS = configs.document(
+    configs.registry(
+        configs.rule((configs.OTHER_ACCOUNT, "eu-west-1"), filters=["prod/"], flow=True)
+    ),
+    accounts=[configs.account(configs.OTHER_ACCOUNT)],
+)
 
 REPORT_IMPORTS = """
 import sys

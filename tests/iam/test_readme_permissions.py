@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ecrrepl.iam.readme import BEGIN, END, main, render_permissions_section, replace_section
 from ecrrepl.iam.table import PERMISSIONS, Permission, Purpose, Scope
+from harness.cli import python_stdout
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -49,12 +48,7 @@ def test_replacing_keeps_what_is_around_the_markers() -> None:
 
 
 def test_module_prints_the_section_and_rewrites_a_file(tmp_path: Path) -> None:
-    printed = subprocess.run(
-        [sys.executable, "-m", "ecrrepl.iam.readme"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    printed = python_stdout("-m", "ecrrepl.iam.readme")
     assert printed == render_permissions_section()
     target = tmp_path / "README.md"
     target.write_text(f"# x\n{BEGIN}\nold\n{END}\n", encoding="utf-8")

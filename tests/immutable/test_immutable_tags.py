@@ -22,9 +22,11 @@ from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.plan import compute_plan, plan_from_json, plan_to_json
 from ecrrepl.plan.immutable_tags import immutable_tag_warnings
 from ecrrepl.state import LiveState, TagImmutability
+from harness import configs
 from harness.replication_arrange import (
     DR_ACCOUNT,
     SOURCE_ACCOUNT,
+    TWO_ACCOUNTS,
     allow_replication,
     ecr,
     push,
@@ -37,26 +39,10 @@ EAST = RegistryAddress(SOURCE_ACCOUNT, "us-east-1")
 DR = RegistryAddress(DR_ACCOUNT, "eu-west-1")
 OTHER_SOURCE = RegistryAddress(SOURCE_ACCOUNT, "ap-south-1")
 
-CONFIG = """\
-version: 1
-accounts:
-  "111111111111": {role_arn: "arn:aws:iam::111111111111:role/ecrrepl"}
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-  - account: "111111111111"
-    region: ap-south-1
-    rules:
-      - name: everything
-        destinations: [{account: "222222222222", region: eu-west-1}]
-"""
+# TWO_ACCOUNTS, and 111111111111/ap-south-1 sends every repository to Ireland too.
+CONFIG = TWO_ACCOUNTS + configs.registry(
+    configs.rule((DR_ACCOUNT, "eu-west-1"), name="everything", flow=True), region="ap-south-1"
+)
 
 
 @pytest.fixture

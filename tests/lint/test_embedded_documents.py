@@ -19,28 +19,14 @@ from ecrrepl.lint.rules._embedded import Problem, render_path
 from ecrrepl.lint.rules.lifecycle_policy import lifecycle_problems
 from ecrrepl.lint.rules.repository_policy import policy_problems
 from ecrrepl.validation import validate_files
-
-CONFIG = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{{region: eu-west-1}}]
-templates:
-  - account: "111111111111"
-    region: eu-west-1
-    prefix: prod
-    {key}: {value}
-"""
+from harness import configs
 
 
 def _validate(tmp_path: Path, key: str, value: str, files: Mapping[str, str] = {}) -> Any:
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     config = tmp_path / "ecrrepl.yaml"
-    config.write_text(CONFIG.format(key=key, value=value), encoding="utf-8")
+    config.write_text(configs.template_field(key, value), encoding="utf-8")
     return validate_files([str(config)])
 
 

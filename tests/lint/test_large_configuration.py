@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ecrrepl.lint.registry import all_rules
 from ecrrepl.validation import load_files
 
@@ -26,6 +28,7 @@ def _generated_config(registries: int, rules: int, filters: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_rules_are_clean_on_a_large_configuration(tmp_path: Path) -> None:
     """The generated file of the benchmark is clean (its speed is `make bench`'s job)."""
     path = tmp_path / "large.yaml"

@@ -6,6 +6,7 @@ alphabets, where prefixes collide often.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,6 +66,7 @@ destination_regions = st.lists(
 rule_shapes = st.tuples(st.none() | st.lists(prefixes, min_size=1, max_size=4), destination_regions)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(rule_shapes, min_size=2, max_size=5))
 def test_w113_reports_each_overlapping_pair_of_rules_once(
@@ -121,6 +123,7 @@ def test_filter_pattern_rejects_leading_and_double_slashes_only() -> None:
     assert len(_e104_messages("/prod", "prod//api", "prod/api/", "a.b-c_d/e")) == 2
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(rule_shapes, min_size=6, max_size=12))
 def test_w113_names_the_earliest_overlapping_rules_of_each_rule(

@@ -18,6 +18,7 @@ from ecrrepl.cli import main
 from harness import lab
 from harness.accounts import ecr_client
 from harness.cli import Outcome
+from harness.live_steps import Live
 
 # A registry no configuration should ever write: the "wrong account" of identity tests.
 ELSEWHERE = ("111111111111", "us-west-2")
@@ -106,3 +107,16 @@ def statements() -> Callable[[tuple[str, str]], list[dict[str, Any]]]:
 @pytest.fixture
 def backup_files(workdir: Path) -> Callable[[], list[Path]]:
     return lambda: lab.backups(workdir)
+
+
+@pytest.fixture
+def live(
+    run: Callable[..., Outcome],
+    write_file: Callable[[str, str], str],
+    ecr: Callable[[tuple[str, str]], Any],
+    live_state: Callable[[], dict[tuple[str, str], dict[str, Any]]],
+    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    backup_files: Callable[[], list[Path]],
+    foreign_statement: dict[str, Any],
+) -> Live:
+    return Live(run, write_file, ecr, live_state, statements, backup_files, foreign_statement)

@@ -17,9 +17,10 @@ from ecrrepl.config.model import (
     ReplicationRule,
 )
 from ecrrepl.errors import UserError
+from harness import models
 
 SOURCE = RegistryAddress("123456789012", "us-west-2")
-EU = RegistryAddress("222222222222", "eu-west-1")
+EU = models.IRELAND
 
 BACKUP = Backup(
     taken_by="apply",

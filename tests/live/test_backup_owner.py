@@ -15,36 +15,26 @@ import pytest
 from ecrrepl.backup import backup_from_json
 from ecrrepl.errors import UserError
 from ecrrepl.policy import merged_sid, owns_statement
+from harness.live_steps import backup_by_apply
+from harness.policies import statement
 
 ROOTS = ["arn:aws:iam::123456789012:root", "arn:aws:iam::444444444444:root"]
 RESOURCES = ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"]
 SID = merged_sid("platform", ROOTS, RESOURCES)
-MERGED = {
-    "Sid": SID,
-    "Effect": "Allow",
-    "Principal": {"AWS": ROOTS},
-    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-    "Resource": RESOURCES,
-}
+MERGED = statement(SID, ROOTS, ["ecr:CreateRepository", "ecr:ReplicateImage"], RESOURCES)
 OWNED = ["Ecrrepl123456789012uswest2", "Ecrrepl444444444444uswest2", "EcrreplPlatformG*"]
-GOOD: dict[str, Any] = {
-    "format": "ecrrepl-backup",
-    "format_version": 3,
-    "taken_by": "apply",
-    "created_at": "2026-12-01T00:00:00Z",
-    "accounts": {},
-    "replication": {},
-    "registry_policies": {
-        "222222222222/eu-west-1": {"Version": "2012-10-17", "Statement": [MERGED]}
-    },
-    "templates": {},
-    "templates_written": {},
-    "owned_sids": OWNED,
-    "sources": ["123456789012/us-west-2", "444444444444/us-west-2"],
-    "owner": "platform",
-    "replication_written": {},
-    "statements_written": {"222222222222/eu-west-1": [dict(MERGED)]},
-}
+GOOD: dict[str, Any] = backup_by_apply(
+    accounts={},
+    replication={},
+    registry_policies={"222222222222/eu-west-1": {"Version": "2012-10-17", "Statement": [MERGED]}},
+    templates={},
+    templates_written={},
+    owned_sids=OWNED,
+    sources=["123456789012/us-west-2", "444444444444/us-west-2"],
+    owner="platform",
+    replication_written={},
+    statements_written={"222222222222/eu-west-1": [dict(MERGED)]},
+)
 
 
 def test_a_backup_with_an_owners_merged_statement_is_accepted() -> None:

@@ -6,7 +6,6 @@ would widen, nothing written."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,36 +13,18 @@ from typing import Any
 from ecrrepl.policy import merged_sid
 from harness import lab
 from harness.accounts import ecr_client
+from harness.live_steps import Live, apply_and_backup
 
 EU = lab.EU
 SOURCES = (("123456789012", "us-west-2"), ("444444444444", "us-west-2"))
-OWNED = """\
-version: 1
-owner: platform
-accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-  "444444444444": {{role_arn: "arn:aws:iam::444444444444:role/ecrrepl"}}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-  - account: "444444444444"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-"""
+
+
+def owned(filters: str) -> str:
+    """Both SOURCES send `filters` to EU, under `owner: platform`."""
+    return lab.to_eu(*((source, filters) for source in SOURCES), owner="platform")
+
+
 ROOTS = ["arn:aws:iam::123456789012:root", "arn:aws:iam::444444444444:root"]
-
-
-def apply_and_backup(run: Callable[..., Any], config: str) -> Path:
-    outcome = run("apply", "--yes", config)
-    assert outcome.exit_code == 0, outcome.stderr
-    found = re.search(r"^Backup of the previous state: (\S+)", outcome.stdout, re.MULTILINE)
-    assert found is not None
-    return Path(found.group(1))
 
 
 def state() -> dict[Any, Any]:
@@ -58,38 +39,29 @@ def applied_twice(
 ) -> tuple[str, Path]:
     """Apply prod/ and base/, then prod/ only: the backup of the second apply holds the
     merged statement of both accounts for both prefixes."""
-    wide = write_file("wide.yaml", OWNED.format(filters="prod/, base/"))
+    wide = write_file("wide.yaml", owned("prod/, base/"))
     apply_and_backup(run, wide)
-    return wide, apply_and_backup(run, write_file("narrow.yaml", OWNED.format(filters="prod/")))
+    narrow = write_file("narrow.yaml", owned("prod/"))
+    return wide, Path(apply_and_backup(run, narrow))
 
 
-def test_a_backup_of_merged_statements_restores_them(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-) -> None:
-    wide = write_file("wide.yaml", OWNED.format(filters="prod/, base/"))
-    apply_and_backup(run, wide)
-    before = statements(EU)
+def test_a_backup_of_merged_statements_restores_them(aws: None, live: Live) -> None:
+    wide = live.write_file("wide.yaml", owned("prod/, base/"))
+    apply_and_backup(live.run, wide)
+    before = live.statements(EU)
     assert [sorted(s["Principal"]["AWS"]) for s in before] == [ROOTS]
-    backup = apply_and_backup(run, write_file("narrow.yaml", OWNED.format(filters="prod/")))
-    assert statements(EU) != before
+    backup = apply_and_backup(live.run, live.write_file("narrow.yaml", owned("prod/")))
+    assert live.statements(EU) != before
 
-    outcome = run("restore", "--yes", str(backup))
+    outcome = live.run("restore", "--yes", str(backup))
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert statements(EU) == before
-    assert run("diff", "--exit-code", wide).exit_code == 0
+    assert live.statements(EU) == before
+    assert live.run("diff", "--exit-code", wide).exit_code == 0
 
 
-def test_a_widened_merged_statement_is_refused_for_each_account(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    backup_files: Callable[[], list[Path]],
-) -> None:
-    _, backup = applied_twice(run, write_file)
+def test_a_widened_merged_statement_is_refused_for_each_account(aws: None, live: Live) -> None:
+    _, backup = applied_twice(live.run, live.write_file)
     everything = ["arn:aws:ecr:eu-west-1:222222222222:repository/*"]
     widened_sid = merged_sid("platform", ROOTS, everything)
     data = json.loads(backup.read_text())
@@ -97,11 +69,11 @@ def test_a_widened_merged_statement_is_refused_for_each_account(
     # The Sid is the one ecrrepl gives the widened content, so the file alone passes.
     statement.update(Sid=widened_sid, Resource=everything)
     backup.write_text(json.dumps(data))
-    before, taken = state(), backup_files()
+    before, taken = state(), live.backup_files()
 
-    outcome = run("restore", "--yes", str(backup))
+    outcome = live.run("restore", "--yes", str(backup))
 
-    assert (outcome.exit_code, state(), backup_files()) == (1, before, taken)
+    assert (outcome.exit_code, state(), live.backup_files()) == (1, before, taken)
     assert outcome.stderr == (
         "ecrrepl: error: restore refused, nothing was written: "
         + "; ".join(

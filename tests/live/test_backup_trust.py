@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,51 +16,42 @@ import pytest
 from ecrrepl.backup import backup_from_json
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
+from harness.live_steps import Live, backup_by_apply
+from harness.policies import root, statement
 
 SID = "Ecrrepl123456789012uswest2"
-STATEMENT = {
-    "Sid": SID,
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-    "Resource": ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
-}
-FOREIGN = {
-    "Sid": "PullThroughCacheTeam",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-    "Action": "ecr:*",
-    "Resource": "*",
-}
-GOOD: dict[str, Any] = {
-    "format": "ecrrepl-backup",
-    "format_version": 3,
-    "taken_by": "apply",
-    "created_at": "2026-12-01T00:00:00Z",
-    "accounts": {},
-    "replication": {
+STATEMENT = statement(
+    SID,
+    root("123456789012"),
+    ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    ["arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"],
+)
+FOREIGN = statement("PullThroughCacheTeam", root("999999999999"), "ecr:*", "*")
+GOOD: dict[str, Any] = backup_by_apply(
+    accounts={},
+    replication={
         "123456789012/us-west-2": {
             "rules": [{"destinations": [{"region": "eu-west-1", "registryId": "222222222222"}]}]
         }
     },
-    "registry_policies": {
+    registry_policies={
         "222222222222/eu-west-1": {"Version": "2012-10-17", "Statement": [STATEMENT, FOREIGN]}
     },
-    "templates": {"222222222222/eu-west-1": {"prod": None}},
-    "templates_written": {
+    templates={"222222222222/eu-west-1": {"prod": None}},
+    templates_written={
         "222222222222/eu-west-1": {"prod": {"prefix": "prod", "appliedFor": ["REPLICATION"]}}
     },
-    "owned_sids": [SID],
-    "sources": ["123456789012/us-west-2"],
-    "replication_written": {
+    owned_sids=[SID],
+    sources=["123456789012/us-west-2"],
+    replication_written={
         "123456789012/us-west-2": {
             "rules": [{"destinations": [{"region": "eu-west-2", "registryId": "222222222222"}]}]
         }
     },
-    "statements_written": {
+    statements_written={
         "222222222222/eu-west-1": [],
     },
-}
+)
 
 
 def tampered(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
@@ -298,33 +288,25 @@ def test_a_statement_in_its_own_account_is_refused() -> None:
         backup_from_json(tampered(own_account), "backup.json")
 
 
-def test_restore_refuses_a_tampered_backup_before_reading_aws(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-) -> None:
-    before = live_state()
+def test_restore_refuses_a_tampered_backup_before_reading_aws(aws: None, live: Live) -> None:
+    before = live.live_state()
     data = tampered(_statement("Principal", {"AWS": "arn:aws:iam::999999999999:root"}))
-    backup = write_file("backup.json", json.dumps(data))
+    backup = live.write_file("backup.json", json.dumps(data))
 
-    outcome = run("restore", "--yes", backup)
+    outcome = live.run("restore", "--yes", backup)
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr.startswith(
         f"ecrrepl: error: backup.json is not a usable backup: {IN_STATEMENT}: the principal"
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
-def test_a_5000_deep_backup_is_refused_in_one_sentence(
-    write_file: Callable[[str, str], str], run: Callable[..., Any]
-) -> None:
-    backup = write_file("backup.json", '{"format": ' + "[" * 5000 + "]" * 5000 + "}")
+def test_a_5000_deep_backup_is_refused_in_one_sentence(live: Live) -> None:
+    backup = live.write_file("backup.json", '{"format": ' + "[" * 5000 + "]" * 5000 + "}")
 
-    outcome = run("restore", "--yes", backup)
+    outcome = live.run("restore", "--yes", backup)
 
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         1,

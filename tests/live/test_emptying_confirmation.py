@@ -5,26 +5,16 @@ question and without a terminal apply refuses."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness import lab
 from harness.accounts import ecr_client
+from harness.live_steps import Live
 
-EMPTY = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    role_arn: arn:aws:iam::333333333333:role/ecrrepl
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules: []
-"""
+EMPTY = lab.estate()
+
 QUESTION = (
     "This plan removes every replication rule of 1 registry:\n"
     "  123456789012/us-west-2  (2 rules)\n"
@@ -80,17 +70,12 @@ def test_apply_asks_for_the_number_and_writes_when_it_is_typed(
 
 @pytest.mark.parametrize("answer", ["y\n", "yes\n", "delete\n", "2\n", "\n"])
 def test_any_other_answer_cancels_and_writes_nothing(
-    emptying: str,
-    run: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-    answer: str,
+    emptying: str, live: Live, monkeypatch: pytest.MonkeyPatch, answer: str
 ) -> None:
-    before, backups = live_state(), backup_files()
+    before, backups = live.live_state(), live.backup_files()
     monkeypatch.setattr("sys.stdin", Terminal(answer))
 
-    outcome = run("apply", emptying)
+    outcome = live.run("apply", emptying)
 
     assert outcome.exit_code == 1
     assert outcome.stdout.endswith(QUESTION)
@@ -98,21 +83,18 @@ def test_any_other_answer_cancels_and_writes_nothing(
     assert outcome.stderr == (
         f"ecrrepl: error: cancelled: {typed} was typed, not 3; nothing was written\n"
     )
-    assert live_state() == before
-    assert backup_files() == backups
+    assert live.live_state() == before
+    assert live.backup_files() == backups
 
 
 def test_without_a_terminal_and_without_yes_apply_refuses(
-    emptying: str,
-    run: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
-    live_state: Callable[[], dict[Any, Any]],
+    emptying: str, live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = live_state()
+    before = live.live_state()
     pipe = Pipe("3\n")
     monkeypatch.setattr("sys.stdin", pipe)
 
-    outcome = run("apply", emptying)
+    outcome = live.run("apply", emptying)
 
     assert outcome.exit_code == 1
     assert outcome.stderr == (
@@ -120,7 +102,7 @@ def test_without_a_terminal_and_without_yes_apply_refuses(
         "nothing was written\n"
     )
     assert pipe.asked == 0
-    assert live_state() == before
+    assert live.live_state() == before
 
 
 def test_yes_skips_the_question(

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness import lab
 from harness.accounts import ecr_client
+from harness.live_steps import Live
+from harness.policies import repositories, root, statement
 
-DENY = {
-    "Sid": "NoReplicationFromBuild",
-    "Effect": "Deny",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": "ecr:Replicate*",
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-}
+DENY = statement(
+    "NoReplicationFromBuild",
+    root("123456789012"),
+    "ecr:Replicate*",
+    repositories(lab.EU),
+    effect="Deny",
+)
 ERROR = (
     "statement 'NoReplicationFromBuild' of the registry policy of 222222222222/eu-west-1 "
     "denies ecr:ReplicateImage to account 123456789012 on "
@@ -46,35 +47,26 @@ def test_diff_reports_the_deny_as_an_error(
         assert len(errors) == 1 and errors[0].startswith(ERROR)
 
 
-def test_apply_refuses_and_writes_nothing(
-    denied: None,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-) -> None:
-    before = live_state()
+def test_apply_refuses_and_writes_nothing(denied: None, config_file: str, live: Live) -> None:
+    before = live.live_state()
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     assert ERROR in outcome.stdout
     assert outcome.stderr == "ecrrepl: error: the plan has errors (above); nothing was written\n"
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_apply_with_allow_deny_writes_and_keeps_the_deny(
-    denied: None,
-    config_file: str,
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    denied: None, config_file: str, live: Live
 ) -> None:
-    outcome = run("apply", "--yes", "--allow-deny", config_file)
+    outcome = live.run("apply", "--yes", "--allow-deny", config_file)
 
     assert outcome.exit_code == 0, outcome.stderr
     assert "Apply complete" in outcome.stdout
-    kept = statements(lab.EU)
+    kept = live.statements(lab.EU)
     assert kept[0] == DENY
     assert [s["Sid"] for s in kept[1:]] == ["Ecrrepl123456789012uswest2"]
 
@@ -91,31 +83,25 @@ def test_a_saved_plan_with_a_deny_needs_allow_deny_too(
     assert allowed.exit_code == 0, allowed.stderr
 
 
-def test_a_deny_in_a_policy_ecrrepl_does_not_manage_is_an_error_too(
-    aws: None, write_file: Callable[[str, str], str], run: Callable[..., Any]
-) -> None:
+def test_a_deny_in_a_policy_ecrrepl_does_not_manage_is_an_error_too(aws: None, live: Live) -> None:
     lab.put_statements(
         ecr_client(*lab.EU),
         [
-            {
-                "Sid": "ReplicationFromBuild",
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
-                "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-            },
+            statement(
+                "ReplicationFromBuild",
+                root("123456789012"),
+                ["ecr:ReplicateImage", "ecr:CreateRepository"],
+                repositories(lab.EU),
+            ),
             DENY,
         ],
     )
-    config = write_file(
+    config = live.write_file(
         "unmanaged.yaml",
-        lab.CONFIG.replace(
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl",
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl\n    manage_registry_policy: false",
-        ),
+        lab.estate(*lab.ESTATE_RULES, manage_registry_policy=False),
     )
 
-    outcome = run("diff", config)
+    outcome = live.run("diff", config)
 
     assert outcome.exit_code == 1, outcome.stderr
     assert ERROR in outcome.stdout

@@ -18,33 +18,23 @@ import pytest
 import yaml
 from moto.ecr.models import ECRBackend
 
+from harness import configs, lab
 from harness.accounts import ecr_client
+from harness.live_steps import Live
 
 HOSTILE = "ev\x1b[31mil\x07|[bold]x\r\x9b2J\u202e"
 # YAML double-quoted escapes for the same characters.
 HOSTILE_YAML = "ev\\e[31mil\\a|[bold]x\\r\\x9b2J\\u202e"
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-CONFIG = f"""\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - name: "{HOSTILE_YAML}"
-        filters: [prod/]
-        destinations:
-          - region: us-east-1
-          - {{account: "222222222222", region: eu-west-1}}
-templates:
-  - account: "222222222222"
-    region: eu-west-1
-    prefix: prod
-    description: "{HOSTILE_YAML}"
-"""
+CONFIG = configs.document(
+    configs.registry(
+        configs.rule("us-east-1", lab.EU, name=f'"{HOSTILE_YAML}"', filters=["prod/"]),
+        account=lab.SOURCE[0],
+    ),
+    accounts=[configs.account(lab.EU[0])],
+    templates=[configs.template(*lab.EU, "prod", description=f'"{HOSTILE_YAML}"')],
+)
 
 
 def assert_safe(text: str) -> None:
@@ -68,18 +58,16 @@ def hostile_file(write_file: Callable[[str, str], str]) -> str:
 
 
 @pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
-def test_validate_prints_no_control_character(
-    aws: None, run: Callable[..., Any], write_file: Callable[[str, str], str], output_format: str
-) -> None:
+def test_validate_prints_no_control_character(aws: None, live: Live, output_format: str) -> None:
     # Unknown region and an invalid filter, both quoting the hostile text.
-    name = write_file(
+    name = live.write_file(
         "bad.yaml",
         CONFIG.replace("region: us-east-1", f'region: "{HOSTILE_YAML}"').replace(
             "[prod/]", f'["{HOSTILE_YAML}"]'
         ),
     )
 
-    outcome = run("validate", "--format", output_format, name)
+    outcome = live.run("validate", "--format", output_format, name)
 
     assert outcome.exit_code == 1
     assert "E104" in outcome.stdout

@@ -3,53 +3,33 @@ written, in one line that names both accounts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-WRONG_SOURCE = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - destinations:
-          - {account: "222222222222", region: eu-west-1}
-"""
+from harness import configs, lab
+from harness.live_steps import Live
 
-WRONG_DESTINATION_PROFILE = """\
-version: 1
-accounts:
-  "333333333333":
-    profile: dr-admin
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - destinations:
-          - {account: "333333333333", region: us-east-2}
-"""
+# The source registry of another account than the base credentials'.
+WRONG_SOURCE = configs.document(
+    configs.registry(configs.rule(lab.EU)), accounts=[configs.account(lab.EU[0])]
+)
+
+WRONG_DESTINATION_PROFILE = configs.document(
+    configs.registry(configs.rule(lab.DR), account=lab.SOURCE[0]),
+    accounts=[configs.account(lab.DR[0], profile="dr-admin")],
+)
 
 
 @pytest.mark.parametrize("command", [("diff",), ("apply", "--yes")])
 def test_base_credentials_of_another_account_are_refused(
-    aws: None,
-    command: tuple[str, ...],
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, command: tuple[str, ...], live: Live
 ) -> None:
     # moto's base credentials belong to 123456789012; the file says 111111111111.
-    before = live_state()
-    config = write_file("ecrrepl.yaml", WRONG_SOURCE)
+    before = live.live_state()
+    config = live.write_file("ecrrepl.yaml", WRONG_SOURCE)
 
-    outcome = run(*command, config)
+    outcome = live.run(*command, config)
 
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         1,
@@ -57,17 +37,12 @@ def test_base_credentials_of_another_account_are_refused(
         "ecrrepl: error: credentials for account 111111111111 belong to account 123456789012 "
         "(via the default credential chain); nothing was written\n",
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_a_profile_of_another_account_stops_every_account(
-    aws: None,
-    tmp_path: Path,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, tmp_path: Path, live: Live
 ) -> None:
     # The profile's keys are unknown to moto, so they act as its default account.
     (tmp_path / "aws-config").write_text(
@@ -77,10 +52,10 @@ def test_a_profile_of_another_account_stops_every_account(
         "region = us-east-2\n",
         encoding="utf-8",
     )
-    before = live_state()
-    config = write_file("ecrrepl.yaml", WRONG_DESTINATION_PROFILE)
+    before = live.live_state()
+    config = live.write_file("ecrrepl.yaml", WRONG_DESTINATION_PROFILE)
 
-    outcome = run("apply", "--yes", config)
+    outcome = live.run("apply", "--yes", config)
 
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         1,
@@ -89,5 +64,5 @@ def test_a_profile_of_another_account_stops_every_account(
         "(via profile dr-admin); nothing was written\n",
     )
     # The source account's credentials were right, and it was not written either.
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from harness.live_steps import Live
+
 
 @pytest.mark.parametrize(
     ("command", "missing"),
@@ -193,35 +195,27 @@ CORRUPT_BACKUPS = [
 
 @pytest.mark.parametrize(("text", "message"), CORRUPT_BACKUPS)
 def test_a_corrupt_backup_is_refused_in_one_line(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-    text: str,
-    message: str,
+    aws: None, live: Live, text: str, message: str
 ) -> None:
-    before = live_state()
-    backup = write_file("backup.json", text)
+    before = live.live_state()
+    backup = live.write_file("backup.json", text)
 
-    outcome = run("restore", "--yes", backup)
+    outcome = live.run("restore", "--yes", backup)
 
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         1,
         "",
         f"ecrrepl: error: {message}\n",
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
-def test_a_backup_that_names_no_registry_restores_nothing(
-    workdir: Path, write_file: Callable[[str, str], str], run: Callable[..., Any]
-) -> None:
+def test_a_backup_that_names_no_registry_restores_nothing(workdir: Path, live: Live) -> None:
     empty = dict(VALID_BACKUP, replication={}, replication_written={})
-    backup = write_file("backup.json", json.dumps(empty))
+    backup = live.write_file("backup.json", json.dumps(empty))
 
-    outcome = run("restore", "--yes", backup)
+    outcome = live.run("restore", "--yes", backup)
 
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         0,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from moto.ecr.responses import ECRResponse
 from moto.sts.responses import TokenResponse
 
 from harness import lab
+from harness.live_steps import Live
 
 Answer = Callable[..., Any]
 DEEP_POLICY = json.dumps({"Version": "2012-10-17", "Statement": []})[:-1] + ', "x": '
@@ -121,18 +121,16 @@ CASES = {
 def test_a_malformed_answer_is_one_line_and_writes_nothing(
     aws: None,
     config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    live: Live,
     monkeypatch: pytest.MonkeyPatch,
     command: tuple[str, ...],
     case: str,
 ) -> None:
     operation, answer, message = CASES[case]
-    before = live_state()
+    before = live.live_state()
     monkeypatch.setattr(ECRResponse, operation, answer)
 
-    outcome = run(*command, config_file)
+    outcome = live.run(*command, config_file)
 
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         1,
@@ -140,8 +138,8 @@ def test_a_malformed_answer_is_one_line_and_writes_nothing(
         f"ecrrepl: error: {message}\n",
     )
     monkeypatch.undo()
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 TEMPLATES = "DescribeRepositoryCreationTemplates in account 222222222222 region eu-west-1"
@@ -166,14 +164,9 @@ TEMPLATES = "DescribeRepositoryCreationTemplates in account 222222222222 region 
     ],
 )
 def test_a_malformed_template_listing_is_one_line(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
-    template: dict[str, Any],
-    problem: str,
+    aws: None, live: Live, monkeypatch: pytest.MonkeyPatch, template: dict[str, Any], problem: str
 ) -> None:
-    config = write_file(
+    config = live.write_file(
         "templates.yaml",
         lab.CONFIG
         + '\ntemplates:\n  - {account: "222222222222", region: eu-west-1, prefix: prod}\n',
@@ -184,19 +177,16 @@ def test_a_malformed_template_listing_is_one_line(
         body(json.dumps({"registryId": "222222222222", "repositoryCreationTemplates": [template]})),
     )
 
-    outcome = run("diff", config)
+    outcome = live.run("diff", config)
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr == f"ecrrepl: error: {TEMPLATES} {CANNOT_READ}: {problem}\n"
 
 
 def test_a_template_lifecycle_policy_too_deep_is_one_line(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
+    aws: None, live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = write_file(
+    config = live.write_file(
         "templates.yaml",
         lab.CONFIG
         + '\ntemplates:\n  - {account: "222222222222", region: eu-west-1, prefix: prod}\n',
@@ -208,7 +198,7 @@ def test_a_template_lifecycle_policy_too_deep_is_one_line(
         body(json.dumps({"repositoryCreationTemplates": [template]})),
     )
 
-    outcome = run("diff", config)
+    outcome = live.run("diff", config)
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr == (

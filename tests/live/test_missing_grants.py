@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness import lab
 from harness.accounts import ecr_client
+from harness.live_steps import Live
+from harness.policies import repositories, root, statement
 
-GRANT = {
-    "Sid": "ReplicationFromBuild",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-}
+GRANT = statement(
+    "ReplicationFromBuild",
+    root("123456789012"),
+    ["ecr:ReplicateImage", "ecr:CreateRepository"],
+    repositories(lab.EU),
+)
 ERROR = (
     "replication from 123456789012/us-west-2 to 222222222222/eu-west-1 will fail: "
     "222222222222/eu-west-1 has no registry policy; it must allow "
@@ -43,10 +43,7 @@ def unmanaged(aws: None, write_file: Callable[[str, str], str]) -> str:
     """lab.CONFIG, with the policy of 222222222222 left to its owners."""
     return write_file(
         "unmanaged.yaml",
-        lab.CONFIG.replace(
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl",
-            "role_arn: arn:aws:iam::222222222222:role/ecrrepl\n    manage_registry_policy: false",
-        ),
+        lab.estate(*lab.ESTATE_RULES, manage_registry_policy=False),
     )
 
 
@@ -79,26 +76,21 @@ def test_diff_with_nothing_to_write_still_fails_and_says_why(
     )
 
 
-def test_apply_refuses_and_writes_nothing(
-    unmanaged: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-) -> None:
-    before = live_state()
+def test_apply_refuses_and_writes_nothing(unmanaged: str, live: Live) -> None:
+    before = live.live_state()
 
-    outcome = run("apply", "--yes", unmanaged)
+    outcome = live.run("apply", "--yes", unmanaged)
 
     assert (outcome.exit_code, outcome.stderr) == (1, REFUSED)
     assert ERROR in outcome.stdout
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_allow_missing_grants_writes_the_source_and_leaves_the_policy_alone(
-    unmanaged: str, run: Callable[..., Any], statements: Callable[..., list[Any]]
+    unmanaged: str, live: Live
 ) -> None:
-    outcome = run("apply", "--yes", "--allow-missing-grants", unmanaged)
+    outcome = live.run("apply", "--yes", "--allow-missing-grants", unmanaged)
 
     assert outcome.exit_code == 0, outcome.stderr
     assert "Apply complete: 2 written." in outcome.stdout
@@ -108,7 +100,7 @@ def test_allow_missing_grants_writes_the_source_and_leaves_the_policy_alone(
         for d in rule["destinations"]
     ]
     assert "222222222222" in destinations
-    assert statements(lab.EU) == []
+    assert live.statements(lab.EU) == []
 
 
 def test_a_grant_added_by_the_owners_clears_the_error(
@@ -135,26 +127,20 @@ def test_a_saved_plan_needs_allow_missing_grants_too(
     assert allowed.exit_code == 0, allowed.stderr
 
 
-def test_allow_missing_grants_does_not_excuse_other_errors(
-    unmanaged: str, run: Callable[..., Any], live_state: Callable[[], dict[Any, Any]]
-) -> None:
+def test_allow_missing_grants_does_not_excuse_other_errors(unmanaged: str, live: Live) -> None:
     # A foreign Deny in the policy ecrrepl does manage (333333333333) needs --allow-deny.
     lab.put_statements(
         ecr_client(*lab.DR),
         [
-            {
-                "Sid": "NoReplication",
-                "Effect": "Deny",
-                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                "Action": "ecr:ReplicateImage",
-                "Resource": "*",
-            }
+            statement(
+                "NoReplication", root("123456789012"), "ecr:ReplicateImage", "*", effect="Deny"
+            )
         ],
     )
-    before = live_state()
+    before = live.live_state()
 
-    outcome = run("apply", "--yes", "--allow-missing-grants", unmanaged)
+    outcome = live.run("apply", "--yes", "--allow-missing-grants", unmanaged)
 
     assert outcome.exit_code == 1
     assert outcome.stderr == "ecrrepl: error: the plan has errors (above); nothing was written\n"
-    assert live_state() == before
+    assert live.live_state() == before

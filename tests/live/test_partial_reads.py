@@ -24,6 +24,7 @@ from ecrrepl.aws.reader import read_state
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import Config, RegistryAddress
 from harness import lab
+from harness.live_steps import Live
 
 pytestmark = pytest.mark.filterwarnings("ignore:Exception.*does not match an error shape")
 
@@ -165,32 +166,22 @@ def test_diff_out_saves_no_plan_when_a_registry_was_not_read(
 
 
 def test_apply_writes_nothing_when_a_registry_was_not_read(
-    aws: None,
-    patches: pytest.MonkeyPatch,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, patches: pytest.MonkeyPatch, config_file: str, live: Live
 ) -> None:
-    before = live_state()
+    before = live.live_state()
     deny_dr(patches)
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr == f"ecrrepl: error: {DR_DENIED}; nothing was written\n"
     patches.undo()
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_a_role_that_cannot_be_assumed_leaves_only_its_account_unread(
-    aws: None,
-    patches: pytest.MonkeyPatch,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, patches: pytest.MonkeyPatch, config_file: str, live: Live
 ) -> None:
     original = STSBackend.assume_role
 
@@ -199,11 +190,11 @@ def test_a_role_that_cannot_be_assumed_leaves_only_its_account_unread(
             raise AccessDeniedError("arn:aws:iam::123456789012:user/ci", "sts:AssumeRole")
         return original(backend, *args, **kwargs)
 
-    before = live_state()
+    before = live.live_state()
     patches.setattr(STSBackend, "assume_role", assume_role)
 
-    diff = run("diff", config_file)
-    applied = run("apply", "--yes", config_file)
+    diff = live.run("diff", config_file)
+    applied = live.run("apply", "--yes", config_file)
 
     reason = (
         "registry 222222222222/eu-west-1 was not read: account 222222222222 cannot be "
@@ -217,24 +208,18 @@ def test_a_role_that_cannot_be_assumed_leaves_only_its_account_unread(
     assert (applied.exit_code, applied.stdout) == (1, "")
     assert applied.stderr == f"ecrrepl: error: {reason}; nothing was written\n"
     patches.undo()
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_an_unreachable_region_leaves_only_its_registries_unread(
-    aws: None,
-    no_backoff: None,
-    patches: pytest.MonkeyPatch,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, no_backoff: None, patches: pytest.MonkeyPatch, config_file: str, live: Live
 ) -> None:
-    before = live_state()
+    before = live.live_state()
     unreachable_region(patches, "eu-west-1")
 
-    diff = run("diff", config_file)
-    applied = run("apply", "--yes", config_file)
+    diff = live.run("diff", config_file)
+    applied = live.run("apply", "--yes", config_file)
 
     reason = (
         "registry 222222222222/eu-west-1 was not read: GetRegistryPolicy failed in account "
@@ -248,8 +233,8 @@ def test_an_unreachable_region_leaves_only_its_registries_unread(
     assert (applied.exit_code, applied.stdout) == (1, "")
     assert applied.stderr == f"ecrrepl: error: {reason}; nothing was written\n"
     patches.undo()
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_when_no_registry_can_be_read_the_first_reason_is_the_one_line(
@@ -366,22 +351,17 @@ def test_adaptive_retries_slow_a_throttled_client(
 
 
 def test_apply_of_a_saved_plan_writes_nothing_when_a_registry_is_no_longer_readable(
-    aws: None,
-    patches: pytest.MonkeyPatch,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, patches: pytest.MonkeyPatch, config_file: str, live: Live
 ) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    before = live_state()
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
+    before = live.live_state()
     deny_dr(patches)
 
-    outcome = run("apply", "--yes", "plan.json")
+    outcome = live.run("apply", "--yes", "plan.json")
 
     assert outcome.exit_code == 1
     # Not "the live registries changed": the reason is the registry that was not read.
     assert outcome.stderr == f"ecrrepl: error: {DR_DENIED}; nothing was written\n"
     patches.undo()
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []

@@ -17,34 +17,13 @@ from moto.ecr.models import ECRBackend, ecr_backends
 
 from ecrrepl.sandbox.ecr_gaps.registry_policy import registry_policy_allows
 from harness import lab
+from harness.live_steps import Live
 from harness.racing import Moment, RacingOwner
 
 EU = lab.EU
 ACTIONS = ("ecr:ReplicateImage", "ecr:CreateRepository")
 
-TEAM_A = """\
-version: 1
-{owner}accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-"""
-TEAM_B = """\
-version: 1
-{owner}accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-  "444444444444": {{role_arn: "arn:aws:iam::444444444444:role/ecrrepl"}}
-registries:
-  - account: "444444444444"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-"""
+TEAM_B = ("444444444444", "us-west-2")
 
 
 def allowed(account: str, repository: str, destination: tuple[str, str] = EU) -> bool:
@@ -52,8 +31,12 @@ def allowed(account: str, repository: str, destination: tuple[str, str] = EU) ->
     return all(registry_policy_allows(backend, account, a, repository) for a in ACTIONS)
 
 
-def team(template: str, owner: str | None, filters: str = "prod/") -> str:
-    return template.format(owner=f"owner: {owner}\n" if owner else "", filters=filters)
+def team_a(owner: str | None, filters: str) -> str:
+    return lab.to_eu((lab.SOURCE, filters), owner=owner)
+
+
+def team_b(owner: str | None, filters: str) -> str:
+    return lab.to_eu((TEAM_B, filters), owner=owner)
 
 
 OWNERS = [
@@ -64,26 +47,22 @@ OWNERS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("owner_a", "owner_b"), OWNERS)
 @pytest.mark.parametrize("a_first", [True, False], ids=["a first", "b first"])
 def test_two_configurations_sharing_a_destination_never_remove_each_others_grants(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    owner_a: str | None,
-    owner_b: str | None,
-    a_first: bool,
+    aws: None, live: Live, owner_a: str | None, owner_b: str | None, a_first: bool
 ) -> None:
-    a = write_file("a.yaml", team(TEAM_A, owner_a, "prod/"))
-    b = write_file("b.yaml", team(TEAM_B, owner_b, "base/"))
+    a = live.write_file("a.yaml", team_a(owner_a, "prod/"))
+    b = live.write_file("b.yaml", team_b(owner_b, "base/"))
     order = [a, b] if a_first else [b, a]
 
     for path in order:
-        outcome = run("apply", "--yes", path)
+        outcome = live.run("apply", "--yes", path)
         assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
     for path in order:
         # Each sees the other's statements as someone else's: nothing to change.
-        assert run("diff", "--exit-code", path).exit_code == 0
+        assert live.run("diff", "--exit-code", path).exit_code == 0
 
     assert allowed("123456789012", "prod/api")
     assert allowed("444444444444", "base/img")
@@ -91,40 +70,29 @@ def test_two_configurations_sharing_a_destination_never_remove_each_others_grant
     assert not allowed("444444444444", "prod/api")
 
     # Team A widens its grant, then stops replicating there: team B keeps its own.
-    write_file("a.yaml", team(TEAM_A, owner_a, "prod/, tools/"))
-    assert run("apply", "--yes", a).exit_code == 0
+    live.write_file("a.yaml", team_a(owner_a, "prod/, tools/"))
+    assert live.run("apply", "--yes", a).exit_code == 0
     assert allowed("123456789012", "tools/x") and allowed("444444444444", "base/img")
-    write_file(
+    live.write_file(
         "a.yaml",
-        team(TEAM_A, owner_a, "prod/").replace(
+        team_a(owner_a, "prod/").replace(
             '[{account: "222222222222", region: eu-west-1}]', "[{region: us-east-1}]"
         ),
     )
-    assert run("apply", "--yes", a).exit_code == 0
+    assert live.run("apply", "--yes", a).exit_code == 0
     assert not allowed("123456789012", "prod/api")
     assert allowed("444444444444", "base/img")
-    assert run("diff", "--exit-code", b).exit_code == 0
+    assert live.run("diff", "--exit-code", b).exit_code == 0
 
 
 # --- the move to merged statements --------------------------------------------------------
 
-SPLIT = """\
-version: 1
-{owner}accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [prod/, base/]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-  - account: "123456789012"
-    region: us-east-2
-    rules:
-      - filters: [prod/{more}]
-        destinations: [{{account: "222222222222", region: eu-west-1}}]
-"""
 SOURCES = (("123456789012", "us-west-2"), ("123456789012", "us-east-2"))
+
+
+def split(owner: str | None, more: str) -> str:
+    """Oregon sends prod/ and base/ to EU, Ohio prod/ and `more` (", base/")."""
+    return lab.to_eu((SOURCES[0], "prod/, base/"), (SOURCES[1], "prod/" + more), owner=owner)
 
 
 class ReplicationWatch:
@@ -185,24 +153,23 @@ def watch() -> Iterator[Callable[[], ReplicationWatch]]:
 )
 def test_moving_to_an_owner_writes_merged_statements_first_and_withdraws_the_old_last(
     aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
+    live: Live,
     watch: Callable[[], ReplicationWatch],
     before: str,
     more: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    config = write_file("ecrrepl.yaml", SPLIT.format(owner="", more=before))
-    assert run("apply", "--yes", config).exit_code == 0
+    config = live.write_file("ecrrepl.yaml", split(None, before))
+    assert live.run("apply", "--yes", config).exit_code == 0
     old = ["Ecrrepl123456789012useast2", "Ecrrepl123456789012uswest2"]
     assert sorted(sids(lab.policy_text(lab_client(EU)))) == old
     racer = RacingOwner(EU, Moment.AFTER_FIRST_READ, monkeypatch)
     watching = watch()
 
-    write_file("ecrrepl.yaml", SPLIT.format(owner="owner: platform\n", more=more))
-    diff = run("diff", "ecrrepl.yaml")
+    live.write_file("ecrrepl.yaml", split("platform", more))
+    diff = live.run("diff", "ecrrepl.yaml")
     assert "statement Ecrrepl123456789012uswest2" in diff.stdout
-    outcome = run("apply", "--yes", "ecrrepl.yaml")
+    outcome = live.run("apply", "--yes", "ecrrepl.yaml")
 
     assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
     assert watching.gaps == []
@@ -221,7 +188,7 @@ def test_moving_to_an_owner_writes_merged_statements_first_and_withdraws_the_old
     assert allowed("123456789012", "prod/api") and allowed("123456789012", "base/x")
     assert allowed("123456789012", "tools/x") == bool(more)
     assert watching.writes >= 3  # grant, replication, withdrawal
-    assert run("diff", "--exit-code", "ecrrepl.yaml").exit_code == 0
+    assert live.run("diff", "--exit-code", "ecrrepl.yaml").exit_code == 0
 
 
 def lab_client(registry: tuple[str, str]) -> Any:
@@ -231,15 +198,12 @@ def lab_client(registry: tuple[str, str]) -> Any:
 
 
 def test_restoring_the_backup_of_the_move_puts_the_old_statements_back(
-    aws: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    watch: Callable[[], ReplicationWatch],
+    aws: None, live: Live, watch: Callable[[], ReplicationWatch]
 ) -> None:
-    write_file("split.yaml", SPLIT.format(owner="", more=""))
-    write_file("owned.yaml", SPLIT.format(owner="owner: platform\n", more=""))
-    assert run("apply", "--yes", "split.yaml").exit_code == 0
-    moved = run("apply", "--yes", "owned.yaml")
+    live.write_file("split.yaml", split(None, ""))
+    live.write_file("owned.yaml", split("platform", ""))
+    assert live.run("apply", "--yes", "split.yaml").exit_code == 0
+    moved = live.run("apply", "--yes", "owned.yaml")
     assert moved.exit_code == 0
     backup = next(
         line.split(": ", 1)[1].split()[0]
@@ -248,7 +212,7 @@ def test_restoring_the_backup_of_the_move_puts_the_old_statements_back(
     )
     watching = watch()
 
-    restored = run("restore", "--yes", backup)
+    restored = live.run("restore", "--yes", backup)
 
     assert restored.exit_code == 0, restored.stdout + restored.stderr
     assert watching.gaps == []
@@ -256,7 +220,7 @@ def test_restoring_the_backup_of_the_move_puts_the_old_statements_back(
         "Ecrrepl123456789012useast2",
         "Ecrrepl123456789012uswest2",
     ]
-    assert run("diff", "--exit-code", "split.yaml").exit_code == 0
+    assert live.run("diff", "--exit-code", "split.yaml").exit_code == 0
 
 
 ORGANISATION_REGIONS = ("us-west-2", "us-east-1", "us-east-2", "eu-central-1")
@@ -278,12 +242,13 @@ def organisation_config(owner: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_200_source_registries_in_50_accounts_apply_one_statement_under_the_limit(
-    aws: None, write_file: Callable[[str, str], str], run: Callable[..., Any]
+    aws: None, live: Live
 ) -> None:
-    config = write_file("org.yaml", organisation_config("platform"))
+    config = live.write_file("org.yaml", organisation_config("platform"))
 
-    outcome = run("apply", "--yes", config)
+    outcome = live.run("apply", "--yes", config)
 
     assert outcome.exit_code == 0, outcome.stdout[-2000:] + outcome.stderr
     text = lab.policy_text(lab_client(EU))

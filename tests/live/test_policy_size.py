@@ -5,40 +5,34 @@ when the statements of other owners already fill the live policy."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-EU = ("222222222222", "eu-west-1")
+from harness import lab
+from harness.lab import EU
+from harness.live_steps import Live
+from harness.policies import repositories, root, statement
 
 
 def test_other_owners_statements_leave_no_room_so_nothing_is_written(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
     crowded = {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": f"Team{index:03d}",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{index:012d}:root"},
-                "Action": "ecr:ReplicateImage",
-                "Resource": f"arn:aws:ecr:eu-west-1:222222222222:repository/team-{index:03d}/*",
-            }
+            statement(
+                f"Team{index:03d}",
+                root(f"{index:012d}"),
+                "ecr:ReplicateImage",
+                repositories(EU, f"team-{index:03d}/*"),
+            )
             for index in range(1, 54)
         ],
     }
     text = json.dumps(crowded, separators=(",", ":"))
     assert 9_900 < len(text) < 10_240
-    ecr(EU).put_registry_policy(policyText=text)
-    before = live_state()
+    live.ecr(EU).put_registry_policy(policyText=text)
+    before = live.live_state()
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     assert "registry 222222222222/eu-west-1 — registry policy" in outcome.stdout
@@ -67,36 +61,20 @@ def test_other_owners_statements_leave_no_room_so_nothing_is_written(
     )
     assert "Writing" not in outcome.stdout
     assert outcome.stderr == ("ecrrepl: error: the plan has errors (above); nothing was written\n")
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
-    diff = run("diff", config_file)
+    diff = live.run("diff", config_file)
     assert diff.exit_code == 1
     assert diff.stdout == outcome.stdout
 
 
-def test_own_statements_too_long_are_refused_before_aws_is_reached(
-    write_file: Callable[[str, str], str], run: Callable[..., Any]
-) -> None:
+def test_own_statements_too_long_are_refused_before_aws_is_reached(live: Live) -> None:
     # No moto at all: reaching AWS here would fail on the fake credentials.
     filters = ", ".join(f"team-{index:03d}-{'x' * 60}/" for index in range(100))
-    config = write_file(
-        "ecrrepl.yaml",
-        f"""\
-version: 1
-accounts:
-  "222222222222": {{role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [{filters}]
-        destinations:
-          - {{account: "222222222222", region: eu-west-1}}
-""",
-    )
+    config = live.write_file("ecrrepl.yaml", lab.to_eu((lab.SOURCE, filters)))
 
-    outcome = run("apply", "--yes", config)
+    outcome = live.run("apply", "--yes", config)
 
     assert outcome.exit_code == 1
     assert outcome.stdout == ""

@@ -12,26 +12,11 @@ from typing import Any
 import pytest
 
 from harness import lab
+from harness.lab import SOURCE_SID
+from harness.live_steps import Live
 from harness.racing import Moment, RacingOwner
 
-SOURCE_SID = "Ecrrepl123456789012uswest2"
-
-# CONFIG narrowed: prod/ no longer goes to 222222222222 (its statement narrows, and widens
-# to tools/), and 333333333333 is no longer a destination (its statement goes).
-CHANGED = """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-  "333333333333": {role_arn: "arn:aws:iam::333333333333:role/ecrrepl"}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [base-, tools/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-"""
+CHANGED = lab.NARROWED
 
 
 @pytest.fixture
@@ -59,17 +44,13 @@ def progress(stdout: str) -> list[str]:
 
 
 def test_a_racing_writer_in_the_grant_and_withdrawal_stages_loses_nothing(
-    applied: str,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    race: pytest.MonkeyPatch,
+    applied: str, live: Live, race: pytest.MonkeyPatch
 ) -> None:
-    changed = write_file("changed.yaml", CHANGED)
+    changed = live.write_file("changed.yaml", CHANGED)
     in_eu = RacingOwner(lab.EU, Moment.AFTER_FIRST_READ, race)
     in_dr = RacingOwner(lab.DR, Moment.AFTER_FIRST_READ, race)
 
-    outcome = run("apply", "--yes", changed)
+    outcome = live.run("apply", "--yes", changed)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
     # One race per policy write: the grant and the withdrawal in EU, the withdrawal in DR.
@@ -77,9 +58,9 @@ def test_a_racing_writer_in_the_grant_and_withdrawal_stages_loses_nothing(
     assert [s["Sid"] for s in in_dr.written] == ["RacingTeam1"]
     assert in_eu.as_text(in_eu.surviving()) == in_eu.as_text(in_eu.written)
     assert in_dr.as_text(in_dr.surviving()) == in_dr.as_text(in_dr.written)
-    assert [s["Sid"] for s in statements(lab.EU)] == ["RacingTeam1", "RacingTeam2", SOURCE_SID]
+    assert [s["Sid"] for s in live.statements(lab.EU)] == ["RacingTeam1", "RacingTeam2", SOURCE_SID]
     # ecrrepl's statement left DR; the other owner's statement is all that is left.
-    assert statements(lab.DR) == in_dr.written
+    assert live.statements(lab.DR) == in_dr.written
     assert [line.split(" (")[0] for line in progress(outcome.stdout)] == [
         "  done    put the registry policy of 222222222222/eu-west-1 with the new permissions",
         "  done    put the replication configuration of 123456789012/us-west-2",
@@ -92,19 +73,16 @@ def test_a_racing_writer_in_the_grant_and_withdrawal_stages_loses_nothing(
         if "registry policy" in line
     )
     race.undo()
-    assert run("diff", "--exit-code", changed).exit_code == 0
+    assert live.run("diff", "--exit-code", changed).exit_code == 0
 
 
 def test_a_racing_writer_while_restore_writes_loses_nothing(
-    applied: str,
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    race: pytest.MonkeyPatch,
+    applied: str, live: Live, race: pytest.MonkeyPatch
 ) -> None:
     in_eu = RacingOwner(lab.EU, Moment.AFTER_FIRST_READ, race)
     in_dr = RacingOwner(lab.DR, Moment.AFTER_FIRST_READ, race)
 
-    outcome = run("restore", "--yes", applied)
+    outcome = live.run("restore", "--yes", applied)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
     assert outcome.stdout.endswith(
@@ -112,42 +90,33 @@ def test_a_racing_writer_while_restore_writes_loses_nothing(
     )
     # The backup holds no policy in either registry: ecrrepl's statements went, the other
     # owner's, written between ecrrepl's read and its write, stayed.
-    assert statements(lab.EU) == in_eu.written
-    assert statements(lab.DR) == in_dr.written
+    assert live.statements(lab.EU) == in_eu.written
+    assert live.statements(lab.DR) == in_dr.written
     assert [s["Sid"] for s in in_eu.written] == ["RacingTeam1"]
 
 
 def test_a_write_that_drops_ecrrepls_statement_after_its_put_is_merged_again(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    race: pytest.MonkeyPatch,
+    aws: None, config_file: str, live: Live, race: pytest.MonkeyPatch
 ) -> None:
     # The other owner read the policy before ecrrepl's put and wrote after it: the
     # read-back misses ecrrepl's statement, so ecrrepl merges into the other owner's text.
     in_eu = RacingOwner(lab.EU, Moment.AFTER_PUT, race)
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert [s["Sid"] for s in statements(lab.EU)] == ["RacingTeam1", SOURCE_SID]
+    assert [s["Sid"] for s in live.statements(lab.EU)] == ["RacingTeam1", SOURCE_SID]
     assert in_eu.as_text(in_eu.surviving()) == in_eu.as_text(in_eu.written)
     race.undo()
-    assert run("diff", "--exit-code", config_file).exit_code == 0
+    assert live.run("diff", "--exit-code", config_file).exit_code == 0
 
 
 def test_a_writer_that_never_stops_makes_apply_fail_naming_the_statements(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    live_state: Callable[[], dict[Any, Any]],
-    race: pytest.MonkeyPatch,
+    aws: None, config_file: str, live: Live, race: pytest.MonkeyPatch
 ) -> None:
     in_eu = RacingOwner(lab.EU, Moment.EVERY_READ, race)
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     assert outcome.stderr == (
@@ -169,45 +138,33 @@ def test_a_writer_that_never_stops_makes_apply_fail_naming_the_statements(
         "  skipped put the replication configuration of 123456789012/us-west-2",
     ]
     # Nothing was put over the other owner's writes, and no source started sending.
-    assert statements(lab.EU) == [in_eu.written[-1]]
-    state = live_state()
+    assert live.statements(lab.EU) == [in_eu.written[-1]]
+    state = live.live_state()
     assert state[lab.SOURCE]["replication"] == {"rules": []}
     assert state[lab.DR]["registry_policy"] is None
     assert json.loads(state[lab.EU]["registry_policy"])["Statement"] == [in_eu.written[-1]]
 
 
-def test_without_another_writer_no_write_says_it_merged(
-    applied: str,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    foreign_statement: dict[str, Any],
-) -> None:
+def test_without_another_writer_no_write_says_it_merged(applied: str, live: Live) -> None:
     # ecrrepl's statement first: the merged policy puts it after the other owner's, and
     # that reordering is not another writer's doing.
-    lab.put_statements(ecr(lab.EU), [*statements(lab.EU), foreign_statement])
-    changed = write_file("changed.yaml", CHANGED)
+    lab.put_statements(live.ecr(lab.EU), [*live.statements(lab.EU), live.foreign_statement])
+    changed = live.write_file("changed.yaml", CHANGED)
 
-    outcome = run("apply", "--yes", changed)
+    outcome = live.run("apply", "--yes", changed)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
     assert len(progress(outcome.stdout)) == 4
     assert "merged into the live policy" not in outcome.stdout
-    assert json.dumps(statements(lab.EU)[0]) == json.dumps(foreign_statement)
+    assert json.dumps(live.statements(lab.EU)[0]) == json.dumps(live.foreign_statement)
 
 
 def test_a_writer_that_always_drops_ecrrepls_statement_makes_apply_fail(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    live_state: Callable[[], dict[Any, Any]],
-    race: pytest.MonkeyPatch,
+    aws: None, config_file: str, live: Live, race: pytest.MonkeyPatch
 ) -> None:
     in_eu = RacingOwner(lab.EU, Moment.AFTER_EVERY_PUT, race)
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     failed = progress(outcome.stdout)[0]
@@ -222,5 +179,5 @@ def test_a_writer_that_always_drops_ecrrepls_statement_makes_apply_fail(
     # Each of ecrrepl's 3 attempts merged the other owner's statements in; its last
     # write, from before ecrrepl's last put, holds them all and not ecrrepl's.
     assert [s["Sid"] for s in in_eu.written] == ["RacingTeam1", "RacingTeam2", "RacingTeam3"]
-    assert statements(lab.EU) == [*in_eu.written[:2], in_eu.written[2]]
-    assert live_state()[lab.SOURCE]["replication"] == {"rules": []}
+    assert live.statements(lab.EU) == [*in_eu.written[:2], in_eu.written[2]]
+    assert live.live_state()[lab.SOURCE]["replication"] == {"rules": []}

@@ -4,15 +4,14 @@ use stops the run with one line naming the account and region, and nothing is wr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from moto.core.exceptions import ServiceException
 from moto.ecr.models import ECRBackend, ecr_backends
 
-SOURCE = ("123456789012", "us-west-2")
-EU = ("222222222222", "eu-west-1")
+from harness.lab import EU
+from harness.live_steps import Live
 
 pytestmark = pytest.mark.filterwarnings("ignore:Exception.*does not match an error shape")
 
@@ -71,17 +70,12 @@ def test_throttled_reads_are_retried(
 
 
 def test_throttling_that_never_ends_is_one_line_and_writes_nothing(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    throttle: Throttle,
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live, throttle: Throttle
 ) -> None:
-    before = live_state()
+    before = live.live_state()
     throttle.throttle("describe_registry", times=1000)
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     # The other registries were read; the one that was not stops the write.
@@ -91,8 +85,8 @@ def test_throttling_that_never_ends_is_one_line_and_writes_nothing(
         "nothing was written\n"
     )
     throttle.lift()
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 @pytest.mark.parametrize(
@@ -110,18 +104,16 @@ def test_throttling_that_never_ends_is_one_line_and_writes_nothing(
 def test_a_registry_policy_that_is_not_a_json_object(
     aws: None,
     config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    live: Live,
     command: tuple[str, ...],
     policy_text: str,
     problem: str,
 ) -> None:
     # AWS validates what it stores; a broken answer still must not end in a traceback.
     ecr_backends[EU[0]][EU[1]].registry_policy = policy_text
-    before = live_state()
+    before = live.live_state()
 
-    outcome = run(*command, config_file)
+    outcome = live.run(*command, config_file)
 
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         1,
@@ -129,5 +121,5 @@ def test_a_registry_policy_that_is_not_a_json_object(
         "ecrrepl: error: the registry policy that GetRegistryPolicy returned in account "
         f"222222222222 region eu-west-1 {problem}\n",
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import lab
+from harness.live_steps import Live
 
 NOT_ITS_FILES = (
     "ecrrepl: error: the plan's configuration is not what its files say: plan.json carries "
@@ -38,53 +39,42 @@ def _records_untouched_file(plan_path: Path, config_file: str) -> None:
 
 
 def test_a_plan_of_other_files_relabelled_as_these_is_refused(
-    aws: None,
-    config_file: str,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    edited = write_file("edited.yaml", WIDENED)
-    assert run("diff", "--out", "plan.json", edited).exit_code == 0
+    edited = live.write_file("edited.yaml", WIDENED)
+    assert live.run("diff", "--out", "plan.json", edited).exit_code == 0
     _records_untouched_file(Path("plan.json"), config_file)
-    before = live_state()
+    before = live.live_state()
 
     for extra in (("--config", config_file), ()):
-        outcome = run("apply", "plan.json", "--yes", *extra)
+        outcome = live.run("apply", "plan.json", "--yes", *extra)
 
         assert (outcome.exit_code, outcome.stdout) == (1, ""), outcome.stdout
         assert outcome.stderr.startswith(NOT_ITS_FILES)
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_a_file_recorded_twice_must_be_there_for_each_record(
-    aws: None,
-    config_file: str,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    edited = write_file("edited.yaml", WIDENED)
-    assert run("diff", "--out", "plan.json", edited).exit_code == 0
+    edited = live.write_file("edited.yaml", WIDENED)
+    assert live.run("diff", "--out", "plan.json", edited).exit_code == 0
     _records_untouched_file(Path("plan.json"), config_file)
     plan = json.loads(Path("plan.json").read_text())
     plan["config_files"] *= 2
     Path("plan.json").write_text(json.dumps(plan))
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert (outcome.exit_code, outcome.stdout) == (1, ""), outcome.stdout
     assert outcome.stderr.startswith(NOT_ITS_FILES)
 
 
 def test_a_plan_whose_accounts_were_edited_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
     plan_file = Path("plan.json")
     original = plan_file.read_text()
     edits = {
@@ -92,17 +82,17 @@ def test_a_plan_whose_accounts_were_edited_is_refused(
         "external_id": "planted-external-id",
         "profile": "planted-profile",
     }
-    before = live_state()
+    before = live.live_state()
     for field, value in edits.items():
         plan = json.loads(original)
         plan["accounts"]["222222222222"][field] = value
         plan_file.write_text(json.dumps(plan))
 
-        outcome = run("apply", "plan.json", "--yes")
+        outcome = live.run("apply", "plan.json", "--yes")
 
         assert outcome.exit_code == 1, (field, outcome.stdout)
         assert outcome.stderr.startswith(NOT_ITS_FILES), field
-    assert live_state() == before
+    assert live.live_state() == before
 
 
 def test_a_plan_whose_files_say_the_same_is_applied(
@@ -132,14 +122,11 @@ LOCAL_ONLY = (
 
 
 def test_an_edited_policy_that_needs_no_write_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    assert run("apply", config_file, "--yes").exit_code == 0
+    assert live.run("apply", config_file, "--yes").exit_code == 0
     Path(config_file).write_text(LOCAL_ONLY)
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
     plan_file = Path("plan.json")
     plan = json.loads(plan_file.read_text())
     section = plan["registry_policies"][0]
@@ -147,13 +134,13 @@ def test_an_edited_policy_that_needs_no_write_is_refused(
     statement = section["policy"]["Statement"][0]
     statement["Condition"] = {"StringLike": {"aws:PrincipalArn": "*"}}
     plan_file.write_text(json.dumps(plan))
-    before = live_state()
+    before = live.live_state()
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert outcome.exit_code == 1, outcome.stdout
     assert outcome.stderr.startswith(
         "ecrrepl: error: plan.json does not hold the writes ecrrepl computes from its "
         "configuration and the live state (was it edited?); nothing was written."
     )
-    assert live_state() == before
+    assert live.live_state() == before

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from harness.live_steps import Live
+
 
 @pytest.fixture
 def saved(aws: None, config_file: str, run: Callable[..., Any], workdir: Path) -> Path:
@@ -53,15 +55,12 @@ def _rename_an_action(document: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("tamper", [_hide_a_destination, _drop_a_document, _rename_an_action])
 def test_a_plan_whose_documents_were_edited_is_refused(
-    saved: Path,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    tamper: Callable[[dict[str, Any]], None],
+    saved: Path, live: Live, tamper: Callable[[dict[str, Any]], None]
 ) -> None:
     edit(saved, tamper)
-    before = live_state()
+    before = live.live_state()
 
-    outcome = run("apply", "--yes", "plan.json")
+    outcome = live.run("apply", "--yes", "plan.json")
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr == (
@@ -69,7 +68,7 @@ def test_a_plan_whose_documents_were_edited_is_refused(
         "ecrrepl computes from its configuration and the live state (was it edited?); "
         "nothing was written. Run `ecrrepl diff --out plan.json --overwrite` again.\n"
     )
-    assert live_state() == before
+    assert live.live_state() == before
 
 
 def test_words_beside_the_documents_are_not_compared(saved: Path, run: Callable[..., Any]) -> None:

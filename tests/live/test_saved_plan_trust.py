@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import lab
+from harness.live_steps import Live
 
 
 def save_plan(run: Callable[..., Any], config_file: str, *extra: str) -> None:
@@ -46,17 +47,13 @@ def test_apply_shows_the_plan_it_computes_not_the_words_in_the_file(
 
 
 def test_a_plan_whose_configuration_changed_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    save_plan(run, config_file)
+    save_plan(live.run, config_file)
     Path(config_file).write_text(lab.REDUCED)
-    before = live_state()
+    before = live.live_state()
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr == (
@@ -65,8 +62,8 @@ def test_a_plan_whose_configuration_changed_is_refused(
         "--out plan.json --overwrite` again and review it, or name the files the plan came "
         "from with --config\n"
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_files_are_found_relative_to_the_plan(
@@ -85,28 +82,24 @@ def test_files_are_found_relative_to_the_plan(
 
 
 def test_config_names_the_files_a_plan_came_from(
-    aws: None,
-    workdir: Path,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
+    aws: None, workdir: Path, config_file: str, live: Live
 ) -> None:
-    save_plan(run, config_file)
+    save_plan(live.run, config_file)
     (workdir / "checkout").mkdir()
     (workdir / "checkout" / "copy.yaml").write_text(lab.CONFIG)
     (workdir / "checkout" / "other.yaml").write_text(lab.REDUCED)
     Path(config_file).write_text(lab.REDUCED)  # the file next to the plan is not compared
-    before = live_state()
+    before = live.live_state()
 
-    wrong = run("apply", "plan.json", "--yes", "--config", "checkout/other.yaml")
+    wrong = live.run("apply", "plan.json", "--yes", "--config", "checkout/other.yaml")
     assert (wrong.exit_code, wrong.stdout) == (1, "")
     assert wrong.stderr.startswith(
         "ecrrepl: error: checkout/other.yaml is not a configuration file plan.json was computed "
         "from (its sha256 is not one the plan records); nothing was written."
     )
-    assert live_state() == before
+    assert live.live_state() == before
 
-    right = run("apply", "plan.json", "--yes", "--config", "checkout/copy.yaml")
+    right = live.run("apply", "plan.json", "--yes", "--config", "checkout/copy.yaml")
     assert right.exit_code == 0, right.stderr
 
 

@@ -16,49 +16,50 @@ from typing import Any
 import pytest
 
 import ecrrepl.aws.reader
+from harness.lab import EU, SOURCE_SID
+from harness.live_steps import Live, save_and_edit_plan, write_at_the_reread
+from harness.policies import policy_of, repositories, root, statement
 
-EU = ("222222222222", "eu-west-1")
-SOURCE_SID = "Ecrrepl123456789012uswest2"
 # ecrrepl's statement for the source, written by hand: wider than the configuration's.
-HAND_WRITTEN = {
-    "Sid": SOURCE_SID,
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/*",
-}
+HAND_WRITTEN = statement(
+    SOURCE_SID,
+    root("123456789012"),
+    ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    repositories(EU),
+)
 
 
 def someone_elses_write(
     ecr: Callable[[tuple[str, str]], Any], foreign_statement: dict[str, Any]
 ) -> None:
-    policy = {"Version": "2012-10-17", "Statement": [foreign_statement]}
-    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+    ecr(EU).put_registry_policy(policyText=policy_of(foreign_statement))
 
 
 def write_over_ecrrepls_statement(
     ecr: Callable[[tuple[str, str]], Any], foreign_statement: dict[str, Any]
 ) -> None:
     """Someone writes ecrrepl's statement in EU by hand, next to their own."""
-    policy = {"Version": "2012-10-17", "Statement": [foreign_statement, HAND_WRITTEN]}
-    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+    ecr(EU).put_registry_policy(policyText=policy_of(foreign_statement, HAND_WRITTEN))
+
+
+def ecrrepls_statements(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every statement of the registry policies a saved plan would write."""
+    return [
+        statement
+        for section in plan["registry_policies"]
+        for statement in (section["policy"] or {}).get("Statement", [])
+    ]
 
 
 def test_a_saved_plan_is_refused_when_the_registries_changed_since(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    saved = run("diff", "--out", "plan.json", config_file)
+    saved = live.run("diff", "--out", "plan.json", config_file)
     assert saved.exit_code == 0, saved.stderr
-    write_over_ecrrepls_statement(ecr, foreign_statement)
-    before = live_state()
+    write_over_ecrrepls_statement(live.ecr, live.foreign_statement)
+    before = live.live_state()
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert outcome.exit_code == 1
     assert outcome.stdout == ""
@@ -67,47 +68,34 @@ def test_a_saved_plan_is_refused_when_the_registries_changed_since(
         "else, or by applying it already); nothing was written. Run `ecrrepl diff "
         "ecrrepl.yaml --out plan.json --overwrite` again and review what it shows now.\n"
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
-def test_a_saved_plan_applies_once(
-    aws: None, config_file: str, run: Callable[..., Any], backup_files: Callable[[], list[Path]]
-) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    first = run("apply", "plan.json", "--yes")
+def test_a_saved_plan_applies_once(aws: None, config_file: str, live: Live) -> None:
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
+    first = live.run("apply", "plan.json", "--yes")
     assert first.exit_code == 0, first.stderr
     assert first.stdout.endswith("Apply complete: 3 written.\n")
 
-    second = run("apply", "plan.json", "--yes")
+    second = live.run("apply", "plan.json", "--yes")
 
     assert (second.exit_code, second.stdout) == (1, "")
     assert "changed since plan.json was saved" in second.stderr
-    assert len(backup_files()) == 1
+    assert len(live.backup_files()) == 1
 
 
 def test_apply_is_refused_when_the_registries_change_while_it_runs(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-    monkeypatch: pytest.MonkeyPatch,
+    aws: None, config_file: str, live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    read_state = ecrrepl.aws.reader.read_state
-    reads = []
+    reads = write_at_the_reread(
+        monkeypatch,
+        ecrrepl.aws.reader,
+        "read_state",
+        lambda: write_over_ecrrepls_statement(live.ecr, live.foreign_statement),
+    )
 
-    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args)
-        if len(reads) == 2:  # the re-read right before writing
-            write_over_ecrrepls_statement(ecr, foreign_statement)
-        return read_state(*args, **kwargs)
-
-    monkeypatch.setattr(ecrrepl.aws.reader, "read_state", read_then_someone_writes)
-
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     assert outcome.stdout.endswith("Plan: 4 to add, 0 to change, 0 to remove.\n")
@@ -118,37 +106,29 @@ def test_apply_is_refused_when_the_registries_change_while_it_runs(
     )
     assert len(reads) == 2
     monkeypatch.undo()
-    after = live_state()
+    after = live.live_state()
     assert json.loads(after[EU]["registry_policy"])["Statement"] == [
-        foreign_statement,
+        live.foreign_statement,
         HAND_WRITTEN,
     ]
     assert after[("123456789012", "us-west-2")]["replication"] == {"rules": []}
     assert after[("333333333333", "us-east-2")]["registry_policy"] is None
-    assert backup_files() == []
+    assert live.backup_files() == []
 
 
 def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    someone_elses_write(ecr, foreign_statement)
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    plan_file = Path("plan.json")
-    plan = json.loads(plan_file.read_text())
-    for section in plan["registry_policies"]:
-        for statement in (section["policy"] or {}).get("Statement", []):
-            if statement.get("Sid") == SOURCE_SID:
-                statement["Resource"] = HAND_WRITTEN["Resource"]
-    plan_file.write_text(json.dumps(plan))
-    before = live_state()
+    def widen(plan: dict[str, Any]) -> None:
+        for written in ecrrepls_statements(plan):
+            if written.get("Sid") == SOURCE_SID:
+                written["Resource"] = HAND_WRITTEN["Resource"]
 
-    outcome = run("apply", "plan.json", "--yes")
+    someone_elses_write(live.ecr, live.foreign_statement)
+    save_and_edit_plan(live.run, config_file, widen)
+    before = live.live_state()
+
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert (outcome.exit_code, outcome.stdout) == (1, "")
     assert outcome.stderr == (
@@ -156,8 +136,8 @@ def test_an_edited_plan_that_widens_ecrrepls_statement_is_refused(
         "configuration and the live state (was it edited?); nothing was written. Run "
         "`ecrrepl diff --out plan.json --overwrite` again.\n"
     )
-    assert live_state() == before
-    assert backup_files() == []
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def _refused_for_documents(outcome: Any, what: str) -> None:
@@ -170,129 +150,86 @@ def _refused_for_documents(outcome: Any, what: str) -> None:
     )
 
 
-def test_an_edited_plan_that_drops_another_owners_statement_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
-) -> None:
-    # Other owners' statements are never sent from the plan file, but the file is read as
-    # what will be written: one that no longer shows them is refused.
-    someone_elses_write(ecr, foreign_statement)
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    plan_file = Path("plan.json")
-    plan = json.loads(plan_file.read_text())
+def drop_the_foreign_statement(plan: dict[str, Any], sid: str) -> None:
     for section in plan["registry_policies"]:
         if section["policy"]:
-            section["policy"]["Statement"] = [
-                s
-                for s in section["policy"]["Statement"]
-                if s.get("Sid") != foreign_statement["Sid"]
-            ]
-    plan_file.write_text(json.dumps(plan))
-    before = live_state()
-
-    outcome = run("apply", "plan.json", "--yes")
-
-    _refused_for_documents(outcome, foreign_statement["Sid"])
-    assert live_state() == before
-    assert backup_files() == []
+            statements = section["policy"]["Statement"]
+            section["policy"]["Statement"] = [s for s in statements if s.get("Sid") != sid]
 
 
+def widen_the_foreign_statement(plan: dict[str, Any], sid: str) -> None:
+    for written in ecrrepls_statements(plan):
+        if written.get("Sid") == sid:
+            written["Resource"] = "*"
+
+
+# Other owners' statements are never sent from the plan file, but the file is read as
+# what will be written: one that no longer shows them as they are is refused.
+@pytest.mark.parametrize("edit", [drop_the_foreign_statement, widen_the_foreign_statement])
 def test_an_edited_plan_that_changes_another_owners_statement_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    live_state: Callable[[], dict[Any, Any]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live, edit: Callable[[dict[str, Any], str], None]
 ) -> None:
-    someone_elses_write(ecr, foreign_statement)
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    plan_file = Path("plan.json")
-    plan = json.loads(plan_file.read_text())
-    for section in plan["registry_policies"]:
-        for statement in (section["policy"] or {}).get("Statement", []):
-            if statement.get("Sid") == foreign_statement["Sid"]:
-                statement["Resource"] = "*"
-    plan_file.write_text(json.dumps(plan))
-    before = live_state()
+    someone_elses_write(live.ecr, live.foreign_statement)
+    save_and_edit_plan(
+        live.run, config_file, lambda plan: edit(plan, live.foreign_statement["Sid"])
+    )
+    before = live.live_state()
 
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
-    _refused_for_documents(outcome, foreign_statement["Sid"])
-    assert live_state() == before
+    _refused_for_documents(outcome, live.foreign_statement["Sid"])
+    assert live.live_state() == before
+    assert live.backup_files() == []
 
 
 def test_another_owners_statement_added_after_diff_is_refused_then_merged(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
-    someone_elses_write(ecr, foreign_statement)
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
+    someone_elses_write(live.ecr, live.foreign_statement)
 
     # The plan says the policy will hold ecrrepl's statement alone: no longer true.
-    _refused_for_documents(run("apply", "plan.json", "--yes"), foreign_statement["Sid"])
-    assert run("diff", "--out", "plan.json", "--overwrite", config_file).exit_code == 0
-    outcome = run("apply", "plan.json", "--yes")
+    _refused_for_documents(live.run("apply", "plan.json", "--yes"), live.foreign_statement["Sid"])
+    assert live.run("diff", "--out", "plan.json", "--overwrite", config_file).exit_code == 0
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
-    assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
+    assert [s["Sid"] for s in live.statements(EU)] == [live.foreign_statement["Sid"], SOURCE_SID]
+    assert json.dumps(live.statements(EU)[0]) == json.dumps(live.foreign_statement)
     assert (
         "  done    put the registry policy of 222222222222/eu-west-1 (523 characters)\n"
     ) in outcome.stdout
-    assert run("diff", "--exit-code", config_file).exit_code == 0
+    assert live.run("diff", "--exit-code", config_file).exit_code == 0
 
 
 def test_another_owners_statement_added_while_apply_runs_is_kept(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    foreign_statement: dict[str, Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    monkeypatch: pytest.MonkeyPatch,
+    aws: None, config_file: str, live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    read_state = ecrrepl.aws.reader.read_state
-    reads = []
+    reads = write_at_the_reread(
+        monkeypatch,
+        ecrrepl.aws.reader,
+        "read_state",
+        lambda: someone_elses_write(live.ecr, live.foreign_statement),
+    )
 
-    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args)
-        if len(reads) == 2:  # the re-read right before writing
-            someone_elses_write(ecr, foreign_statement)
-        return read_state(*args, **kwargs)
-
-    monkeypatch.setattr(ecrrepl.aws.reader, "read_state", read_then_someone_writes)
-
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert (outcome.exit_code, outcome.stderr) == (0, "")
-    assert [s["Sid"] for s in statements(EU)] == [foreign_statement["Sid"], SOURCE_SID]
-    assert json.dumps(statements(EU)[0]) == json.dumps(foreign_statement)
+    assert len(reads) >= 2  # the other owner wrote, at the re-read
+    assert [s["Sid"] for s in live.statements(EU)] == [live.foreign_statement["Sid"], SOURCE_SID]
+    assert json.dumps(live.statements(EU)[0]) == json.dumps(live.foreign_statement)
 
 
 def test_an_edited_plan_with_a_broken_rule_is_refused(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    assert run("diff", "--out", "plan.json", config_file).exit_code == 0
+    assert live.run("diff", "--out", "plan.json", config_file).exit_code == 0
     plan_file = Path("plan.json")
     plan_file.write_text(plan_file.read_text().replace('"prod/"', '"Bad_Filter!"'))
-    before = live_state()
+    before = live.live_state()
 
     # With its file next to it, the plan is refused first for not being what it says.
-    beside = run("apply", "plan.json", "--yes")
+    beside = live.run("apply", "plan.json", "--yes")
     assert (beside.exit_code, beside.stdout) == (1, "")
     assert beside.stderr.startswith(
         "ecrrepl: error: the plan's configuration is not what its files say: "
@@ -300,7 +237,7 @@ def test_an_edited_plan_with_a_broken_rule_is_refused(
 
     # Carried elsewhere, without its file, the configuration it carries is linted.
     os.remove(config_file)
-    outcome = run("apply", "plan.json", "--yes")
+    outcome = live.run("apply", "plan.json", "--yes")
 
     assert outcome.exit_code == 1
     assert outcome.stdout.count("Note: ") == 2 and outcome.stdout.endswith(
@@ -309,4 +246,4 @@ def test_an_edited_plan_with_a_broken_rule_is_refused(
     assert outcome.stderr.startswith(
         "ecrrepl: error: plan.json carries a configuration with errors (E104: "
     )
-    assert live_state() == before
+    assert live.live_state() == before

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from moto.core.exceptions import ServiceException
 from moto.ecr.models import ECRBackend
 
-SOURCE = ("123456789012", "us-west-2")
-EU = ("222222222222", "eu-west-1")
-DR = ("333333333333", "us-east-2")
-
-SOURCE_SID = "Ecrrepl123456789012uswest2"
-
+from harness import lab
+from harness.lab import DR, EU, SOURCE, SOURCE_SID
+from harness.live_steps import Live
 
 # AccessDeniedException is not among ECR's modelled errors, yet it is what IAM answers.
 pytestmark = pytest.mark.filterwarnings("ignore:Exception.*does not match an error shape")
@@ -66,17 +62,11 @@ def applied(aws: None, config_file: str, run: Callable[..., Any]) -> Iterator[No
 
 
 def test_denied_policy_write_stops_before_the_source_is_written(
-    aws: None,
-    config_file: str,
-    run: Callable[..., Any],
-    denials: Denials,
-    live_state: Callable[[], dict[Any, Any]],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    backup_files: Callable[[], list[Path]],
+    aws: None, config_file: str, live: Live, denials: Denials
 ) -> None:
     denials.deny("put_registry_policy", DR[0])
 
-    outcome = run("apply", "--yes", config_file)
+    outcome = live.run("apply", "--yes", config_file)
 
     assert outcome.exit_code == 1
     lines = outcome.stdout.splitlines()
@@ -95,33 +85,29 @@ def test_denied_policy_write_stops_before_the_source_is_written(
         "Later writes were not attempted so that replication never runs without permission; "
         "fix the cause and run the command again (it converges)\n"
     )
-    state = live_state()
+    state = live.live_state()
     assert state[SOURCE]["replication"] == {"rules": []}
-    assert [s["Sid"] for s in statements(EU)] == [SOURCE_SID]
+    assert [s["Sid"] for s in live.statements(EU)] == [SOURCE_SID]
     assert state[DR]["registry_policy"] is None
-    assert len(backup_files()) == 1
+    assert len(live.backup_files()) == 1
 
     denials.lift()  # the permission is granted: running again converges
-    again = run("apply", "--yes", config_file)
+    again = live.run("apply", "--yes", config_file)
     assert again.exit_code == 0, again.stderr
     assert "Writing 2 documents:" in again.stdout
     assert "Apply complete: 2 written." in again.stdout
-    assert run("diff", "--exit-code", config_file).exit_code == 0
+    assert live.run("diff", "--exit-code", config_file).exit_code == 0
 
 
 def test_denied_replication_write_leaves_every_permission_in_place(
-    applied: None,
-    reduced_config_file: str,
-    run: Callable[..., Any],
-    denials: Denials,
-    live_state: Callable[[], dict[Any, Any]],
+    applied: None, reduced_config_file: str, live: Live, denials: Denials
 ) -> None:
     # Removing destinations: the source must stop sending before their permissions go,
     # so a failure in between leaves replication working as it was.
-    before = live_state()
+    before = live.live_state()
     denials.deny("put_replication_configuration", SOURCE[0])
 
-    outcome = run("apply", "--yes", reduced_config_file)
+    outcome = live.run("apply", "--yes", reduced_config_file)
 
     assert outcome.exit_code == 1
     lines = outcome.stdout.splitlines()
@@ -139,41 +125,18 @@ def test_denied_replication_write_leaves_every_permission_in_place(
     assert outcome.stderr.startswith(
         "ecrrepl: error: stopped at the first failure: 0 written, 1 failed, 2 not attempted."
     )
-    assert live_state() == before
+    assert live.live_state() == before
 
 
-def test_grants_come_before_the_source_and_withdrawals_after(
-    applied: None,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    ecr: Callable[[tuple[str, str]], Any],
-    statements: Callable[[tuple[str, str]], list[dict[str, Any]]],
-    foreign_statement: dict[str, Any],
-) -> None:
+def test_grants_come_before_the_source_and_withdrawals_after(applied: None, live: Live) -> None:
     # One write both narrows a statement (prod/ goes) and widens another registry's:
     # each policy write lands on the side of the replication write that keeps it safe.
 
-    policy = {"Version": "2012-10-17", "Statement": [foreign_statement, *statements(EU)]}
-    ecr(EU).put_registry_policy(policyText=json.dumps(policy))
-    changed = write_file(
-        "changed.yaml",
-        """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-  "333333333333": {role_arn: "arn:aws:iam::333333333333:role/ecrrepl"}
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [base-, tools/]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-""",
-    )
+    policy = {"Version": "2012-10-17", "Statement": [live.foreign_statement, *live.statements(EU)]}
+    live.ecr(EU).put_registry_policy(policyText=json.dumps(policy))
+    changed = live.write_file("changed.yaml", lab.NARROWED)
 
-    outcome = run("apply", "--yes", changed)
+    outcome = live.run("apply", "--yes", changed)
 
     assert outcome.exit_code == 0, outcome.stderr
     lines = outcome.stdout.splitlines()
@@ -185,29 +148,25 @@ registries:
         "  done    put the registry policy of 222222222222/eu-west-1",
         "  done    delete the registry policy of 333333333333/us-east-2",
     ]
-    final = statements(EU)
-    assert json.dumps(final[0]) == json.dumps(foreign_statement)
+    final = live.statements(EU)
+    assert json.dumps(final[0]) == json.dumps(live.foreign_statement)
     assert final[1]["Resource"] == [
         "arn:aws:ecr:eu-west-1:222222222222:repository/base-*",
         "arn:aws:ecr:eu-west-1:222222222222:repository/tools/*",
     ]
-    assert run("diff", "--exit-code", changed).exit_code == 0
+    assert live.run("diff", "--exit-code", changed).exit_code == 0
 
 
 def test_unwritable_backup_folder_stops_before_any_write(
-    aws: None,
-    config_file: str,
-    write_file: Callable[[str, str], str],
-    run: Callable[..., Any],
-    live_state: Callable[[], dict[Any, Any]],
+    aws: None, config_file: str, live: Live
 ) -> None:
-    before = live_state()
-    not_a_folder = write_file("backups", "a file where the backup folder should be\n")
+    before = live.live_state()
+    not_a_folder = live.write_file("backups", "a file where the backup folder should be\n")
 
-    outcome = run("apply", "--yes", "--backup-dir", not_a_folder, config_file)
+    outcome = live.run("apply", "--yes", "--backup-dir", not_a_folder, config_file)
 
     assert outcome.exit_code == 1
     assert "Writing" not in outcome.stdout
     assert outcome.stderr.startswith(f"ecrrepl: error: cannot write the backup into {not_a_folder}")
     assert outcome.stderr.endswith("; nothing was written to AWS\n")
-    assert live_state() == before
+    assert live.live_state() == before

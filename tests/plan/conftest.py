@@ -16,28 +16,26 @@ from ecrrepl.config.model import (
     AccountAccess,
     Config,
     CreationTemplate,
-    Destination,
     Encryption,
     RegistryAddress,
     ReplicationRule,
-    RepositoryFilter,
     SourceRegistry,
 )
 from ecrrepl.plan import Plan, compute_plan
 from ecrrepl.state import LiveState
+from harness import models
+from harness.models import FRANKFURT, OREGON
+from harness.policies import statement
 
-OREGON = RegistryAddress("111111111111", "us-west-2")
-FRANKFURT = RegistryAddress("111111111111", "eu-central-1")
-IRELAND_B = RegistryAddress("222222222222", "eu-west-1")
-OHIO_C = RegistryAddress("333333333333", "us-east-2")
+IRELAND_B = models.IRELAND
+OHIO_C = models.OHIO
 
-FOREIGN_STATEMENT = {
-    "Sid": "AllowPullFromCI",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::444444444444:role/ci"},
-    "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-    "Resource": "*",
-}
+FOREIGN_STATEMENT = statement(
+    "AllowPullFromCI",
+    "arn:aws:iam::444444444444:role/ci",
+    ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    "*",
+)
 
 
 def _rule(
@@ -47,11 +45,8 @@ def _rule(
     name: str | None = None,
     delete_replication: bool = False,
 ) -> ReplicationRule:
-    return ReplicationRule(
-        name=name,
-        filters=None if filters is None else tuple(RepositoryFilter(prefix=p) for p in filters),
-        destinations=tuple(Destination(account=a, region=r) for a, r in destinations),
-        delete_replication=delete_replication,
+    return models.rule(
+        *destinations, filters=filters, name=name, delete_replication=delete_replication
     )
 
 

@@ -20,9 +20,8 @@ from ecrrepl.plan.emptied import emptied_by
 from ecrrepl.plan.model import DocumentAction
 from ecrrepl.render.plan_json import plan_json_object
 from ecrrepl.state import LiveState
+from harness.models import IRELAND, OREGON
 
-OREGON = RegistryAddress("111111111111", "us-west-2")
-IRELAND = RegistryAddress("222222222222", "eu-west-1")
 SID = "Ecrrepl111111111111uswest2"
 
 

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from ecrrepl.config.model import RegistryAddress
 from ecrrepl.plan.foreign_deny import foreign_denials
 from ecrrepl.policy import PolicyStatement
+from harness import models
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-TARGET = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+TARGET = models.IRELAND
 PROD = "arn:aws:ecr:eu-west-1:222222222222:repository/prod/*"
 NEEDED = PolicyStatement(SOURCE, TARGET, (PROD,))
 

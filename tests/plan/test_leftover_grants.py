@@ -12,9 +12,10 @@ from ecrrepl.config.model import (
 )
 from ecrrepl.plan import compute_plan
 from ecrrepl.state import LiveState
+from harness import models
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-GONE = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+GONE = models.IRELAND
 
 
 def live_sending_to_gone() -> dict[RegistryAddress, tuple[ReplicationRule, ...]]:

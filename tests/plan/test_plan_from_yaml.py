@@ -9,21 +9,11 @@ from ecrrepl.plan import Action, compute_plan
 from ecrrepl.policy import merge_policy, owned_sids, required_statements
 from ecrrepl.state import LiveState
 from ecrrepl.validation import validate_files
+from harness import configs
 
-ORIGINAL = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-      - destinations:
-          - {account: "222222222222", region: ap-northeast-1}
-"""
+ORIGINAL = configs.document(
+    configs.registry(configs.PROD, configs.rule((configs.OTHER_ACCOUNT, "ap-northeast-1")))
+)
 
 REORDERED = """\
 version: 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ecrrepl.config.model import Config, RegistryAddress
+from ecrrepl.config.model import Config
 from ecrrepl.plan import compute_plan
 from ecrrepl.plan.model import Action
 from ecrrepl.plan.policy_merge import interim_policy
@@ -15,8 +15,9 @@ from ecrrepl.policy import MAX_POLICY_CHARS, merge_policy, policy_text, statemen
 from ecrrepl.policy_grants import written_statements
 from ecrrepl.state import LiveState
 from ecrrepl.validation import load_files
+from harness import models
 
-DEST = RegistryAddress("222222222222", "eu-west-1")
+DEST = models.IRELAND
 TO_DR = 'destinations: [{{account: "222222222222", region: eu-west-1}}]'
 TEMPLATE = """\
 version: 1

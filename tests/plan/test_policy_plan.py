@@ -9,40 +9,33 @@ from typing import Any
 from ecrrepl.config.model import (
     AccountAccess,
     Config,
-    Destination,
     JsonObject,
     RegistryAddress,
     ReplicationRule,
-    RepositoryFilter,
     SourceRegistry,
 )
 from ecrrepl.plan import Action, Plan, PolicyWrite, compute_plan
 from ecrrepl.policy import MAX_POLICY_CHARS, policy_text
 from ecrrepl.state import LiveState
+from harness import models
+from harness.models import IRELAND, OREGON, VIRGINIA
+from harness.policies import repositories, root, statement
 
-OREGON = RegistryAddress("111111111111", "us-west-2")
-VIRGINIA = RegistryAddress("111111111111", "us-east-1")
-IRELAND = RegistryAddress("222222222222", "eu-west-1")
-DR = RegistryAddress("333333333333", "us-east-2")
+DR = models.OHIO
 
-FOREIGN = {
-    "Sid": "AllowPullFromCI",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::444444444444:role/ci"},
-    "Action": ["ecr:BatchGetImage"],
-    "Resource": "*",
-}
+FOREIGN = statement(
+    "AllowPullFromCI", "arn:aws:iam::444444444444:role/ci", ["ecr:BatchGetImage"], "*"
+)
 
 
 def ours(source: RegistryAddress, *patterns: str) -> dict[str, Any]:
     """The statement ecrrepl writes for `source` into IRELAND."""
-    return {
-        "Sid": f"Ecrrepl{source.account}{source.region.replace('-', '')}",
-        "Effect": "Allow",
-        "Principal": {"AWS": f"arn:aws:iam::{source.account}:root"},
-        "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-        "Resource": [f"arn:aws:ecr:eu-west-1:222222222222:repository/{p}" for p in patterns],
-    }
+    return statement(
+        f"Ecrrepl{source.account}{source.region.replace('-', '')}",
+        f"arn:aws:iam::{source.account}:root",
+        ["ecr:CreateRepository", "ecr:ReplicateImage"],
+        [f"arn:aws:ecr:eu-west-1:222222222222:repository/{p}" for p in patterns],
+    )
 
 
 def source(address: RegistryAddress, *rules: ReplicationRule) -> SourceRegistry:
@@ -50,10 +43,7 @@ def source(address: RegistryAddress, *rules: ReplicationRule) -> SourceRegistry:
 
 
 def sends(prefixes: list[str] | None, *destinations: RegistryAddress) -> ReplicationRule:
-    return ReplicationRule(
-        filters=None if prefixes is None else tuple(RepositoryFilter(prefix=p) for p in prefixes),
-        destinations=tuple(Destination(account=d.account, region=d.region) for d in destinations),
-    )
+    return models.rule(*destinations, filters=prefixes)
 
 
 def policy(*statements: dict[str, Any]) -> JsonObject:
@@ -188,13 +178,7 @@ def test_an_unmanaged_account_missing_a_grant_is_an_error_naming_the_statement_t
         },
         registries=(source(OREGON, sends(["prod/"], DR)),),
     )
-    only_create = {
-        "Sid": "Partial",
-        "Effect": "Allow",
-        "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
-        "Action": "ecr:CreateRepository",
-        "Resource": "*",
-    }
+    only_create = statement("Partial", root("111111111111"), "ecr:CreateRepository", "*")
     live = LiveState(
         replication={OREGON: (sends(["prod/"], DR),)}, registry_policies={DR: policy(only_create)}
     )
@@ -225,13 +209,12 @@ def test_an_unmanaged_account_that_grants_enough_gives_no_warning() -> None:
         },
         registries=(source(OREGON, sends(["prod/"], DR)),),
     )
-    grant = {
-        "Sid": "Replication",
-        "Effect": "Allow",
-        "Principal": {"AWS": "111111111111"},
-        "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-        "Resource": "arn:aws:ecr:us-east-2:333333333333:repository/*",
-    }
+    grant = statement(
+        "Replication",
+        "111111111111",
+        ["ecr:CreateRepository", "ecr:ReplicateImage"],
+        repositories(DR),
+    )
     plan = compute_plan(config, LiveState(registry_policies={DR: policy(grant)}))
     assert plan.warnings == ()
     assert plan.errors == ()

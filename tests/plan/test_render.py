@@ -9,8 +9,6 @@ them and review the diff before committing:
 from __future__ import annotations
 
 import json
-import os
-import re
 from pathlib import Path
 
 import pytest
@@ -21,17 +19,14 @@ from ecrrepl.render.plan_json import render_plan_json
 from ecrrepl.render.plan_markdown import render_plan_markdown
 from ecrrepl.render.plan_text import render_plan_text
 from ecrrepl.state import LiveState
+from harness import golden
+from harness.golden import ANSI
 
 GOLDEN = Path(__file__).parent / "golden"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def assert_golden(name: str, rendered: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("ECRREPL_UPDATE_GOLDEN") == "1":
-        path.write_text(rendered, encoding="utf-8")
-    assert path.exists(), f"{path} is missing; run with ECRREPL_UPDATE_GOLDEN=1 to create it"
-    assert rendered == path.read_text(encoding="utf-8")
+    golden.assert_golden(GOLDEN, name, rendered)
 
 
 @pytest.mark.parametrize(

@@ -10,18 +10,17 @@ from hypothesis import strategies as st
 
 from ecrrepl.config.model import (
     Config,
-    Destination,
     JsonObject,
     RegistryAddress,
     ReplicationRule,
-    RepositoryFilter,
     SourceRegistry,
 )
 from ecrrepl.plan import Action, Plan, compute_plan
 from ecrrepl.policy import required_statements
 from ecrrepl.state import LiveState
+from harness import models
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
+SOURCE = models.OREGON
 
 
 def rule(
@@ -32,13 +31,8 @@ def rule(
     delete_replication: bool = False,
 ) -> ReplicationRule:
     """`destinations` as "account/region" strings."""
-    return ReplicationRule(
-        name=name,
-        filters=None if filters is None else tuple(RepositoryFilter(prefix=p) for p in filters),
-        destinations=tuple(
-            Destination(account=d.split("/")[0], region=d.split("/")[1]) for d in destinations
-        ),
-        delete_replication=delete_replication,
+    return models.rule(
+        *destinations, filters=filters, name=name, delete_replication=delete_replication
     )
 
 

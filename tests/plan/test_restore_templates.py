@@ -4,15 +4,16 @@ them, compared as AWS applies them (an omitted setting is AWS's default)."""
 from __future__ import annotations
 
 from ecrrepl.backup import Backup
-from ecrrepl.config.model import CreationTemplate, Encryption, RegistryAddress
+from ecrrepl.config.model import CreationTemplate, Encryption
 from ecrrepl.plan.writes import (
     TemplateDeletion,
     TemplateStep,
     restore_writes,
     template_conflicts,
 )
+from harness import models
 
-EU = RegistryAddress("222222222222", "eu-west-1")
+EU = models.IRELAND
 WRITTEN = CreationTemplate(account=EU.account, region=EU.region, prefix="prod", description="x")
 # The same template as AWS returns it: its defaults written out.
 READ_BACK = CreationTemplate(

@@ -8,8 +8,9 @@ from typing import Any
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.plan.model import Plan, PolicySection
 from ecrrepl.plan.saved_documents import mismatched_documents
+from harness import models
 
-EU = RegistryAddress("222222222222", "eu-west-1")
+EU = models.IRELAND
 OURS = {"Sid": "Ecrrepl123456789012uswest2", "Effect": "Allow", "Action": ["a", "b"]}
 THEIRS = {"Sid": "Team", "Effect": "Allow", "Action": "ecr:*", "Resource": "*"}
 UNNAMED = {"Effect": "Deny", "Action": "ecr:DeleteRepository", "Resource": "*"}

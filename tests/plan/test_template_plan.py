@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ecrrepl.config.model import Config, CreationTemplate, Encryption, RegistryAddress
+from ecrrepl.config.model import Config, CreationTemplate, Encryption
 from ecrrepl.plan import Action, Plan, TemplateWrite, compute_plan, plan_from_json, plan_to_json
 from ecrrepl.state import LiveState
-
-IRELAND = RegistryAddress("222222222222", "eu-west-1")
+from harness.models import IRELAND
 
 
 def template(prefix: str, **fields: object) -> CreationTemplate:

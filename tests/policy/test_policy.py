@@ -11,11 +11,8 @@ import pytest
 
 from ecrrepl.config.model import (
     Config,
-    Destination,
     RegistryAddress,
     ReplicationRule,
-    RepositoryFilter,
-    SourceRegistry,
 )
 from ecrrepl.errors import UserError
 from ecrrepl.policy import (
@@ -30,22 +27,17 @@ from ecrrepl.policy import (
     statement_sid,
 )
 from ecrrepl.validation import load_files
+from harness import models
+from harness.models import registry
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
+SOURCE = models.OREGON
 OTHER_SOURCE = RegistryAddress("444444444444", "us-east-1")
-DEST = RegistryAddress("222222222222", "eu-west-1")
+DEST = models.IRELAND
 ACTIONS = ["ecr:CreateRepository", "ecr:ReplicateImage"]
 
 
 def rule_to(*destinations: RegistryAddress, filters: list[str] | None = None) -> ReplicationRule:
-    return ReplicationRule(
-        filters=None if filters is None else tuple(RepositoryFilter(prefix=f) for f in filters),
-        destinations=tuple(Destination(account=d.account, region=d.region) for d in destinations),
-    )
-
-
-def registry(address: RegistryAddress, *rules: ReplicationRule) -> SourceRegistry:
-    return SourceRegistry(account=address.account, region=address.region, rules=rules)
+    return models.rule(*destinations, filters=filters)
 
 
 def repo_arn(pattern: str, dest: RegistryAddress = DEST, partition: str = "aws") -> str:

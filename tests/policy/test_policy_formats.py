@@ -21,6 +21,7 @@ from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import EXIT_OK, UsageError
 from ecrrepl.render.policy_cloudformation import render_policy_cloudformation
 from ecrrepl.render.policy_terraform import hcl_string, render_policy_terraform
+from harness import configs
 
 WriteConfig = Callable[..., str]
 
@@ -34,23 +35,22 @@ def cfn_lint(template: str) -> list[Any]:
 
 
 # Account 222222222222 receives from Oregon in two regions; 333333333333 in one.
-CONFIG = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-          - {account: "222222222222", region: eu-central-1}
-          - {account: "333333333333", region: us-east-2}
-  - account: "444444444444"
-    region: us-east-1
-    rules:
-      - destinations: [{account: "222222222222", region: eu-west-1}]
-"""
+CONFIG = configs.document(
+    configs.registry(
+        configs.rule(
+            (configs.OTHER_ACCOUNT, "eu-west-1"),
+            (configs.OTHER_ACCOUNT, "eu-central-1"),
+            (configs.THIRD_ACCOUNT, "us-east-2"),
+            name="prod",
+            filters=["prod/", "base-"],
+        )
+    ),
+    configs.registry(
+        configs.rule((configs.OTHER_ACCOUNT, "eu-west-1")),
+        account="444444444444",
+        region="us-east-1",
+    ),
+)
 
 
 def run(write_config: WriteConfig, **options: Any) -> str:

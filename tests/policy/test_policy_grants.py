@@ -11,10 +11,8 @@ from hypothesis import strategies as st
 
 from ecrrepl.config.model import (
     Config,
-    Destination,
     RegistryAddress,
     ReplicationRule,
-    RepositoryFilter,
     SourceRegistry,
 )
 from ecrrepl.policy import (
@@ -29,16 +27,14 @@ from ecrrepl.policy import (
     statement_sid,
 )
 from ecrrepl.policy_grants import written_statements
+from harness import models
 
-DEST = RegistryAddress("222222222222", "eu-west-1")
+DEST = models.IRELAND
 REGIONS = ("us-west-2", "us-east-1", "us-east-2", "eu-central-1")
 
 
 def rule(filters: list[str] | None, *destinations: RegistryAddress) -> ReplicationRule:
-    return ReplicationRule(
-        filters=None if filters is None else tuple(RepositoryFilter(prefix=f) for f in filters),
-        destinations=tuple(Destination(account=d.account, region=d.region) for d in destinations),
-    )
+    return models.rule(*destinations, filters=filters)
 
 
 def organisation(owner: str | None, filters_of: dict[int, list[str]] | None = None) -> Config:

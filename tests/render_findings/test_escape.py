@@ -11,7 +11,6 @@ import re
 import pytest
 
 from ecrrepl.backfill import Backfill, BackfillProgress, BackfillRun, BackfillTarget, FailedImage
-from ecrrepl.config.model import RegistryAddress
 from ecrrepl.render import escape
 from ecrrepl.render.backfill_text import render_results_text
 from ecrrepl.render.status_json import render_status_json
@@ -19,11 +18,12 @@ from ecrrepl.render.status_progress import PlainProgress, status_events
 from ecrrepl.render.status_text import render_status_text
 from ecrrepl.render.styled import Span, render_lines
 from ecrrepl.replication_status import ImageRef, ListedImage, ListedStatus, StatusReport, compare
+from harness import models
 
 HOSTILE = "a\x1b[2Jb\x07c\rd\x9be\u202ef\x7f|[bold]`g"
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-DR = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+DR = models.IRELAND
 
 
 def test_terminal_writes_every_control_but_the_tab_as_a_visible_escape() -> None:

@@ -15,45 +15,33 @@ from collections.abc import Callable
 
 import pytest
 
-SAMPLE = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    profile: dr-admin
-    manage_registry_policy: false
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - name: prod
-        filters: [prod/, base-]
-        destinations:
-          - region: us-east-1
-          - {account: "222222222222", region: eu-west-1}
-      - destinations:
-          - {account: "222222222222", region: eu-west-1}
-          - {account: "333333333333", region: us-west-2}
-  - account: "222222222222"
-    region: eu-west-1
-    rules:
-      - name: onward
-        filters: [prod/]
-        destinations:
-          - region: eu-central-1
-          - {account: "111111111111", region: us-west-2}
-  - account: "111111111111"
-    region: ap-south-1
-    rules:
-      - filters: [dev/]
-        destinations: [{region: ap-southeast-1}]
-templates:
-  - {account: "222222222222", region: eu-west-1, prefix: prod}
-  - {account: "222222222222", region: eu-west-1, prefix: prod/api}
-  - {account: "222222222222", region: eu-west-1, prefix: ROOT}
-  - {account: "111111111111", region: us-east-1, prefix: ROOT, applied_for: [CREATE_ON_PUSH]}
-"""
+from harness import configs
+
+IRELAND = (configs.OTHER_ACCOUNT, "eu-west-1")
+
+SAMPLE = configs.document(
+    configs.registry(configs.PROD, configs.rule(IRELAND, (configs.THIRD_ACCOUNT, "us-west-2"))),
+    configs.registry(
+        configs.rule(
+            "eu-central-1", (configs.SOURCE_ACCOUNT, "us-west-2"), name="onward", filters=["prod/"]
+        ),
+        account=IRELAND[0],
+        region=IRELAND[1],
+    ),
+    configs.registry(configs.rule("ap-southeast-1", filters=["dev/"]), region="ap-south-1"),
+    accounts=[
+        configs.account(configs.OTHER_ACCOUNT),
+        configs.account(configs.THIRD_ACCOUNT, profile="dr-admin", manage_registry_policy=False),
+    ],
+    templates=[
+        configs.template(*IRELAND, "prod"),
+        configs.template(*IRELAND, "prod/api"),
+        configs.template(*IRELAND, "ROOT"),
+        configs.template(
+            configs.SOURCE_ACCOUNT, "us-east-1", "ROOT", applied_for=["CREATE_ON_PUSH"]
+        ),
+    ],
+)
 
 WriteConfig = Callable[..., str]
 

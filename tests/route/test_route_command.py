@@ -10,50 +10,23 @@ import pytest
 
 from ecrrepl.commands.route import route
 from ecrrepl.errors import EXIT_USAGE, UsageError
+from harness import configs
 
-CHAINED = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{region: us-east-1}]
-  - account: "111111111111"
-    region: us-east-1
-    rules:
-      - filters: [prod/]
-        destinations: [{region: eu-west-1}]
-templates:
-  - {account: "111111111111", region: us-east-1, prefix: ROOT}
-"""
+OREGON_TO_VIRGINIA = configs.registry(configs.rule("us-east-1", filters=["prod/"], flow=True))
+
+CHAINED = configs.document(
+    OREGON_TO_VIRGINIA,
+    configs.registry(configs.rule("eu-west-1", filters=["prod/"], flow=True), region="us-east-1"),
+    templates=[configs.template(configs.SOURCE_ACCOUNT, "us-east-1", "ROOT")],
+)
 
 # The `write_config` fixture of tests/conftest.py: YAML text (and a file name) in, a path out.
 WriteConfig = Callable[..., str]
 
-NO_MATCH = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{region: us-east-1}]
-  - account: "111111111111"
-    region: eu-west-1
-    rules: []
-"""
+NO_MATCH = configs.document(OREGON_TO_VIRGINIA, configs.registry(region="eu-west-1"))
 
-BROKEN = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations:
-          - region: us-est-1
-"""
+# The unknown region on line 8, column 21.
+BROKEN = configs.document(configs.registry(configs.rule("us-est-1", filters=["prod/"])))
 
 
 def test_json_shape(write_config: WriteConfig, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,24 +8,19 @@ refresh them and review the diff before committing:
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 
 import pytest
 
 from ecrrepl.commands.route import route
+from harness import golden
+from harness.golden import ANSI
 
 GOLDEN = Path(__file__).parent / "golden"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def assert_golden(name: str, rendered: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("ECRREPL_UPDATE_GOLDEN") == "1":
-        path.write_text(rendered, encoding="utf-8")
-    assert path.exists(), f"{path} is missing; run with ECRREPL_UPDATE_GOLDEN=1 to create it"
-    assert rendered == path.read_text(encoding="utf-8")
+    golden.assert_golden(GOLDEN, name, rendered)
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,8 @@ from ecrrepl.config.model import (
     AccountAccess,
     Config,
     CreationTemplate,
-    Destination,
     RegistryAddress,
     ReplicationRule,
-    RepositoryFilter,
-    SourceRegistry,
 )
 from ecrrepl.route import (
     Hop,
@@ -24,10 +21,10 @@ from ecrrepl.route import (
     repository_name_problem,
     route_repository,
 )
+from harness import models
+from harness.models import OREGON, VIRGINIA
 
-OREGON = RegistryAddress("111111111111", "us-west-2")
-VIRGINIA = RegistryAddress("111111111111", "us-east-1")
-IRELAND_B = RegistryAddress("222222222222", "eu-west-1")
+IRELAND_B = models.IRELAND
 FRANKFURT_B = RegistryAddress("222222222222", "eu-central-1")
 OREGON_C = RegistryAddress("333333333333", "us-west-2")
 TOKYO_D = RegistryAddress("444444444444", "ap-northeast-1")
@@ -36,15 +33,10 @@ TOKYO_D = RegistryAddress("444444444444", "ap-northeast-1")
 def make_rule(
     filters: list[str] | None, *destinations: RegistryAddress, name: str | None = None
 ) -> ReplicationRule:
-    return ReplicationRule(
-        name=name,
-        filters=None if filters is None else tuple(RepositoryFilter(prefix=p) for p in filters),
-        destinations=tuple(Destination(account=d.account, region=d.region) for d in destinations),
-    )
+    return models.rule(*destinations, filters=filters, name=name)
 
 
-def make_source(address: RegistryAddress, *rules: ReplicationRule) -> SourceRegistry:
-    return SourceRegistry(account=address.account, region=address.region, rules=rules)
+make_source = models.registry
 
 
 def make_template(

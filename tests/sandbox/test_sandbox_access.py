@@ -14,23 +14,21 @@ from ecrrepl.sandbox.access import (
     sandbox_access,
 )
 from ecrrepl.validation import validate_files
+from harness import configs
 
-THREE_WAYS = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-  "333333333333":
-    profile: dr-admin
-registries:
-  - account: "111111111111"
-    region: eu-central-1
-    rules:
-      - filters: [prod/]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-          - {account: "333333333333", region: us-east-2}
-"""
+FRANKFURT_TO_TWO_ACCOUNTS = configs.registry(
+    configs.rule(
+        (configs.OTHER_ACCOUNT, "eu-west-1"),
+        (configs.THIRD_ACCOUNT, "us-east-2"),
+        filters=["prod/"],
+    ),
+    region="eu-central-1",
+)
+BY_PROFILE = configs.account(configs.THIRD_ACCOUNT, profile="dr-admin")
+# The base credentials (no entry), a role, a profile.
+THREE_WAYS = configs.document(
+    FRANKFURT_TO_TWO_ACCOUNTS, accounts=[configs.account(configs.OTHER_ACCOUNT), BY_PROFILE]
+)
 
 
 def config_of(tmp_path: Path, text: str) -> Config:
@@ -65,9 +63,8 @@ def test_a_profile_becomes_a_role_of_its_account_assumed_from_the_environment(
 
 
 def test_a_second_account_without_an_entry_is_reported_not_reachable(tmp_path: Path) -> None:
-    text = THREE_WAYS.replace(
-        '  "222222222222":\n    role_arn: arn:aws:iam::222222222222:role/ecrrepl\n', ""
-    )
+    text = configs.document(FRANKFURT_TO_TWO_ACCOUNTS, accounts=[BY_PROFILE])
+
     access = sandbox_access(config_of(tmp_path, text))
     assert access.base_account == "111111111111"
     assert set(access.unreachable) == {"222222222222"}

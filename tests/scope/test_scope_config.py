@@ -9,39 +9,23 @@ import pytest
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import UsageError
 from ecrrepl.scope import could_set_up, scope_config
+from harness import configs
+from harness.models import FRANKFURT, IRELAND, OHIO, OREGON
 
-OREGON = RegistryAddress("111111111111", "us-west-2")
-FRANKFURT = RegistryAddress("111111111111", "eu-central-1")
-IRELAND = RegistryAddress("222222222222", "eu-west-1")
-OHIO = RegistryAddress("333333333333", "us-east-2")
-
-CONFIG = """\
-version: 1
-accounts:
-  "222222222222": {role_arn: "arn:aws:iam::222222222222:role/ecrrepl"}
-  "333333333333": {profile: dr, manage_registry_policy: false}
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{account: "222222222222", region: eu-west-1}]
-  - account: "111111111111"
-    region: eu-central-1
-    rules:
-      - filters: [billing/]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-          - {account: "333333333333", region: us-east-2}
-templates:
-  - {account: "222222222222", region: eu-west-1, prefix: prod}
-  - {account: "222222222222", region: eu-west-1, prefix: prod/api}
-  - {account: "222222222222", region: eu-west-1, prefix: billing}
-  - {account: "222222222222", region: eu-west-1, prefix: ROOT}
-  - {account: "222222222222", region: eu-west-1, prefix: prod-tools, applied_for: [CREATE_ON_PUSH]}
-  - {account: "111111111111", region: us-west-2, prefix: scratch, applied_for: [CREATE_ON_PUSH]}
-  - {account: "333333333333", region: us-east-2, prefix: billing}
-"""
+CONFIG = configs.document(
+    configs.registry(configs.rule(IRELAND, filters=["prod/"], flow=True)),
+    configs.registry(configs.rule(IRELAND, OHIO, filters=["billing/"]), region=FRANKFURT.region),
+    accounts=[
+        configs.account(IRELAND.account),
+        configs.account(OHIO.account, profile="dr", manage_registry_policy=False),
+    ],
+    templates=[
+        *(configs.template(*IRELAND, prefix) for prefix in ("prod", "prod/api", "billing", "ROOT")),
+        configs.template(*IRELAND, "prod-tools", applied_for=["CREATE_ON_PUSH"]),
+        configs.template(*OREGON, "scratch", applied_for=["CREATE_ON_PUSH"]),
+        configs.template(*OHIO, "billing"),
+    ],
+)
 
 
 @pytest.fixture

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from ecrrepl.cli import main
+from harness import configs
 from harness.accounts import ecr_client
 from harness.call_log import CallLog, record_calls
 from harness.cli import Outcome
+from harness.policies import repositories, root, statement
 
 BASE = "123456789012"
 OREGON = (BASE, "us-west-2")
@@ -23,43 +25,27 @@ EU = ("222222222222", "eu-west-1")
 OREGON_SID = "Ecrrepl123456789012uswest2"
 FRANKFURT_SID = "Ecrrepl123456789012eucentral1"
 
-CONFIG = """\
-version: 1
-accounts:
-  "222222222222":
-    role_arn: arn:aws:iam::222222222222:role/ecrrepl
-registries:
-  - account: "123456789012"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-  - account: "123456789012"
-    region: eu-central-1
-    rules:
-      - filters: [billing/, prod/]
-        destinations:
-          - {account: "222222222222", region: eu-west-1}
-templates:
-  - {account: "222222222222", region: eu-west-1, prefix: prod}
-  - {account: "222222222222", region: eu-west-1, prefix: billing}
-"""
+CONFIG = configs.document(
+    configs.registry(configs.rule(EU, filters=["prod/"]), account=BASE, region=OREGON[1]),
+    configs.registry(
+        configs.rule(EU, filters=["billing/", "prod/"]), account=BASE, region=FRANKFURT[1]
+    ),
+    accounts=[configs.account(EU[0])],
+    templates=[configs.template(*EU, "prod"), configs.template(*EU, "billing")],
+)
 # Frankfurt's statement in EU as someone left it: not what the file asks for.
-FRANKFURT_STATEMENT = {
-    "Sid": FRANKFURT_SID,
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-    "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/old/*",
-}
-FOREIGN = {
-    "Sid": "PullThroughCacheTeam",
-    "Effect": "Allow",
-    "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-    "Action": ["ecr:ReplicateImage"],
-    "Resource": "arn:aws:ecr:eu-west-1:222222222222:repository/other/*",
-}
+FRANKFURT_STATEMENT = statement(
+    FRANKFURT_SID,
+    root("123456789012"),
+    ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    repositories(EU, "old/*"),
+)
+FOREIGN = statement(
+    "PullThroughCacheTeam",
+    root("999999999999"),
+    ["ecr:ReplicateImage"],
+    repositories(EU, "other/*"),
+)
 
 
 @pytest.fixture

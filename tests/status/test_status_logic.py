@@ -33,12 +33,13 @@ from ecrrepl.replication_status import (
     wait_for_replication,
     with_live_destinations,
 )
+from harness import configs, models
 from harness.cli import invoke
 from harness.sessions import StubbedSessions
 
-SOURCE = RegistryAddress("111111111111", "us-west-2")
-EAST = RegistryAddress("111111111111", "us-east-1")
-DR = RegistryAddress("222222222222", "eu-west-1")
+SOURCE = models.OREGON
+EAST = models.VIRGINIA
+DR = models.IRELAND
 IMAGE = ImageRef("prod/api", tag="1.0")
 DIGEST = "sha256:" + "a" * 64
 
@@ -342,15 +343,7 @@ def test_a_terminal_gets_a_live_display_and_anything_else_plain_lines() -> None:
 # --- the command line -----------------------------------------------------------------------
 
 
-CONFIG = """\
-version: 1
-registries:
-  - account: "111111111111"
-    region: us-west-2
-    rules:
-      - filters: [prod/]
-        destinations: [{region: us-east-1}]
-"""
+CONFIG = configs.one_rule("us-east-1")
 
 
 @pytest.fixture
