@@ -3,6 +3,7 @@ thread makes it, and a call that names no account is refused before it is signed
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -111,6 +112,35 @@ def test_a_shared_client_called_as_no_account_is_refused_before_signing(aws: Non
         sessions.ecr(RegistryAddress(ROLE_ACCOUNTS[0], "eu-west-1")).get_waiter("scan")
 
     assert signed == []
+
+
+def test_only_what_acts_as_the_account_or_signs_nothing_passes_through(aws: None) -> None:
+    """A presigned URL is signed as the client's account even inside another account's
+    call; anything of the client the wrapper does not know is refused, not passed on."""
+    sessions = role_sessions()
+    eu_first = sessions.sts(ROLE_ACCOUNTS[0])
+    eu_second = sessions.sts(ROLE_ACCOUNTS[1])
+    urls: list[str] = []
+
+    def presign_as_second(**kwargs: Any) -> None:
+        urls.append(eu_second.generate_presigned_url("get_caller_identity"))
+
+    shared_client(eu_first).meta.events.register(
+        "before-call.sts.GetCallerIdentity", presign_as_second
+    )
+    eu_first.get_caller_identity()
+    second_key = eu_second.acting.credentials.get_frozen_credentials().access_key
+    first_key = eu_first.acting.credentials.get_frozen_credentials().access_key
+    assert first_key != second_key
+    assert len(urls) == 1 and f"X-Amz-Credential={second_key}" in urls[0]
+
+    assert eu_first.can_paginate("get_caller_identity") is False
+    assert eu_first.meta.service_model.service_name == "sts"
+    with pytest.raises(AttributeError):
+        eu_first._make_api_call  # noqa: B018
+    with pytest.raises(UnscopedCall):
+        eu_first.some_future_helper  # noqa: B018
+    assert copy.copy(eu_first).acting == eu_first.acting
 
 
 def test_the_account_acted_as_ends_with_its_call(aws: None) -> None:

@@ -93,6 +93,12 @@ class CallerCredentials(Credentials):
 CALLER_CREDENTIALS = CallerCredentials()
 
 
+# Client methods that sign a request without sending it: they act as the account too.
+_SIGNING_HELPERS = frozenset({"generate_presigned_url", "generate_presigned_post"})
+# What a caller may read of a shared client as it is: nothing of it signs.
+_UNSIGNED = frozenset({"meta", "exceptions", "can_paginate", "waiter_names"})
+
+
 class ActingClient:
     """A shared client as one account sees it: every API call, and every page of a
     paginator, runs with that account's credentials; everything else is the client's."""
@@ -107,8 +113,16 @@ class ActingClient:
         return self._acting
 
     def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._client, name)
-        return self._acts(attribute) if name in self._operations else attribute
+        if name.startswith("_"):
+            # Private names are the wrapper's own (absent while copy.copy builds one).
+            raise AttributeError(name)
+        if name in self._operations or name in _SIGNING_HELPERS:
+            return self._acts(getattr(self._client, name))
+        if name in _UNSIGNED:
+            return getattr(self._client, name)
+        # Anything else of a botocore client that signs, now or in a later botocore,
+        # would sign as whichever account the thread happens to act as.
+        raise UnscopedCall(f"{name} of a shared AWS client does not act as an account")
 
     def _acts(self, method: Callable[..., Any]) -> Callable[..., Any]:
         acting = self._acting
