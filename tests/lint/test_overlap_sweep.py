@@ -1,0 +1,54 @@
+"""W113's sweep (lint/overlaps.py) against the quadratic definition, with the answer cut
+to a few rules: many rules share a prefix, and only the earliest are kept."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecrrepl.config.model import Destination, ReplicationRule, RepositoryFilter
+from ecrrepl.lint.overlaps import earliest_overlapping, smallest
+
+ACCOUNT = "111111111111"
+rule_filters = st.none() | st.lists(st.sampled_from(["a", "ab", "ab/", "b", "", "a"]), max_size=3)
+
+
+def _rule(values: list[str] | None) -> ReplicationRule:
+    return ReplicationRule(
+        filters=None if values is None else tuple(RepositoryFilter(prefix=v) for v in values),
+        destinations=(Destination(account=ACCOUNT, region="us-east-1"),),
+    )
+
+
+def _overlap(first: list[str] | None, second: list[str] | None) -> bool:
+    if first is None or second is None:
+        return True
+    return any(a and b and (a.startswith(b) or b.startswith(a)) for a in first for b in second)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(rule_filters, min_size=1, max_size=14), st.integers(1, 4), st.data())
+def test_the_earliest_overlapping_rules_are_found_whatever_is_kept(
+    shapes: list[list[str] | None], keep: int, data: st.DataObject
+) -> None:
+    rules = [_rule(values) for values in shapes]
+    indices = sorted(data.draw(st.sets(st.sampled_from(range(len(rules))), min_size=1)))
+    found = earliest_overlapping(rules, indices, keep)
+    expected = {
+        later: [
+            first for first in indices if first < later and _overlap(shapes[first], shapes[later])
+        ][:keep]
+        for later in indices
+    }
+    assert found == expected
+
+
+def test_a_thousand_rules_of_one_prefix_keep_the_earliest() -> None:
+    rules = [_rule(["prod/"]) for _ in range(1000)]
+    found = earliest_overlapping(rules, range(1000), 3)
+    assert found[0] == [] and found[1] == [0] and found[999] == [0, 1, 2]
+
+
+def test_smallest_merges_two_lists_once_each() -> None:
+    assert smallest([1, 4], [4, 2, 9], 3) == [1, 2, 4]
+    assert smallest([1, 4, 6], [], 2) == [1, 4]
