@@ -63,16 +63,22 @@ class Record:
         cls._compared = tuple(name for name, spec in fields.items() if spec.compare)
 
     def __init__(self, **values: Any) -> None:
+        # Written straight into the instance's __dict__ (what object.__setattr__ does,
+        # without a call per field): the builder makes a record per rule, filter and
+        # destination of the file.
+        own = self.__dict__
         for name, spec in self._record_fields:
-            if name in values:
-                value = values.pop(name)
-            elif spec.factory is not None:
-                value = spec.factory()
-            elif spec.default is not _MISSING:
-                value = spec.default
-            else:
-                raise TypeError(f"{type(self).__name__}() needs the keyword argument {name!r}")
-            object.__setattr__(self, name, value)
+            value = values.pop(name, _MISSING)
+            if value is _MISSING:
+                if spec.factory is not None:
+                    value = spec.factory()
+                elif spec.default is not _MISSING:
+                    value = spec.default
+                else:
+                    raise TypeError(
+                        f"{type(self).__name__}() needs the keyword argument {name!r}"
+                    )
+            own[name] = value
         if values:
             unknown = ", ".join(sorted(values))
             raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {unknown}")
