@@ -150,11 +150,18 @@ class _Open:
 
     __slots__ = ("child_path", "entries", "items", "key", "muted", "node", "path")
 
-    def __init__(self, node: MappingNode | SequenceNode, path: str, muted: bool) -> None:
+    def __init__(
+        self,
+        node: MappingNode | SequenceNode,
+        path: str,
+        muted: bool,
+        items: list[Node] | None,
+        entries: dict[str, tuple[ScalarNode, Node]] | None,
+    ) -> None:
         self.node = node
         self.path = path
-        self.items = node.items if isinstance(node, SequenceNode) else None
-        self.entries = node.entries if isinstance(node, MappingNode) else None
+        self.items = items  # the node's, when it is a sequence
+        self.entries = entries  # the node's, when it is a mapping
         # In a mapping: the key whose value comes next (None: a key comes next), and
         # that value's path. _DROPPED: the key repeats one before it.
         self.key: ScalarNode | None = None
@@ -194,7 +201,8 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
     resolve = parser.resolve
     resolved: dict[str, tuple[str, Any]] = {}
     findings: list[Finding] = []
-    stack: list[_Open] = []
+    stack: list[_Open] = []  # the collections open around the next event, innermost last
+    top: _Open | None = None  # stack[-1]
     root: Node | None = None
     nodes = 0
     new_location = tuple.__new__
@@ -211,15 +219,17 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
         event = get_event()
         kind = event.__class__
         if kind is mapping_end or kind is sequence_end:
-            node: Node = stack.pop().node
+            assert top is not None
+            node: Node = top.node
+            stack.pop()
+            top = stack[-1] if stack else None
         elif kind is scalar_event or kind is mapping_start or kind is sequence_start:
             nodes += 1
             if event.anchor is not None or nodes > MAX_EXPANDED_NODES:
                 return None
-            top = stack[-1] if stack else None
-            muted = False
             if top is None:
                 path = ""
+                muted = False
             elif top.items is not None:
                 path = f"{top.path}[{len(top.items)}]"
                 muted = top.muted
@@ -250,16 +260,19 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
             loc = new_location(Location, (file, mark.line + 1, mark.column + 1, path))
             if kind is scalar_event:
                 text: str = event.value
-                if event.tag is None and event.implicit[0] and text in resolved:
-                    tag, value = resolved[text]
-                else:
-                    tag, value = _resolved(event, resolved, resolve)
+                found = resolved.get(text) if event.tag is None and event.implicit[0] else None
+                tag, value = found if found is not None else _resolved(event, resolved, resolve)
                 node = ScalarNode(loc, value, text, tag)
             else:
                 if len(stack) >= MAX_DEPTH:
                     return None
-                opened = MappingNode(loc) if kind is mapping_start else SequenceNode(loc)
-                stack.append(_Open(opened, path, muted))
+                if kind is mapping_start:
+                    mapping = MappingNode(loc, {})
+                    top = _Open(mapping, path, muted, None, mapping.entries)
+                else:
+                    sequence = SequenceNode(loc, [])
+                    top = _Open(sequence, path, muted, sequence.items, None)
+                stack.append(top)
                 continue
         elif kind is yaml.DocumentEndEvent:
             if get_event().__class__ is not yaml.StreamEndEvent:
@@ -267,18 +280,16 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
             return root, findings
         else:  # an alias
             return None
-        if not stack:
+        if top is None:
             root = node
-            continue
-        top = stack[-1]
-        if top.items is not None:
+        elif top.items is not None:
             top.items.append(node)
-            continue
-        key = top.key
-        if key is not _DROPPED:
-            assert key is not None and top.entries is not None
-            top.entries[key.text] = (key, node)
-        top.key = None
+        else:
+            key = top.key
+            if key is not _DROPPED:
+                assert key is not None and top.entries is not None
+                top.entries[key.text] = (key, node)
+            top.key = None
 
 
 def _resolved(event: Any, resolved: dict[str, tuple[str, Any]], resolve: Any) -> tuple[str, Any]:

@@ -46,6 +46,7 @@ class Record:
 
     _record_fields: ClassVar[tuple[tuple[str, _FieldSpec], ...]] = ()
     _compared: ClassVar[tuple[str, ...]] = ()
+    _field_names: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -61,12 +62,16 @@ class Record:
                 delattr(cls, name)
         cls._record_fields = tuple(fields.items())
         cls._compared = tuple(name for name, spec in fields.items() if spec.compare)
+        cls._field_names = frozenset(fields)
 
     def __init__(self, **values: Any) -> None:
         # Written straight into the instance's __dict__ (what object.__setattr__ does,
         # without a call per field): the builder makes a record per rule, filter and
         # destination of the file.
         own = self.__dict__
+        if values.keys() == self._field_names:  # every field given, as the builder does
+            own.update(values)
+            return
         for name, spec in self._record_fields:
             value = values.pop(name, _MISSING)
             if value is _MISSING:
