@@ -172,8 +172,8 @@ class _Open:
 
 
 _DROPPED = ScalarNode(Location("", 0, 0), None, "", "")
-# Plain scalars repeat (keys, regions, prefixes): each text is resolved once per
-# document, up to this many distinct texts.
+# Scalars repeat (keys, regions, prefixes): each text is resolved once per document,
+# up to this many distinct texts of each kind (plain, quoted).
 _RESOLVED_TEXTS = 4096
 
 
@@ -199,7 +199,13 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
     # and a plain scalar's text is resolved once per document.
     get_event = parser.get_event
     resolve = parser.resolve
-    resolved: dict[str, tuple[str, Any]] = {}
+    # Plain scalars by text: tag, value and the text, one object for every time it is
+    # written (a file of 100,000 rules writes `filters` 100,000 times); quoted ones too.
+    resolved: dict[str, tuple[str, Any, str]] = {}
+    quoted: dict[str, str] = {}
+    # The line of the last node, as the parser counts and as Location does: nodes on
+    # one line share the number.
+    row, line = -1, 0
     findings: list[Finding] = []
     stack: list[_Open] = []  # the collections open around the next event, innermost last
     top: _Open | None = None  # stack[-1]
@@ -236,13 +242,15 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
             elif top.key is None:  # a mapping's key
                 if kind is not scalar_event:
                     return None  # E004 for a collection as a key, said by the composer
-                name: str = event.value
-                tag, value = _resolved(event, resolved, resolve)
+                tag, value, name = _resolved(event, resolved, quoted, resolve)
                 if tag == _TAG_MERGE:
                     return None
                 path = f"{top.path}.{name}" if top.path else name
                 mark = event.start_mark
-                key_loc = new_location(Location, (file, mark.line + 1, mark.column + 1, path))
+                if mark.line != row:
+                    row = mark.line
+                    line = row + 1
+                key_loc = new_location(Location, (file, line, mark.column + 1, path))
                 assert top.entries is not None
                 first = top.entries.get(name)
                 if first is None:
@@ -257,11 +265,17 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
                 path = top.child_path
                 muted = top.muted or top.key is _DROPPED
             mark = event.start_mark
-            loc = new_location(Location, (file, mark.line + 1, mark.column + 1, path))
+            if mark.line != row:
+                row = mark.line
+                line = row + 1
+            loc = new_location(Location, (file, line, mark.column + 1, path))
             if kind is scalar_event:
-                text: str = event.value
-                found = resolved.get(text) if event.tag is None and event.implicit[0] else None
-                tag, value = found if found is not None else _resolved(event, resolved, resolve)
+                found = (
+                    resolved.get(event.value) if event.tag is None and event.implicit[0] else None
+                )
+                if found is None:
+                    found = _resolved(event, resolved, quoted, resolve)
+                tag, value, text = found
                 node = ScalarNode(loc, value, text, tag)
             else:
                 if len(stack) >= MAX_DEPTH:
@@ -292,19 +306,27 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
             top.key = None
 
 
-def _resolved(event: Any, resolved: dict[str, tuple[str, Any]], resolve: Any) -> tuple[str, Any]:
-    """A scalar event's tag and value, as PyYAML's composer tags it (a tag written, or
-    the resolver's for a plain scalar, else str) and as scalar_value reads it."""
+def _resolved(
+    event: Any, resolved: dict[str, tuple[str, Any, str]], quoted: dict[str, str], resolve: Any
+) -> tuple[str, Any, str]:
+    """A scalar event's tag, value and text: tagged as PyYAML's composer tags it (a tag
+    written, or the resolver's for a plain scalar, else str), read as scalar_value
+    reads it, and the text shared with the scalars written the same way before it."""
     tag: str | None = event.tag
     text: str = event.value
     if tag is not None and tag != "!":
-        return tag, scalar_value(tag, text)
+        return tag, scalar_value(tag, text), text
     if not event.implicit[0]:
-        return _TAG_STR, text
+        shared = quoted.get(text)
+        if shared is None:
+            shared = text
+            if len(quoted) < _RESOLVED_TEXTS:
+                quoted[text] = text
+        return _TAG_STR, shared, shared
     found = resolved.get(text)
     if found is None:
         tag = resolve(yaml.ScalarNode, text, event.implicit)
-        found = (tag, scalar_value(tag, text))
+        found = (tag, scalar_value(tag, text), text)
         if len(resolved) < _RESOLVED_TEXTS:
             resolved[text] = found
     return found
