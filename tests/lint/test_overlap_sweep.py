@@ -52,3 +52,51 @@ def test_a_thousand_rules_of_one_prefix_keep_the_earliest() -> None:
 def test_smallest_merges_two_lists_once_each() -> None:
     assert smallest([1, 4], [4, 2, 9], 3) == [1, 2, 4]
     assert smallest([1, 4, 6], [], 2) == [1, 4]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            rule_filters,
+            st.sampled_from([("us-east-1",), ("eu-west-1",), ("us-east-1", "eu-west-1")]),
+        ),
+        min_size=50,
+        max_size=90,
+    )
+)
+def test_w113_shows_the_first_pairs_in_order_and_counts_them_all(
+    shapes: list[tuple[list[str] | None, tuple[str, ...]]],
+) -> None:
+    from ecrrepl.config.model import SourceRegistry
+    from ecrrepl.lint.rules.destinations import (
+        MAX_OVERLAP_FINDINGS,
+        MAX_OVERLAPS_NAMED,
+        _overlaps,
+    )
+
+    rules = tuple(
+        ReplicationRule(
+            filters=None if values is None else tuple(RepositoryFilter(prefix=v) for v in values),
+            destinations=tuple(Destination(account=ACCOUNT, region=r) for r in regions),
+        )
+        for values, regions in shapes
+    )
+    registry = SourceRegistry(account=ACCOUNT, region="us-west-2", rules=rules)
+    overlaps, count = _overlaps(registry)
+
+    expected = []
+    for later, (second, second_regions) in enumerate(shapes):
+        earlier = [
+            first
+            for first, (values, regions) in enumerate(shapes[:later])
+            if set(regions) & set(second_regions) and _overlap(values, second)
+        ]
+        named = earlier[:MAX_OVERLAPS_NAMED]
+        more = len(earlier) > MAX_OVERLAPS_NAMED
+        expected += [(first, later, more and first == named[-1]) for first in named]
+    expected.sort()
+    assert count == len(expected)
+    assert [(o.first_index, o.second_index, o.more) for o in overlaps] == expected[
+        : MAX_OVERLAP_FINDINGS + 1
+    ]

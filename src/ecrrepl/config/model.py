@@ -9,10 +9,9 @@ in another order or another file compare equal where the plan needs them to.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cached_property
 from typing import Any, NamedTuple
 
-from ecrrepl.config.record import Record, field
+from ecrrepl.config.record import Record, cached, field
 from ecrrepl.config.template_fields import DEFAULT_APPLIED_FOR
 from ecrrepl.findings import Location
 
@@ -66,7 +65,7 @@ class Destination(Declared):
     # Made once and kept in the instance's __dict__, where later reads find it without
     # a call: the lint rules ask for it a few dozen times per destination, which on a
     # file of 100,000 rules is millions of reads.
-    @cached_property
+    @cached
     def address(self) -> RegistryAddress:
         return RegistryAddress(self.account, self.region)
 
@@ -84,7 +83,7 @@ class ReplicationRule(Declared):
     destinations: tuple[Destination, ...] = ()
     delete_replication: bool = False
 
-    @cached_property  # made once, as Destination.address
+    @cached  # made once, as Destination.address
     def prefixes(self) -> tuple[str, ...] | None:
         return None if self.filters is None else tuple(f.prefix for f in self.filters)
 
@@ -100,7 +99,7 @@ class SourceRegistry(Declared):
     region: str
     rules: tuple[ReplicationRule, ...] = ()
 
-    @cached_property  # made once, as Destination.address
+    @cached  # made once, as Destination.address
     def address(self) -> RegistryAddress:
         return RegistryAddress(self.account, self.region)
 

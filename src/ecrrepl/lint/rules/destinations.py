@@ -184,18 +184,18 @@ def _overlaps(registry: SourceRegistry) -> tuple[list[_Overlap], int]:
     # Only the pairs a finding shows are made, sorted and given their destination; the
     # rest are counted (a file of 100,000 overlapping rules has half a million).
     count = sum(min(len(earlier), MAX_OVERLAPS_NAMED) for earlier in earlier_by_rule.values())
-    every_pair = (
+    shown = MAX_OVERLAP_FINDINGS + 1
+    # Every later rule pairs with its earliest overlap, so the first `shown` pairs have a
+    # first rule no later than the `shown`-th smallest of those earliest overlaps.
+    earliest = sorted(earlier[0] for earlier in earlier_by_rule.values() if earlier)
+    bound = earliest[shown - 1] if len(earliest) >= shown else None
+    pairs = sorted(
         (first, later, len(earlier) > MAX_OVERLAPS_NAMED and first == named[-1])
         for later, earlier in earlier_by_rule.items()
         if (named := earlier[:MAX_OVERLAPS_NAMED])
         for first in named
-    )
-    if count <= MAX_OVERLAP_FINDINGS + 1:
-        pairs = sorted(every_pair)
-    else:
-        import heapq  # only for a registry far over ECR's limit: validate starts without it
-
-        pairs = heapq.nsmallest(MAX_OVERLAP_FINDINGS + 1, every_pair)
+        if bound is None or first <= bound
+    )[:shown]
     overlaps = []
     for first, later, more in pairs:
         addresses = {d.address for d in rules[first].destinations}
