@@ -209,6 +209,24 @@ def test_other_documents_go_to_the_composing_loader(text: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, {c: yes}]\n",
+        "a: \x07\n",
+        "a: [1, 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "x: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n",
+    ],
+)
+def test_the_pure_python_parser_reads_the_same_either_way(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "_SafeLoader", yaml.SafeLoader)
+    both(text)
+
+
 def test_too_many_nodes_without_aliases_is_still_e006(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "MAX_EXPANDED_NODES", 100)
     monkeypatch.setattr(composed, "MAX_EXPANDED_NODES", 100)

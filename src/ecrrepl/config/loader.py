@@ -131,13 +131,16 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
     except UnicodeDecodeError as error:
         line, column = line_column(data[: error.start].decode("utf-8", "replace"))
         return None, [Finding("E001", "file is not UTF-8 text", Location(file, line, column))]
-    parser = _SafeLoader(text)
+    loaded = None
     try:
-        loaded = _one_pass(file, parser)
+        # The pure-Python reader already refuses some characters here.
+        parser = _SafeLoader(text)
+        try:
+            loaded = _one_pass(file, parser)
+        finally:
+            parser.dispose()
     except yaml.YAMLError:
-        loaded = None  # reported with PyYAML's own words by the composing loader
-    finally:
-        parser.dispose()
+        pass  # reported in PyYAML's own words by the composing loader
     if loaded is not None:
         return loaded
     from ecrrepl.config.composed import parse_composed
