@@ -313,7 +313,8 @@ def _resolved(
     event: Any, resolved: dict[str, tuple[str, Any, str]], quoted: dict[str, str], resolve: Any
 ) -> tuple[str, Any, str]:
     """A scalar event's tag, value and text: tagged as PyYAML's composer tags it (a tag
-    written, or the resolver's for a plain scalar, else str), read as scalar_value
+    written; for none or `!`, the resolver's with the event's implicit flags, which is
+    str unless plain: Composer.compose_scalar_node, PyYAML 6.0.4), read as scalar_value
     reads it, and the text shared with the scalars written the same way before it."""
     tag: str | None = event.tag
     text: str = event.value
