@@ -28,8 +28,7 @@ from ecrrepl.config.loader import (
     parse_document,
 )
 from ecrrepl.findings import Finding
-
-CASES = Path(__file__).parent.parent / "lint" / "cases"
+from ecrrepl.lint.rule_cases import case_file_ids, load_cases
 
 
 def shape(node: Node | None) -> Any:
@@ -250,10 +249,10 @@ def test_the_collector_is_running_again_afterwards() -> None:
         gc.enable()
 
 
-@pytest.mark.parametrize("case_file", sorted(CASES.glob("*.yaml")), ids=lambda p: p.stem)
-def test_every_rule_case_reads_the_same_either_way(case_file: Path) -> None:
-    for case in yaml.safe_load(case_file.read_text())["cases"]:
-        for text in (case.get("files") or {"ecrrepl.yaml": case["config"]}).values():
+@pytest.mark.parametrize("rule_id", case_file_ids())
+def test_every_rule_case_reads_the_same_either_way(rule_id: str) -> None:
+    for case in load_cases(rule_id):
+        for text in case.files.values():
             both(text)
 
 
