@@ -255,7 +255,8 @@ class ModelBuilder(ValueReader):
         if not isinstance(node, ScalarNode) or not node.is_string:
             self._wrong_type(node, "a filter", "a string (a repository-name prefix)")
             return None
-        return RepositoryFilter(prefix=node.value, where=node.loc)
+        # Every field given: a record takes them in one step (record.Record.__init__).
+        return RepositoryFilter(prefix=node.value, where=node.loc, key_locations={})
 
     def _destination(self, node: Node, registry_account: str) -> Destination | None:
         entry = self._mapping(node, "destination", "a destination")

@@ -1,13 +1,19 @@
 """YAML text to nodes that remember file, line and column.
 
-Safe loading only: PyYAML composes the node graph (no Python objects are ever
-constructed from tags), and this module turns it into a small tree of positioned
-nodes. Nothing here raises on bad input: syntax errors, duplicate keys, unquoted
-account numbers and oversized or alias-bombed input all become findings.
+Safe loading only: no Python objects are ever constructed from tags. One pass over
+the parser's events (libyaml's, when PyYAML has it) builds the small tree of
+positioned nodes, resolving plain scalars as YAML 1.1 does and counting depth and
+nodes on the way. A document that needs the whole node graph (anchors, aliases,
+merge keys) or PyYAML's own report (syntax errors, nesting too deep, too many nodes)
+is read by the composing loader instead (config/composed.py), which gives the same
+nodes and the same findings. Nothing here raises on bad input: syntax errors,
+duplicate keys, unquoted account numbers and oversized or alias-bombed input all
+become findings.
 """
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import yaml
@@ -18,39 +24,26 @@ from ecrrepl.findings import Finding, Location
 # 10 rules x 20 filters) is about 1.5 MB. Anything far beyond that is not a config.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # Nodes after expanding aliases: a "billion laughs" document is tiny as text but expands
-# to 10^9 nodes. Counting expansion on the composed graph costs one visit per node.
+# to 10^9 nodes. The one pass counts nodes as it makes them; the composing loader counts
+# expansion on the composed graph, one visit per node.
 MAX_EXPANDED_NODES = 2_000_000
 # Collections inside one another. A configuration nests about ten deep, an inline policy
 # a few more. libyaml's composer recurses in C for each level and crashes the process
-# (a segmentation fault, not an exception) near a hundred thousand; this module's own
-# walks recurse in Python. The limit is checked before composing and again through
-# aliases, which nest a document deeper than its text does.
+# (a segmentation fault, not an exception) near a hundred thousand, and the composing
+# loader's walks recurse in Python. The one pass keeps its own stack and hands a document
+# over at the first collection too deep; the composing loader checks the limit before
+# composing and again through aliases, which nest a document deeper than its text does.
 MAX_DEPTH = 100
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-def _libyaml_bounds_nesting() -> bool:
-    """Whether the composer is libyaml 0.2.6 or newer, whose parser refuses collections
-    nested more than 1000 deep ("maximum nesting depth", libyaml's yaml_set_max_nest_level,
-    default 1000), so that composing cannot recurse deep enough to crash. Then the exact
-    depth count runs only on a document found too deep. PyYAML imports its libyaml
-    binding with `CSafeLoader`: reading its version imports nothing."""
-    binding = getattr(yaml, "_yaml", None)
-    version = getattr(binding, "get_version", None)
-    if _SafeLoader is yaml.SafeLoader or version is None:
-        return False
-    found: tuple[int, int, int] = version()
-    return found >= (0, 2, 6)
-
-
-_NESTING_BOUNDED = _libyaml_bounds_nesting()
 
 _TAG_INT = "tag:yaml.org,2002:int"
 _TAG_FLOAT = "tag:yaml.org,2002:float"
 _TAG_BOOL = "tag:yaml.org,2002:bool"
 _TAG_NULL = "tag:yaml.org,2002:null"
 _TAG_MERGE = "tag:yaml.org,2002:merge"
+_TAG_STR = "tag:yaml.org,2002:str"
 
 
 # Plain slotted classes rather than dataclasses: a node is made per YAML value, and
@@ -136,121 +129,223 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line, column = _line_column(data[: error.start].decode("utf-8", "replace"))
+        line, column = line_column(data[: error.start].decode("utf-8", "replace"))
         return None, [Finding("E001", "file is not UTF-8 text", Location(file, line, column))]
+    loaded = None
     try:
-        bounded = _NESTING_BOUNDED and _SafeLoader is not yaml.SafeLoader
-        checked_first = not bounded and _depth_bound(text) > MAX_DEPTH
-        too_deep = _too_deep(text) if checked_first else None
-        if too_deep is not None:
-            return None, [_too_deep_finding(file, too_deep, "")]
-        root = yaml.compose(text, Loader=_SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if mark and "maximum nesting depth" in (error.problem or ""):  # libyaml 0.2.6's own
-            return None, [_too_deep_finding(file, _where_too_deep(text, mark), "")]
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or error.context or "invalid YAML"
-        if mark and _char_at(text, mark.line, mark.column) == "\t":
-            problem += " (a tab: YAML indents with spaces only)"
-        return None, [
-            Finding("E001", f"YAML syntax error: {problem}", Location(file, line, column))
-        ]
-    except yaml.reader.ReaderError as error:
-        line, column = _line_column(text[: error.position])
-        return None, [
-            Finding(
-                "E001",
-                f"character {_describe_char(error.character)} is not allowed in YAML",
-                Location(file, line, column),
-            )
-        ]
-    except yaml.YAMLError as error:  # anything else PyYAML can say about the text
-        return None, [Finding("E001", f"YAML syntax error: {error}", Location(file, 1, 1))]
-    if root is None:
-        return None, []
-    try:
-        size = _measure(root, {}, set(), 0)[0] if not isinstance(root, yaml.ScalarNode) else 1
-    except _Recursive as recursive:
-        return None, [
-            Finding(
-                "E006",
-                "recursive alias: a node contains itself",
-                _mark_location(file, recursive.node, ""),
-            )
-        ]
-    except _TooDeep as deep:
-        # Deeper than the text nests when it was counted first; else count it now.
-        in_text = None if checked_first or _depth_bound(text) <= MAX_DEPTH else _too_deep(text)
-        if in_text is not None:
-            return None, [_too_deep_finding(file, in_text, "")]
-        mark = deep.node.start_mark
-        return None, [_too_deep_finding(file, (mark.line, mark.column), " (through aliases)")]
-    if size > MAX_EXPANDED_NODES:
-        return None, [
-            Finding(
-                "E006",
-                f"aliases expand the document to more than {MAX_EXPANDED_NODES:,} nodes "
-                "(a 'billion laughs' document?)",
-                _mark_location(file, root, ""),
-            )
-        ]
-    findings: list[Finding] = []
-    return _convert(file, root, "", findings), findings
-
-
-class _Recursive(Exception):
-    def __init__(self, node: yaml.Node) -> None:
-        self.node = node
-
-
-class _TooDeep(Exception):
-    def __init__(self, node: yaml.Node) -> None:
-        self.node = node
-
-
-def _depth_bound(text: str) -> int:
-    """A cheap upper bound on how deep collections nest in `text`.
-
-    Every flow collection opens with `[` or `{`. A block collection inside another
-    starts further right than its parent, except a block sequence that is a mapping's
-    value, which may start in the key's column; so block nesting is at most twice the
-    longest line. Most files are far below the limit, and skip the exact count.
-    """
-    longest = max(map(len, text.splitlines()), default=0)
-    return 2 * (longest + 1) + text.count("[") + text.count("{") + 1
-
-
-def _too_deep(text: str) -> tuple[int, int] | None:
-    """Where collections first nest deeper than MAX_DEPTH, from the parser's events.
-
-    The parser keeps its own stack instead of recursing, so counting its events is safe
-    at any depth; it stops at the first collection too deep. Syntax errors propagate, as
-    they would from composing.
-    """
-    depth = 0
-    for event in yaml.parse(text, Loader=_SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                return (mark.line, mark.column) if mark is not None else (0, 0)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return None
-
-
-def _where_too_deep(text: str, mark: yaml.Mark) -> tuple[int, int]:
-    """Where collections first nest deeper than MAX_DEPTH, for a document libyaml found
-    nested beyond its own limit at `mark`; libyaml may stop there before counting
-    MAX_DEPTH levels (it scans a run of `[` ahead), and then `mark` is the place."""
-    try:
-        return _too_deep(text) or (mark.line, mark.column)
+        # The pure-Python reader already refuses some characters here.
+        parser = _SafeLoader(text)
+        try:
+            loaded = _one_pass(file, parser)
+        finally:
+            parser.dispose()
     except yaml.YAMLError:
-        return (mark.line, mark.column)
+        pass  # reported in PyYAML's own words by the composing loader
+    if loaded is not None:
+        return loaded
+    from ecrrepl.config.composed import parse_composed
+
+    return parse_composed(file, text)
 
 
-def _too_deep_finding(file: str, where: tuple[int, int], how: str) -> Finding:
+class _Open:
+    """A collection whose end event has not come yet."""
+
+    __slots__ = ("child_path", "entries", "items", "key", "muted", "node", "path")
+
+    def __init__(
+        self,
+        node: MappingNode | SequenceNode,
+        path: str,
+        muted: bool,
+        items: list[Node] | None,
+        entries: dict[str, tuple[ScalarNode, Node]] | None,
+    ) -> None:
+        self.node = node
+        self.path = path
+        self.items = items  # the node's, when it is a sequence
+        self.entries = entries  # the node's, when it is a mapping
+        # In a mapping: the key whose value comes next (None: a key comes next), and
+        # that value's path. _DROPPED: the key repeats one before it.
+        self.key: ScalarNode | None = None
+        self.child_path = ""
+        # Inside the value of a repeated key: built, then dropped, and nothing in it
+        # is reported (the composing loader never reads it either).
+        self.muted = muted
+
+
+_DROPPED = ScalarNode(Location("", 0, 0), None, "", "")
+# Scalars repeat (keys, regions, prefixes): each text is resolved once per document,
+# up to this many distinct texts of each kind (plain, quoted).
+_RESOLVED_TEXTS = 4096
+
+
+def _one_pass(file: str, parser: Any) -> tuple[Node | None, list[Finding]] | None:
+    """The positioned tree from the parser's events, or None for a document the
+    composing loader must read (see the module docstring). Syntax errors propagate.
+
+    The cyclic garbage collector is paused meanwhile: the tree holds no cycles, and
+    each of its collections would walk every node made so far, a third of the time
+    on a large file."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _events_to_nodes(file, parser)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]] | None:
+    # The hot loop of loading, once per event (a value, or a collection's end): names
+    # are local, the location tuple is made without NamedTuple's Python-level __new__,
+    # and a plain scalar's text is resolved once per document.
+    get_event = parser.get_event
+    resolve = parser.resolve
+    # Plain scalars by text: tag, value and the text, one object for every time it is
+    # written (a file of 100,000 rules writes `filters` 100,000 times); quoted ones too.
+    resolved: dict[str, tuple[str, Any, str]] = {}
+    quoted: dict[str, str] = {}
+    # The line of the last node, as the parser counts and as Location does: nodes on
+    # one line share the number.
+    row, line = -1, 0
+    findings: list[Finding] = []
+    stack: list[_Open] = []  # the collections open around the next event, innermost last
+    top: _Open | None = None  # stack[-1]
+    root: Node | None = None
+    nodes = 0
+    new_location = tuple.__new__
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    get_event()  # the stream's start
+    if get_event().__class__ is yaml.StreamEndEvent:
+        return None, []
+    while True:
+        event = get_event()
+        kind = event.__class__
+        if kind is mapping_end or kind is sequence_end:
+            assert top is not None
+            node: Node = top.node
+            stack.pop()
+            top = stack[-1] if stack else None
+        elif kind is scalar_event or kind is mapping_start or kind is sequence_start:
+            nodes += 1
+            if event.anchor is not None or nodes > MAX_EXPANDED_NODES:
+                return None
+            if top is None:
+                path = ""
+                muted = False
+            elif top.items is not None:
+                path = f"{top.path}[{len(top.items)}]"
+                muted = top.muted
+            elif top.key is None:  # a mapping's key
+                if kind is not scalar_event:
+                    return None  # E004 for a collection as a key, said by the composer
+                tag, value, name = _resolved(event, resolved, quoted, resolve)
+                if tag == _TAG_MERGE:
+                    return None
+                path = f"{top.path}.{name}" if top.path else name
+                mark = event.start_mark
+                if mark.line != row:
+                    row = mark.line
+                    line = row + 1
+                key_loc = new_location(Location, (file, line, mark.column + 1, path))
+                assert top.entries is not None
+                first = top.entries.get(name)
+                if first is None:
+                    top.key = ScalarNode(key_loc, value, name, tag)
+                    top.child_path = path
+                else:
+                    if not top.muted:
+                        findings.append(duplicate_key(name, first[0].loc, key_loc))
+                    top.key = _DROPPED
+                continue
+            else:
+                path = top.child_path
+                muted = top.muted or top.key is _DROPPED
+            mark = event.start_mark
+            if mark.line != row:
+                row = mark.line
+                line = row + 1
+            loc = new_location(Location, (file, line, mark.column + 1, path))
+            if kind is scalar_event:
+                found = (
+                    resolved.get(event.value) if event.tag is None and event.implicit[0] else None
+                )
+                if found is None:
+                    found = _resolved(event, resolved, quoted, resolve)
+                tag, value, text = found
+                node = ScalarNode(loc, value, text, tag)
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    return None
+                if kind is mapping_start:
+                    mapping = MappingNode(loc, {})
+                    top = _Open(mapping, path, muted, None, mapping.entries)
+                else:
+                    sequence = SequenceNode(loc, [])
+                    top = _Open(sequence, path, muted, sequence.items, None)
+                stack.append(top)
+                continue
+        elif kind is yaml.DocumentEndEvent:
+            if get_event().__class__ is not yaml.StreamEndEvent:
+                return None  # more than one document: the composer's error
+            return root, findings
+        else:  # an alias
+            return None
+        if top is None:
+            root = node
+        elif top.items is not None:
+            top.items.append(node)
+        else:
+            key = top.key
+            if key is not _DROPPED:
+                assert key is not None and top.entries is not None
+                top.entries[key.text] = (key, node)
+            top.key = None
+
+
+def _resolved(
+    event: Any, resolved: dict[str, tuple[str, Any, str]], quoted: dict[str, str], resolve: Any
+) -> tuple[str, Any, str]:
+    """A scalar event's tag, value and text: tagged as PyYAML's composer tags it (a tag
+    written; for none or `!`, the resolver's with the event's implicit flags, which is
+    str unless plain: Composer.compose_scalar_node, PyYAML 6.0.4), read as scalar_value
+    reads it, and the text shared with the scalars written the same way before it."""
+    tag: str | None = event.tag
+    text: str = event.value
+    if tag is not None and tag != "!":
+        return tag, scalar_value(tag, text), text
+    if not event.implicit[0]:
+        shared = quoted.get(text)
+        if shared is None:
+            shared = text
+            if len(quoted) < _RESOLVED_TEXTS:
+                quoted[text] = text
+        return _TAG_STR, shared, shared
+    found = resolved.get(text)
+    if found is None:
+        tag = resolve(yaml.ScalarNode, text, event.implicit)
+        found = (tag, scalar_value(tag, text), text)
+        if len(resolved) < _RESOLVED_TEXTS:
+            resolved[text] = found
+    return found
+
+
+def duplicate_key(name: str, first: Location, again: Location) -> Finding:
+    return Finding(
+        "E002",
+        f"duplicate key '{name}' (first at line {first.line}); YAML would "
+        "silently keep only the last one",
+        again,
+    )
+
+
+def too_deep_finding(file: str, where: tuple[int, int], how: str) -> Finding:
     """E006 at `where`, a 0-based line and column as PyYAML marks them."""
     return Finding(
         "E006",
@@ -259,119 +354,18 @@ def _too_deep_finding(file: str, where: tuple[int, int], how: str) -> Finding:
     )
 
 
-def _measure(
-    node: yaml.Node, memo: dict[int, tuple[int, int]], active: set[int], depth: int
-) -> tuple[int, int]:
-    """Nodes the document has once every alias is expanded, and how deep collections
-    nest from `node` down, computed without expanding. `depth`: collections above it.
-    Scalars, most of the nodes, are counted in their parent's loop: one call per
-    collection keeps this cheap on large files."""
-    key = id(node)
-    known = memo.get(key)
-    if known is not None:
-        if depth + known[1] > MAX_DEPTH:
-            raise _TooDeep(node)
-        return known
-    if key in active:
-        raise _Recursive(node)
-    if depth >= MAX_DEPTH:
-        raise _TooDeep(node)
-    active.add(key)
-    size = height = 1
-    children = (
-        [child for pair in node.value for child in pair]
-        if isinstance(node, yaml.MappingNode)
-        else node.value
-    )
-    for child in children:
-        if isinstance(child, yaml.ScalarNode):
-            size += 1
-            continue
-        child_size, child_height = _measure(child, memo, active, depth + 1)
-        size += child_size
-        if child_height >= height:
-            height = child_height + 1
-        if size > MAX_EXPANDED_NODES:
-            break
-    active.discard(key)
-    memo[key] = (size, height)
-    return size, height
-
-
-def _convert(file: str, node: yaml.Node, path: str, findings: list[Finding]) -> Node:
-    # The hot loop of loading: it runs once per value of the file, so it makes each
-    # node's Location once and resolves merge keys only in mappings that have one.
-    mark = node.start_mark
-    loc = Location(file, mark.line + 1, mark.column + 1, path)
-    if isinstance(node, yaml.ScalarNode):
-        return ScalarNode(loc, _scalar_value(node), node.value, node.tag)
-    if isinstance(node, yaml.SequenceNode):
-        return SequenceNode(
-            loc,
-            [_convert(file, item, f"{path}[{i}]", findings) for i, item in enumerate(node.value)],
-        )
-    assert isinstance(node, yaml.MappingNode)
-    mapping = MappingNode(loc)
-    entries = mapping.entries
-    pairs = node.value
-    if any(key_node.tag == _TAG_MERGE for key_node, _ in pairs):
-        pairs = _merged_pairs(node)
-    for key_node, value_node in pairs:
-        if not isinstance(key_node, yaml.ScalarNode):
-            key = _convert(file, key_node, path, findings)
-            findings.append(Finding("E004", "a mapping key must be a plain value", key.loc))
-            continue
-        name = key_node.value
-        child_path = f"{path}.{name}" if path else name
-        key_mark = key_node.start_mark
-        key_loc = Location(file, key_mark.line + 1, key_mark.column + 1, child_path)
-        if name in entries:
-            first = entries[name][0].loc
-            findings.append(
-                Finding(
-                    "E002",
-                    f"duplicate key '{name}' (first at line {first.line}); YAML would "
-                    "silently keep only the last one",
-                    key_loc,
-                )
-            )
-            continue
-        key = ScalarNode(key_loc, _scalar_value(key_node), name, key_node.tag)
-        entries[name] = (key, _convert(file, value_node, child_path, findings))
-    return mapping
-
-
-def _merged_pairs(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
-    """The mapping's pairs with YAML merge keys (`<<: *defaults`) resolved; own keys win."""
-    own = [(k, v) for k, v in node.value if k.tag != _TAG_MERGE]
-    merged: list[tuple[yaml.Node, yaml.Node]] = []
-    for key_node, value_node in node.value:
-        if key_node.tag != _TAG_MERGE:
-            continue
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        for source in sources:
-            if isinstance(source, yaml.MappingNode):
-                merged.extend(_merged_pairs(source))
-    own_keys = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
-    inherited: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-    for key_node, value_node in merged:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value not in own_keys:
-            inherited.setdefault(key_node.value, (key_node, value_node))
-    return list(inherited.values()) + own
-
-
 _BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 
 
-def _scalar_value(node: yaml.ScalarNode) -> Any:
-    text: str = node.value
-    if node.tag == _TAG_NULL:
+def scalar_value(tag: str, text: str) -> Any:
+    """The value of a scalar of `tag` written `text`."""
+    if tag == _TAG_NULL:
         return None
-    if node.tag == _TAG_BOOL:
+    if tag == _TAG_BOOL:
         return _BOOLS[text.lower()]
-    if node.tag == _TAG_INT:
+    if tag == _TAG_INT:
         return _yaml11_int(text)
-    if node.tag == _TAG_FLOAT:
+    if tag == _TAG_FLOAT:
         try:
             return float(text.replace("_", ""))
         except ValueError:  # .inf, .nan and sexagesimal floats: keep the text
@@ -402,22 +396,7 @@ def _yaml11_int(text: str) -> int | str:
         return text
 
 
-def _mark_location(file: str, node: yaml.Node, path: str) -> Location:
-    mark = node.start_mark
-    return Location(file, mark.line + 1, mark.column + 1, path)
-
-
-def _line_column(prefix: str) -> tuple[int, int]:
+def line_column(prefix: str) -> tuple[int, int]:
     line = prefix.count("\n") + 1
     column = len(prefix) - (prefix.rfind("\n") + 1) + 1
     return line, column
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
-    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
-
-
-def _describe_char(character: object) -> str:
-    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
-    return f"#x{code:04x}"

@@ -46,6 +46,9 @@ class ValueReader:
             known, required = schema.keys_of(definition)
         else:
             known, required = frozenset(properties), frozenset()
+        names = node.entries.keys()
+        if names <= known and names >= required:
+            return node  # nothing to report, as for nearly every rule and destination
         suggested = set()
         for name, (key, _) in node.entries.items():
             if name not in known:

@@ -49,15 +49,24 @@ def report_lines(
 ) -> list[Line]:
     lines: list[Line] = []
     # Suppressed findings are accepted: only the summary counts them.
-    shown = [finding for finding in findings if not finding.suppressed]
+    shown = [finding for finding in findings if finding.suppression is None]
+    # Made once per rule, not per finding: a large file can have a hundred thousand.
+    labels: dict[str, tuple[str, str]] = {}
     for file_findings in _grouped_by_file(shown):
         gutter = max(len(str(f.location.line)) for f in file_findings)
         # Split once per file: splitting per finding is quadratic on a large file.
         source = sources.get(file_findings[0].location.file)
         source_lines = None if source is None else source.splitlines()
         for finding in file_findings:
-            lines.append(_headline(finding))
-            lines.extend(_quote(finding, source_lines, gutter))
+            label = labels.get(finding.rule)
+            if label is None:
+                severity = finding.severity
+                label = labels[finding.rule] = (
+                    f"{finding.rule} {severity.value}",
+                    SEVERITY_STYLE[severity],
+                )
+            lines.append(_headline(finding, *label))
+            lines.extend(_quote(finding, source_lines, gutter, label[1]))
             lines.append([])
     lines.append([Span(summary.sentence(), _summary_style(summary))])
     return lines
@@ -70,18 +79,19 @@ def _grouped_by_file(findings: Sequence[Finding]) -> list[list[Finding]]:
     return list(by_file.values())
 
 
-def _headline(finding: Finding) -> Line:
-    style = SEVERITY_STYLE[finding.severity]
+def _headline(finding: Finding, label: str, style: str) -> Line:
     return [
         Span(str(finding.location), LOCATION_STYLE),
         Span("  "),
-        Span(f"{finding.rule} {finding.severity.value}", style),
+        Span(label, style),
         Span("  "),
         Span(finding.message),
     ]
 
 
-def _quote(finding: Finding, source_lines: Sequence[str] | None, gutter: int) -> list[Line]:
+def _quote(
+    finding: Finding, source_lines: Sequence[str] | None, gutter: int, caret_style: str
+) -> list[Line]:
     """The offending source line and a caret under its column; nothing if unknown."""
     if source_lines is None:
         return []
@@ -92,12 +102,17 @@ def _quote(finding: Finding, source_lines: Sequence[str] | None, gutter: int) ->
     # Keep tabs where they are, so that the caret lines up however a terminal expands them.
     # The quote is printed escaped (render.styled), so the caret is placed by the escaped
     # width of what precedes it.
-    padding = _NOT_TAB.sub(" ", terminal(text[:caret_at]))
-    caret_style = SEVERITY_STYLE[finding.severity]
+    before = text[:caret_at]
+    padding = " " * caret_at if before.isascii() and before.isprintable() else _padding(before)
     return [
         [Span(f"{number:>{gutter + 2}} | ", GUTTER_STYLE), Span(text)],
         [Span(f"{'':>{gutter + 2}} | ", GUTTER_STYLE), Span(padding), Span("^", caret_style)],
     ]
+
+
+def _padding(before: str) -> str:
+    """Spaces as wide as `before` prints escaped, its tabs kept."""
+    return _NOT_TAB.sub(" ", terminal(before))
 
 
 def _window(text: str, index: int) -> tuple[str, int]:

@@ -35,7 +35,8 @@ def render_lines(lines: Sequence[Line], *, color: bool) -> str:
 
 
 def lines_to_plain(lines: Sequence[Line]) -> str:
-    return "".join("".join(terminal(span.text) for span in line) + "\n" for line in lines)
+    # Escaping works character by character: once per line is the same as once per span.
+    return "".join(terminal("".join([span.text for span in line])) + "\n" for line in lines)
 
 
 def lines_to_ansi(lines: Sequence[Line]) -> str:

@@ -179,22 +179,29 @@ def _overlaps(registry: SourceRegistry) -> tuple[list[_Overlap], int]:
     for indices in indices_by_address.values():
         if len(indices) > 1:
             for later, found in earliest_overlapping(rules, indices, wanted).items():
-                earlier_by_rule[later] = smallest(earlier_by_rule.get(later, []), found, wanted)
-    pairs = []
-    for later, earlier in earlier_by_rule.items():
-        named = earlier[:MAX_OVERLAPS_NAMED]
-        for first in named:
-            more = len(earlier) > MAX_OVERLAPS_NAMED and first == named[-1]
-            pairs.append((first, later, more))
-    pairs.sort()
-    # Only the pairs a finding shows need their destination: looked up for those alone,
-    # the rest are counted (a file of 100,000 overlapping rules has half a million).
+                known = earlier_by_rule.get(later)
+                earlier_by_rule[later] = found if known is None else smallest(known, found, wanted)
+    # Only the pairs a finding shows are made, sorted and given their destination; the
+    # rest are counted (a file of 100,000 overlapping rules has half a million).
+    count = sum(min(len(earlier), MAX_OVERLAPS_NAMED) for earlier in earlier_by_rule.values())
+    shown = MAX_OVERLAP_FINDINGS + 1
+    # Every later rule pairs with its earliest overlap, so the first `shown` pairs have a
+    # first rule no later than the `shown`-th smallest of those earliest overlaps.
+    earliest = sorted(earlier[0] for earlier in earlier_by_rule.values() if earlier)
+    bound = earliest[shown - 1] if len(earliest) >= shown else None
+    pairs = sorted(
+        (first, later, len(earlier) > MAX_OVERLAPS_NAMED and first == named[-1])
+        for later, earlier in earlier_by_rule.items()
+        if (named := earlier[:MAX_OVERLAPS_NAMED])
+        for first in named
+        if bound is None or first <= bound
+    )[:shown]
     overlaps = []
-    for first, later, more in pairs[: MAX_OVERLAP_FINDINGS + 1]:
+    for first, later, more in pairs:
         addresses = {d.address for d in rules[first].destinations}
         destination = next(d for d in rules[later].destinations if d.address in addresses)
         overlaps.append(_Overlap(first, later, destination, more))
-    return overlaps, len(pairs)
+    return overlaps, count
 
 
 def _describe(prefixes: tuple[str, ...] | None, shown: int = 3) -> str:
