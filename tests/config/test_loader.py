@@ -297,3 +297,11 @@ def test_a_float_account_is_an_account_finding(tmp_path: Path) -> None:
         "    region: us-west-2\n    rules: []\n"
     )
     assert findings_of(tmp_path, text) == [("E007", 3, 14)]
+
+
+@pytest.mark.parametrize("tag", ["!!bool maybe", "!!int many", "!!float lots"])
+def test_an_explicit_tag_on_a_word_it_cannot_read_is_a_finding(tmp_path: Path, tag: str) -> None:
+    path = tmp_path / "ecrrepl.yaml"
+    path.write_text(f"version: {tag}\nregistries: []\n")
+    findings = validate_files([str(path)]).findings
+    assert [(f.rule, f.location.line if f.location else None) for f in findings] == [("E005", 1)]

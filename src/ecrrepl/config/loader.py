@@ -362,7 +362,9 @@ def scalar_value(tag: str, text: str) -> Any:
     if tag == _TAG_NULL:
         return None
     if tag == _TAG_BOOL:
-        return _BOOLS[text.lower()]
+        # An explicit `!!bool` on a word YAML 1.1 does not read as one stays that word, for
+        # the schema to refuse, as `!!int abc` does.
+        return _BOOLS.get(text.lower(), text)
     if tag == _TAG_INT:
         return _yaml11_int(text)
     if tag == _TAG_FLOAT:
