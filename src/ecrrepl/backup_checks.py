@@ -194,11 +194,7 @@ def _check_statement(
     accounts = sorted({s.account for s in sources if s.account != destination.account})
     if not accounts:
         raise ValueError(f"{where}: a source registry needs no grant in its own account")
-    extra = sorted(set(statement) - _STATEMENT_KEYS)
-    if extra:
-        raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
-    if statement.get("Effect") != "Allow":
-        raise ValueError(f"{where}: Effect must be Allow")
+    _check_shape(statement, where)
     roots = [account_root_arn(account, destination.region) for account in accounts]
     principal = statement.get("Principal")
     if not (
@@ -208,16 +204,7 @@ def _check_statement(
         and _strings(principal["AWS"])[0] in roots
     ):
         raise ValueError(f"{where}: the principal must be {' or '.join(roots)}, the source account")
-    root = roots[0]
-    if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
-        raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
-    prefix = f"{root.split(':iam:')[0]}:ecr:{destination.region}:{destination.account}:repository/"
-    resources = _strings(statement.get("Resource"))
-    if not resources or not all(
-        resource.startswith(prefix) and _NAME_PATTERN.fullmatch(resource[len(prefix) :])
-        for resource in resources
-    ):
-        raise ValueError(f"{where}: every resource must be a repository of {destination}")
+    _checked_grant(statement, roots[0], destination, where)
 
 
 def _check_merged(
@@ -228,11 +215,7 @@ def _check_merged(
 ) -> None:
     """A merged statement (policy_grants.Grant): exactly what ecrrepl writes for the
     backup's source accounts, under the Sid its owner and its content give."""
-    extra = sorted(set(statement) - _STATEMENT_KEYS)
-    if extra:
-        raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
-    if statement.get("Effect") != "Allow":
-        raise ValueError(f"{where}: Effect must be Allow")
+    _check_shape(statement, where)
     sources, owner = sources_and_owner
     roots = {
         account_root_arn(source.account, destination.region)
@@ -252,9 +235,27 @@ def _check_merged(
             f"{where}: the principals must be the roots of source accounts of the backup "
             "(sources) other than the destination's"
         )
+    resources = _checked_grant(statement, next(iter(roots)), destination, where)
+    if merged_sid(owner, principals, resources) != statement.get("Sid"):
+        raise ValueError(f"{where}: the Sid is not the one ecrrepl gives this statement")
+
+
+def _check_shape(statement: Mapping[str, Any], where: str) -> None:
+    """The keys and the Effect of a statement ecrrepl writes."""
+    extra = sorted(set(statement) - _STATEMENT_KEYS)
+    if extra:
+        raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
+    if statement.get("Effect") != "Allow":
+        raise ValueError(f"{where}: Effect must be Allow")
+
+
+def _checked_grant(
+    statement: Mapping[str, Any], root: str, destination: RegistryAddress, where: str
+) -> list[str]:
+    """The statement's resources, once its actions are the replication actions and every
+    resource is a repository of `destination` (in the partition of the principal `root`)."""
     if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
         raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
-    root = next(iter(roots))
     prefix = f"{root.split(':iam:')[0]}:ecr:{destination.region}:{destination.account}:repository/"
     resources = _strings(statement.get("Resource"))
     if not resources or not all(
@@ -262,8 +263,7 @@ def _check_merged(
         for resource in resources
     ):
         raise ValueError(f"{where}: every resource must be a repository of {destination}")
-    if merged_sid(owner, principals, resources) != statement.get("Sid"):
-        raise ValueError(f"{where}: the Sid is not the one ecrrepl gives this statement")
+    return resources
 
 
 def _strings(value: Any) -> list[str]:

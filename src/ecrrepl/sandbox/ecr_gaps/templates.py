@@ -26,24 +26,12 @@ class TemplateNotFoundException(ServiceException):
     code = "TemplateNotFoundException"
 
 
-def _prefix_pattern() -> re.Pattern[str]:
-    # The documented pattern, read from botocore's model rather than copied.
-    model = botocore.session.get_session().get_service_model("ecr")
-    return re.compile(model.shape_for("Prefix").metadata["pattern"])
-
-
-PREFIX_PATTERN = _prefix_pattern()
-TEMPLATE_SETTINGS = (
-    "description",
-    "encryptionConfiguration",
-    "resourceTags",
-    "imageTagMutability",
-    "imageTagMutabilityExclusionFilters",
-    "repositoryPolicy",
-    "lifecyclePolicy",
-    "appliedFor",
-    "customRoleArn",
-)
+# The documented pattern and settings, read from botocore's model rather than copied.
+_MODEL = botocore.session.get_session().get_service_model("ecr")
+PREFIX_PATTERN = re.compile(_MODEL.shape_for("Prefix").metadata["pattern"])
+# Every member of CreateRepositoryCreationTemplateRequest but the prefix, in the model's order.
+_CREATE: Any = _MODEL.shape_for("CreateRepositoryCreationTemplateRequest")  # a StructureShape
+TEMPLATE_SETTINGS = tuple(member for member in _CREATE.members if member != "prefix")
 # An update that sends one of these empty clears the setting. The API reference does not
 # say so; it is how Terraform's resourceRepositoryCreationTemplateUpdate clears them
 # (hashicorp/terraform-provider-aws, internal/service/ecr/repository_creation_template.go:
