@@ -9,9 +9,9 @@ import boto3
 import pytest
 import yaml
 
-from ecrrepl.cli import main
 from ecrrepl.validation import validate_files
 from harness.accounts import assume
+from harness.cli import run_main as run
 
 BASE = "123456789012"  # moto's account for the base credentials
 # A policy AWS would accept: the exported file must validate clean (E312 included).
@@ -57,12 +57,6 @@ def configure_live_registries() -> None:
         description="replicated prod",
         lifecyclePolicy=json.dumps(LIFECYCLE_POLICY),
     )
-
-
-def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(arguments)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_export_then_diff_shows_no_changes(

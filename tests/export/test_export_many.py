@@ -21,10 +21,10 @@ import boto3
 import pytest
 import yaml
 
-from ecrrepl.cli import main
 from ecrrepl.policy import required_statements
 from ecrrepl.validation import load_files, validate_files
 from harness.accounts import BASE_ACCOUNT, credentials_for, ecr_client
+from harness.cli import run_main as run
 
 ACCOUNTS = [BASE_ACCOUNT] + [f"{100000000000 + n}" for n in range(1, 50)]
 OUTSIDE = "999999999999"  # replicated into, never exported
@@ -149,12 +149,6 @@ def arrange(intended_path: Path) -> None:
             }
         )
     )
-
-
-def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(arguments)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def export_arguments() -> list[str]:

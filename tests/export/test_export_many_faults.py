@@ -15,16 +15,10 @@ from moto.core.exceptions import ServiceException
 from moto.ecr.models import ECRBackend
 from moto.sts.exceptions import STSClientError
 
-from ecrrepl.cli import main
 from harness.accounts import BASE_ACCOUNT, ecr_client
+from harness.cli import run_main as run
 
 SECOND, THIRD = "222222222222", "333333333333"
-
-
-def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(arguments)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def export_three(*extra: str) -> list[str]:

@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from ecrrepl.adoption import AdoptedState, live_owners
-from ecrrepl.cli import main
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.policy import merged_sid, owner_of_sid
 from harness.accounts import BASE_ACCOUNT, ecr_client
+from harness.cli import run_main as run
 
 TEAM = "444444444444"
 DR = "222222222222"
@@ -46,13 +46,6 @@ DATA_TEAM_STATEMENT = {
     "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
     "Resource": [f"arn:aws:ecr:eu-west-1:{DR}:repository/data/*"],
 }
-
-
-def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(arguments)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def export_arguments(*extra: str) -> list[str]:

@@ -14,8 +14,8 @@ import boto3
 import pytest
 import yaml
 
-from ecrrepl.cli import main
 from ecrrepl.validation import validate_files
+from harness.cli import run_main as run
 
 BASE = "123456789012"  # moto's account for the base credentials
 DESTINATION_REGIONS = ("us-east-1", "us-east-2", "eu-west-1", "eu-central-1", "ap-south-1")
@@ -28,12 +28,6 @@ def rule_of(number: int) -> dict[str, object]:
         "destinations": [{"region": region, "registryId": BASE}],
         "repositoryFilters": [{"filter": f"team-{number:02d}/", "filterType": "PREFIX_MATCH"}],
     }
-
-
-def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(arguments)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize("count", [11, 25])

@@ -47,6 +47,15 @@ def invoke(*args: str) -> Outcome:
         return Outcome(code, stdout.getvalue().decode(), stderr.getvalue().decode())
 
 
+def run_main(arguments: list[str], capsys: Any) -> tuple[int, str, str]:
+    """`ecrrepl ARGUMENTS...` through `cli.main` in this process, output captured by
+    pytest's `capsys` (what it held before is dropped): exit code, stdout, stderr."""
+    capsys.readouterr()
+    code = main(arguments)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 def outcome_of(command: Callable[..., int], *args: Any, **options: Any) -> Outcome:
     """A command function called with its own out and err streams; a UserError it raises
     ends as the command line shows it: its exit code, its message on stderr."""
