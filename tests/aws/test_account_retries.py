@@ -101,3 +101,26 @@ def test_one_account_spending_its_retry_quota_leaves_the_others_theirs(
     # account's read still had the first attempt and every retry.
     assert answered.count(THROTTLED) == reads * (RETRY_LIMIT + 1) + 1
     assert answered[-(RETRY_LIMIT + 1) :] == [CALM] * (RETRY_LIMIT + 1)
+
+
+def test_the_events_kept_per_account_are_the_ones_botocore_registers() -> None:
+    """Per-account retries hold botocore's own handlers for the events AccountRetries
+    dispatches (botocore/retries/standard.py and adaptive.py). A botocore that registers
+    other events, or drops one, fails here rather than at a user's first call.
+    `request-created` seeds the attempt count of a request; the shared client's own
+    handler for it stays registered, so it is not dispatched per account."""
+    import botocore.session
+    from botocore.retries import adaptive, standard
+
+    from ecrrepl.aws.account_retries import AccountRetries, _Kept
+
+    model = botocore.session.get_session().get_service_model("ecr")
+    kept: Any = _Kept(model)
+    standard.register_retry_handler(kept, max_attempts=RETRY_LIMIT)
+    adaptive.register_retry_handler(kept)
+    assert sorted(kept.handlers) == [
+        "after-call.ecr", "before-send", "needs-retry", "needs-retry.ecr", "request-created.ecr",
+    ]  # fmt: skip
+    client = botocore.session.get_session().create_client("ecr", region_name="eu-west-1")
+    dispatched = set(AccountRetries(client, RETRY_LIMIT)._events)
+    assert dispatched == set(kept.handlers) - {"request-created.ecr"}
