@@ -4,6 +4,7 @@ that respects AWS's limits, following a running backfill, and the results."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -332,3 +333,37 @@ def test_a_configuration_that_replicates_nothing_has_nothing_to_backfill(
     assert run_backfill(text=text, yes=True) == Outcome(
         0, "Nothing to backfill: the configuration replicates nothing.\n", ""
     )
+
+
+class Terminal(io.StringIO):
+    """A terminal on stdin where the user types what the test gives."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_with_json_the_question_is_asked_on_stderr_and_stdout_stays_one_object(
+    old_images: None, run_backfill: RunBackfill
+) -> None:
+    result = run_backfill(
+        stdin=Terminal("y\n"),
+        wait=True,
+        output_format="json",
+        destinations=["222222222222/eu-west-1"],
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "complete"
+    assert "Start 1 backfill? [y/N]: " in result.stderr
+
+
+@pytest.mark.parametrize("answer", ["n\n", "\n", "", "yess\n"])
+def test_any_answer_but_yes_starts_nothing(
+    old_images: None, run_backfill: RunBackfill, answer: str
+) -> None:
+    result = run_backfill(stdin=Terminal(answer), wait=True)
+
+    assert result.exit_code == 1
+    assert result.stdout.endswith("? [y/N]: ")
+    assert result.stderr == "cancelled; nothing was written"
+    assert backfills_of(*SOURCE) == []

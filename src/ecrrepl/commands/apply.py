@@ -202,7 +202,7 @@ def apply(
     if emptied.count:
         confirm_by_typing(emptied.question(), str(emptied.count), yes=yes, out=stream, stdin=stdin)
     else:
-        confirm(f"Apply these {len(writes)} writes?", yes=yes, stdin=stdin)
+        confirm(f"Apply these {len(writes)} writes?", yes=yes, out=stream, stdin=stdin)
 
     # Right before writing: has anyone changed what the plan was computed from?
     again = read_state(config, sessions)

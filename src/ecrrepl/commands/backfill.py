@@ -176,7 +176,10 @@ def _run(
     words.write(render_plan_text(run, prefixes, color=color))
     if run.queue:
         count = len(run.queue)
-        confirm(f"Start {count} backfill{'s' if count != 1 else ''}?", yes=yes, stdin=stdin)
+        # The question goes where the plan went: with --format json, stdout stays one object.
+        confirm(
+            f"Start {count} backfill{'s' if count != 1 else ''}?", yes=yes, out=words, stdin=stdin
+        )
     words.flush()
 
     progress = open_progress(err, color=color)

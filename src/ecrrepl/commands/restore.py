@@ -92,7 +92,7 @@ def restore(
     for write in writes:
         stream.write(f"  ~ {terminal(write.description)}\n")
     stream.write(render_restore_details(backup, current))
-    confirm(f"Restore these {len(writes)} writes?", yes=yes, stdin=stdin)
+    confirm(f"Restore these {len(writes)} writes?", yes=yes, out=stream, stdin=stdin)
 
     again = read_backed_up_state(backup, sessions)
     refuse_if_changed(

@@ -16,13 +16,16 @@ from ecrrepl.render.escape import one_line, terminal
 _GREEN, _RED, _DIM, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
 
-def confirm(question: str, *, yes: bool, stdin: TextIO | None = None) -> None:
-    """Ask on the terminal; without one, only --yes lets the write go ahead."""
-    if terminal_to_ask(yes=yes, stdin=stdin) is None:
+def confirm(question: str, *, yes: bool, out: TextIO, stdin: TextIO | None = None) -> None:
+    """Ask `question` on `out` and read the answer from the terminal; without one, only
+    --yes lets the write go ahead. Only y or yes goes ahead: anything else, or the end of
+    input, cancels (a typo never writes)."""
+    stream = terminal_to_ask(yes=yes, stdin=stdin)
+    if stream is None:
         return
-    import click
-
-    if not click.confirm(question, default=False):
+    out.write(f"{question} [y/N]: ")
+    out.flush()
+    if stream.readline().strip().lower() not in ("y", "yes"):
         raise UserError("cancelled; nothing was written")
 
 
