@@ -46,15 +46,20 @@ from typing import Any
 
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.policy import (
-    REPLICATION_ACTIONS,
     account_root_arn,
     merged_sid,
     owned_sid_list,
     owns_statement,
     statement_sid,
 )
+from ecrrepl.policy_fields import (
+    AWS_PRINCIPAL,
+    sid_of,
+    strings,
+    unwritten_members,
+    written_value,
+)
 
-_STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "Resource"})
 _POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
 # The IAM policy language versions: IAM User Guide, "IAM JSON policy elements: Version",
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
@@ -176,7 +181,7 @@ def _check_policy(
         raise ValueError(f"{where}: Statement is not a list")
     for statement in statements:
         sources_of_sid, owner = owners
-        sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+        sid = sid_of(statement)
         what = f"{where}, statement {sid}"
         if isinstance(sid, str) and sid in sources_of_sid:
             _check_statement(statement, sources_of_sid[sid], destination, what)
@@ -199,9 +204,9 @@ def _check_statement(
     principal = statement.get("Principal")
     if not (
         isinstance(principal, Mapping)
-        and set(principal) == {"AWS"}
-        and len(_strings(principal["AWS"])) == 1
-        and _strings(principal["AWS"])[0] in roots
+        and set(principal) == {AWS_PRINCIPAL}
+        and len(strings(principal[AWS_PRINCIPAL])) == 1
+        and strings(principal[AWS_PRINCIPAL])[0] in roots
     ):
         raise ValueError(f"{where}: the principal must be {' or '.join(roots)}, the source account")
     _checked_grant(statement, roots[0], destination, where)
@@ -226,8 +231,8 @@ def _check_merged(
         raise ValueError(f"{where}: a source registry needs no grant in its own account")
     principal = statement.get("Principal")
     principals = (
-        _strings(principal["AWS"])
-        if isinstance(principal, Mapping) and set(principal) == {"AWS"}
+        strings(principal[AWS_PRINCIPAL])
+        if isinstance(principal, Mapping) and set(principal) == {AWS_PRINCIPAL}
         else []
     )
     if not principals or not set(principals) <= roots or len(set(principals)) != len(principals):
@@ -241,12 +246,13 @@ def _check_merged(
 
 
 def _check_shape(statement: Mapping[str, Any], where: str) -> None:
-    """The keys and the Effect of a statement ecrrepl writes."""
-    extra = sorted(set(statement) - _STATEMENT_KEYS)
+    """The members and the Effect of a statement ecrrepl writes (policy_fields)."""
+    extra = unwritten_members(statement)
     if extra:
         raise ValueError(f"{where}: ecrrepl's statements have no {extra[0]!r}")
-    if statement.get("Effect") != "Allow":
-        raise ValueError(f"{where}: Effect must be Allow")
+    effect = written_value("Effect")
+    if statement.get("Effect") != effect:
+        raise ValueError(f"{where}: Effect must be {effect}")
 
 
 def _checked_grant(
@@ -254,22 +260,14 @@ def _checked_grant(
 ) -> list[str]:
     """The statement's resources, once its actions are the replication actions and every
     resource is a repository of `destination` (in the partition of the principal `root`)."""
-    if sorted(set(_strings(statement.get("Action")))) != sorted(REPLICATION_ACTIONS):
-        raise ValueError(f"{where}: the actions must be {' and '.join(REPLICATION_ACTIONS)}")
+    actions = written_value("Action")
+    if sorted(set(strings(statement.get("Action")))) != sorted(actions):
+        raise ValueError(f"{where}: the actions must be {' and '.join(actions)}")
     prefix = f"{root.split(':iam:')[0]}:ecr:{destination.region}:{destination.account}:repository/"
-    resources = _strings(statement.get("Resource"))
+    resources = strings(statement.get("Resource"))
     if not resources or not all(
         resource.startswith(prefix) and _NAME_PATTERN.fullmatch(resource[len(prefix) :])
         for resource in resources
     ):
         raise ValueError(f"{where}: every resource must be a repository of {destination}")
     return resources
-
-
-def _strings(value: Any) -> list[str]:
-    """An IAM value that is one string or a list of strings; [] when it is neither."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
-    return []

@@ -35,6 +35,15 @@ from ecrrepl import limits, regions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import UserError
 from ecrrepl.jsondepth import nested_deeper_than
+from ecrrepl.policy_fields import (
+    EFFECT_ALLOW,
+    EFFECT_DENY,
+    REPLICATION_ACTIONS,
+    as_list,
+    aws_principals,
+    sid_of,
+    written_statement,
+)
 
 MAX_POLICY_CHARS = limits.MAX_REGISTRY_POLICY_CHARS
 # No AWS source documents a nesting limit for policy documents (IAM JSON policy grammar,
@@ -44,7 +53,6 @@ MAX_POLICY_CHARS = limits.MAX_REGISTRY_POLICY_CHARS
 MAX_POLICY_DEPTH = 64
 
 DEFAULT_POLICY_VERSION = "2012-10-17"
-REPLICATION_ACTIONS = ("ecr:CreateRepository", "ecr:ReplicateImage")
 SID_PREFIX = "Ecrrepl"
 
 
@@ -154,13 +162,7 @@ class PolicyStatement(NamedTuple):
         return account_root_arn(self.source.account, self.destination.region)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "Sid": self.sid,
-            "Effect": "Allow",
-            "Principal": {"AWS": self.principal},
-            "Action": list(REPLICATION_ACTIONS),
-            "Resource": list(self.resources),
-        }
+        return written_statement(self.sid, (self.principal,), self.resources)
 
 
 def _reachable_name_patterns(rules: Iterable[ReplicationRule]) -> tuple[str, ...]:
@@ -253,7 +255,7 @@ def statements_of(policy: Mapping[str, Any] | None) -> list[Any]:
 
 def _sid_of(statement: Any) -> str | None:
     # A live policy comes from AWS: a Sid that is not a string is nobody's Sid here.
-    sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+    sid = sid_of(statement)
     return sid if isinstance(sid, str) else None
 
 
@@ -317,12 +319,6 @@ def parse_policy_text(text: str, where: str) -> dict[str, Any]:
 # --- checking a policy that someone else manages -------------------------------------
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
 class _Grant(NamedTuple):
     """One Allow or Deny statement, reduced to the parts the replication check reads."""
 
@@ -335,19 +331,15 @@ class _Grant(NamedTuple):
     def parse(cls, statement: Any) -> _Grant | None:
         if not isinstance(statement, Mapping):
             return None
-        principal = statement.get("Principal")
-        if isinstance(principal, Mapping):
-            principals = _as_list(principal.get("AWS"))
-        else:
-            principals = _as_list(principal)
+        principals = aws_principals(statement.get("Principal"))
         # NotPrincipal, NotAction and NotResource are not evaluated: the part they stand
         # for matches nothing, so such a statement neither grants nor denies here, which
         # errs towards reporting a grant as missing.
         return cls(
             effect=str(statement.get("Effect", "")),
             principals=tuple(str(p) for p in principals),
-            actions=tuple(str(a) for a in _as_list(statement.get("Action"))),
-            resources=tuple(str(r) for r in _as_list(statement.get("Resource"))),
+            actions=tuple(str(a) for a in as_list(statement.get("Action"))),
+            resources=tuple(str(r) for r in as_list(statement.get("Resource"))),
         )
 
     def names(self, account: str, root_arn: str) -> bool:
@@ -396,8 +388,8 @@ def missing_grants(
         ]
     grants = [g for g in map(_Grant.parse, statements_of(live)) if g is not None]
     mine = [g for g in grants if g.names(account, root)]
-    allows = [g for g in mine if g.effect == "Allow"]
-    denies = [g for g in mine if g.effect == "Deny"]
+    allows = [g for g in mine if g.effect == EFFECT_ALLOW]
+    denies = [g for g in mine if g.effect == EFFECT_DENY]
     if not allows:
         return [f"no Allow statement names {root} (or {account}) as principal"]
     missing: list[str] = []

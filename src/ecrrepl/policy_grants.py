@@ -33,7 +33,6 @@ from typing import Any, NamedTuple
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.policy import (
     DEFAULT_POLICY_VERSION,
-    REPLICATION_ACTIONS,
     PolicyStatement,
     account_root_arn,
     covering_patterns,
@@ -42,6 +41,7 @@ from ecrrepl.policy import (
     repository_arn,
     required_statements,
 )
+from ecrrepl.policy_fields import written_statement
 
 
 class Grant(NamedTuple):
@@ -60,14 +60,7 @@ class Grant(NamedTuple):
         return tuple(account_root_arn(a, self.destination.region) for a in self.accounts)
 
     def as_json(self) -> dict[str, Any]:
-        principals = self.principals
-        return {
-            "Sid": self.sid,
-            "Effect": "Allow",
-            "Principal": {"AWS": principals[0] if len(principals) == 1 else list(principals)},
-            "Action": list(REPLICATION_ACTIONS),
-            "Resource": list(self.resources),
-        }
+        return written_statement(self.sid, self.principals, self.resources)
 
 
 Grants = dict[RegistryAddress, tuple[Grant, ...]]

@@ -23,9 +23,9 @@ from ecrrepl.config.model import (
     prefixes_sent_to,
 )
 from ecrrepl.iam.table import Purpose, Scope, permissions_for
-from ecrrepl.policy import repository_arn, required_statements
+from ecrrepl.policy import DEFAULT_POLICY_VERSION, repository_arn, required_statements
+from ecrrepl.policy_fields import EFFECT_ALLOW
 
-POLICY_VERSION = "2012-10-17"
 # IAM User Guide, AWS global condition context keys, aws:RequestedRegion: present in every
 # request, so it narrows actions that take no resource type
 # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html),
@@ -89,14 +89,14 @@ def account_policy(config: Config, account: str, purposes: frozenset[Purpose]) -
     for (sid, grant), actions in statements.items():
         statement: dict[str, Any] = {
             "Sid": _unique(sid, used_sids),
-            "Effect": "Allow",
+            "Effect": EFFECT_ALLOW,
             "Action": sorted(actions),
             "Resource": list(grant.resources) if len(grant.resources) > 1 else grant.resources[0],
         }
         if grant.condition:
             statement["Condition"] = grant.condition_json()
         document.append(statement)
-    return {"Version": POLICY_VERSION, "Statement": document}
+    return {"Version": DEFAULT_POLICY_VERSION, "Statement": document}
 
 
 def policy_size(policy: dict[str, Any]) -> int:

@@ -42,6 +42,7 @@ from ecrrepl.plan.model import (
     template_writes_of,
 )
 from ecrrepl.policy import statements_of
+from ecrrepl.policy_fields import sid_of
 from ecrrepl.state import LiveState
 
 REPLICATION = "replication_configuration"
@@ -125,7 +126,7 @@ def _by_key(statements: Sequence[Any]) -> dict[str, Mapping[str, Any]]:
     keyed: dict[str, Mapping[str, Any]] = {}
     seen: dict[str, int] = {}
     for statement in statements:
-        sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+        sid = sid_of(statement)
         if not isinstance(sid, str):
             continue
         seen[sid] = seen.get(sid, 0) + 1

@@ -28,11 +28,19 @@ from typing import Any, NamedTuple
 
 from ecrrepl.config.model import JsonObject, RegistryAddress
 from ecrrepl.policy import (
-    REPLICATION_ACTIONS,
     PolicyStatement,
     glob_pattern,
     owns_statement,
     statements_of,
+)
+from ecrrepl.policy_fields import (
+    ANYONE,
+    EFFECT_DENY,
+    REPLICATE_IMAGE,
+    REPLICATION_ACTIONS,
+    as_list,
+    aws_principals,
+    member_or_negation,
 )
 
 ALLOW_FLAG = "--allow-deny"
@@ -45,27 +53,19 @@ class Denials(NamedTuple):
     warnings: tuple[str, ...] = ()
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
 def _names_account(principal: Any, account: str) -> bool:
-    if principal == "*":
+    if principal == ANYONE:
         return True
-    values = _as_list(principal.get("AWS") if isinstance(principal, Mapping) else principal)
     root = re.compile(rf"arn:[a-z-]+:iam::{re.escape(account)}:root")
     return any(
-        value in ("*", account) or (isinstance(value, str) and root.fullmatch(value))
-        for value in values
+        value in (ANYONE, account) or (isinstance(value, str) and root.fullmatch(value))
+        for value in aws_principals(principal)
     )
 
 
 def _applies_to(statement: Mapping[str, Any], account: str) -> bool:
-    if "NotPrincipal" in statement:
-        return not _names_account(statement["NotPrincipal"], account)
-    return _names_account(statement.get("Principal"), account)
+    principal, negated = member_or_negation(statement, "Principal")
+    return _names_account(principal, account) != negated
 
 
 def _matches(pattern: Any, value: str, *, ignore_case: bool = False) -> bool:
@@ -77,28 +77,22 @@ def _matches(pattern: Any, value: str, *, ignore_case: bool = False) -> bool:
 
 
 def _denied_actions(statement: Mapping[str, Any]) -> list[str]:
-    if "NotAction" in statement:
-        excluded = _as_list(statement["NotAction"])
-        return [
-            action
-            for action in REPLICATION_ACTIONS
-            if not any(_matches(p, action, ignore_case=True) for p in excluded)
-        ]
-    patterns = _as_list(statement.get("Action"))
+    patterns, negated = member_or_negation(statement, "Action")
     return [
         action
         for action in REPLICATION_ACTIONS
-        if any(_matches(p, action, ignore_case=True) for p in patterns)
+        if any(_matches(p, action, ignore_case=True) for p in as_list(patterns)) != negated
     ]
 
 
 def _denied_resources(statement: Mapping[str, Any], needed: Sequence[str]) -> list[str]:
     """The needed repository patterns (`arn:...:repository/prod/*`) the statement
     reaches: its pattern matches theirs, or theirs matches a repository it names."""
-    if "NotResource" in statement:
-        excluded = _as_list(statement["NotResource"])
-        return [r for r in needed if not any(_matches(p, r) for p in excluded)]
-    patterns = _as_list(statement.get("Resource"))
+    value, negated = member_or_negation(statement, "Resource")
+    patterns = as_list(value)
+    if negated:
+        # Excluded only where an excluded pattern covers the whole needed pattern.
+        return [r for r in needed if not any(_matches(p, r) for p in patterns)]
     return [
         r
         for r in needed
@@ -126,7 +120,7 @@ def foreign_denials(
     errors: list[str] = []
     warnings: list[str] = []
     for position, statement in enumerate(statements_of(live_policy), start=1):
-        if not isinstance(statement, Mapping) or statement.get("Effect") != "Deny":
+        if not isinstance(statement, Mapping) or statement.get("Effect") != EFFECT_DENY:
             continue
         if owns_statement(statement.get("Sid"), ignored_sids):
             continue
@@ -151,7 +145,7 @@ def foreign_denials(
             else:
                 what = (
                     f"replication from {needed.source} into {registry}"
-                    if "ecr:ReplicateImage" in actions
+                    if REPLICATE_IMAGE in actions
                     else f"replication from {needed.source} into repositories that do not "
                     f"exist in {registry} yet"
                 )

@@ -22,38 +22,17 @@ from typing import Any
 
 from ecrrepl.config.model import JsonObject
 from ecrrepl.policy import DEFAULT_POLICY_VERSION, statements_of
+from ecrrepl.policy_fields import (
+    AWS_PRINCIPAL,
+    EFFECT_ALLOW,
+    as_list,
+    canonical_statement,
+    sid_of,
+    statement_meaning,
+    strings,
+)
 
 Owns = Callable[[object], bool]
-
-_LIST_VALUED = ("Action", "NotAction", "Resource", "NotResource")
-
-
-def sid_of(statement: Any) -> Any:
-    return statement.get("Sid") if isinstance(statement, Mapping) else None
-
-
-def _as_sorted_list(value: Any) -> list[Any]:
-    values = value if isinstance(value, list) else [value]
-    return sorted(values, key=lambda item: json.dumps(item, sort_keys=True))
-
-
-def canonical_statement(statement: Mapping[str, Any]) -> dict[str, Any]:
-    """The statement as IAM reads it, with every list-valued part in one order."""
-    canonical: dict[str, Any] = {}
-    for key, value in statement.items():
-        if key in _LIST_VALUED:
-            canonical[key] = _as_sorted_list(value)
-        elif key in ("Principal", "NotPrincipal") and isinstance(value, Mapping):
-            canonical[key] = {kind: _as_sorted_list(names) for kind, names in value.items()}
-        else:
-            canonical[key] = value
-    return canonical
-
-
-def _meaning(statement: Any) -> str:
-    """A key under which two statements that IAM reads alike are equal."""
-    value = canonical_statement(statement) if isinstance(statement, Mapping) else statement
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def owned_statements(policy: JsonObject | None, owns: Owns) -> tuple[JsonObject, ...]:
@@ -81,8 +60,8 @@ def merge_statements(
         if not owns(sid_of(statement)):
             statements.append(statement)
             continue
-        meaning = _meaning(statement)
-        match = next((i for i, s in enumerate(pending) if _meaning(s) == meaning), None)
+        meaning = statement_meaning(statement)
+        match = next((i for i, s in enumerate(pending) if statement_meaning(s) == meaning), None)
         if match is not None:
             del pending[match]
             statements.append(statement)
@@ -108,15 +87,12 @@ def restored_policy(
 
 
 def _as_set(value: Any) -> frozenset[str]:
-    values = value if isinstance(value, list) else [value]
-    return frozenset(json.dumps(item, sort_keys=True) for item in values)
+    return frozenset(json.dumps(item, sort_keys=True) for item in as_list(value))
 
 
 def _without_resource(statement: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        key: _as_set(value) if key in ("Action", "NotAction") else value
-        for key, value in statement.items()
-        if key != "Resource"
+        key: value for key, value in canonical_statement(statement).items() if key != "Resource"
     }
 
 
@@ -138,20 +114,15 @@ def _allowing_both(old: Any, new: Any) -> Any:
 Pair = tuple[str, str]  # (principal, resource) that an Allow statement grants
 
 
-def _strings(value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    return [str(item) for item in values]
-
-
 def allowed_pairs(statements: Iterable[Any]) -> set[Pair]:
     """Every (AWS principal, resource) the Allow statements name, the shape ecrrepl writes."""
     pairs: set[Pair] = set()
     for statement in statements:
-        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+        if not isinstance(statement, Mapping) or statement.get("Effect") != EFFECT_ALLOW:
             continue
         principal = statement.get("Principal")
-        names = _strings(principal.get("AWS")) if isinstance(principal, Mapping) else []
-        resources = _strings(statement.get("Resource"))
+        names = strings(principal.get(AWS_PRINCIPAL)) if isinstance(principal, Mapping) else []
+        resources = strings(statement.get("Resource"))
         pairs.update((name, resource) for name in names for resource in resources)
     return pairs
 
@@ -194,7 +165,7 @@ def interim_policy(
 
 
 def _digest(statement: Any) -> str:
-    return hashlib.sha256(_meaning(statement).encode()).hexdigest()[:8]
+    return hashlib.sha256(statement_meaning(statement).encode()).hexdigest()[:8]
 
 
 def _name(statement: Any, index: int) -> str:
@@ -207,10 +178,10 @@ def foreign_changes(before: JsonObject | None, after: JsonObject | None, owns: O
     named by its Sid (or its place) and a short digest of what it says."""
     old = [(i, s) for i, s in enumerate(statements_of(before)) if not owns(sid_of(s))]
     new = [(i, s) for i, s in enumerate(statements_of(after)) if not owns(sid_of(s))]
-    old_meanings = [_meaning(s) for _, s in old]
-    new_meanings = [_meaning(s) for _, s in new]
-    gone = [(i, s) for i, s in old if _meaning(s) not in new_meanings]
-    came = [(i, s) for i, s in new if _meaning(s) not in old_meanings]
+    old_meanings = [statement_meaning(s) for _, s in old]
+    new_meanings = [statement_meaning(s) for _, s in new]
+    gone = [(i, s) for i, s in old if statement_meaning(s) not in new_meanings]
+    came = [(i, s) for i, s in new if statement_meaning(s) not in old_meanings]
     came_by_name = {_name(s, i): s for i, s in came}
     changes = []
     for index, statement in gone:

@@ -20,11 +20,9 @@ from ecrrepl.config.model import Config, JsonObject, RegistryAddress, SourceRegi
 from ecrrepl.plan.foreign_deny import foreign_denials
 from ecrrepl.plan.model import Action, Change, PolicySection
 from ecrrepl.plan.policy_merge import Pair, allowed_pairs
-from ecrrepl.plan.policy_merge import canonical_statement as _canonical
 from ecrrepl.plan.words import join_words, resource_words, source_words
 from ecrrepl.policy import (
     MAX_POLICY_CHARS,
-    REPLICATION_ACTIONS,
     PolicyStatement,
     merge_policy,
     missing_grants,
@@ -36,6 +34,8 @@ from ecrrepl.policy import (
     statement_sid,
     statements_of,
 )
+from ecrrepl.policy_fields import REPLICATION_ACTIONS, sid_of
+from ecrrepl.policy_fields import canonical_statement as _canonical
 from ecrrepl.policy_grants import Grant, written_statements
 from ecrrepl.state import LiveState
 
@@ -52,9 +52,7 @@ def plan_registry_policies(config: Config, live: LiveState) -> tuple[PolicySecti
         statements = required.get(registry, ())
         if config.manages_policy_of(registry.account):
             wanted = written.get(registry, ())
-            sections.append(
-                _managed(registry, live_policy, wanted, statements, owned, sources)
-            )
+            sections.append(_managed(registry, live_policy, wanted, statements, owned, sources))
         elif registry in live.unread_policies:
             sections.append(_unread(registry, live.unread_policies[registry]))
         else:
@@ -91,7 +89,7 @@ def _managed(
     duplicates: list[tuple[str, int]] = []
     foreign = 0
     for statement in live_statements:
-        sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+        sid = sid_of(statement)
         if not isinstance(sid, str) or not owns_statement(sid, owned):
             foreign += 1
         elif sid in ours:
@@ -342,13 +340,11 @@ def _changed(statement: Grant, current: Mapping[str, Any]) -> Change:
     effects = []
     if added:
         effects.append(
-            f"{_who(statement)} may now replicate into {_resources(added)} "
-            f"of this registry"
+            f"{_who(statement)} may now replicate into {_resources(added)} of this registry"
         )
     if removed:
         effects.append(
-            f"{_who(statement)} may no longer replicate into "
-            f"{_resources(removed)} of this registry"
+            f"{_who(statement)} may no longer replicate into {_resources(removed)} of this registry"
         )
     rewritten = sorted(
         key

@@ -15,7 +15,6 @@ computes), so an edited backup cannot widen a grant. Pure: no I/O.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,9 +26,10 @@ from ecrrepl.config.model import (
     ReplicationRule,
     SourceRegistry,
 )
-from ecrrepl.plan.policy_merge import canonical_statement, owned_statements, restored_policy
+from ecrrepl.plan.policy_merge import owned_statements, restored_policy
 from ecrrepl.plan.writes import rules_key
 from ecrrepl.policy import account_root_arn, glob_pattern, required_statements
+from ecrrepl.policy_fields import AWS_PRINCIPAL, statement_meaning, strings
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,7 @@ class Refusal:
 
 
 def _meanings(statements: Iterable[JsonObject]) -> list[str]:
-    return sorted(
-        json.dumps(canonical_statement(s), sort_keys=True, separators=(",", ":"))
-        for s in statements
-    )
+    return sorted(statement_meaning(s) for s in statements)
 
 
 def _sids(statements: Iterable[JsonObject]) -> list[str]:
@@ -148,7 +145,7 @@ def _wider(statement: JsonObject, needed: Iterable[str]) -> list[str]:
     allowed = [glob_pattern(r) for r in needed]
     return sorted(
         resource
-        for resource in set(_values(statement.get("Resource")))
+        for resource in set(strings(statement.get("Resource")))
         if not any(pattern.fullmatch(resource) for pattern in allowed)
     )
 
@@ -157,16 +154,8 @@ def _principals(statement: JsonObject) -> list[str]:
     """The principals of an ecrrepl statement (backup_checks.py holds them to source
     account roots); one that is not a mapping of `AWS` has none to grant."""
     principal = statement.get("Principal")
-    values = _values(principal.get("AWS")) if isinstance(principal, Mapping) else []
+    values = strings(principal.get(AWS_PRINCIPAL)) if isinstance(principal, Mapping) else []
     return sorted(set(values)) or [""]
-
-
-def _values(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    return []
 
 
 def refusal_message(refusals: Sequence[Refusal]) -> str:

@@ -13,14 +13,12 @@ from the file: either way the plan no longer says what will be written. Pure.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any
 
 from ecrrepl.config.model import JsonObject
 from ecrrepl.plan.model import Plan
-from ecrrepl.plan.policy_merge import canonical_statement, sid_of
 from ecrrepl.policy import statements_of
+from ecrrepl.policy_fields import sid_of, statement_meaning
 
 
 def _named(statements: list[Any]) -> dict[str, str]:
@@ -31,8 +29,7 @@ def _named(statements: list[Any]) -> dict[str, str]:
         label = sid if isinstance(sid, str) and sid else f"statement #{place} (no Sid)"
         if label in named:  # a Sid given twice: the later one by its place
             label = f"{label} (again, statement #{place})"
-        value = canonical_statement(statement) if isinstance(statement, Mapping) else statement
-        named[label] = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        named[label] = statement_meaning(statement)
     return named
 
 

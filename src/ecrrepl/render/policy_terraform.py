@@ -17,15 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ecrrepl.config.model import RegistryAddress
+from ecrrepl.policy_fields import ANYONE, EFFECT_ALLOW, STATEMENT_MEMBERS, Shape, as_list
 
-# IAM policy element -> the aws_iam_policy_document argument that carries it.
-_LISTS = (
-    ("Action", "actions"),
-    ("NotAction", "not_actions"),
-    ("Resource", "resources"),
-    ("NotResource", "not_resources"),
-)
-_PRINCIPALS = (("Principal", "principals"), ("NotPrincipal", "not_principals"))
+# The `=` of the one-string arguments (sid, effect) aligned as `terraform fmt` aligns them.
+_TEXT_WIDTH = max(len(m.terraform) for m in STATEMENT_MEMBERS if m.shape is Shape.TEXT)
 
 
 def hcl_string(text: str) -> str:
@@ -51,10 +46,6 @@ def _hcl_list(values: Iterable[str], indent: str = "      ") -> str:
     return f"[\n{inner}{indent[:-2]}]"
 
 
-def _as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else [value]
-
-
 def data_source_name(address: RegistryAddress, *, with_account: bool) -> str:
     region = address.region.replace("-", "_")
     return f"ecrrepl_{address.account}_{region}" if with_account else f"ecrrepl_{region}"
@@ -62,7 +53,7 @@ def data_source_name(address: RegistryAddress, *, with_account: bool) -> str:
 
 def _principal_blocks(name: str, principal: Any) -> list[str]:
     # "*" alone means everyone: Terraform writes it as type "*" with identifiers ["*"].
-    if principal == "*":
+    if principal == ANYONE:
         return _block(name, [("type", '"*"'), ("identifiers", '["*"]')])
     lines: list[str] = []
     for kind, identifiers in sorted(dict(principal).items()):
@@ -70,22 +61,22 @@ def _principal_blocks(name: str, principal: Any) -> list[str]:
             name,
             [
                 ("type", hcl_string(kind)),
-                ("identifiers", _hcl_list(_as_list(identifiers), "        ")),
+                ("identifiers", _hcl_list(as_list(identifiers), "        ")),
             ],
         )
     return lines
 
 
-def _condition_blocks(condition: Mapping[str, Any]) -> list[str]:
+def _condition_blocks(name: str, condition: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     for test, variables in sorted(condition.items()):
         for variable, values in sorted(dict(variables).items()):
             lines += _block(
-                "condition",
+                name,
                 [
                     ("test", hcl_string(test)),
                     ("variable", hcl_string(variable)),
-                    ("values", _hcl_list(_as_list(values), "        ")),
+                    ("values", _hcl_list(as_list(values), "        ")),
                 ],
             )
     return lines
@@ -104,17 +95,21 @@ def _block(name: str, attributes: Sequence[tuple[str, str]]) -> list[str]:
 def statement_block(statement: Mapping[str, Any]) -> list[str]:
     """One IAM statement as a `statement { ... }` block of aws_iam_policy_document."""
     lines = ["  statement {"]
-    if "Sid" in statement:
-        lines.append(f"    sid    = {hcl_string(str(statement['Sid']))}")
-    lines.append(f"    effect = {hcl_string(str(statement.get('Effect', 'Allow')))}")
-    for key, argument in _PRINCIPALS:
-        if key in statement:
-            lines += _principal_blocks(argument, statement[key])
-    for key, argument in _LISTS:
-        if key in statement:
-            lines.append(f"    {argument} = {_hcl_list(_as_list(statement[key]))}")
-    if "Condition" in statement:
-        lines += _condition_blocks(statement["Condition"])
+    # Only ecrrepl's statements come here, and each has an Effect (policy_fields); the
+    # block always states one.
+    members = {"Effect": EFFECT_ALLOW, **statement}
+    for member in STATEMENT_MEMBERS:
+        if member.key not in members:
+            continue
+        value, name = members[member.key], member.terraform
+        if member.shape is Shape.TEXT:
+            lines.append(f"    {name.ljust(_TEXT_WIDTH)} = {hcl_string(str(value))}")
+        elif member.shape is Shape.PRINCIPAL:
+            lines += _principal_blocks(name, value)
+        elif member.shape is Shape.STRINGS:
+            lines.append(f"    {name} = {_hcl_list(as_list(value))}")
+        else:
+            lines += _condition_blocks(name, value)
     lines.append("  }")
     return lines
 

@@ -20,6 +20,8 @@ from ecrrepl.backup import Backup
 from ecrrepl.config.model import JsonObject, ReplicationRule
 from ecrrepl.plan.templates import differing_fields
 from ecrrepl.plan.writes import TemplateConflict, rules_key, same_template
+from ecrrepl.policy import statements_of
+from ecrrepl.policy_fields import as_list, aws_principals, sid_of
 from ecrrepl.render.escape import terminal
 
 
@@ -104,20 +106,16 @@ def _statement_changes(
 
 
 def _owned(policy: JsonObject | None, owns: Callable[[object], bool]) -> dict[str, Any]:
-    statements: Any = policy.get("Statement", []) if policy is not None else []
-    if isinstance(statements, Mapping):
-        statements = [statements]
     owned: dict[str, Any] = {}
-    for statement in statements if isinstance(statements, list) else []:
-        sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+    for statement in statements_of(policy):
+        sid = sid_of(statement)
         if isinstance(sid, str) and owns(sid):
             owned.setdefault(sid, statement)
     return owned
 
 
 def _grant(statement: Mapping[str, Any]) -> str:
-    principal = statement.get("Principal")
-    who = principal.get("AWS") if isinstance(principal, Mapping) else principal
+    who = aws_principals(statement.get("Principal"))
     return (
         f"{statement.get('Effect')} {_listed(who)} to {_listed(statement.get('Action'))} "
         f"on {_listed(statement.get('Resource'))}"
@@ -125,8 +123,7 @@ def _grant(statement: Mapping[str, Any]) -> str:
 
 
 def _listed(value: Any) -> str:
-    values = value if isinstance(value, list) else [value]
-    return ", ".join(str(item) for item in values)
+    return ", ".join(str(item) for item in as_list(value))
 
 
 def _quoted(prefix: str) -> str:
