@@ -45,6 +45,16 @@ class Limit(_Entry, int):
         return int.__new__(cls, value)
 
 
+def _length_bounds(shortest: int, longest: int, what: str, shape: str) -> tuple[Limit, Limit]:
+    """The least and the most characters of one string shape of the model (`what`: of
+    what, in words)."""
+    source = f"{BOTOCORE_MODEL}, {shape}"
+    return (
+        Limit(shortest, f"characters of {what}, at least", source),
+        Limit(longest, f"characters of {what}, at most", source),
+    )
+
+
 class Pattern(_Entry, str):
     """A regular expression AWS enforces, usable as a str, with what it matches and its source."""
 
@@ -78,14 +88,11 @@ MAX_DESTINATIONS_PER_RULE = Limit(
 MAX_FILTERS_PER_RULE = Limit(
     100,
     "repository filters in one replication rule",
-    f"{BOTOCORE_MODEL}, RepositoryFilterList max 100; ECR service quotas, \"Filters per rule "
+    f'{BOTOCORE_MODEL}, RepositoryFilterList max 100; ECR service quotas, "Filters per rule '
     f'in a replication configuration": {USER_GUIDE}/service-quotas.html',
 )
-MIN_FILTER_LENGTH = Limit(
-    2, "characters of a replication filter, at least", f"{BOTOCORE_MODEL}, RepositoryFilterValue"
-)
-MAX_FILTER_LENGTH = Limit(
-    256, "characters of a replication filter, at most", f"{BOTOCORE_MODEL}, RepositoryFilterValue"
+MIN_FILTER_LENGTH, MAX_FILTER_LENGTH = _length_bounds(
+    2, 256, "a replication filter", "RepositoryFilterValue"
 )
 FILTER_PATTERN = Pattern(
     r"^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$",
@@ -100,11 +107,8 @@ MAX_REGISTRY_POLICY_CHARS = Limit(
     "characters of a registry policy",
     f"{BOTOCORE_MODEL}, RegistryPolicyText max 10240",
 )
-MIN_REPOSITORY_NAME_LENGTH = Limit(
-    2, "characters of a repository name, at least", f"{BOTOCORE_MODEL}, RepositoryName"
-)
-MAX_REPOSITORY_NAME_LENGTH = Limit(
-    256, "characters of a repository name, at most", f"{BOTOCORE_MODEL}, RepositoryName"
+MIN_REPOSITORY_NAME_LENGTH, MAX_REPOSITORY_NAME_LENGTH = _length_bounds(
+    2, 256, "a repository name", "RepositoryName"
 )
 
 # -- repository creation templates -------------------------------------------------------
@@ -197,7 +201,7 @@ MAX_TAG_VALUE_LENGTH = Limit(
 MAX_TAGS_PER_RESOURCE = Limit(
     50,
     "tags on one repository",
-    f"{BOTOCORE_MODEL}, TooManyTagsException documentation (\"The maximum number of tags "
+    f'{BOTOCORE_MODEL}, TooManyTagsException documentation ("The maximum number of tags '
     'that can be applied to a repository is 50")',
 )
 

@@ -49,27 +49,25 @@ ANYONE = "*"
 
 
 class Shape(Enum):
-    """How a member's value is written and compared."""
+    """How a member's value is written and compared: TEXT, one string, as it is; STRINGS,
+    one string or a list of them, as a set in one order; PRINCIPAL, "*" or principal
+    types each holding STRINGS, per type; CONDITION, operator -> key -> values, as it is
+    (ecrrepl writes none)."""
 
-    # One string, compared as it is.
     TEXT = "text"
-    # One string or a list of strings: compared as a set, in one order.
     STRINGS = "strings"
-    # "*", or principal types each holding one string or a list: compared per type as
-    # STRINGS.
     PRINCIPAL = "principal"
-    # operator -> condition key -> values: compared as it is (ecrrepl writes none).
     CONDITION = "condition"
 
 
 class Writes(Enum):
-    """What ecrrepl writes in a member of its statements."""
+    """What ecrrepl writes in a member of its statements: NEVER anything (a statement that
+    has the member is not one ecrrepl could have written), a CONSTANT (the row's `value`),
+    or what each grant says, PER_GRANT (its Sid, its source accounts' roots, its
+    repositories)."""
 
-    # Nothing: a statement that has the member is not one ecrrepl could have written.
     NEVER = "never"
-    # Always the row's `value`.
     CONSTANT = "constant"
-    # What the grant says: its Sid, its source accounts' roots, its repositories.
     PER_GRANT = "per grant"
 
 

@@ -156,126 +156,131 @@ class Permission(NamedTuple):
     source: str
 
 
+def _permission(
+    action: str,
+    purpose: Purpose,
+    scope: Scope,
+    commands: str,
+    source: str,
+    *,
+    dependent: bool = False,
+) -> Permission:
+    """A row whose action authorises the operation it is named after
+    (`ecr:PutRegistryPolicy`: PutRegistryPolicy), or with `dependent`, none."""
+    calls = () if dependent else (action.split(":", 1)[1],)
+    return Permission(action, purpose, scope, calls, commands, source)
+
+
 PERMISSIONS: tuple[Permission, ...] = (
-    Permission(
-        "sts:GetCallerIdentity", Purpose.READ, Scope.ACCOUNT, ("GetCallerIdentity",),
+    _permission(
+        "sts:GetCallerIdentity", Purpose.READ, Scope.ACCOUNT,
         "every command that reaches AWS (the identity check)", STS_IDENTITY,
     ),
-    Permission(
-        "ecr:DescribeRegistry", Purpose.READ, Scope.SOURCE_REGISTRIES, ("DescribeRegistry",),
+    _permission(
+        "ecr:DescribeRegistry", Purpose.READ, Scope.SOURCE_REGISTRIES,
         "diff, apply, restore, export, backfill", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:GetRegistryPolicy", Purpose.READ, Scope.MANAGED_POLICY_ACCOUNTS,
-        ("GetRegistryPolicy",),
         "diff, apply, restore, export (the cross-account destinations in the exported accounts)",
         SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:GetRegistryPolicy", Purpose.READ, Scope.UNMANAGED_POLICY_DESTINATIONS,
-        ("GetRegistryPolicy",), "diff, apply (the check of a policy ecrrepl leaves alone)",
-        SAR_ECR,
+        "diff, apply (the check of a policy ecrrepl leaves alone)", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:DescribeRepositoryCreationTemplates", Purpose.READ, Scope.TEMPLATE_REGISTRIES,
-        ("DescribeRepositoryCreationTemplates",), "diff, apply, restore, export", SAR_ECR,
+        "diff, apply, restore, export", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:DescribeRepositories", Purpose.READ, Scope.DESTINATION_REPOSITORIES,
-        ("DescribeRepositories",),
         "diff, apply (destination repositories with immutable tags; the file's destinations "
-        "only, never live-only ones)",
-        SAR_ECR,
+        "only, never live-only ones)", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:PutReplicationConfiguration", Purpose.APPLY, Scope.SOURCE_REGISTRIES,
-        ("PutReplicationConfiguration",), "apply, restore", SAR_ECR,
+        "apply, restore", SAR_ECR,
     ),
-    Permission(
-        "iam:CreateServiceLinkedRole", Purpose.APPLY, Scope.REPLICATION_SERVICE_ROLE, (),
+    _permission(
+        "iam:CreateServiceLinkedRole", Purpose.APPLY, Scope.REPLICATION_SERVICE_ROLE,
         "apply (AWS creates the role on the first PutReplicationConfiguration)",
-        REPLICATION_SLR_GUIDE,
+        REPLICATION_SLR_GUIDE, dependent=True,
     ),
-    Permission(
+    _permission(
         "ecr:PutRegistryPolicy", Purpose.APPLY, Scope.MANAGED_POLICY_ACCOUNTS,
-        ("PutRegistryPolicy",), "apply, restore", SAR_ECR,
+        "apply, restore", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:DeleteRegistryPolicy", Purpose.APPLY, Scope.MANAGED_POLICY_ACCOUNTS,
-        ("DeleteRegistryPolicy",), "apply, restore", SAR_ECR,
+        "apply, restore", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:CreateRepositoryCreationTemplate", Purpose.APPLY, Scope.TEMPLATE_REGISTRIES,
-        ("CreateRepositoryCreationTemplate",), "apply, restore", TEMPLATE_GUIDE,
+        "apply, restore", TEMPLATE_GUIDE,
     ),
-    Permission(
+    _permission(
         "ecr:UpdateRepositoryCreationTemplate", Purpose.APPLY, Scope.TEMPLATE_REGISTRIES,
-        ("UpdateRepositoryCreationTemplate",), "apply, restore", TEMPLATE_GUIDE,
+        "apply, restore", TEMPLATE_GUIDE,
     ),
-    Permission(
+    _permission(
         "ecr:DeleteRepositoryCreationTemplate", Purpose.APPLY, Scope.TEMPLATE_REGISTRIES,
-        ("DeleteRepositoryCreationTemplate",), "restore (a template apply created)",
-        TEMPLATE_GUIDE,
+        "restore (a template apply created)", TEMPLATE_GUIDE,
     ),
-    Permission(
-        "ecr:CreateRepository", Purpose.APPLY, Scope.TEMPLATE_REGISTRIES, (),
+    _permission(
+        "ecr:CreateRepository", Purpose.APPLY, Scope.TEMPLATE_REGISTRIES,
         "apply, restore (AWS checks it on Create/UpdateRepositoryCreationTemplate; no AWS "
         "source says against which repository ARN, so `*`, not `repository/<prefix>*`)",
-        TEMPLATE_GUIDE,
+        TEMPLATE_GUIDE, dependent=True,
     ),
-    Permission(
-        "ecr:PutLifecyclePolicy", Purpose.APPLY, Scope.LIFECYCLE_TEMPLATE_REGISTRIES, (),
+    _permission(
+        "ecr:PutLifecyclePolicy", Purpose.APPLY, Scope.LIFECYCLE_TEMPLATE_REGISTRIES,
         "apply, restore (checked on a template with a lifecycle policy; no AWS source says "
-        "against which repository ARN, so `*`)",
-        TEMPLATE_GUIDE,
+        "against which repository ARN, so `*`)", TEMPLATE_GUIDE, dependent=True,
     ),
-    Permission(
-        "ecr:SetRepositoryPolicy", Purpose.APPLY, Scope.POLICY_TEMPLATE_REGISTRIES, (),
+    _permission(
+        "ecr:SetRepositoryPolicy", Purpose.APPLY, Scope.POLICY_TEMPLATE_REGISTRIES,
         "apply, restore (checked on a template with a repository policy; no AWS source says "
-        "against which repository ARN, so `*`)",
-        TEMPLATE_GUIDE,
+        "against which repository ARN, so `*`)", TEMPLATE_GUIDE, dependent=True,
     ),
-    Permission(
-        "iam:PassRole", Purpose.APPLY, Scope.CUSTOM_ROLES, (),
-        "apply, restore (a template with `custom_role_arn`)", TEMPLATE_GUIDE,
+    _permission(
+        "iam:PassRole", Purpose.APPLY, Scope.CUSTOM_ROLES,
+        "apply, restore (a template with `custom_role_arn`)", TEMPLATE_GUIDE, dependent=True,
     ),
-    Permission(
-        "iam:CreateServiceLinkedRole", Purpose.APPLY, Scope.TEMPLATE_SERVICE_ROLE, (),
-        "apply (AWS creates the role on the first template)", TEMPLATE_SLR_GUIDE,
+    _permission(
+        "iam:CreateServiceLinkedRole", Purpose.APPLY, Scope.TEMPLATE_SERVICE_ROLE,
+        "apply (AWS creates the role on the first template)", TEMPLATE_SLR_GUIDE, dependent=True,
     ),
-    Permission(
-        "ecr:DescribeImageReplicationStatus", Purpose.OPERATE,
-        Scope.FILTERED_SOURCE_REPOSITORIES, ("DescribeImageReplicationStatus",), "status",
-        SAR_ECR,
+    _permission(
+        "ecr:DescribeImageReplicationStatus", Purpose.OPERATE, Scope.FILTERED_SOURCE_REPOSITORIES,
+        "status", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:DescribeRepositories", Purpose.OPERATE, Scope.SOURCE_REPOSITORIES,
-        ("DescribeRepositories",), "backfill --dry-run", SAR_ECR,
+        "backfill --dry-run", SAR_ECR,
     ),
     # The dry run counts images under the LIVE rules' filters (commands/backfill.py),
     # which `ecrrepl iam` cannot know: every repository of a source registry with rules.
-    Permission(
+    _permission(
         "ecr:DescribeImages", Purpose.OPERATE, Scope.SOURCE_REPOSITORIES,
-        ("DescribeImages",), "backfill --dry-run (under the live rules' filters)", SAR_ECR,
+        "backfill --dry-run (under the live rules' filters)", SAR_ECR,
     ),
     # ... and compares them by digest with the destination's repository of the same name.
-    Permission(
+    _permission(
         "ecr:DescribeImages", Purpose.OPERATE, Scope.DESTINATION_REPOSITORIES,
-        ("DescribeImages",),
-        "backfill --dry-run (the images a destination already holds, compared by digest)",
-        SAR_ECR,
+        "backfill --dry-run (the images a destination already holds, compared by digest)", SAR_ECR,
     ),
-    Permission(
+    _permission(
         "ecr:ListReplicationBackfills", Purpose.OPERATE, Scope.SOURCE_REGISTRIES,
-        ("ListReplicationBackfills",), "backfill", BACKFILL_MODEL,
+        "backfill", BACKFILL_MODEL,
     ),
-    Permission(
+    _permission(
         "ecr:StartReplicationBackfill", Purpose.OPERATE, Scope.SOURCE_REGISTRIES,
-        ("StartReplicationBackfill",), "backfill", BACKFILL_MODEL,
+        "backfill", BACKFILL_MODEL,
     ),
-    Permission(
+    _permission(
         "ecr:DescribeReplicationBackfillResults", Purpose.OPERATE, Scope.SOURCE_REGISTRIES,
-        ("DescribeReplicationBackfillResults",), "backfill", BACKFILL_MODEL,
+        "backfill", BACKFILL_MODEL,
     ),
 )  # fmt: skip
 
