@@ -23,30 +23,17 @@ accounts' policies; which one the file takes is the command's choice.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 
-from ecrrepl.config.model import (
-    AccountAccess,
-    Config,
-    CreationTemplate,
-    JsonObject,
-    RegistryAddress,
-    ReplicationRule,
-    SourceRegistry,
-)
+from ecrrepl.config.model import AccountAccess, Config, SourceRegistry
 from ecrrepl.plan.registry_policy import plan_registry_policies
 from ecrrepl.policy import owner_of_sid, statements_of
+from ecrrepl.policy_fields import sid_of
 from ecrrepl.state import LiveState
 
-
-@dataclass(frozen=True)
-class AdoptedState:
-    """The live registries of the adopted accounts, in the order they were asked for."""
-
-    replication: Mapping[RegistryAddress, tuple[ReplicationRule, ...]]
-    templates: Mapping[RegistryAddress, tuple[CreationTemplate, ...]]
-    # Every cross-account destination in an adopted account; None: it has no policy.
-    registry_policies: Mapping[RegistryAddress, JsonObject | None]
+# The live registries of the adopted accounts, in the order they were asked for: their
+# rules, their templates, and the registry policy of every cross-account destination in
+# an adopted account (None: it has none). The live state `diff` reads, as export reads it.
+AdoptedState = LiveState
 
 
 def live_owners(state: AdoptedState, exported: Collection[str]) -> list[str]:
@@ -58,7 +45,7 @@ def live_owners(state: AdoptedState, exported: Collection[str]) -> list[str]:
             for address, policy in state.registry_policies.items()
             if address.account in exported
             for statement in statements_of(policy)
-            if isinstance(statement, dict) and (owner := owner_of_sid(statement.get("Sid")))
+            if (owner := owner_of_sid(sid_of(statement)))
         }
     )
 
@@ -104,9 +91,8 @@ def adopted_config(
 
 
 def _accounts_whose_policies_would_change(config: Config, state: AdoptedState) -> set[str]:
-    live = LiveState(replication=state.replication, registry_policies=state.registry_policies)
     return {
         section.registry.account
-        for section in plan_registry_policies(config, live)
+        for section in plan_registry_policies(config, state)
         if section.managed and section.changes
     }
