@@ -390,16 +390,14 @@ def _address(key: str) -> RegistryAddress:
 
 
 def read_backup(path: str) -> Backup:
-    from ecrrepl.input_files import TooDeep, load_json
+    from ecrrepl.input_files import load_json_input
     from ecrrepl.validation import read_input_text
 
-    text = read_input_text(path)
-    try:
-        data = load_json(text)
-    except TooDeep as error:
-        raise UserError(f"{path} is not a usable backup: {error}") from None
-    except ValueError as error:
-        raise UserError(f"{path} is not valid JSON: {error}") from None
+    data = load_json_input(
+        read_input_text(path),
+        f"{path} is not a usable backup",
+        lambda error: f"{path} is not valid JSON: {error}",
+    )
     return backup_from_json(data, path)
 
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from typing import Any
 
+from ecrrepl.errors import UserError
 from ecrrepl.jsondepth import nested_deeper_than
 
 # Plans and backups carry a whole configuration, its changes in words and registry
@@ -92,6 +94,18 @@ class TooDeep(ValueError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"it nests arrays and objects more than {limit} levels deep")
+
+
+def load_json_input(text: str, refused: str, not_json: Callable[[ValueError], str]) -> Any:
+    """The JSON document of an input file (a plan, a backup), or a UserError: `refused`
+    (`PLAN.json is not a plan file`) and why, for one nested too deep; `not_json(error)`
+    for text that is not JSON."""
+    try:
+        return load_json(text)
+    except TooDeep as error:
+        raise UserError(f"{refused}: {error}") from None
+    except ValueError as error:
+        raise UserError(not_json(error)) from None
 
 
 def load_json(text: str, limit: int = MAX_JSON_DEPTH) -> Any:

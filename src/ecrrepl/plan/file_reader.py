@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from ecrrepl.config.model import (
     AccountAccess,
@@ -38,6 +38,7 @@ from ecrrepl.plan.model import (
 )
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_T = TypeVar("_T")
 
 
 class PlanFileReader:
@@ -154,16 +155,23 @@ class PlanFileReader:
             manage_registry_policy=self.boolean(entry, "manage_registry_policy", path),
         )
 
+    def section_parts(self, entry: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """What every section has (plan.files.section_json): its registry, its changes and
+        how many documents are unchanged."""
+        return {
+            "registry": self.registry(entry.get("registry"), f"{path}.registry"),
+            "changes": self.changes(entry, path),
+            "unchanged": self.count(entry, "unchanged", path),
+        }
+
     def replication_section(self, value: Any, path: str) -> ReplicationSection:
         entry = self.obj(value, path)
         return ReplicationSection(
-            registry=self.registry(entry.get("registry"), f"{path}.registry"),
+            **self.section_parts(entry, path),
             rules=tuple(
                 self.rule(item, f"{path}.rules[{i}]")
                 for i, item in enumerate(self.sequence(entry, "rules", path))
             ),
-            changes=self.changes(entry, path),
-            unchanged=self.count(entry, "unchanged", path),
             # Plan files saved before replication sections had warnings have no such key.
             warnings=self.strings(entry, "warnings", path) if "warnings" in entry else (),
         )
@@ -174,11 +182,9 @@ class PlanFileReader:
         if policy is not None:
             policy = self.obj(policy, f"{path}.policy")
         return PolicySection(
-            registry=self.registry(entry.get("registry"), f"{path}.registry"),
+            **self.section_parts(entry, path),
             managed=self.boolean(entry, "managed", path),
             policy=policy,
-            changes=self.changes(entry, path),
-            unchanged=self.count(entry, "unchanged", path),
             warnings=self.strings(entry, "warnings", path),
             errors=self.strings(entry, "errors", path),
             denials=self.strings(entry, "denials", path),
@@ -187,12 +193,12 @@ class PlanFileReader:
 
     def template_section(self, value: Any, path: str) -> TemplateSection:
         entry = self.obj(value, path)
-        registry = self.registry(entry.get("registry"), f"{path}.registry")
+        parts = self.section_parts(entry, path)
+        registry, changes = parts["registry"], parts["changes"]
         declared = tuple(
             self.template(item, f"{path}.declared[{i}]")
             for i, item in enumerate(self.sequence(entry, "declared", path))
         )
-        changes = self.changes(entry, path)
         namespaces = {template.namespace for template in declared}
         for i, change in enumerate(changes):
             if template_namespace(change.key) not in namespaces or change.action is Action.REMOVE:
@@ -204,10 +210,8 @@ class PlanFileReader:
             if template.address != registry:
                 self.fail(f"{path}.declared[{i}]", f"the template is not in {registry}")
         return TemplateSection(
-            registry=registry,
+            **parts,
             declared=declared,
-            changes=changes,
-            unchanged=self.count(entry, "unchanged", path),
             unmanaged=self.strings(entry, "unmanaged", path),
         )
 
@@ -309,17 +313,20 @@ class PlanFileReader:
         value = entry.get(key)
         return None if value is None else self.obj(value, _join(path, key))
 
-    def sequence(self, entry: Mapping[str, Any], key: str, path: str) -> list[Any]:
+    def typed(
+        self, entry: Mapping[str, Any], key: str, path: str, kind: type[_T], expected: str
+    ) -> _T:
+        """`entry[key]` when it is a `kind`; else the failure naming it and what it is."""
         value = entry.get(key)
-        if not isinstance(value, list):
-            self.fail(_join(path, key), f"expected a list, found {_json_kind(value)}")
+        if not isinstance(value, kind):
+            self.fail(_join(path, key), f"expected {expected}, found {_json_kind(value)}")
         return value
 
+    def sequence(self, entry: Mapping[str, Any], key: str, path: str) -> list[Any]:
+        return self.typed(entry, key, path, list, "a list")
+
     def string(self, entry: Mapping[str, Any], key: str, path: str) -> str:
-        value = entry.get(key)
-        if not isinstance(value, str):
-            self.fail(_join(path, key), f"expected a string, found {_json_kind(value)}")
-        return value
+        return self.typed(entry, key, path, str, "a string")
 
     def optional_string(self, entry: Mapping[str, Any], key: str, path: str) -> str | None:
         return None if entry.get(key) is None else self.string(entry, key, path)
@@ -331,10 +338,7 @@ class PlanFileReader:
         return tuple(values)
 
     def boolean(self, entry: Mapping[str, Any], key: str, path: str) -> bool:
-        value = entry.get(key)
-        if not isinstance(value, bool):
-            self.fail(_join(path, key), f"expected true or false, found {_json_kind(value)}")
-        return value
+        return self.typed(entry, key, path, bool, "true or false")
 
     def count(self, entry: Mapping[str, Any], key: str, path: str) -> int:
         value = entry.get(key)

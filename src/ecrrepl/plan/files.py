@@ -47,9 +47,8 @@ from typing import Any
 from ecrrepl.config.model import CreationTemplate, RegistryAddress, ReplicationRule, accounts_json
 from ecrrepl.config.rule_fields import RULE_FIELDS, RuleKind
 from ecrrepl.config.template_json import settings_json
-from ecrrepl.errors import UserError
 from ecrrepl.plan.file_reader import PlanFileReader
-from ecrrepl.plan.model import Change, Plan, SourceFile
+from ecrrepl.plan.model import Change, Plan, Section, SourceFile
 
 PLAN_FORMAT_VERSION = 3
 PLAN_KIND = "ecrrepl-plan"
@@ -79,52 +78,60 @@ def plan_to_json(
         "accounts": accounts_json(plan.accounts),
         "owner": plan.owner,
         "replication": [
-            {
-                "registry": _registry_json(section.registry),
-                "rules": [_rule_json(rule) for rule in section.rules],
-                "changes": [_change_json(change) for change in section.changes],
-                "unchanged": section.unchanged,
-                "warnings": list(section.warnings),
-            }
+            section_json(
+                section,
+                {"rules": [_rule_json(rule) for rule in section.rules]},
+                {"warnings": list(section.warnings)},
+            )
             for section in plan.replication
         ],
         "registry_policies": [
-            {
-                "registry": _registry_json(section.registry),
-                "managed": section.managed,
-                "policy": section.policy,
-                "changes": [_change_json(change) for change in section.changes],
-                "unchanged": section.unchanged,
-                "warnings": list(section.warnings),
-                "errors": list(section.errors),
-                "denials": list(section.denials),
-                "missing_grants": list(section.missing_grants),
-            }
+            section_json(
+                section,
+                {"managed": section.managed, "policy": section.policy},
+                {
+                    "warnings": list(section.warnings),
+                    "errors": list(section.errors),
+                    "denials": list(section.denials),
+                    "missing_grants": list(section.missing_grants),
+                },
+            )
             for section in plan.registry_policies
         ],
         "templates": [
-            {
-                "registry": _registry_json(section.registry),
-                "declared": [_template_json(template) for template in section.declared],
-                "changes": [_change_json(change) for change in section.changes],
-                "unchanged": section.unchanged,
-                "unmanaged": list(section.unmanaged),
-            }
+            section_json(
+                section,
+                {"declared": [_template_json(template) for template in section.declared]},
+                {"unmanaged": list(section.unmanaged)},
+            )
             for section in plan.templates
         ],
     }
 
 
+def section_json(
+    section: Section, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A section of the plan file: what every section has (its registry, changes and
+    unchanged count), with what its kind has `before` and `after` the changes, in the
+    order the file has always had."""
+    return {
+        "registry": _registry_json(section.registry),
+        **before,
+        "changes": [_change_json(change) for change in section.changes],
+        "unchanged": section.unchanged,
+        **after,
+    }
+
+
 def plan_from_text(text: str, source: str) -> Plan:
     """A plan read from the text of the file `source`."""
-    from ecrrepl.input_files import TooDeep, load_json
+    from ecrrepl.input_files import load_json_input
 
-    try:
-        data = load_json(text)
-    except TooDeep as error:
-        raise UserError(f"{source} is not a plan file: {error}") from None
-    except ValueError as error:
-        raise UserError(f"{source} is not a plan file: it is not valid JSON ({error})") from None
+    refused = f"{source} is not a plan file"
+    data = load_json_input(
+        text, refused, lambda error: f"{refused}: it is not valid JSON ({error})"
+    )
     return plan_from_json(data, source)
 
 
