@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import overload
 
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UsageError
@@ -41,6 +42,21 @@ def registry_options(
 ) -> tuple[RegistryAddress, ...]:
     """Every registry a repeatable option names, once each, in the order given."""
     return tuple(dict.fromkeys(registry_option(value, option) for value in values))
+
+
+@overload
+def wait_timeout(timeout: str | float | None, wait: bool, default: str) -> float: ...
+@overload
+def wait_timeout(timeout: str | float | None, wait: bool, default: None = None) -> float | None: ...
+def wait_timeout(
+    timeout: str | float | None, wait: bool, default: str | None = None
+) -> float | None:
+    """The seconds of `--timeout` (or of `default` when it is not given; None: no limit),
+    which only `--wait` takes."""
+    if timeout is not None and not wait:
+        raise UsageError("--timeout only applies with --wait")
+    chosen = default if timeout is None else timeout
+    return None if chosen is None else parse_duration(chosen)
 
 
 def parse_duration(text: str | float, option: str | None = "--timeout") -> float:

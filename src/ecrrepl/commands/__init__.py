@@ -7,10 +7,19 @@ its command needs when it runs, so that `ecrrepl validate` never pays for boto3.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import NamedTuple, TextIO
+
+from ecrrepl.errors import UsageError
 
 # The output formats of `validate`, one renderer module each in ecrrepl.render.
 FINDINGS_FORMATS = ("text", "json", "github", "sarif")
+
+
+def require_format(output_format: str, formats: Sequence[str]) -> None:
+    """A usage error unless `output_format` is one of the command's `formats`."""
+    if output_format not in formats:
+        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(formats)}")
 
 
 class GlobalOptions(NamedTuple):

@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ecrrepl.arguments import parse_duration, registry_options
+from ecrrepl.arguments import registry_options, wait_timeout
 from ecrrepl.backfill import (
     BackfillRun,
     BackfillTarget,
@@ -36,6 +36,7 @@ from ecrrepl.backfill import (
     prefixes_to,
     wanted_targets,
 )
+from ecrrepl.commands import require_format
 from ecrrepl.commands.live import load_sound_config, open_sessions
 from ecrrepl.config.model import Config, RegistryAddress, ReplicationRule
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
@@ -70,12 +71,8 @@ def backfill(
 
     `pacing` replaces real sleeping (and the clock of `timeout`) in tests.
     """
-    if output_format not in BACKFILL_FORMATS:
-        choices = ", ".join(BACKFILL_FORMATS)
-        raise UsageError(f"unknown format {output_format!r}; use one of {choices}")
-    if timeout is not None and not wait:
-        raise UsageError("--timeout only applies with --wait")
-    timeout_seconds = None if timeout is None else parse_duration(timeout)
+    require_format(output_format, BACKFILL_FORMATS)
+    timeout_seconds = wait_timeout(timeout, wait)
     scope = registry_options(registries, "--registry")
     wanted = frozenset(registry_options(destinations, "--destination")) or None
     stream = sys.stdout if out is None else out

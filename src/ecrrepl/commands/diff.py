@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ecrrepl.arguments import registry_options
+from ecrrepl.commands import require_format
 from ecrrepl.commands.live import config_bytes, load_sound_config, open_sessions, scoped
 from ecrrepl.config.model import RegistryAddress
-from ecrrepl.errors import EXIT_CHANGES_PENDING, EXIT_FAILED, EXIT_OK, UsageError, UserError
+from ecrrepl.errors import EXIT_CHANGES_PENDING, EXIT_FAILED, EXIT_OK, UserError
 from ecrrepl.plan import Plan, compute_plan, plan_to_json
 from ecrrepl.render.escape import terminal
 
@@ -50,8 +51,7 @@ def diff(
     color: bool = False,
     out: TextIO | None = None,
 ) -> int:
-    if output_format not in PLAN_FORMATS:
-        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(PLAN_FORMATS)}")
+    require_format(output_format, PLAN_FORMATS)
     scope = registry_options(registries, "--registry")
     result = load_sound_config(files, ignore=ignore, color=color)
     config = scoped(result.config, scope)

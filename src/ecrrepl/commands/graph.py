@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from ecrrepl.commands import require_format
 from ecrrepl.commands.route import refuse_for_errors, registry_argument, require_source
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import EXIT_OK, UsageError
@@ -33,8 +34,7 @@ def graph(
     With `repository`, its route from every source registry, or only from
     `from_registry` (ACCOUNT/REGION), as `ecrrepl route` lists it.
     """
-    if output_format not in GRAPH_FORMATS:
-        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(GRAPH_FORMATS)}")
+    require_format(output_format, GRAPH_FORMATS)
     if repository is not None:
         problem = repository_name_problem(repository)
         if problem is not None:

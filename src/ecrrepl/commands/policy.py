@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ecrrepl import regions
+from ecrrepl.commands import require_format
 from ecrrepl.commands.live import load_sound_config
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_OK, UsageError
@@ -41,10 +42,7 @@ def policy(
     Terraform and CloudFormation output is for one account's owner, so it needs
     `account`; a CloudFormation stack is regional, so it needs one registry.
     """
-    if output_format not in POLICY_FORMATS:
-        raise UsageError(
-            f"unknown format {output_format!r}; use one of {', '.join(POLICY_FORMATS)}"
-        )
+    require_format(output_format, POLICY_FORMATS)
     if output_format != "json" and account is None:
         raise UsageError(f"--format {output_format} needs --account: it is for one account's owner")
     if region is not None and account is None:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from ecrrepl.arguments import registry_option
+from ecrrepl.commands import require_format
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
 from ecrrepl.route import repository_name_problem, route_repository
@@ -30,8 +31,7 @@ def route(
 
     Returns 1 when the configuration has error findings (printed to stderr), else 0.
     """
-    if output_format not in ROUTE_FORMATS:
-        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(ROUTE_FORMATS)}")
+    require_format(output_format, ROUTE_FORMATS)
     problem = repository_name_problem(repository)
     if problem is not None:
         raise UsageError(problem)

@@ -25,7 +25,8 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ecrrepl.arguments import parse_duration, registry_option, registry_options
+from ecrrepl.arguments import registry_option, registry_options, wait_timeout
+from ecrrepl.commands import require_format
 from ecrrepl.commands.live import load_sound_config, open_sessions
 from ecrrepl.config.model import Config, RegistryAddress
 from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError, UserError
@@ -74,15 +75,11 @@ def status(
     `waiting` replaces real time (clock, sleep, intervals) in tests; its timeout is
     taken from `timeout` when that is given.
     """
-    if output_format not in STATUS_FORMATS:
-        choices = ", ".join(STATUS_FORMATS)
-        raise UsageError(f"unknown format {output_format!r}; use one of {choices}")
+    require_format(output_format, STATUS_FORMATS)
     problem = repository_name_problem(repository) or image_reference_problem(tag, digest)
     if problem is not None:
         raise UsageError(problem)
-    if timeout is not None and not wait:
-        raise UsageError("--timeout only applies with --wait")
-    timeout_seconds = parse_duration(DEFAULT_TIMEOUT if timeout is None else timeout)
+    timeout_seconds = wait_timeout(timeout, wait, DEFAULT_TIMEOUT)
     wanted = None if from_registry is None else registry_option(from_registry, "--from")
     scope = registry_options(registries, "--registry")
     image = ImageRef(repository, tag=tag, digest=digest)

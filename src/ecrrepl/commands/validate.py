@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ecrrepl.commands import FINDINGS_FORMATS
-from ecrrepl.errors import EXIT_FAILED, EXIT_OK, UsageError
+from ecrrepl.commands import FINDINGS_FORMATS, require_format
+from ecrrepl.errors import EXIT_FAILED, EXIT_OK
 from ecrrepl.findings import Finding, fails
 from ecrrepl.validation import ValidationResult, config_paths, validate_files
 
@@ -34,9 +34,7 @@ def validate(
     `ignore`: the values of `--ignore` (rule IDs, comma-separated), whose findings are
     suppressed; a suppressed warning does not fail under `strict`.
     """
-    if output_format not in FINDINGS_FORMATS:
-        known = ", ".join(FINDINGS_FORMATS)
-        raise UsageError(f"unknown format {output_format!r}; use one of {known}")
+    require_format(output_format, FINDINGS_FORMATS)
     ignored: frozenset[str] = frozenset()
     if ignore:
         from ecrrepl.commands.ignore_option import ignored_rules
