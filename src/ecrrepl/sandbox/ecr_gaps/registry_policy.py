@@ -11,6 +11,9 @@ from moto.ecr.models import ECRBackend
 from moto.iam.exceptions import MalformedPolicyDocument
 from moto.utilities.utils import get_partition
 
+# The emulator stands for AWS, so it reads statements by the IAM grammar itself rather
+# than through ecrrepl.policy_fields: sharing ecrrepl's reading would let the tests agree
+# with the code instead of with AWS.
 REPLICATE_IMAGE = "ecr:ReplicateImage"
 CREATE_REPOSITORY = "ecr:CreateRepository"
 
