@@ -20,7 +20,8 @@ Two Sid schemes (both only letters and digits, as IAM allows):
   (which it replaces: the migration from the first scheme).
 
 `owns_statement` is the one place that decides; an owned-Sid list (`owned_sids`, kept
-in backups) holds Sids and, for an owner, the marker `EcrreplPlatformG*`.
+in backups) holds Sids and, for an owner, the marker `EcrreplPlatformG*`. The members of
+a statement, what ecrrepl writes in each and how they are read are policy_fields.py's.
 """
 
 from __future__ import annotations
