@@ -92,12 +92,19 @@ def emulator_settings(endpoint: str, *, in_progress_polls: int | None = None) ->
 
 
 @contextmanager
-def moto_server(*, in_progress_polls: int | None = None) -> Iterator[str]:
+def moto_server(
+    *, in_progress_polls: int | None = None, close_connections: bool = False
+) -> Iterator[str]:
     """Run a moto server until the block ends; yields its endpoint URL. Without
-    `in_progress_polls`, ECR_EMULATOR_IN_PROGRESS_POLLS of this process applies (else 0)."""
+    `in_progress_polls`, ECR_EMULATOR_IN_PROGRESS_POLLS of this process applies (else 0).
+    The server keeps connections open, as AWS does; `close_connections` closes each after
+    one answer (werkzeug's own behaviour), for benchmarks that compare the two."""
+    command = [sys.executable, "-m", SERVER_MODULE, "--port", "0"]
+    if close_connections:
+        command.append("--close-connections")
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", SERVER_MODULE, "--port", "0"],
+            command,
             stdout=subprocess.PIPE,
             stderr=log,
             stdin=subprocess.DEVNULL,

@@ -28,14 +28,10 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import BaseWSGIServer, make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from ecrrepl.sandbox import ecr_gaps
+from ecrrepl.sandbox.keep_alive import EmulatorServer, KeepAliveHandler
 
 READY = "READY"
 HOST = "127.0.0.1"
@@ -54,7 +50,9 @@ Application = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 def _answer(start_response: StartResponse, status: str, body: object) -> list[bytes]:
     data = json.dumps(body).encode()
-    start_response(status, [("Content-Type", "application/json")])
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
     return [data]
 
 
@@ -90,9 +88,12 @@ def with_emulator_routes(moto: Application, starting: ecr_gaps.ReplicationSettin
     return application
 
 
-def emulator_server(port: int, starting: ecr_gaps.ReplicationSettings) -> BaseWSGIServer:
+def emulator_server(
+    port: int, starting: ecr_gaps.ReplicationSettings, *, keep_alive: bool = True
+) -> EmulatorServer:
     """The emulator bound to 127.0.0.1:`port` (0: any free port), not serving yet; a port
-    already in use raises OSError."""
+    already in use raises OSError. It keeps connections open between requests, as AWS
+    does (sandbox/keep_alive.py); `keep_alive=False` closes each after one answer."""
     # Bound here, not by werkzeug, which prints its own advice and exits on a port in use.
     with socket.create_server((HOST, port)) as listening:
         ecr_gaps.install()
@@ -100,19 +101,21 @@ def emulator_server(port: int, starting: ecr_gaps.ReplicationSettings) -> BaseWS
         # What moto's ThreadedMotoServer runs, with the emulator's route in front.
         moto = DomainDispatcherApplication(create_backend_app)
         # werkzeug serves a duplicate of the descriptor, so this one can close.
-        return make_server(
+        server = EmulatorServer(
             HOST,
             listening.getsockname()[1],
             with_emulator_routes(moto, starting),
-            threaded=True,
-            request_handler=MotoRequestHandler,
+            KeepAliveHandler,
             fd=listening.fileno(),
         )
+        server.keep_alive = keep_alive
+        return server
 
 
 @contextmanager
-def serving(server: BaseWSGIServer) -> Iterator[str]:
-    """Serve in a thread of this process until the block ends; yields the endpoint URL."""
+def serving(server: EmulatorServer) -> Iterator[str]:
+    """Serve in a thread of this process until the block ends; yields the endpoint URL.
+    Connections still open then are closed: nothing is answered after the block."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
@@ -121,6 +124,7 @@ def serving(server: BaseWSGIServer) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+        server.close_connections()
 
 
 def base_account_keys(endpoint: str, account: str) -> tuple[str, str]:
@@ -153,6 +157,8 @@ def base_account_keys(endpoint: str, account: str) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
+    # For benchmarks that compare with werkzeug's own server, which closes every connection.
+    parser.add_argument("--close-connections", action="store_true")
     args = parser.parse_args(argv)
     try:
         starting = ecr_gaps.settings_from_environment(os.environ)
@@ -168,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     parent = os.getppid()
-    with serving(emulator_server(args.port, starting)) as endpoint:
+    server = emulator_server(args.port, starting, keep_alive=not args.close_connections)
+    with serving(server) as endpoint:
         print(f"{READY} {endpoint}", flush=True)
         # A parent killed outright cannot stop the server: it then stops itself.
         while not stopping.wait(PARENT_CHECK_SECONDS):
