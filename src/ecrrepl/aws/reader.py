@@ -32,6 +32,7 @@ from functools import partial
 from typing import TypeVar
 
 from ecrrepl.aws.answers import AnswerProblem, Node
+from ecrrepl.aws.collector import fewer_collections
 from ecrrepl.aws.convert import rules_from_api, template_from_api
 from ecrrepl.aws.failures import AwsCallFailed, aws_failures
 from ecrrepl.aws.identity import refusal
@@ -312,7 +313,7 @@ def read_state(
         | {a.account for a in declared_destinations if config.manages_policy_of(a.account)}
         | {a.account for a in templated}
     )
-    with ThreadPoolExecutor(max_workers=max_workers) as pool:
+    with fewer_collections(), ThreadPoolExecutor(max_workers=max_workers) as pool:
         reads = _Reads(pool, sessions, MAX_READS_PER_ACCOUNT)
         reads.check(required | {a.account for a in declared_destinations})
         replication_reads = reads.submit(read_replication, sources)
