@@ -126,6 +126,24 @@ def test_a_body_the_application_ignores_does_not_reach_the_next_request(connect:
         assert server.connections_opened == 1
 
 
+def writing(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+    """Writes part of its answer through start_response's write, then yields the rest."""
+    write = start_response("200 OK", [("Content-Type", "text/plain")])
+    write(b"written ")
+    yield b"then "
+    write(b"written again ")
+    yield b"yielded"
+
+
+def test_what_the_application_writes_and_yields_is_answered_in_order(connect: Any) -> None:
+    with serving_app(writing) as server:
+        client = connect(server)
+        client.send(request("GET", "/"), request("GET", "/"))
+
+        assert client.answer()[2] == b"written then written again yielded"
+        assert client.answer()[2] == b"written then written again yielded"
+
+
 def test_a_client_asking_to_close_gets_it(connect: Any) -> None:
     with serving_app(echo) as server:
         client = connect(server)

@@ -120,8 +120,8 @@ class KeepAliveHandler(MotoRequestHandler):
         environ["wsgi.input"] = body
         status, headers, chunks = self._call_application(environ)
         self._answer(status, headers, chunks)
-        if self.close_connection:
-            return
+        # Drained even before a close: a socket closed with data unread sends a reset,
+        # which may reach the client before it has read the answer.
         if body.remaining > MAX_DRAIN_BYTES:
             self.close_connection = True
             return
@@ -145,7 +145,8 @@ class KeepAliveHandler(MotoRequestHandler):
         try:
             answer: Iterable[bytes] = self.server.app(environ, start_response)
             try:
-                chunks = [*written, *answer]
+                # After what the application wrote, in the order it wrote it.
+                written.extend(answer)
             finally:
                 close = getattr(answer, "close", None)
                 if close is not None:
@@ -160,7 +161,7 @@ class KeepAliveHandler(MotoRequestHandler):
             message = b"Internal Server Error"
             return "500 Internal Server Error", [("Content-Type", "text/plain")], [message]
         status, headers = started[0]
-        return status, headers, chunks
+        return status, headers, written
 
     def _answer(self, status: str, headers: list[tuple[str, str]], chunks: list[bytes]) -> None:
         code_text, _, reason = status.partition(" ")
