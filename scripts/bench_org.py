@@ -134,37 +134,99 @@ def fake_environment(folder: Path, endpoint: str) -> dict[str, str]:
     return env
 
 
-def bench_org() -> None:
-    from ecrrepl.sandbox.launcher import moto_server
+def _median_row(runs: list[dict[str, Any]], registries: int) -> dict[str, Any]:
+    by_wall = sorted(runs, key=lambda r: r["wall"])
+    median = by_wall[len(by_wall) // 2]
+    cpu = statistics.median(r["cpu"] for r in runs)
+    return {
+        "registries": registries,
+        "wall": median["wall"],
+        "cpu": cpu,
+        "rss_mib": median["rss_mib"],
+        "calls": median["calls"],
+    }
 
-    load = os.getloadavg()[0]
+
+def _print_rows(label: str, rows: list[dict[str, Any]]) -> None:
     print(
-        f"diff over an organisation, a fresh process per run, median of {RUNS}"
-        f" (moto server on 127.0.0.1; load average {load:.1f} on {os.cpu_count()} CPUs)"
-    )
-    print(
-        f"  {'registries':>10s} {'accounts':>8s} {'wall s':>7s} {'CPU s':>6s}"
+        f"  {label:>6s} {'registries':>10s} {'wall s':>7s} {'CPU s':>6s}"
         f" {'CPU ms/registry':>15s} {'peak RSS MiB':>12s} {'calls':>6s}"
     )
-    with tempfile.TemporaryDirectory() as folder, moto_server() as endpoint:
+    for row in rows:
+        registries = row["registries"]
+        print(
+            f"  {label:>6s} {registries:10d} {row['wall']:7.2f} {row['cpu']:6.2f}"
+            f" {row['cpu'] / registries * 1000:15.1f} {row['rss_mib']:12.0f}"
+            f" {sum(row['calls'].values()):6d}"
+        )
+    first, last = rows[0], rows[-1]
+    if last["registries"] > first["registries"]:
+        # The cost of one more registry, start-up and per-run fixed costs left out.
+        slope = (last["cpu"] - first["cpu"]) / (last["registries"] - first["registries"])
+        print(
+            f"  {label:>6s} marginal CPU per registry"
+            f" ({first['registries']} to {last['registries']}): {slope * 1000:.1f} ms"
+        )
+
+
+def bench_org(
+    *, close_connections: bool = False, old_source: str | None = None, runs: int = RUNS
+) -> None:
+    """`old_source`: the src folder of another checkout, run alternately with this one
+    against the same server, so that both see the same load."""
+    from ecrrepl.sandbox.launcher import moto_server
+
+    load = os.getloadavg()
+    server = "closes every connection" if close_connections else "keeps connections open"
+    print(
+        f"diff over an organisation, a fresh process per run, median of {runs}"
+        f" (moto server on 127.0.0.1 that {server}; load average"
+        f" {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs)"
+    )
+    sides = {"new": None} if old_source is None else {"old": old_source, "new": None}
+    rows: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        moto_server(close_connections=close_connections) as endpoint,
+    ):
         env = fake_environment(Path(folder), endpoint)
         for count in ACCOUNT_COUNTS:
             path = Path(folder) / f"org-{count}.yaml"
             path.write_text(configuration_text(count))
-            runs = sorted((one_run(str(path), env) for _ in range(RUNS)), key=lambda r: r["wall"])
-            median = runs[len(runs) // 2]
-            registries = count * len(REGIONS)
-            cpu = statistics.median(r["cpu"] for r in runs)
-            calls = sum(median["calls"].values())
-            print(
-                f"  {registries:10d} {count:8d} {median['wall']:7.2f} {cpu:6.2f}"
-                f" {cpu / registries * 1000:15.1f} {median['rss_mib']:12.0f} {calls:6d}"
-            )
-        print(f"  calls at {registries} registries: {dict(sorted(median['calls'].items()))}")
+            runs: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
+            for _ in range(runs):
+                for side, source in sides.items():
+                    side_env = env if source is None else {**env, "PYTHONPATH": source}
+                    runs[side].append(one_run(str(path), side_env))
+            for side in sides:
+                rows[side].append(_median_row(runs[side], count * len(REGIONS)))
+    for side in sides:
+        _print_rows(side, rows[side])
+    load = os.getloadavg()
+    print(f"  load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    last = rows["new"][-1]
+    print(f"  calls at {last['registries']} registries: {dict(sorted(last['calls'].items()))}")
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == CHILD_FLAG:
         child(sys.argv[2:])
     else:
-        bench_org()
+        import argparse
+
+        parser = argparse.ArgumentParser(description="diff over 40, 200 and 400 registries")
+        parser.add_argument(
+            "--close-connections",
+            action="store_true",
+            help="a server that closes every connection after one answer (werkzeug's own)",
+        )
+        parser.add_argument(
+            "--old", metavar="SRC", help="the src folder of another checkout, run alternately"
+        )
+        parser.add_argument("--runs", type=int, default=RUNS, help="runs per size and side")
+        options = parser.parse_args()
+        bench_org(
+            close_connections=options.close_connections,
+            old_source=options.old,
+            runs=options.runs,
+        )
