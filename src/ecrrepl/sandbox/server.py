@@ -1,6 +1,7 @@
 """The ECR emulator as an HTTP server: moto's server with ECR's gaps closed (ecr_gaps).
 
-`emulator_server(port)` binds 127.0.0.1 only and `serving(server)` serves in a thread of
+`emulator_server(port)` binds 127.0.0.1 only, keeps each connection open between
+requests as AWS does (sandbox/keep_alive.py), and `serving(server)` serves in threads of
 this process until its block ends; `ecrrepl sandbox` and `python -m
 ecrrepl.sandbox.server` both use them. The
 second form is what the tests and `make demo` start in a subprocess: it prints one line
