@@ -6,8 +6,9 @@ allocations exceed deallocations by `threshold0` (700 by default), with an older
 every tenth of those (Python documentation, `gc.set_threshold`,
 https://docs.python.org/3.11/library/gc.html#gc.set_threshold, checked 2026-12-02).
 While botocore's models are loaded, each older collection walks them all. Over the
-1,299 calls of `diff` on 400 registries that was some 280 collections and about 5% of
-the run's CPU time (scripts/bench_org.py); with `threshold0` at 10,000 it is some 20.
+1,299 calls of `diff` on 400 registries that was some 280 collections, 0.25 s or about
+5% of the run's CPU time (scripts/bench_org.py, measured 2026-12-02 with gc.callbacks);
+with `threshold0` at 10,000 for the whole run, some 20 collections and 0.1 s.
 The reads' garbage is mostly freed by reference counting; what cycles it leaves wait a
 little longer, for memory the size of one pass.
 """
