@@ -193,13 +193,13 @@ def bench_org(
         for count in ACCOUNT_COUNTS:
             path = Path(folder) / f"org-{count}.yaml"
             path.write_text(configuration_text(count))
-            runs: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
+            measured: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
             for _ in range(runs):
                 for side, source in sides.items():
                     side_env = env if source is None else {**env, "PYTHONPATH": source}
-                    runs[side].append(one_run(str(path), side_env))
+                    measured[side].append(one_run(str(path), side_env))
             for side in sides:
-                rows[side].append(_median_row(runs[side], count * len(REGIONS)))
+                rows[side].append(_median_row(measured[side], count * len(REGIONS)))
     for side in sides:
         _print_rows(side, rows[side])
     load = os.getloadavg()
