@@ -11,7 +11,9 @@ Each run is a fresh `ecrrepl diff` process (the command as a user runs it, start
 included) against a moto server on 127.0.0.1 (ecrrepl.sandbox.launcher). The child
 counts the calls it makes (botocore's `BaseClient._make_api_call`, once per call,
 retries excluded) and reports its own CPU time and peak resident memory at exit.
-The table gives the median of the runs, by wall time.
+The table gives the median of the runs, by wall time. `--old OTHER_CHECKOUT/src` runs
+that code too, alternately with this one; `--close-connections` serves with a server that
+closes each connection after one answer; `--runs N` (default 3).
 
 Measured 2026-12-02 on 2 CPUs shared with other work (load average 12 to 15), each
 size run before and after alternately, CPU seconds (ms per registry) and peak RSS:
@@ -21,9 +23,25 @@ size run before and after alternately, CPU seconds (ms per registry) and peak RS
     200         8.9-9.0 s (44-45 ms), 127-128 MiB         4.2-5.0 s (21-25 ms), 63 MiB
     400         15.4-17.3 s (39-43 ms), 201 MiB           6.0-8.0 s (15-20 ms), 68-69 MiB
 
-What is left is mostly botocore's own work per call (signing, HTTP, parsing), at
-1299 calls for 400 registries; the moto server also closes the connection after each
-answer, so every call here opens one, where AWS keeps connections open.
+Measured again 2026-12-02 with `--old` (the "before" code, the parent of the commit
+that shares clients, run alternately with this checkout against one server), median of
+5 runs, after the emulator kept connections open and the reads' collector threshold
+(aws/collector.py); "marginal" is the CPU of one more registry, the slope between 40
+and 400 registries, start-up left out. CPU ms per registry, before / after (ratio):
+
+    server                        load average  40           400          marginal
+    keeps connections open        6.1 to 11.1   44.7 / 26.6  28.4 / 10.9  26.6 / 9.2 (0.35)
+    closes each (werkzeug's own)  11.1 to 9.0   48.3 / 28.5  32.2 / 12.1  30.4 / 10.3 (0.34)
+
+Median of 3, the same day: before the collector threshold, marginal 31.7 / 11.0 (0.35)
+with connections kept open and 35.6 / 12.9 (0.36) with each closed (load 7.5 to 9.5);
+after it, 27.1 / 8.9 (0.33) and 26.7 / 8.8 (0.33) (load 4.7 to 9.8). Keeping
+connections open made no difference to the ratio that this machine's noise does not
+hide: both sides pay for a connection per call when the server closes each, and a
+local connection costs little next to botocore's own work per call (signing, request
+and response headers, retries, parsing), which is most of what is left at 1299 calls.
+The marginal cost is a third of the "before" code's or a little above it (0.33 to
+0.35), and the cost per registry at 400, start-up included, 0.37 to 0.38.
 """
 
 from __future__ import annotations
