@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 import boto3
 import pytest
+from werkzeug.serving import ThreadedWSGIServer
 
 from ecrrepl.sandbox import ecr_gaps
 from ecrrepl.sandbox.keep_alive import EmulatorServer, KeepAliveHandler, body_length
@@ -53,8 +55,9 @@ def serving_app(app: Application, *, keep_alive: bool = True) -> Iterator[Emulat
 class Connection:
     """One client socket, reading the answers to requests sent on it in order."""
 
-    def __init__(self, server: EmulatorServer) -> None:
-        self.socket = socket.create_connection(server.server_address[:2], timeout=10)
+    def __init__(self, server: ThreadedWSGIServer) -> None:
+        host, port = server.server_address[:2]
+        self.socket = socket.create_connection((str(host), int(port)), timeout=10)
         self.reader: BinaryIO = self.socket.makefile("rb")
 
     def send(self, *requests: bytes) -> None:
@@ -231,6 +234,26 @@ def test_connections_still_open_when_serving_ends_are_closed(connect: Any) -> No
         client.answer()
 
     assert client.closed_by_server()
+
+
+def test_werkzeug_alone_closes_every_connection(connect: Any) -> None:
+    """Why keep_alive exists: the day werkzeug keeps connections open, it can go."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    server = ThreadedWSGIServer(HOST, 0, ignoring, MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = Connection(server)
+        client.send(request("GET", "/ignore"))
+
+        assert client.answer()[1]["connection"] == "close"
+        assert client.closed_by_server()
+        client.close()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
 
 
 @pytest.mark.parametrize(
