@@ -21,6 +21,7 @@ import click
 from click.decorators import FC
 
 from ecrrepl import __version__
+from ecrrepl.aws.collector import fewer_collections
 from ecrrepl.cli import PROG
 from ecrrepl.cli_types import DURATION, REGISTRY, GroupWithGlobalOptions
 from ecrrepl.commands import FINDINGS_FORMATS, GlobalOptions
@@ -379,7 +380,10 @@ def sandbox(options: GlobalOptions, /, **flags: Any) -> int:
 def run_click(argv: Sequence[str]) -> int:
     """Parse `argv` with click and run the command; every outcome is an exit code."""
     try:
-        result = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
+        # botocore's models and every call's garbage would start hundreds of collections
+        # over the whole heap (aws/collector.py); the command runs with fewer.
+        with fewer_collections():
+            result = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
     except click.UsageError as error:
         _show(error)
         return EXIT_USAGE

@@ -1,4 +1,4 @@
-"""The reads of a run start fewer passes of the cycle collector (aws/collector.py), and
+"""A command, and the reads of a run, start fewer passes of the cycle collector (aws/collector.py), and
 leave its settings as they found them."""
 
 from __future__ import annotations
@@ -75,5 +75,25 @@ def test_read_state_reads_with_fewer_collections(
 
     reader.read_state(config, observed_sessions(config))
 
+    assert seen == [READS_THRESHOLD0]
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_every_command_of_the_click_path_runs_with_fewer_collections(
+    thresholds: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ecrrepl.commands.schema
+    from ecrrepl.cli_click import run_click
+
+    gc.set_threshold(700, 10, 10)
+    seen: list[int] = []
+
+    def observed() -> int:
+        seen.append(gc.get_threshold()[0])
+        return 0
+
+    monkeypatch.setattr(ecrrepl.commands.schema, "schema", observed)
+
+    assert run_click(["schema"]) == 0
     assert seen == [READS_THRESHOLD0]
     assert gc.get_threshold() == (700, 10, 10)

@@ -8,7 +8,10 @@ https://docs.python.org/3.11/library/gc.html#gc.set_threshold, checked 2026-12-0
 While botocore's models are loaded, each older collection walks them all. Over the
 1,299 calls of `diff` on 400 registries that was some 280 collections, 0.25 s or about
 5% of the run's CPU time (scripts/bench_org.py, measured 2026-12-02 with gc.callbacks);
-with `threshold0` at 10,000 for the whole run, some 20 collections and 0.1 s.
+with `threshold0` at 10,000 for the whole run, some 20 collections and 0.1 s. So every
+command of the click path runs under it (cli_click.run_click; loading botocore's models
+allocates much too), and the reads also enter it themselves. `validate` pauses the
+collector instead (commands/validate.py).
 The reads' garbage is mostly freed by reference counting; what cycles it leaves wait a
 little longer, for memory the size of one pass.
 """
