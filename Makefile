@@ -18,10 +18,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q
 
-# Everything but the end-to-end tests (the installed command against a moto server) and
-# the slow scale cases (pyproject.toml, markers).
+# Everything but the end-to-end tests: `emulator` (a test using the ECR emulator, marked
+# by tests/conftest.py from the fixtures it uses), `e2e` (the installed command against a
+# moto server) and `slow` (scale cases, long sweeps, cfn-lint); pyproject.toml, markers.
 test-fast: $(STAMP)
-	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q -m "not e2e and not slow"
+	env -u ECRREPL_AWS_ACCEPTANCE $(BIN)/pytest -n 2 -q -m "not emulator and not e2e and not slow"
 
 # The contract tests against real AWS (README: "Contract tests against real AWS").
 test-aws: $(STAMP)

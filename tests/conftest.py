@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,6 +27,20 @@ from harness.environment import fake_aws_environment  # noqa: E402
 if TYPE_CHECKING:
     from ecrrepl.config.model import Config
     from harness.sessions import StubbedSessions
+
+
+# The fixtures that put the ECR emulator behind a test: moto in-process (`aws`), a moto
+# server (`server`, under `endpoint` and `env`), tests/contract's `target`, which asks for
+# `aws` at run time unless it aims at real AWS, and stock moto in a fresh interpreter
+# (`stock_moto_probe`). A test that uses one, directly or through another fixture, is
+# marked `emulator` here, so that no test file has to remember the marker (pyproject.toml).
+EMULATOR_FIXTURES = frozenset({"aws", "server", "target", "stock_moto_probe"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if EMULATOR_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.emulator)
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +62,15 @@ def aws() -> Iterator[None]:
     with mock_aws():
         yield
     ecr_gaps.reset_replication_settings()
+
+
+@pytest.fixture(scope="session")
+def stock_moto_probe() -> Callable[..., dict[str, Any]]:
+    """`stock_moto_probe(probe, cwd=None)`: what unpatched moto answers, observed in a
+    fresh interpreter (harness/moto_probe.py); for the pins of tests/aws/test_moto_gaps.py."""
+    from harness.moto_probe import stock_moto_answers
+
+    return stock_moto_answers
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 
 from ecrrepl.sandbox import ecr_gaps
-from harness.moto_probe import ecr_client, error_of, stock_moto_answers
+from harness.moto_probe import ecr_client, error_of
 
 STOCK_MOTO_PROBE = textwrap.dedent(
     """
@@ -100,9 +101,9 @@ STOCK_MOTO_PROBE = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def stock_moto() -> dict[str, Any]:
+def stock_moto(stock_moto_probe: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """What unpatched moto does, observed in a process the harness never touched."""
-    return stock_moto_answers(STOCK_MOTO_PROBE)
+    return stock_moto_probe(STOCK_MOTO_PROBE)
 
 
 INVALID_REGISTRY_POLICY = (
@@ -392,10 +393,12 @@ IAM_PROBE_SETUP = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def stock_moto_enforcing_iam(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def stock_moto_enforcing_iam(
+    tmp_path_factory: pytest.TempPathFactory, stock_moto_probe: Callable[..., dict[str, Any]]
+) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("iam-probe")
     (folder / "harness_probe_setup.py").write_text(IAM_PROBE_SETUP, encoding="utf-8")
-    return stock_moto_answers(IAM_PROBE, cwd=folder)
+    return stock_moto_probe(IAM_PROBE, cwd=folder)
 
 
 def test_gap_g_stock_moto_checks_repository_actions_against_star(

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -77,6 +78,8 @@ def validate_text(data: bytes) -> list[Finding]:
     return result.findings
 
 
+# slow: 150 random documents through the whole validator.
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_random_structures(document: Any) -> None:
@@ -89,6 +92,8 @@ def test_random_bytes(data: bytes) -> None:
     validate_text(data)
 
 
+# slow: 200 edited copies of the seed document through the whole validator.
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
@@ -104,6 +109,8 @@ def test_mutated_seed_document(edits: list[tuple[int, int, str]]) -> None:
     validate_text(text.encode("utf-8", "surrogatepass"))
 
 
+# slow: 100 random subtrees, each in a whole valid document, through the validator.
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(documents)
 def test_random_subtrees_inside_a_valid_document(subtree: Any) -> None:

@@ -282,6 +282,8 @@ trees = st.recursive(
 )
 
 
+# slow: 200 random documents, each read by both loaders.
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees, st.sampled_from([None, True, False]), st.integers(0, 3))
 def test_random_documents_read_the_same_either_way(

@@ -9,6 +9,7 @@ called on an AWS client (a name bound to `sessions.ecr(...)`, `sessions.sts(...)
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import botocore.session
@@ -31,16 +32,16 @@ CLIENT_FACTORIES = frozenset({"ecr", "sts", "client"})
 NOT_CALLS = frozenset({"get_paginator", "exceptions", "meta", "can_paginate"})
 
 
-def _operations_by_method() -> dict[str, str]:
+@functools.cache
+def operations_by_method() -> dict[str, str]:
+    """botocore's operation names by client method, read once and only by the tests that
+    need them (loading the service models costs a collection its time)."""
     session = botocore.session.get_session()
     by_method: dict[str, str] = {}
     for service in ("ecr", "sts"):
         for operation in session.get_service_model(service).operation_names:
             by_method[xform_name(operation)] = operation
     return by_method
-
-
-OPERATIONS = _operations_by_method()
 
 
 def _makes_client(node: ast.AST) -> bool:
@@ -83,9 +84,9 @@ def calls_in(source: str) -> set[str]:
         if method == "get_paginator":
             argument = node.args[0] if node.args else None
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                found.add(OPERATIONS.get(argument.value, argument.value))
+                found.add(operations_by_method().get(argument.value, argument.value))
         elif method not in NOT_CALLS:
-            found.add(OPERATIONS.get(method, method))
+            found.add(operations_by_method().get(method, method))
     return found
 
 
@@ -98,14 +99,20 @@ def calls_in_code() -> set[str]:
     return found
 
 
-def test_every_call_in_the_code_has_a_permission_and_every_permission_a_call() -> None:
-    in_code = calls_in_code()
+@pytest.fixture(scope="module")
+def in_code() -> frozenset[str]:
+    """The calls of the whole of src/ecrrepl, scanned once for the tests that need them."""
+    return frozenset(calls_in_code())
+
+
+def test_every_call_in_the_code_has_a_permission_and_every_permission_a_call(
+    in_code: frozenset[str],
+) -> None:
     assert in_code - operations_covered() == set(), "calls without a permission in the table"
     assert operations_covered() - in_code == set(), "table rows for calls ecrrepl no longer makes"
 
 
-def test_the_scan_finds_what_ecrrepl_is_known_to_call() -> None:
-    in_code = calls_in_code()
+def test_the_scan_finds_what_ecrrepl_is_known_to_call(in_code: frozenset[str]) -> None:
     assert {"DescribeRegistry", "PutReplicationConfiguration", "GetCallerIdentity"} <= in_code
     assert {"DescribeRepositoryCreationTemplates", "ListReplicationBackfills"} <= in_code
 
@@ -141,7 +148,7 @@ def test_a_called_operation_is_authorised_by_the_action_of_its_name(row: object)
     assert hasattr(row, "calls") and hasattr(row, "action")
     service = row.action.split(":")[0]
     assert [f"{service}:{call}" for call in row.calls] == [row.action]
-    assert all(call in OPERATIONS.values() for call in row.calls)
+    assert all(call in operations_by_method().values() for call in row.calls)
 
 
 def test_no_action_is_a_wildcard() -> None:

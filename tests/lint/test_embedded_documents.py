@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -177,6 +178,8 @@ def test_lists_and_objects_where_names_are_expected_are_problems_not_crashes() -
     assert len(list(policy_problems({"Version": [], "Statement": statement}))) == 5
 
 
+# slow: 100 random documents through both grammar checks.
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.sampled_from(["rules", "Statement", "Version", "x"]), json_values))
 def test_no_document_makes_a_grammar_check_raise(document: dict[str, Any]) -> None:

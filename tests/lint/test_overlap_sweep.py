@@ -3,6 +3,7 @@ to a few rules: many rules share a prefix, and only the earliest are kept."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,8 @@ def _overlap(first: list[str] | None, second: list[str] | None) -> bool:
     return any(a and b and (a.startswith(b) or b.startswith(a)) for a in first for b in second)
 
 
+# slow: a sweep of 300 random registries against the quadratic definition.
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(rule_filters, min_size=1, max_size=14), st.integers(1, 4), st.data())
 def test_the_earliest_overlapping_rules_are_found_whatever_is_kept(
@@ -54,6 +57,8 @@ def test_smallest_merges_two_lists_once_each() -> None:
     assert smallest([1, 4, 6], [], 2) == [1, 4]
 
 
+# slow: 60 registries of 50 to 90 rules, enough to pass the cap on findings.
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

@@ -154,6 +154,8 @@ def test_terraform_covers_every_iam_element_it_may_meet() -> None:
     ]
 
 
+# slow (both cfn-lint tests): cfn-lint takes seconds to import and to load its rules.
+@pytest.mark.slow
 def test_cloudformation_is_one_registry_policy_that_cfn_lint_accepts(
     write_config: WriteConfig,
 ) -> None:
@@ -170,6 +172,7 @@ def test_cloudformation_is_one_registry_policy_that_cfn_lint_accepts(
     assert cfn_lint(text) == []
 
 
+@pytest.mark.slow
 def test_cfn_lint_would_catch_a_broken_template() -> None:
     """The lint above can fail: the same template without its required property does."""
     text = render_policy_cloudformation(RegistryAddress("222222222222", "eu-west-1"), [])

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ecrrepl.lint.docs import README_BEGIN, README_END, render_rules_markdown, replace_readme_table
 from ecrrepl.lint.registry import Rule, all_rules
 
@@ -28,24 +30,30 @@ EXAMPLE_CASES = {
 }
 
 
-def test_docs_rules_md_is_current() -> None:
-    assert RULES_MD.read_text(encoding="utf-8") == render_rules_markdown(), (
+@pytest.fixture(scope="module")
+def rules_markdown() -> str:
+    """The whole catalogue rendered once: it reads every rule's case file."""
+    return render_rules_markdown()
+
+
+def test_docs_rules_md_is_current(rules_markdown: str) -> None:
+    assert RULES_MD.read_text(encoding="utf-8") == rules_markdown, (
         "docs/rules.md is out of date with the rules' documentation: run `make docs`"
     )
 
 
-def test_module_prints_the_document() -> None:
+def test_module_prints_the_document(rules_markdown: str) -> None:
     printed = subprocess.run(
         [sys.executable, "-m", "ecrrepl.lint.docs"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    assert printed == render_rules_markdown()
+    assert printed == rules_markdown
 
 
-def test_every_rule_has_a_table_row_linking_to_its_section() -> None:
-    document = render_rules_markdown()
+def test_every_rule_has_a_table_row_linking_to_its_section(rules_markdown: str) -> None:
+    document = rules_markdown
     headings = re.findall(r"^## (\S+)$", document, flags=re.M)
     links = re.findall(r"^\| \[(\S+)\]\(#(\S+)\) \|", document, flags=re.M)
     ids = sorted(rule.id for rule in all_rules())
@@ -54,8 +62,8 @@ def test_every_rule_has_a_table_row_linking_to_its_section() -> None:
     assert all(anchor == link.lower() for link, anchor in links)
 
 
-def test_rules_are_listed_in_number_order() -> None:
-    document = render_rules_markdown()
+def test_rules_are_listed_in_number_order(rules_markdown: str) -> None:
+    document = rules_markdown
     headings = re.findall(r"^## \w(\d+)$", document, flags=re.M)
     assert headings == sorted(headings)
 
