@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each reaches the emulator through another fixture than `aws` or `server` by name.
@@ -52,6 +54,8 @@ def defined(path: str) -> set[str]:
     }
 
 
+# A fresh pytest collection in a subprocess (some 5 s): make test runs it.
+@pytest.mark.slow
 def test_tests_that_use_the_emulator_are_marked_and_no_others() -> None:
     selected = marked()
     for path, way in THROUGH_FIXTURES.items():
