@@ -1,5 +1,5 @@
-"""A command, and the reads of a run, start fewer passes of the cycle collector (aws/collector.py), and
-leave its settings as they found them."""
+"""A command, and the reads of a run, start fewer passes of the cycle collector
+(aws/collector.py), and leave its settings as they found them."""
 
 from __future__ import annotations
 
