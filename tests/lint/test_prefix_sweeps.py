@@ -17,7 +17,7 @@ from ecrrepl.config.model import (
     RepositoryFilter,
     SourceRegistry,
 )
-from ecrrepl.findings import Location
+from ecrrepl.findings import Finding, Location
 from ecrrepl.lint.registry import get_rule
 
 ACCOUNT = "111111111111"
@@ -66,12 +66,11 @@ destination_regions = st.lists(
 rule_shapes = st.tuples(st.none() | st.lists(prefixes, min_size=1, max_size=4), destination_regions)
 
 
-@pytest.mark.slow
-@settings(max_examples=300, deadline=None)
-@given(st.lists(rule_shapes, min_size=2, max_size=5))
-def test_w113_reports_each_overlapping_pair_of_rules_once(
-    shapes: list[tuple[list[str] | None, list[str]]],
-) -> None:
+RuleShape = tuple[list[str] | None, list[str]]
+
+
+def _w113_findings(shapes: list[RuleShape]) -> list[Finding]:
+    """W113's findings for rules r0, r1, ... of these filters (None: none) and regions."""
     rules = [
         ReplicationRule(
             name=f"r{number}",
@@ -82,21 +81,34 @@ def test_w113_reports_each_overlapping_pair_of_rules_once(
     ]
     check = get_rule("W113").check
     assert check is not None
-    reported = sorted(
-        (int(f.message.split("'")[3][1:]), int(f.message.split("'")[1][1:]))
-        for f in check(_config(rules))
+    return list(check(_config(rules)))
+
+
+def _pairs(findings: list[Finding]) -> list[tuple[int, int]]:
+    """The (earlier, later) rule numbers each finding names, sorted."""
+    return sorted(
+        (int(f.message.split("'")[3][1:]), int(f.message.split("'")[1][1:])) for f in findings
     )
 
-    def overlap(first: list[str] | None, second: list[str] | None) -> bool:
-        if first is None or second is None:
-            return True
-        return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
+
+def _overlap(first: list[str] | None, second: list[str] | None) -> bool:
+    """Whether two rules' filters (None: every repository) match a name in common."""
+    if first is None or second is None:
+        return True
+    return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(st.lists(rule_shapes, min_size=2, max_size=5))
+def test_w113_reports_each_overlapping_pair_of_rules_once(shapes: list[RuleShape]) -> None:
+    reported = _pairs(_w113_findings(shapes))
 
     expected = sorted(
         (i, j)
         for j, (second, second_regions) in enumerate(shapes)
         for i, (first, first_regions) in enumerate(shapes[:j])
-        if set(first_regions) & set(second_regions) and overlap(first, second)
+        if set(first_regions) & set(second_regions) and _overlap(first, second)
     )
     assert reported == expected
 
@@ -126,36 +138,17 @@ def test_filter_pattern_rejects_leading_and_double_slashes_only() -> None:
 @pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(rule_shapes, min_size=6, max_size=12))
-def test_w113_names_the_earliest_overlapping_rules_of_each_rule(
-    shapes: list[tuple[list[str] | None, list[str]]],
-) -> None:
+def test_w113_names_the_earliest_overlapping_rules_of_each_rule(shapes: list[RuleShape]) -> None:
     from ecrrepl.lint.rules.destinations import MAX_OVERLAPS_NAMED
 
-    rules = [
-        ReplicationRule(
-            name=f"r{number}",
-            filters=None if values is None else _filters(values, number),
-            destinations=tuple(Destination(account=ACCOUNT, region=r) for r in regions),
-        )
-        for number, (values, regions) in enumerate(shapes)
-    ]
-    check = get_rule("W113").check
-    assert check is not None
-    findings = list(check(_config(rules)))
-    reported = sorted(
-        (int(f.message.split("'")[3][1:]), int(f.message.split("'")[1][1:])) for f in findings
-    )
-
-    def overlap(first: list[str] | None, second: list[str] | None) -> bool:
-        if first is None or second is None:
-            return True
-        return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
+    findings = _w113_findings(shapes)
+    reported = _pairs(findings)
 
     earlier = {
         j: [
             i
             for i, (first, first_regions) in enumerate(shapes[:j])
-            if set(first_regions) & set(second_regions) and overlap(first, second)
+            if set(first_regions) & set(second_regions) and _overlap(first, second)
         ]
         for j, (second, second_regions) in enumerate(shapes)
     }
