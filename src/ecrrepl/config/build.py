@@ -23,6 +23,7 @@ from ecrrepl.config.model import (
     RepositoryFilter,
     SourceRegistry,
 )
+from ecrrepl.config.plain_rules import plain_rule
 from ecrrepl.config.positions import json_file_positions, positions_of
 from ecrrepl.config.template_fields import TEMPLATE_FIELDS, Kind, TemplateField
 from ecrrepl.config.values import ValueReader, closest_key
@@ -214,6 +215,10 @@ class ModelBuilder(ValueReader):
         )
 
     def _rule(self, node: Node, registry_account: str) -> ReplicationRule | None:
+        if isinstance(node, MappingNode):
+            plain = plain_rule(node, registry_account)
+            if plain is not None:
+                return plain  # nothing to report: the readers below would find nothing
         entry = self._mapping(node, "rule", "a rule")
         if entry is None:
             return None
