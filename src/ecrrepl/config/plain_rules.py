@@ -41,8 +41,9 @@ def plain_rule(node: MappingNode, registry_account: str) -> ReplicationRule | No
     written_destinations = fields.get("destinations")
     if not isinstance(written_destinations, SequenceNode):
         return None  # missing (the rule is dropped) or not a list (E004)
-    filters = _filters(fields.get("filters"))
-    if filters is False:
+    written_filters = fields.get("filters")
+    filters = None if written_filters is None else _filters(written_filters)
+    if filters == ():
         return None
     name = fields.get("name")
     if name is not None and not (isinstance(name, ScalarNode) and isinstance(name.value, str)):
@@ -68,18 +69,15 @@ def plain_rule(node: MappingNode, registry_account: str) -> ReplicationRule | No
     )
 
 
-def _filters(written: Node | None) -> tuple[RepositoryFilter, ...] | bool | None:
-    """The filters, None when the key is omitted, False when a reader would report."""
-    if written is None:
-        return None
+def _filters(written: Node) -> tuple[RepositoryFilter, ...]:
+    """The filters, or none when a reader would report on them (written as `[]`, that
+    is E004: omit the key to replicate every repository)."""
     if not isinstance(written, SequenceNode):
-        return False
-    if not written.items:
-        return False  # E004: omit the key to replicate every repository
+        return ()
     made = []
     for item in written.items:
         if not isinstance(item, ScalarNode) or not isinstance(item.value, str):
-            return False
+            return ()
         made.append(RepositoryFilter(prefix=item.value, where=item.loc, key_locations={}))
     return tuple(made)
 
