@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from ecrrepl.config import schema
 from ecrrepl.config.loader import MappingNode, Node, ScalarNode, SequenceNode
-from ecrrepl.config.model import Destination, ReplicationRule, RepositoryFilter
+from ecrrepl.config.model import Destination, RegistryAddress, ReplicationRule, RepositoryFilter
 from ecrrepl.findings import Location
 
+_new_tuple = tuple.__new__
 _rule_keys: frozenset[str] = frozenset()
 _destination_keys: frozenset[str] = frozenset()
 
@@ -102,9 +103,13 @@ def _destination(node: Node, registry_account: str) -> Destination | None:
         if not (len(text) == 12 and text.isascii() and text.isdigit()):
             return None
         account = text
-    return Destination(
+    made = Destination(
         account=account,
         region=region.value,
         where=node.loc,
         key_locations={name: value.loc for name, (_, value) in entries.items()},
     )
+    # What the `cached` property would make at its first read (the lint rules read it
+    # for every destination), made here without the call.
+    made.__dict__["address"] = _new_tuple(RegistryAddress, (account, region.value))
+    return made

@@ -98,8 +98,11 @@ def redundant_filter(config: Config) -> Iterator[Report]:
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
+            filters = replication_rule.filters
+            if filters is None or len(filters) < 2:
+                continue  # one filter covers no other: most rules of a large file
             label = replication_rule.label(index)
-            for redundant, covering in _redundant_filters(replication_rule.filters or ()):
+            for redundant, covering in _redundant_filters(filters):
                 if covering == redundant.prefix:
                     message = f"filter {covering!r} appears twice in {label}; remove the repeat"
                 else:
