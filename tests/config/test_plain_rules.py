@@ -44,6 +44,12 @@ def built(text: str) -> Any:
         deep(builder.unplaced_rules),
         sorted(builder.unbuilt),
         sorted(builder.rules_missing_destinations),
+        # What the one-step build sets ahead of the cached properties' first read.
+        [
+            (type(rule.prefixes), rule.prefixes, [tuple(d.address) for d in rule.destinations])
+            for registry in contents.registries
+            for rule in registry.rules
+        ],
     )
 
 

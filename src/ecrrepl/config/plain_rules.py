@@ -60,7 +60,7 @@ def plain_rule(node: MappingNode, registry_account: str) -> ReplicationRule | No
         if destination is None:
             return None
         destinations.append(destination)
-    return ReplicationRule(
+    made = ReplicationRule(
         name=None if name is None else name.value,
         filters=filters,
         destinations=tuple(destinations),
@@ -68,6 +68,9 @@ def plain_rule(node: MappingNode, registry_account: str) -> ReplicationRule | No
         where=node.loc,
         key_locations=locations,
     )
+    # As a destination's address (below): what the `cached` property would make.
+    made.__dict__["prefixes"] = None if filters is None else tuple(f.prefix for f in filters)
+    return made
 
 
 def _filters(written: Node) -> tuple[RepositoryFilter, ...]:
