@@ -57,7 +57,7 @@ def both_ways(text: str) -> Any:
     """What the builder makes of `text`, after checking that the readers alone agree."""
     fast = built(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "plain_rule", lambda node, account: None)
+        patch.setattr(build, "plain_rule", lambda node, account, shared: None)
         slow = built(text)
     assert fast == slow
     return fast
@@ -94,7 +94,7 @@ def test_a_plain_rule_is_built_in_one_step() -> None:
     root, _ = parse_document("f.yaml", text.encode())
     assert isinstance(root, MappingNode)
     rule = root.entries["registries"][1].items[0].entries["rules"][1].items[0]  # type: ignore[attr-defined]
-    made = plain_rule(rule, "111111111111")
+    made = plain_rule(rule, "111111111111", {})
     assert made is not None
     assert made.name == "r" and made.delete_replication is True
     assert made.prefixes == ("prod/", "base-")
@@ -135,7 +135,7 @@ def test_a_rule_the_readers_report_on_is_left_to_them(rule: str) -> None:
     root, _ = parse_document("f.yaml", text.encode())
     assert isinstance(root, MappingNode)
     node = root.entries["registries"][1].items[0].entries["rules"][1].items[0]  # type: ignore[attr-defined]
-    assert plain_rule(node, "111111111111") is None
+    assert plain_rule(node, "111111111111", {}) is None
     assert both_ways(text)[1] != []
 
 

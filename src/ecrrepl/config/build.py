@@ -63,6 +63,8 @@ class ModelBuilder(ValueReader):
         self.unbuilt: set[str] = set()
         self.rules_missing_destinations: set[Location] = set()
         self.unplaced_rules: list[ReplicationRule] = []
+        # What rules built in one step share (config/plain_rules.py).
+        self.shared: dict[Any, Any] = {}
 
     # -- the document -----------------------------------------------------------------
 
@@ -216,7 +218,7 @@ class ModelBuilder(ValueReader):
 
     def _rule(self, node: Node, registry_account: str) -> ReplicationRule | None:
         if isinstance(node, MappingNode):
-            plain = plain_rule(node, registry_account)
+            plain = plain_rule(node, registry_account, self.shared)
             if plain is not None:
                 return plain  # nothing to report: the readers below would find nothing
         entry = self._mapping(node, "rule", "a rule")

@@ -13,6 +13,8 @@ configuration the tests use.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ecrrepl.config import schema
 from ecrrepl.config.loader import MappingNode, Node, ScalarNode, SequenceNode
 from ecrrepl.config.model import Destination, RegistryAddress, ReplicationRule, RepositoryFilter
@@ -23,8 +25,14 @@ _rule_keys: frozenset[str] = frozenset()
 _destination_keys: frozenset[str] = frozenset()
 
 
-def plain_rule(node: MappingNode, registry_account: str) -> ReplicationRule | None:
-    """The rule `node` says, when the builder's readers would report nothing on it."""
+def plain_rule(
+    node: MappingNode, registry_account: str, shared: dict[Any, Any]
+) -> ReplicationRule | None:
+    """The rule `node` says, when the builder's readers would report nothing on it.
+
+    `shared`: the file's addresses and prefix tuples, each made once and shared by the
+    rules and destinations that have it (the builder keeps one per file): on a large
+    file most of them repeat, and one each would cost memory while the nodes are alive."""
     global _rule_keys, _destination_keys
     if not _rule_keys:
         # The schema's keys (config/schema.py), as the readers check them. The required
@@ -56,7 +64,7 @@ def plain_rule(node: MappingNode, registry_account: str) -> ReplicationRule | No
         return None
     destinations = []
     for item in written_destinations.items:
-        destination = _destination(item, registry_account)
+        destination = _destination(item, registry_account, shared)
         if destination is None:
             return None
         destinations.append(destination)
@@ -69,7 +77,11 @@ def plain_rule(node: MappingNode, registry_account: str) -> ReplicationRule | No
         key_locations=locations,
     )
     # As a destination's address (below): what the `cached` property would make.
-    made.__dict__["prefixes"] = None if filters is None else tuple(f.prefix for f in filters)
+    if filters is not None:
+        prefixes = tuple(f.prefix for f in filters)
+        made.__dict__["prefixes"] = shared.setdefault(prefixes, prefixes)
+    else:
+        made.__dict__["prefixes"] = None
     return made
 
 
@@ -86,7 +98,7 @@ def _filters(written: Node) -> tuple[RepositoryFilter, ...]:
     return tuple(made)
 
 
-def _destination(node: Node, registry_account: str) -> Destination | None:
+def _destination(node: Node, registry_account: str, shared: dict[Any, Any]) -> Destination | None:
     if not isinstance(node, MappingNode):
         return None
     entries = node.entries
@@ -114,5 +126,9 @@ def _destination(node: Node, registry_account: str) -> Destination | None:
     )
     # What the `cached` property would make at its first read (the lint rules read it
     # for every destination), made here without the call.
-    made.__dict__["address"] = _new_tuple(RegistryAddress, (account, region.value))
+    address = shared.get((account, region.value, RegistryAddress))
+    if address is None:
+        address = _new_tuple(RegistryAddress, (account, region.value))
+        shared[(account, region.value, RegistryAddress)] = address
+    made.__dict__["address"] = address
     return made
