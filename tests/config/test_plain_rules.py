@@ -3,6 +3,8 @@ the same records at the same locations, the same findings, whichever builds a ru
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +57,10 @@ def built(text: str) -> Any:
 
 def both_ways(text: str) -> Any:
     """What the builder makes of `text`, after checking that the readers alone agree."""
-    fast = built(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "plain_rule", lambda node, account, shared: None)
+        patch.setattr(build, "PLAIN_RULES_FROM", 0)
+        fast = built(text)
+        patch.setattr(build, "PLAIN_RULES_FROM", sys.maxsize)
         slow = built(text)
     assert fast == slow
     return fast
@@ -181,3 +184,42 @@ def test_random_rules_build_the_same_either_way(rules: list[dict[str, str]]) -> 
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # the generated text is YAML
     both_ways(text)
+
+
+def many_rules(count: int) -> str:
+    rule = "      - {filters: [prod/], destinations: [{region: us-east-1}]}\n"
+    return (
+        'version: 1\nregistries:\n  - account: "111111111111"\n    region: us-west-2\n'
+        "    rules:\n" + rule * count
+    )
+
+
+def test_only_a_large_file_builds_rules_in_one_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[object] = []
+
+    def spy(node: MappingNode, account: str, shared: dict[Any, Any]) -> Any:
+        made.append(node)
+        return plain_rule(node, account, shared)
+
+    monkeypatch.setattr("ecrrepl.config.plain_rules.plain_rule", spy)
+    built(many_rules(build.PLAIN_RULES_FROM - 1))
+    assert made == []
+    large = built(many_rules(build.PLAIN_RULES_FROM))
+    assert len(made) == build.PLAIN_RULES_FROM
+    assert large == both_ways(many_rules(build.PLAIN_RULES_FROM))
+
+
+def test_validating_a_small_file_does_not_import_the_one_step_builder() -> None:
+    """`validate` keeps its start-up budget: a configuration of a few rules reads none of it."""
+    script = (
+        "import sys\nfrom ecrrepl.cli import main\n"
+        "try:\n    main(['validate', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print('ecrrepl.config.plain_rules' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "configs" / "example.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False"
