@@ -214,7 +214,7 @@ def bench_hostile() -> None:
       100,000 rules     before: 17.7-19.9 s wall, CPU 11.5-11.8 s, peak 420 MB
                         after:  15.0-15.5 s wall, CPU  9.5-9.9 s,  peak 419-420 MB
       20,000 registries before: CPU 8.3-8.9 s, peak 255-257 MB
-                        after:  CPU 7.4-8.1 s, peak 254 MB
+                        after:  CPU 7.4-8.2 s, peak 254 MB
     Quiet, before: 13.3 s and 9.5 s wall. Where the CPU time of 100,000 rules goes now:
     libyaml's events as Python objects about 2.2 s (libyaml itself parses the file in
     0.35 s), positioned nodes from them about 2.8 s, the model 1.6 s (2.3 s before
