@@ -34,6 +34,10 @@ SUPPORTED_VERSION = 1
 # Top-level keys the format leaves to the author, as compose files do: a place for YAML
 # anchors (`x-defaults: &defaults ...`) that entries below merge with `<<: *defaults`.
 EXTENSION_PREFIX = "x-"
+# A file of at least this many rules builds the rules that have nothing to report in one
+# step (config/plain_rules.py). A smaller one, every configuration within ECR's 10 rules
+# per registry but the largest, never imports it: `validate` counts its start-up time.
+PLAIN_RULES_FROM = 100
 
 
 class FileContents:
@@ -62,6 +66,9 @@ class ModelBuilder(ValueReader):
         self.unbuilt: set[str] = set()
         self.rules_missing_destinations: set[Location] = set()
         self.unplaced_rules: list[ReplicationRule] = []
+        # Set for a large file: rules built in one step, and what they share.
+        self.plain_rule: Callable[..., ReplicationRule | None] | None = None
+        self.shared: dict[Any, Any] = {}
 
     # -- the document -----------------------------------------------------------------
 
@@ -100,6 +107,10 @@ class ModelBuilder(ValueReader):
         if accounts := top.entries.get("accounts"):
             contents.accounts = self._accounts(accounts[1])
         if registries := top.entries.get("registries"):
+            if _rule_count(registries[1]) >= PLAIN_RULES_FROM:
+                from ecrrepl.config.plain_rules import plain_rule
+
+                self.plain_rule = plain_rule
             contents.registries = self._section(
                 registries[1], "registries", "registry", self._registry
             )
@@ -214,6 +225,10 @@ class ModelBuilder(ValueReader):
         )
 
     def _rule(self, node: Node, registry_account: str) -> ReplicationRule | None:
+        if self.plain_rule is not None and isinstance(node, MappingNode):
+            plain = self.plain_rule(node, registry_account, self.shared)
+            if plain is not None:
+                return plain  # nothing to report: the readers below would find nothing
         entry = self._mapping(node, "rule", "a rule")
         if entry is None:
             return None
@@ -426,6 +441,18 @@ class ModelBuilder(ValueReader):
             node.loc,
         )
         return None, None
+
+def _rule_count(registries: Node) -> int:
+    """How many rules the `registries` section writes, as far as it is a list of mappings."""
+    if not isinstance(registries, SequenceNode):
+        return 0
+    count = 0
+    for registry in registries.items:
+        rules = registry.entries.get("rules") if isinstance(registry, MappingNode) else None
+        if rules is not None and isinstance(rules[1], SequenceNode):
+            count += len(rules[1].items)
+    return count
+
 
 def _is_int(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag.endswith(":int")

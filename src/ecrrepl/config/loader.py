@@ -148,32 +148,6 @@ def parse_document(file: str, data: bytes) -> tuple[Node | None, list[Finding]]:
     return parse_composed(file, text)
 
 
-class _Open:
-    """A collection whose end event has not come yet."""
-
-    __slots__ = ("child_path", "entries", "items", "key", "muted", "node", "path")
-
-    def __init__(
-        self,
-        node: MappingNode | SequenceNode,
-        path: str,
-        muted: bool,
-        items: list[Node] | None,
-        entries: dict[str, tuple[ScalarNode, Node]] | None,
-    ) -> None:
-        self.node = node
-        self.path = path
-        self.items = items  # the node's, when it is a sequence
-        self.entries = entries  # the node's, when it is a mapping
-        # In a mapping: the key whose value comes next (None: a key comes next), and
-        # that value's path. _DROPPED: the key repeats one before it.
-        self.key: ScalarNode | None = None
-        self.child_path = ""
-        # Inside the value of a repeated key: built, then dropped, and nothing in it
-        # is reported (the composing loader never reads it either).
-        self.muted = muted
-
-
 _DROPPED = ScalarNode(Location("", 0, 0), None, "", "")
 # Scalars repeat (keys, regions, prefixes): each text is resolved once per document,
 # up to this many distinct texts of each kind (plain, quoted).
@@ -197,9 +171,12 @@ def _one_pass(file: str, parser: Any) -> tuple[Node | None, list[Finding]] | Non
 
 
 def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]] | None:
-    # The hot loop of loading, once per event (a value, or a collection's end): names
-    # are local, the location tuple is made without NamedTuple's Python-level __new__,
-    # and a plain scalar's text is resolved once per document.
+    # The hot loop of loading, once per event (a value, or a collection's end). The
+    # innermost open collection's state is kept in local variables and the enclosing
+    # ones' in a stack of tuples: a local is read several times faster than an
+    # attribute, and each event reads that state a few times. The location tuple is
+    # made without NamedTuple's Python-level __new__, and a plain scalar's text is
+    # resolved once per document.
     get_event = parser.get_event
     resolve = parser.resolve
     # Plain scalars by text: tag, value and the text, one object for every time it is
@@ -210,10 +187,25 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
     # one line share the number.
     row, line = -1, 0
     findings: list[Finding] = []
-    stack: list[_Open] = []  # the collections open around the next event, innermost last
-    top: _Open | None = None  # stack[-1]
+    # The enclosing collections' states, innermost last (see `opened` below).
+    stack: list[tuple[Any, ...]] = []
+    push, pop = stack.append, stack.pop
+    # The innermost open collection: its node (None: no collection is open), its items
+    # (a sequence's list) or entries (a mapping's dict), its path, and whether it lies
+    # inside the value of a repeated key: built, then dropped, and nothing in it is
+    # reported (the composing loader never reads it either).
+    container: Node | None = None
+    items: list[Node] | None = None
+    entries: dict[str, tuple[ScalarNode, Node]] | None = None
+    path = ""
+    muted = False
+    # In a mapping: the key whose value comes next (None: a key comes next), and that
+    # value's path. _DROPPED: the key repeats one before it.
+    key: ScalarNode | None = None
+    child_path = ""
     root: Node | None = None
     nodes = 0
+    most_nodes = MAX_EXPANDED_NODES  # read at each call: tests lower it
     new_location = tuple.__new__
     scalar_event, mapping_start, sequence_start = (
         yaml.ScalarEvent,
@@ -227,86 +219,100 @@ def _events_to_nodes(file: str, parser: Any) -> tuple[Node | None, list[Finding]
     while True:
         event = get_event()
         kind = event.__class__
-        if kind is mapping_end or kind is sequence_end:
-            assert top is not None
-            node: Node = top.node
-            stack.pop()
-            top = stack[-1] if stack else None
-        elif kind is scalar_event or kind is mapping_start or kind is sequence_start:
+        if kind is scalar_event:
             nodes += 1
-            if event.anchor is not None or nodes > MAX_EXPANDED_NODES:
+            if event.anchor is not None or nodes > most_nodes:
                 return None
-            if top is None:
-                path = ""
-                muted = False
-            elif top.items is not None:
-                path = f"{top.path}[{len(top.items)}]"
-                muted = top.muted
-            elif top.key is None:  # a mapping's key
-                if kind is not scalar_event:
-                    return None  # E004 for a collection as a key, said by the composer
-                tag, value, name = _resolved(event, resolved, quoted, resolve)
-                if tag == _TAG_MERGE:
-                    return None
-                path = f"{top.path}.{name}" if top.path else name
-                mark = event.start_mark
-                if mark.line != row:
-                    row = mark.line
-                    line = row + 1
-                key_loc = new_location(Location, (file, line, mark.column + 1, path))
-                assert top.entries is not None
-                first = top.entries.get(name)
-                if first is None:
-                    top.key = ScalarNode(key_loc, value, name, tag)
-                    top.child_path = path
-                else:
-                    if not top.muted:
-                        findings.append(duplicate_key(name, first[0].loc, key_loc))
-                    top.key = _DROPPED
-                continue
+            if items is not None:
+                node_path = f"{path}[{len(items)}]"
+            elif key is None:
+                if entries is not None:  # a mapping's key
+                    tag, value, name = _resolved(event, resolved, quoted, resolve)
+                    if tag == _TAG_MERGE:
+                        return None
+                    node_path = f"{path}.{name}" if path else name
+                    mark = event.start_mark
+                    if mark.line != row:
+                        row = mark.line
+                        line = row + 1
+                    key_loc = new_location(Location, (file, line, mark.column + 1, node_path))
+                    first = entries.get(name)
+                    if first is None:
+                        key = ScalarNode(key_loc, value, name, tag)
+                        child_path = node_path
+                    else:
+                        if not muted:
+                            findings.append(duplicate_key(name, first[0].loc, key_loc))
+                        key = _DROPPED
+                    continue
+                node_path = ""  # the root
             else:
-                path = top.child_path
-                muted = top.muted or top.key is _DROPPED
+                node_path = child_path
             mark = event.start_mark
             if mark.line != row:
                 row = mark.line
                 line = row + 1
-            loc = new_location(Location, (file, line, mark.column + 1, path))
-            if kind is scalar_event:
-                found = (
-                    resolved.get(event.value) if event.tag is None and event.implicit[0] else None
-                )
-                if found is None:
-                    found = _resolved(event, resolved, quoted, resolve)
-                tag, value, text = found
-                node = ScalarNode(loc, value, text, tag)
+            found = resolved.get(event.value) if event.tag is None and event.implicit[0] else None
+            if found is None:
+                found = _resolved(event, resolved, quoted, resolve)
+            node: Node = ScalarNode(
+                new_location(Location, (file, line, mark.column + 1, node_path)),
+                found[1],
+                found[2],
+                found[0],
+            )
+        elif kind is mapping_end or kind is sequence_end:
+            assert container is not None
+            node = container
+            container, items, entries, path, muted, key, child_path = pop()
+        elif kind is mapping_start or kind is sequence_start:
+            nodes += 1
+            if event.anchor is not None or nodes > most_nodes:
+                return None
+            if items is not None:
+                node_path = f"{path}[{len(items)}]"
+                inner_muted = muted
+            elif key is None:
+                if entries is not None:
+                    return None  # E004 for a collection as a key, said by the composer
+                node_path = ""  # the root
+                inner_muted = False
             else:
-                if len(stack) >= MAX_DEPTH:
-                    return None
-                if kind is mapping_start:
-                    mapping = MappingNode(loc, {})
-                    top = _Open(mapping, path, muted, None, mapping.entries)
-                else:
-                    sequence = SequenceNode(loc, [])
-                    top = _Open(sequence, path, muted, sequence.items, None)
-                stack.append(top)
-                continue
+                node_path = child_path
+                inner_muted = muted or key is _DROPPED
+            if len(stack) >= MAX_DEPTH:
+                return None
+            mark = event.start_mark
+            if mark.line != row:
+                row = mark.line
+                line = row + 1
+            loc = new_location(Location, (file, line, mark.column + 1, node_path))
+            push((container, items, entries, path, muted, key, child_path))
+            if kind is mapping_start:
+                entries = {}
+                items = None
+                container = MappingNode(loc, entries)
+            else:
+                items = []
+                entries = None
+                container = SequenceNode(loc, items)
+            path, muted, key, child_path = node_path, inner_muted, None, ""
+            continue
         elif kind is yaml.DocumentEndEvent:
             if get_event().__class__ is not yaml.StreamEndEvent:
                 return None  # more than one document: the composer's error
             return root, findings
         else:  # an alias
             return None
-        if top is None:
-            root = node
-        elif top.items is not None:
-            top.items.append(node)
-        else:
-            key = top.key
+        if items is not None:
+            items.append(node)
+        elif entries is not None:
             if key is not _DROPPED:
-                assert key is not None and top.entries is not None
-                top.entries[key.text] = (key, node)
-            top.key = None
+                assert key is not None
+                entries[key.text] = (key, node)
+            key = None
+        else:
+            root = node
 
 
 def _resolved(

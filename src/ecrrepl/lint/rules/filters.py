@@ -73,9 +73,15 @@ def invalid_filter(config: Config) -> Iterator[Report]:
     refuses both, and the whole configuration with them.
     """
     placed = [each for registry in config.registries for each in registry.rules]
+    # Each prefix written is judged once: a large file repeats a few prefixes.
+    problems: dict[str, str | None] = {}
     for replication_rule in placed + list(config.unplaced_rules):
         for repository_filter in replication_rule.filters or ():
-            problem = filter_problem(repository_filter.prefix)
+            prefix = repository_filter.prefix
+            if prefix in problems:
+                problem = problems[prefix]
+            else:
+                problem = problems[prefix] = filter_problem(prefix)
             if problem is not None:
                 yield Report(problem, repository_filter.where)
 
@@ -98,8 +104,11 @@ def redundant_filter(config: Config) -> Iterator[Report]:
     """
     for registry in config.registries:
         for index, replication_rule in enumerate(registry.rules):
+            filters = replication_rule.filters
+            if filters is None or len(filters) < 2:
+                continue  # one filter covers no other: most rules of a large file
             label = replication_rule.label(index)
-            for redundant, covering in _redundant_filters(replication_rule.filters or ()):
+            for redundant, covering in _redundant_filters(filters):
                 if covering == redundant.prefix:
                     message = f"filter {covering!r} appears twice in {label}; remove the repeat"
                 else:

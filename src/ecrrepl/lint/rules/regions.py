@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ecrrepl import regions
-from ecrrepl.config.model import Config, RegistryAddress
-from ecrrepl.findings import Location
+from ecrrepl.config.model import Config, Declared, RegistryAddress
 from ecrrepl.lint.registry import Report, rule
 
 _CONSIDERATIONS = (
@@ -31,22 +30,24 @@ def unknown_region(config: Config) -> Iterator[Report]:
     botocore is upgraded; nothing is hard-coded. A misspelt region would only fail
     at apply time, in the middle of a run, so it is caught here with a suggestion.
     """
-    for region, location in _every_region(config):
+    for region, place in _every_region(config):
         if not regions.is_known_region(region):
-            yield Report(_unknown_region_message(region), location)
+            yield Report(_unknown_region_message(region), place.at("region"))
 
 
-def _every_region(config: Config) -> Iterator[tuple[str, Location]]:
+def _every_region(config: Config) -> Iterator[tuple[str, Declared]]:
+    """Each region written and what it is written in, whose `at("region")` is asked only
+    for a finding: a large file has hundreds of thousands of destinations."""
     for registry in config.registries:
-        yield registry.region, registry.at("region")
+        yield registry.region, registry
         for replication_rule in registry.rules:
             for destination in replication_rule.destinations:
-                yield destination.region, destination.at("region")
+                yield destination.region, destination
     for template in config.templates:
-        yield template.region, template.at("region")
+        yield template.region, template
     for replication_rule in config.unplaced_rules:
         for destination in replication_rule.destinations:
-            yield destination.region, destination.at("region")
+            yield destination.region, destination
 
 
 def _unknown_region_message(region: str) -> str:
@@ -76,19 +77,23 @@ def region_without_ecr(config: Config) -> Iterator[Report]:
     region's line. When ECR has launched there since, upgrading botocore brings the
     endpoint. (Templates in such a region are E305.)
     """
+    # Asked once per region written, not per destination: a file names few regions.
+    served: dict[str, bool] = {}
     for registry in config.registries:
-        places = [(registry.region, registry.at("region"), "registry")] + [
-            (d.region, d.at("region"), "destination")
-            for r in registry.rules
-            for d in r.destinations
-        ]
-        for region, location, what in places:
-            if regions.is_known_region(region) and not regions.offers_ecr(region):
+        places: list[tuple[str, Declared, str]] = [(registry.region, registry, "registry")]
+        places += [(d.region, d, "destination") for r in registry.rules for d in r.destinations]
+        for region, place, what in places:
+            ok = served.get(region)
+            if ok is None:
+                ok = served[region] = not (
+                    regions.is_known_region(region) and not regions.offers_ecr(region)
+                )
+            if not ok:
                 yield Report(
                     f"ECR is not offered in {what} region {region!r}: the installed botocore's "
                     "endpoint data lists no ECR endpoint there (upgrade botocore if ECR has "
                     "launched there since)",
-                    location,
+                    place.at("region"),
                 )
 
 

@@ -155,10 +155,14 @@ def _misaligned_filters(
     by_address: dict[RegistryAddress, list[CreationTemplate]] = {}
     for template in templates:
         by_address.setdefault(template.address, []).append(template)
+    if not by_address:
+        return  # no template to compare with: nothing to walk
     for registry in config.registries:
         for replication_rule in registry.rules:
             for destination in replication_rule.destinations:
-                candidates = by_address.get(destination.address, [])
+                candidates = by_address.get(destination.address)
+                if not candidates:
+                    continue
                 for repository_filter in replication_rule.filters or ():
                     related = [
                         t
