@@ -33,6 +33,10 @@ def _visible(match: re.Match[str]) -> str:
 
 def terminal(text: str) -> str:
     """`text` with every control character but the tab written as a visible escape."""
+    # Every character _CONTROL matches is one str.isprintable refuses (tests/render_findings/
+    # test_escape.py checks them all), and that test is the cheaper one for the usual text.
+    if text.isprintable():
+        return text
     return _CONTROL.sub(_visible, text)
 
 
