@@ -187,12 +187,14 @@ def member_or_negation(statement: Mapping[str, Any], key: str) -> tuple[Any, boo
 
 
 def _in_one_order(value: Any) -> list[Any]:
-    return sorted(as_list(value), key=lambda item: json.dumps(item, sort_keys=True))
+    """A STRINGS value as IAM reads it, a set: its items in one order, each once."""
+    unique = {json.dumps(item, sort_keys=True): item for item in as_list(value)}
+    return [unique[key] for key in sorted(unique)]
 
 
 def canonical_statement(statement: Mapping[str, Any]) -> dict[str, Any]:
     """The statement as IAM reads it: every STRINGS member, and each principal type's
-    values, a list in one order, whether written as one string or a list."""
+    values, a list in one order without repeats, whether written as one string or a list."""
     canonical: dict[str, Any] = {}
     for key, value in statement.items():
         member = MEMBERS_BY_KEY.get(key)

@@ -55,6 +55,42 @@ def test_a_changed_statement_allows_both_until_the_sources_changed() -> None:
     assert moved == policy(UNNAMED, ours(A, "base-*", "prod/*", "tools/*"))
 
 
+def test_actions_written_twice_or_principals_in_another_order_still_allow_both() -> None:
+    # IAM reads Action and each principal type's list as sets: neither a repeated action
+    # nor another order is a rewrite, so the old rules keep their repositories meanwhile.
+    repeated = dict(ours(A, "old/*"), Action=["ecr:ReplicateImage", *ours(A)["Action"]])
+    two = dict(ours(A, "old/*"), Principal={"AWS": [f"arn:aws:iam::{s}:root" for s in (A, B)]})
+    swapped = dict(two, Principal={"AWS": list(reversed(two["Principal"]["AWS"]))})
+
+    moved = interim_policy(policy(repeated), policy(ours(A, "new/*")))
+    reordered = interim_policy(policy(swapped), policy(dict(two, Resource=[ARN + "new/*"])))
+
+    assert moved == policy(dict(ours(A, "new/*", "old/*")))
+    assert reordered == policy(dict(two, Resource=[ARN + "new/*", ARN + "old/*"]))
+
+
+def test_a_shorter_interim_keeps_a_withdrawn_statement_whose_grants_cannot_be_read() -> None:
+    service = {
+        "Sid": "Ecrrepl333333333333uswest2",
+        "Effect": "Allow",
+        "Principal": {"Service": "ecr.amazonaws.com"},
+        "Action": ["ecr:ReplicateImage"],
+        "Resource": [ARN + "old/*"],
+    }
+    current = policy(FOREIGN, service, ours(A, "prod/*"), ours(B, "*"))
+
+    shorter = interim_policy(current, policy(FOREIGN, ours(B, "*")), needed_only=True)
+
+    # ours(A) grants what `final` does not, so it stays; the statement naming no AWS
+    # principal cannot be compared, so it stays too.
+    assert shorter == current
+    assert interim_policy(
+        policy(ours(A, "prod/*"), ours(B, "*")),
+        policy(dict(ours(A, "prod/*"), Sid="EcrreplOther")),
+        needed_only=True,
+    ) == policy(ours(B, "*"), dict(ours(A, "prod/*"), Sid="EcrreplOther"))
+
+
 def test_a_statement_rewritten_by_hand_is_replaced_by_the_planned_one() -> None:
     by_hand = dict(ours(A, "prod/*"), Effect="Deny")
 

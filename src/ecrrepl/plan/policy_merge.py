@@ -127,6 +127,15 @@ def allowed_pairs(statements: Iterable[Any]) -> set[Pair]:
     return pairs
 
 
+def _allows_no_more(statement: Any, final_pairs: set[Pair]) -> bool:
+    """Whether `final` allows all that `statement` allows. An Allow whose principals or
+    resources are not the strings ecrrepl writes allows what cannot be told: it is kept."""
+    if not isinstance(statement, Mapping) or statement.get("Effect") != EFFECT_ALLOW:
+        return True
+    pairs = allowed_pairs([statement])
+    return bool(pairs) and pairs <= final_pairs
+
+
 def interim_policy(
     current: JsonObject | None, final: JsonObject | None, *, needed_only: bool = False
 ) -> JsonObject | None:
@@ -153,8 +162,8 @@ def interim_policy(
         if isinstance(sid, str) and sid in final_by_sid and sid not in merged:
             merged.add(sid)
             statements.append(_allowing_both(statement, final_by_sid[sid]))
-        elif needed_only and isinstance(sid, str) and not allowed_pairs([statement]) - final_pairs:
-            continue  # `final` allows all it allows
+        elif needed_only and isinstance(sid, str) and _allows_no_more(statement, final_pairs):
+            continue
         else:
             statements.append(statement)
     statements += [s for sid, s in final_by_sid.items() if sid not in current_sids]
