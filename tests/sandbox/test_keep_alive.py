@@ -193,6 +193,26 @@ def test_a_chunked_request_is_answered_and_the_connection_closed(connect: Any) -
         assert b"Connection: close\r\n" in client.reader.read()
 
 
+@pytest.mark.parametrize("hidden", ["Content-Length: 37", "Transfer-Encoding: chunked"])
+def test_a_malformed_header_line_closes_instead_of_reading_the_body_as_a_request(
+    connect: Any, hidden: str
+) -> None:
+    # Python's header parser drops every line after "X-Bad : y", so the body's framing is
+    # unknown: the next bytes on the connection must never be answered as a request.
+    smuggled = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    with serving_app(echo) as server:
+        client = connect(server)
+        client.send(
+            f"POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad : y\r\n{hidden}\r\n\r\n".encode()
+            + smuggled
+        )
+
+        rest = client.reader.read()
+        assert rest.count(b"HTTP/1.1 ") == 1
+        assert b"/smuggled" not in rest
+        assert b"Connection: close\r\n" in rest
+
+
 def test_a_client_gone_in_the_middle_of_a_body_leaves_the_server_serving(
     connect: Any,
 ) -> None:
@@ -265,6 +285,7 @@ def test_werkzeug_alone_closes_every_connection(connect: Any) -> None:
         ({"Content-Length": "12, 13"}, None),
         ({"Content-Length": "-1"}, None),
         ({"Content-Length": "twelve"}, None),
+        ({"Content-Length": "\u00b2"}, None),
         ({"Transfer-Encoding": "chunked"}, None),
     ],
 )

@@ -79,8 +79,11 @@ class BoundedInput:
 
 def body_length(headers: Any) -> int | None:
     """The request body's length by its Content-Length (0 without one), or None when the
-    body is not framed that way (chunked) or the length is not one number."""
-    if headers.get("Transfer-Encoding") is not None:
+    body is not framed that way (chunked), the length is not one number, or the header
+    block was malformed: Python's parser drops every header after a line it cannot read
+    (a space before the colon), so a Content-Length may be hidden and the body would be
+    read as the next request."""
+    if getattr(headers, "defects", None) or headers.get("Transfer-Encoding") is not None:
         return None
     values = headers.get_all("Content-Length") or []
     if not values:
@@ -89,7 +92,8 @@ def body_length(headers: Any) -> int | None:
     if len(lengths) != 1:
         return None
     (length,) = lengths
-    return int(length) if length.isdigit() else None
+    # str.isdigit also accepts digits int() refuses, such as "²".
+    return int(length) if length.isascii() and length.isdigit() else None
 
 
 class KeepAliveHandler(MotoRequestHandler):
