@@ -42,6 +42,17 @@ def test_every_character_escaped_is_one_isprintable_refuses() -> None:
     assert all("\\" in escape.terminal(f"a{c}b") for c in escaped)
 
 
+@pytest.mark.parametrize(
+    "hidden", ["\u061c", "\u200b", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"]
+)
+def test_invisible_marks_and_zero_width_characters_are_shown(hidden: str) -> None:
+    # Two names that look alike must not differ unseen: each is written as its escape.
+    shown = f"\\u{ord(hidden):04x}"
+    assert escape.terminal(f"prod{hidden}/api") == f"prod{shown}/api"
+    assert escape.json_document(f"prod{hidden}/api") == f'"prod{shown}/api"'
+    assert hidden in escape.BIDI_AND_BREAKS
+
+
 def test_one_line_joins_lines_then_escapes() -> None:
     assert escape.one_line("a\r\n  b\x1bc\n") == "a b\\x1bc"
 

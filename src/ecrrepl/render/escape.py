@@ -5,7 +5,9 @@ ESC starts a terminal control sequence (colours, cursor moves, a rewritten title
 hidden line), CR overwrites the line already printed, BEL rings, and the C1 range
 (U+0080-U+009F) holds 8-bit forms of the same controls. The bidirectional overrides
 (U+202A-U+202E, U+2066-U+2069) reorder what is shown ("Trojan Source", CVE-2021-42574),
-and U+2028/U+2029 break lines in some viewers. Each of them is printed as a visible
+and U+2028/U+2029 break lines in some viewers; the bidirectional marks (U+061C,
+U+200E, U+200F) and the zero-width characters (U+200B-U+200D, U+2060, U+FEFF) are
+invisible, so two names that look alike could differ. Each of them is printed as a visible
 escape (`\\x1b`, `\\u202e`) instead; a tab stays, since the findings report keeps the
 tabs of a quoted source line so that its caret lines up.
 
@@ -18,12 +20,16 @@ import json
 import re
 from typing import Any
 
-# Characters that reorder or break what is shown, outside the C0 and C1 ranges.
-BIDI_AND_BREAKS = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# C0 controls but the tab, DEL, C1 controls, line/paragraph separators, bidi controls.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Characters that reorder, break or hide what is shown, outside the C0 and C1 ranges.
+_UNSHOWN = "\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+BIDI_AND_BREAKS = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+# C0 controls but the tab, DEL, C1 controls, and the characters above.
+_CONTROL = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_UNSHOWN}]")
 # The same outside the ASCII range: json.dumps already writes every C0 control as \uXXXX.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_UNSHOWN}]")
 
 
 def _visible(match: re.Match[str]) -> str:
