@@ -36,7 +36,7 @@ def test_terminal_writes_every_control_but_the_tab_as_a_visible_escape() -> None
 def test_every_character_escaped_is_one_isprintable_refuses() -> None:
     # terminal() returns printable text as it is without searching it: that shortcut is
     # right only while no character it escapes counts as printable.
-    escaped = escape._CONTROL.findall("".join(map(chr, range(0x110000))))
+    escaped = re.findall(escape.CONTROL, "".join(map(chr, range(0x110000))))
     assert "\x1b" in escaped and "\u202e" in escaped and "\t" not in escaped
     assert [c for c in escaped if c.isprintable()] == []
     assert all("\\" in escape.terminal(f"a{c}b") for c in escaped)

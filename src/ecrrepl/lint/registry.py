@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
@@ -129,7 +128,11 @@ def _cleandoc(doc: str) -> str:
     """What `inspect.cleandoc` does, without importing inspect at `validate` start-up:
     the first line stripped, the rest dedented, blank lines at both ends dropped."""
     first, _, rest = doc.expandtabs().partition("\n")
-    text = (first.strip() + "\n" + textwrap.dedent(rest)).strip("\n")
+    lines = [line.rstrip() for line in rest.split("\n")]
+    # textwrap.dedent, for spaces only (tabs are expanded): importing textwrap compiles
+    # regular expressions that cost `validate` more than all the docstrings.
+    margin = min((len(line) - len(line.lstrip(" ")) for line in lines if line), default=0)
+    text = "\n".join([first.strip(), *(line[margin:] for line in lines)]).strip("\n")
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 

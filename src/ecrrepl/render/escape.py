@@ -26,10 +26,12 @@ BIDI_AND_BREAKS = frozenset(
     "\u061c\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e"
     "\u2060\u2066\u2067\u2068\u2069\ufeff"
 )
-# C0 controls but the tab, DEL, C1 controls, and the characters above.
-_CONTROL = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_UNSHOWN}]")
+# C0 controls but the tab, DEL, C1 controls, and the characters above. Patterns, not
+# compiled ones: re compiles each on first use and keeps it, so that `validate`, whose
+# text is printable, does not pay for the compiling at start-up.
+CONTROL = f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_UNSHOWN}]"
 # The same outside the ASCII range: json.dumps already writes every C0 control as \uXXXX.
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_UNSHOWN}]")
+_JSON_UNSAFE = f"[\x7f-\x9f{_UNSHOWN}]"
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -39,11 +41,11 @@ def _visible(match: re.Match[str]) -> str:
 
 def terminal(text: str) -> str:
     """`text` with every control character but the tab written as a visible escape."""
-    # Every character _CONTROL matches is one str.isprintable refuses (tests/render_findings/
+    # Every character CONTROL matches is one str.isprintable refuses (tests/render_findings/
     # test_escape.py checks them all), and that test is the cheaper one for the usual text.
     if text.isprintable():
         return text
-    return _CONTROL.sub(_visible, text)
+    return re.sub(CONTROL, _visible, text)
 
 
 def lines(text: str) -> str:
@@ -97,4 +99,4 @@ def json_document(document: Any, *, indent: int | None = 2) -> str:
     """`document` as JSON, non-ASCII text kept readable, and the characters above that a
     terminal would act on written as \\uXXXX escapes: the same data for a JSON parser."""
     text = json.dumps(document, indent=indent, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return re.sub(_JSON_UNSAFE, lambda match: f"\\u{ord(match.group()):04x}", text)
