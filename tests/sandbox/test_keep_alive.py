@@ -101,6 +101,12 @@ def request(method: str, path: str, body: bytes = b"", *headers: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+def assert_still_serving(fresh: Connection) -> None:
+    """The server answers on a new connection: what went wrong stayed with the old one."""
+    fresh.send(request("GET", "/after"))
+    assert fresh.answer()[0] == 200
+
+
 def test_two_requests_on_one_connection_are_both_answered(connect: Any) -> None:
     with serving_app(echo) as server:
         client = connect(server)
@@ -174,10 +180,7 @@ def test_a_failing_application_answers_500_and_closes(connect: Any) -> None:
         status, headers, _ = client.answer()
         assert (status, headers["connection"]) == (500, "close")
         assert client.closed_by_server()
-        # The server itself goes on.
-        again = connect(server)
-        again.send(request("GET", "/after"))
-        assert again.answer()[0] == 200
+        assert_still_serving(connect(server))
 
 
 def test_a_chunked_request_is_answered_and_the_connection_closed(connect: Any) -> None:
@@ -222,9 +225,7 @@ def test_a_client_gone_in_the_middle_of_a_body_leaves_the_server_serving(
         client.socket.shutdown(socket.SHUT_WR)
         client.answer()
 
-        again = connect(server)
-        again.send(request("GET", "/after"))
-        assert again.answer()[0] == 200
+        assert_still_serving(connect(server))
 
 
 def test_a_head_answer_keeps_its_length_and_sends_no_body(connect: Any) -> None:
