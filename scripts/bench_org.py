@@ -42,6 +42,11 @@ local connection costs little next to botocore's own work per call (signing, req
 and response headers, retries, parsing), which is most of what is left at 1299 calls.
 The marginal cost is a third of the "before" code's or a little above it (0.33 to
 0.35), and the cost per registry at 400, start-up included, 0.37 to 0.38.
+
+Quiet machine (load 0.2 to 1.7), median of 3, connections kept open, after every
+command also ran with the collector's raised threshold: CPU ms per registry before /
+after at 40 registries 42.9 / 25.4, at 200 30.2 / 12.2, at 400 28.9 / 11.2 (0.39);
+marginal 27.3 / 9.6 (0.35); peak RSS at 400 202 / 70 MiB.
 """
 
 from __future__ import annotations
