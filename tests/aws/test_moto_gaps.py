@@ -95,6 +95,11 @@ STOCK_MOTO_PROBE = textwrap.dedent(
             imageTag="releases")["image"]["imageId"]["imageTag"])
         observed["stop_backfill"] = outcome(
             lambda: ecr.stop_replication_backfill(replicationBackfillId=backfill))
+        for n in range(101):
+            ecr.create_repository(repositoryName=f"page/r{n:03d}")
+        observed["repository_pages"] = [
+            {"listed": len(page["repositories"]), "nextToken": page.get("nextToken")}
+            for page in (ecr.describe_repositories(), ecr.describe_repositories(maxResults=1))]
     print(json.dumps(observed, default=str))
     """
 )
@@ -195,6 +200,15 @@ def test_gap_f_stock_moto_reads_exclusion_filters_as_regular_expressions(
     assert refused.startswith("ImageAlreadyExistsException: ") and "'releases'" in refused, (
         "moto matches exclusion filters as wildcards now: remove "
         "src/ecrrepl/sandbox/ecr_gaps/tag_mutability.py"
+    )
+
+
+def test_gap_i_stock_moto_lists_every_repository_in_one_page(stock_moto: dict[str, Any]) -> None:
+    # 103 repositories (prod/api, tags and 101 more): AWS answers 100 without maxResults
+    # and 1 with maxResults=1, each with a nextToken (API_DescribeRepositories.html).
+    assert stock_moto["repository_pages"] == [{"listed": 103, "nextToken": None}] * 2, (
+        "moto pages DescribeRepositories now: remove "
+        "src/ecrrepl/sandbox/ecr_gaps/repository_pages.py"
     )
 
 

@@ -26,6 +26,8 @@ Gaps closed here, one module per family:
      repository's ARN and refuses with a JSON AccessDeniedException.
   h. credentials: ECR accepts credentials after they expire. Not installed by `install()`:
      `credentials_expiring_on(clock)` refuses them, for the tests that move time.
+  i. repository_pages: DescribeRepositories ignores maxResults and nextToken and lists
+     every repository at once; AWS answers in pages of up to 100 (maxResults 1..1000).
 
 How long replications stay IN_PROGRESS is a setting (settings.py):
 `replication_settings(in_progress_polls=N)` in-process; in the moto server, the
@@ -66,6 +68,7 @@ from .replication_configuration import (
     Destination,
     put_replication_configuration,
 )
+from .repository_pages import handle_describe_repositories
 from .settings import (
     IN_PROGRESS_POLLS_VARIABLE,
     ReplicationSettings,
@@ -150,6 +153,7 @@ ACTION_HANDLERS = {
     "describe_replication_backfill_results": handle_describe_backfill_results,
     "list_replication_backfills": handle_list_backfills,
     "stop_replication_backfill": handle_stop_backfill,
+    "describe_repositories": handle_describe_repositories,
 }
 
 

@@ -30,6 +30,7 @@ from moto.moto_api._internal import mock_random
 from ecrrepl import limits
 
 from .copying import ImageCopy, copy_image, replication_lock
+from .paging import checked_page_size, invalid_token
 from .replication import record_replication
 from .replication_configuration import (
     Destination,
@@ -187,16 +188,10 @@ def _find(backend: ECRBackend, backfill_id: str) -> Backfill:
 def _page(
     items: list[Any], response: ECRResponse, sizes: tuple[int, int]
 ) -> tuple[list[Any], str | None]:
-    default, maximum = sizes
-    size = response._get_param("maxResults") or default
+    size = checked_page_size(response._get_param("maxResults"), *sizes)
     token = response._get_param("nextToken")
-    if not 1 <= size <= maximum:
-        raise InvalidParameterException(
-            f"Invalid parameter at 'maxResults' failed to satisfy constraint: "
-            f"'Member must have value between 1 and {maximum}'"
-        )
     if token is not None and not (token.isdigit() and int(token) <= len(items)):
-        raise InvalidParameterException("Invalid parameter at 'nextToken'")
+        raise invalid_token()
     start = int(token or 0)
     end = start + size
     return items[start:end], (str(end) if end < len(items) else None)
