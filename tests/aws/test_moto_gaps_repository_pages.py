@@ -37,9 +37,7 @@ def all_pages(ecr: Any, **request: Any) -> list[dict[str, Any]]:
 
 def unvalidated_client() -> Any:
     """A client that sends what botocore's model would refuse, so the server answers it."""
-    return boto3.client(
-        "ecr", region_name="us-west-2", config=Config(parameter_validation=False)
-    )
+    return boto3.client("ecr", region_name="us-west-2", config=Config(parameter_validation=False))
 
 
 @pytest.mark.parametrize(
@@ -141,6 +139,15 @@ def test_max_results_out_of_range_is_refused(aws: None, size: int) -> None:
     )
 
 
+def test_max_results_that_is_not_a_number_is_refused(aws: None) -> None:
+    message = error_of(lambda: unvalidated_client().describe_repositories(maxResults="5"))
+
+    assert message == (
+        "InvalidParameterException: Invalid parameter at 'maxResults' failed to satisfy "
+        "constraint: 'Member must be an integer'"
+    )
+
+
 @pytest.mark.parametrize(
     "token",
     [
@@ -167,13 +174,9 @@ def test_repository_names_cannot_be_paged(aws: None, paging: dict[str, Any]) -> 
     ecr = ecr_client()
     create(ecr, 2)
 
-    message = error_of(
-        lambda: ecr.describe_repositories(repositoryNames=["team/r0000"], **paging)
-    )
+    message = error_of(lambda: ecr.describe_repositories(repositoryNames=["team/r0000"], **paging))
 
-    assert message.startswith(
-        "InvalidParameterException: Invalid parameter at 'repositoryNames'"
-    )
+    assert message.startswith("InvalidParameterException: Invalid parameter at 'repositoryNames'")
     assert "cannot be used when you specify repositories with repositoryNames" in message
 
 
@@ -222,3 +225,18 @@ def test_the_emulator_server_pages_too(endpoint: str) -> None:
     pages = list(ecr.get_paginator("describe_repositories").paginate())
 
     assert [listed(p) for p in pages] == [names[:100], names[100:]]
+
+
+@pytest.mark.parametrize(
+    ("size", "bound"), [(0, "greater than or equal to 1"), (51, "less than or equal to 50")]
+)
+def test_backfill_listings_check_their_page_size_the_same_way(
+    aws: None, size: int, bound: str
+) -> None:
+    # ListReplicationBackfills: MaxResults 1..50 (botocore ECR model).
+    message = error_of(lambda: unvalidated_client().list_replication_backfills(maxResults=size))
+
+    assert message == (
+        "InvalidParameterException: Invalid parameter at 'maxResults' failed to satisfy "
+        f"constraint: 'Member must have value {bound}'"
+    )

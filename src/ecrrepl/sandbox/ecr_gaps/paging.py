@@ -2,13 +2,16 @@
 the action's range, and a nextToken that continues after the last item of a page.
 
 The refusal of a page size out of range: ECR's answer to maxResults above 1000, as
-reported by the maintainers of two registry clients, is "Invalid parameter at
+reported in the issue trackers of two registry clients, is "Invalid parameter at
 'maxResults' failed to satisfy constraint: 'Member must have value less than or equal
-to 1000'" (renovatebot/renovate issue 3800, google/go-containerregistry issue 681; the
-registry API relays it from ECR). The API reference names InvalidParameterException for
-every paginated ECR action and no ValidationException; below the minimum, the message
-is the same constraint's other bound (not observed in a source, by analogy). Checked
-2026-12-02.
+to 1000'" (https://github.com/renovatebot/renovate/issues/3800 and
+https://github.com/google/go-containerregistry/issues/681: the registry API's tags/list
+relaying ECR's answer). The errors botocore's ECR model lists for DescribeRepositories
+are ServerException, InvalidParameterException and RepositoryNotFoundException, no
+ValidationException: the refusal is an InvalidParameterException. Below the minimum the
+message names the constraint's other bound (no source shows it: by analogy). Checked
+2026-12-02. The backfill actions list ValidationException too; their refusal stays the
+InvalidParameterException it was, no source saying which of the two AWS sends.
 """
 
 from __future__ import annotations
