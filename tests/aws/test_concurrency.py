@@ -163,7 +163,8 @@ def test_model_files_are_read_once_when_threads_need_them_together(
     def paginate() -> Any:
         with lock:
             client = next(clients)
-        return client.get_paginator("describe_repositories")
+        # can_paginate loads the paginator model, through the shared loader.
+        return client.can_paginate("describe_repositories")
 
     all_at_once(paginate, threads=len(regions))
 

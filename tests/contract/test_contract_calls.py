@@ -182,7 +182,8 @@ def test_every_call_ecrrepl_makes_is_covered() -> None:
 
 
 def operations_in_source() -> set[str]:
-    """The ECR and STS operations whose client methods or paginators src/ecrrepl calls."""
+    """The ECR and STS operations whose client methods src/ecrrepl calls, directly or
+    page by page (`pages(client, "<method>", ...)`, aws/pages.py)."""
     import botocore.session
 
     session = botocore.session.get_session()
@@ -197,7 +198,7 @@ def operations_in_source() -> set[str]:
         model = session.get_service_model(service)
         for operation in model.operation_names:
             method = _snake(operation)
-            if re.search(rf"\.{method}\(|get_paginator\(\s*\"{method}\"", text):
+            if re.search(rf"\.{method}\(|(get_paginator|pages)\([^)]*?\"{method}\"", text):
                 found.add(operation)
     return found
 
