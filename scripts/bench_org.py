@@ -4,8 +4,9 @@ An organisation: A accounts x 8 regions (A = 5, 25, 50), one account reached wit
 base credentials and every other one by role_arn. Each registry is a source that sends
 `prod/` to the next account in the same region, so every registry is also a
 cross-account destination: one DescribeRegistry, one GetRegistryPolicy and one
-DescribeRepositories per registry, after one AssumeRole and one GetCallerIdentity per
-account. The live registries are empty: the plan writes everything.
+DescribeRepositories per registry, after one AssumeRole per role account (whose answer
+names the account) and one GetCallerIdentity for the base account. The live
+registries are empty: the plan writes everything.
 
 Each run is a fresh `ecrrepl diff` process (the command as a user runs it, start-up
 included) against a moto server on 127.0.0.1 (ecrrepl.sandbox.launcher). The child

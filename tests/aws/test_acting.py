@@ -14,6 +14,7 @@ from botocore.credentials import Credentials
 
 from ecrrepl.aws import reader
 from ecrrepl.aws.acting import CALLER_CREDENTIALS, Acting, ActingClient, UnscopedCall
+from ecrrepl.aws.pages import pages
 from ecrrepl.aws.reader import read_immutable_repositories
 from ecrrepl.aws.session import MAX_POOL_CONNECTIONS, Sessions, client_config
 from ecrrepl.config.model import AccountAccess, RegistryAddress
@@ -76,7 +77,7 @@ def test_concurrent_calls_of_many_accounts_each_reach_their_own_account(aws: Non
     assert [actual for actual, _ in answers] == [expected for _, expected in answers]
 
 
-def test_every_page_of_a_paginator_acts_as_its_account(aws: None) -> None:
+def test_every_page_acts_as_its_account_and_a_paginator_is_refused(aws: None) -> None:
     sessions = role_sessions()
     mine = RegistryAddress(ROLE_ACCOUNTS[0], "eu-west-1")
     other = RegistryAddress(ROLE_ACCOUNTS[1], "eu-west-1")
@@ -88,10 +89,11 @@ def test_every_page_of_a_paginator_acts_as_its_account(aws: None) -> None:
         repositoryName="prod/other", imageTagMutability="IMMUTABLE"
     )
 
-    paginator = sessions.ecr(mine).get_paginator("describe_repositories")
-    # Unscoped, the page's call would be refused (UnscopedCall) rather than answered.
-    pages = list(paginator.paginate())
-    names = [item["repositoryName"] for page in pages for item in page["repositories"]]
+    # botocore's paginator would call the shared client itself, as no account.
+    with pytest.raises(UnscopedCall):
+        sessions.ecr(mine).get_paginator("describe_repositories")
+    answers = list(pages(sessions.ecr(mine), "describe_repositories"))
+    names = [item.text("repositoryName") for page in answers for item in page.items("repositories")]
 
     assert names == ["prod/api-0", "prod/api-1", "prod/api-2"]
     found = read_immutable_repositories(sessions, other, None)

@@ -194,7 +194,8 @@ def test_a_start_refused_for_the_limits_is_busy_with_what_runs(
                 },
             ]
         },
-        {"registryId": "111111111111"},
+        # The listing asks for the largest page (aws/pages.py): 50 for backfills.
+        {"registryId": "111111111111", "maxResults": 50},
     )
 
     answer = start_backfill(stubbed, EAST)  # type: ignore[arg-type]
@@ -249,6 +250,7 @@ def test_an_ended_backfill_brings_its_failed_images_and_unknown_codes(
             "registryId": "111111111111",
             "replicationBackfillId": BACKFILL_ID,
             "resultStatusFilter": "FAILED",
+            "maxResults": 1000,
         },
     )
     stubbed.stubber.add_response(
@@ -269,6 +271,7 @@ def test_an_ended_backfill_brings_its_failed_images_and_unknown_codes(
             "registryId": "111111111111",
             "replicationBackfillId": BACKFILL_ID,
             "resultStatusFilter": "FAILED",
+            "maxResults": 1000,
             "nextToken": "page-2",
         },
     )

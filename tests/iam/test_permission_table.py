@@ -2,8 +2,9 @@
 
 The scan reads every module of `ecrrepl` (the boto3 calls live in `ecrrepl.aws`): a method
 called on an AWS client (a name bound to `sessions.ecr(...)`, `sessions.sts(...)` or a
-`*client(...)` call, or the conventional `client` and `sts`) or a paginator asked by name
-(`get_paginator("<method>")`), turned into the API operation by botocore's own naming.
+`*client(...)` call, or the conventional `client` and `sts`), a paginator asked by name
+(`get_paginator("<method>")`) or a listing read page by page (`pages(client, "<method>")`,
+aws/pages.py), turned into the API operation by botocore's own naming.
 """
 
 from __future__ import annotations
@@ -69,12 +70,28 @@ def _client_names(tree: ast.AST) -> set[str]:
     return names
 
 
+def _paged_operation(node: ast.AST, clients: set[str]) -> str | None:
+    """The method of `pages(<client>, "<method>", ...)`, or None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    if node.func.id != "pages" or len(node.args) < 2:
+        return None
+    client, method = node.args[:2]
+    on_client = (isinstance(client, ast.Name) and client.id in clients) or _makes_client(client)
+    if on_client and isinstance(method, ast.Constant) and isinstance(method.value, str):
+        return method.value
+    return None
+
+
 def calls_in(source: str) -> set[str]:
     """The API operations a module's source calls on an AWS client."""
     tree = ast.parse(source)
     clients = _client_names(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
+        paged = _paged_operation(node, clients)
+        if paged is not None:
+            found.add(operations_by_method().get(paged, paged))
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         target, method = node.func.value, node.func.attr
@@ -122,11 +139,13 @@ def test_the_scan_reports_a_new_call_as_ungranted() -> None:
         "def f(client, sts):\n"
         "    client.put_image(repositoryName='x', imageManifest='{}')\n"
         "    client.get_paginator('list_images').paginate()\n"
+        "    for page in pages(sessions.ecr(address), 'describe_pull_through_cache_rules'):\n"
+        "        pass\n"
         "    client.exceptions.RepositoryNotFoundException\n"
         "    sts.get_session_token()\n"
     )
     found = calls_in(source)
-    assert found == {"PutImage", "ListImages", "GetSessionToken"}
+    assert found == {"PutImage", "ListImages", "DescribePullThroughCacheRules", "GetSessionToken"}
     assert found - operations_covered() == found
 
 

@@ -116,7 +116,8 @@ def test_a_long_listing_is_read_page_by_page() -> None:
             ],
             "nextToken": "2",
         },
-        {},
+        # Pages of 1,000, the largest the model allows, rather than AWS's default 100.
+        {"maxResults": 1000},
     )
     sessions.stubber.add_response(
         "describe_repositories",
@@ -128,7 +129,7 @@ def test_a_long_listing_is_read_page_by_page() -> None:
                 repository("prod/unknown", None),
             ]
         },
-        {"nextToken": "2"},
+        {"maxResults": 1000, "nextToken": "2"},
     )
 
     with sessions.stubber:

@@ -100,8 +100,10 @@ _UNSIGNED = frozenset({"meta", "exceptions", "can_paginate", "waiter_names"})
 
 
 class ActingClient:
-    """A shared client as one account sees it: every API call, and every page of a
-    paginator, runs with that account's credentials; everything else is the client's."""
+    """A shared client as one account sees it: every API call runs with that account's
+    credentials; what does not sign is the client's. Paginators and waiters are refused:
+    they call the client through attributes of their own, as no account (pages are read
+    with aws/pages.py)."""
 
     def __init__(self, client: Any, acting: Acting) -> None:
         self._client = client
@@ -137,11 +139,9 @@ class ActingClient:
         return call
 
     def get_paginator(self, operation_name: str) -> Any:
-        paginator = self._client.get_paginator(operation_name)
-        # A botocore Paginator calls the client method it was made with once per page
-        # (`Paginator._method`, handed to each PageIterator); that method must act too.
-        paginator._method = self._acts(paginator._method)
-        return paginator
+        raise UnscopedCall(
+            f"a paginator of {operation_name} would call the shared client as no account"
+        )
 
     def get_waiter(self, waiter_name: str) -> Any:
         raise UnscopedCall(f"waiter {waiter_name} would call the shared client as no account")

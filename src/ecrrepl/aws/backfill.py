@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from ecrrepl.aws.answers import AnswerProblem, Node
 from ecrrepl.aws.failures import aws_failures, describe_failure
+from ecrrepl.aws.pages import pages
 from ecrrepl.aws.session import Sessions
 from ecrrepl.backfill import (
     Backfill,
@@ -37,10 +38,8 @@ def list_running_backfills(sessions: Sessions, source: RegistryAddress) -> tuple
     client = sessions.ecr(source)
     backfills: list[Backfill] = []
     with aws_failures("ListReplicationBackfills", source.account, source.region):
-        for page in client.get_paginator("list_replication_backfills").paginate(
-            registryId=source.account
-        ):
-            backfills.extend(backfill_from_api(source, b) for b in Node(page).items("backfills"))
+        for page in pages(client, "list_replication_backfills", registryId=source.account):
+            backfills.extend(backfill_from_api(source, b) for b in page.items("backfills"))
     return tuple(backfill for backfill in backfills if backfill.active)
 
 
@@ -73,19 +72,23 @@ def refresh_backfill(
     }
     with aws_failures("DescribeReplicationBackfillResults", source.account, source.region):
         if with_failures:
-            paginator = client.get_paginator("describe_replication_backfill_results")
-            pages = [
-                Node(page) for page in paginator.paginate(resultStatusFilter="FAILED", **arguments)
-            ]
+            answers = list(
+                pages(
+                    client,
+                    "describe_replication_backfill_results",
+                    resultStatusFilter="FAILED",
+                    **arguments,
+                )
+            )
         else:
             answer = client.describe_replication_backfill_results(maxResults=1, **arguments)
-            pages = [Node(answer)]
+            answers = [Node(answer)]
         described = backfill_from_api(
-            source, pages[0] if pages else Node({}), target=backfill.target
+            source, answers[0] if answers else Node({}), target=backfill.target
         )
         failed = tuple(
             _failed_image(result)
-            for page in pages
+            for page in answers
             for result in page.items("results")
             if with_failures and result.optional_text("status") == "FAILED"
         )

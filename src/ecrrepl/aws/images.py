@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ecrrepl.aws.answers import Node
 from ecrrepl.aws.failures import aws_failures, where
+from ecrrepl.aws.pages import pages
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
@@ -63,10 +64,8 @@ def list_repository_names(sessions: Sessions, registry: RegistryAddress) -> tupl
     client = sessions.ecr(registry)
     names: list[str] = []
     with aws_failures("DescribeRepositories", registry.account, registry.region):
-        for page in client.get_paginator("describe_repositories").paginate():
-            names.extend(
-                repository.text("repositoryName") for repository in Node(page).items("repositories")
-            )
+        for page in pages(client, "describe_repositories"):
+            names.extend(r.text("repositoryName") for r in page.items("repositories"))
     return tuple(sorted(names))
 
 
@@ -85,14 +84,9 @@ def image_digests(
         f"DescribeImages of repository {repository}", registry.account, registry.region
     ):
         try:
-            for page in client.get_paginator("describe_images").paginate(
-                repositoryName=repository
-            ):
-                digests.update(
-                    image.text("imageDigest") for image in Node(page).items("imageDetails")
-                )
+            for page in pages(client, "describe_images", repositoryName=repository):
+                digests.update(image.text("imageDigest") for image in page.items("imageDetails"))
         except client.exceptions.RepositoryNotFoundException:
             if not absent_is_empty:
                 raise
     return frozenset(digests)
-

@@ -3,7 +3,7 @@
 The call budget (docs/architecture.md, "Budgets"): one DescribeRegistry per source registry, one
 GetRegistryPolicy per cross-account destination registry, one template listing per
 registry where the file declares templates, one repository listing (DescribeRepositories,
-paginated) per destination registry, after one GetCallerIdentity per account.
+paginated) per destination registry, after each account's identity check (aws/identity.py).
 Reads of different registries run in a bounded thread pool, at most
 MAX_READS_PER_ACCOUNT of one account at once; nothing is read twice. An account's reads
 start as soon as its own identity is confirmed, while the checks of the other accounts
@@ -36,6 +36,7 @@ from ecrrepl.aws.collector import fewer_collections
 from ecrrepl.aws.convert import rules_from_api, template_from_api
 from ecrrepl.aws.failures import AwsCallFailed, aws_failures
 from ecrrepl.aws.identity import refusal
+from ecrrepl.aws.pages import pages
 from ecrrepl.aws.session import Sessions
 from ecrrepl.config.model import (
     Config,
@@ -103,10 +104,10 @@ def read_templates(sessions: Sessions, address: RegistryAddress) -> tuple[Creati
     client = sessions.ecr(address)
     templates: list[CreationTemplate] = []
     with aws_failures("DescribeRepositoryCreationTemplates", address.account, address.region):
-        for page in client.get_paginator("describe_repository_creation_templates").paginate():
+        for page in pages(client, "describe_repository_creation_templates"):
             templates.extend(
                 template_from_api(template, address.account, address.region)
-                for template in Node(page).items("repositoryCreationTemplates")
+                for template in page.items("repositoryCreationTemplates")
             )
     return tuple(sorted(templates, key=lambda t: t.prefix))
 
@@ -124,8 +125,8 @@ def read_immutable_repositories(
     client = sessions.ecr(address)
     found = []
     with aws_failures("DescribeRepositories", address.account, address.region):
-        for page in client.get_paginator("describe_repositories").paginate():
-            for repository in Node(page).items("repositories"):
+        for page in pages(client, "describe_repositories"):
+            for repository in page.items("repositories"):
                 mutability = repository.optional_text("imageTagMutability") or MUTABLE
                 filters = tuple(
                     f.text("filter") for f in repository.items("imageTagMutabilityExclusionFilters")

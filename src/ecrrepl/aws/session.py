@@ -106,6 +106,30 @@ def _temporary_credentials(answer: Node) -> dict[str, str]:
     }
 
 
+def assumed_role_account(answer: Node) -> str | None:
+    """The account AssumeRole says its credentials are in, or None when it does not say so
+    plainly (then GetCallerIdentity is asked, aws/identity.py).
+
+    `AssumedRoleUser.Arn` is "the ARN of the temporary security credentials that are
+    returned", required in every answer (STS API reference, AssumedRoleUser,
+    https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumedRoleUser.html; botocore
+    STS model, AssumedRoleUser: required Arn and AssumedRoleId; checked 2026-12-02): for
+    a role, arn:<partition>:sts::<account>:assumed-role/<role>/<session>, the ARN that
+    GetCallerIdentity answers for the same credentials.
+    """
+    user = answer.value.get("AssumedRoleUser") if isinstance(answer.value, dict) else None
+    arn = user.get("Arn") if isinstance(user, dict) else None
+    if not isinstance(arn, str):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2:4] != ["sts", ""]:
+        return None
+    account, resource = parts[4], parts[5]
+    if len(account) != 12 or not account.isascii() or not account.isdigit():
+        return None
+    return account if resource.startswith("assumed-role/") else None
+
+
 class SharedSession(botocore.session.Session):
     """A botocore session whose clients may act with credentials other than its own.
 
@@ -141,12 +165,14 @@ class SharedSession(botocore.session.Session):
 class ClientSource:
     """Where the clients of an account come from: a session, its name among the sessions
     of the run ("" for the base session, whose clients every assumed role shares) and,
-    for an assumed role, the role's refreshable credentials in place of the session's own."""
+    for an assumed role, the role's refreshable credentials in place of the session's own
+    and the account STS named when it issued them (None: not known without asking)."""
 
     session: boto3.Session
     core: SharedSession
     name: str = ""
     credentials: Credentials | None = None
+    issued_to: str | None = None
 
     def create_client(self, service: str, region: str) -> Any:
         """A client that signs each call as the account the call acts as."""
@@ -283,7 +309,7 @@ class Sessions:
         arguments: dict[str, str] = {"RoleArn": role_arn, "RoleSessionName": ROLE_SESSION_NAME}
         if external_id is not None:
             arguments["ExternalId"] = external_id
-        first = self._role_credentials(account, region, arguments, f"assuming role {role_arn}")
+        first, issued_to = self._assumed(account, region, arguments, f"assuming role {role_arn}")
         renew = partial(
             self._role_credentials,
             account,
@@ -301,18 +327,25 @@ class Sessions:
             time_fetcher=self._clock,
         )
         base = self._base_source()
-        return ClientSource(base.session, base.core, base.name, credentials)
+        return ClientSource(base.session, base.core, base.name, credentials, issued_to)
 
     def _role_credentials(
         self, account: str, region: str, arguments: Mapping[str, str], doing: str
     ) -> dict[str, str]:
         """AssumeRole from the base credentials, in the form botocore's refreshable
         credentials take (`refresh_using` returns it, expiry as ISO 8601 text)."""
+        return self._assumed(account, region, arguments, doing)[0]
+
+    def _assumed(
+        self, account: str, region: str, arguments: Mapping[str, str], doing: str
+    ) -> tuple[dict[str, str], str | None]:
+        """AssumeRole's credentials, and the account its answer says they are in."""
         try:
             sts = self._base_client("sts", region)
             # The answer may be anything (an HTML page from a proxy): read it with checks.
             with malformed_answers(f"AssumeRole of {arguments['RoleArn']}", account, region):
-                return _temporary_credentials(Node(sts.assume_role(**arguments)))
+                answer = Node(sts.assume_role(**arguments))
+                return _temporary_credentials(answer), assumed_role_account(answer)
         except (ClientError, BotoCoreError) as error:
             raise UserError(
                 f"account {account} cannot be reached: {doing} failed "
@@ -379,6 +412,11 @@ class Sessions:
     def ecr(self, address: RegistryAddress) -> ECRClient:
         client: ECRClient = self.client("ecr", address.account, address.region)
         return client
+
+    def issued_to(self, account: str) -> str | None:
+        """The account STS named when it issued the credentials for `account` (an assumed
+        role's, reached on first use), or None when only GetCallerIdentity can tell."""
+        return self._client_source(account).issued_to
 
     def sts(self, account: str) -> STSClient:
         client: STSClient = self.client("sts", account, self.home_region(account))
