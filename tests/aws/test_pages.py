@@ -4,16 +4,22 @@ comes back stops the read with a clear message instead of looping."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import botocore.session
 import pytest
 
 from ecrrepl.aws.answers import AnswerProblem
 from ecrrepl.aws.failures import aws_failures
+from ecrrepl.aws.images import list_repository_names
 from ecrrepl.aws.pages import LARGEST_PAGE, pages
+from ecrrepl.config.model import RegistryAddress
 from ecrrepl.errors import UserError
+
+# moto's account for the fake base credentials "testing".
+BASE_ACCOUNT = "123456789012"
 
 
 class ListingClient:
@@ -112,3 +118,21 @@ def test_each_paged_operation_pages_with_next_token_and_max_results() -> None:
             "nextToken",
             "maxResults",
         ), json.dumps(config)
+
+
+def test_a_registry_of_250_repositories_is_read_in_one_call_in_the_emulator(
+    aws: None, observed_sessions: Callable[..., Any]
+) -> None:
+    """The emulator pages as AWS does (100 without maxResults: 3 calls here)."""
+    sessions = observed_sessions()
+    registry = RegistryAddress(BASE_ACCOUNT, "eu-west-1")
+    client = boto3.client("ecr", region_name=registry.region)
+    for number in range(250):
+        client.create_repository(repositoryName=f"team/app-{number:03d}")
+    by_default = list(client.get_paginator("describe_repositories").paginate())
+
+    names = list_repository_names(sessions, registry)
+
+    assert len(by_default) == 3
+    assert names == tuple(sorted(f"team/app-{number:03d}" for number in range(250)))
+    assert sessions.counts() == {"DescribeRepositories": 1}
