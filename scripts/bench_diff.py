@@ -418,11 +418,12 @@ def measure(config_path: str, *, with_sequential: bool) -> tuple[Run, Timing]:
 
 
 def latency_floor(calls: Counter[CallKey]) -> tuple[float, int]:
-    """Wall time of the latencies alone with the default pool, roughly: AssumeRole, then
-    GetCallerIdentity, then the reads in rounds of DEFAULT_WORKERS (live-only policies
-    last). Reads of an account may start before other accounts' checks end."""
+    """Wall time of the latencies alone with the default pool, roughly: each account's
+    identity (AssumeRole, whose answer names a role's account, or GetCallerIdentity),
+    then the reads in rounds of DEFAULT_WORKERS (live-only policies last). Reads of an
+    account may start before other accounts' checks end."""
     reads = sum(n for key, n in calls.items() if key[0] not in IDENTITY_OPERATIONS)
-    rounds = 2 + math.ceil(reads / DEFAULT_WORKERS)
+    rounds = 1 + math.ceil(reads / DEFAULT_WORKERS)
     return rounds * ADDED_LATENCY, rounds
 
 

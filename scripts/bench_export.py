@@ -37,9 +37,9 @@ ACCOUNTS = [BASE_ACCOUNT, *(f"3333333333{n:02d}" for n in range(1, 50))]
 REGIONS = ["us-west-2", "us-east-1"]
 ADDED_LATENCY = 0.1
 TIMED_RUNS = 3
-# The rounds of calls that depend on each other: the base identity, AssumeRole, the
-# account's identity, its registries, the destinations' policies.
-DEPENDENT_ROUNDS = 5
+# The rounds of calls that depend on each other: the base identity, AssumeRole (whose
+# answer names the role's account), its registries, the destinations' policies.
+DEPENDENT_ROUNDS = 4
 
 
 def next_account(index: int) -> str:

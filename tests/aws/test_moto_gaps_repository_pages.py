@@ -167,6 +167,18 @@ def test_a_token_no_page_gave_is_refused(aws: None, token: str) -> None:
     assert message == "InvalidParameterException: Invalid parameter at 'nextToken'"
 
 
+def test_a_token_continues_only_the_listing_of_its_own_registry_and_region(aws: None) -> None:
+    east, west = ecr_client("us-east-1"), ecr_client("eu-west-1")
+    names = create(east, 3)
+    create(west, 3)
+    token = east.describe_repositories(maxResults=1)["nextToken"]
+
+    message = error_of(lambda: west.describe_repositories(nextToken=token))
+
+    assert message == "InvalidParameterException: Invalid parameter at 'nextToken'"
+    assert listed(east.describe_repositories(nextToken=token)) == names[1:]
+
+
 @pytest.mark.parametrize(
     "paging", [{"maxResults": 10}, {"nextToken": "x"}, {"maxResults": 10, "nextToken": "x"}]
 )

@@ -83,6 +83,15 @@ def test_a_token_that_comes_back_stops_the_read(answers: list[dict[str, Any]]) -
     assert len(client.requests) == len(answers)
 
 
+def test_a_long_token_that_comes_back_is_shown_by_its_start() -> None:
+    token = "t" * 5000
+    client = ListingClient([page(["a"], token), page(["b"], token)])
+
+    with pytest.raises(AnswerProblem) as raised:
+        names_of(client)
+    assert str(raised.value) == f"nextToken '{'t' * 40}...' was answered twice"
+
+
 def test_a_token_of_the_wrong_type_is_a_malformed_answer_of_the_call() -> None:
     client = ListingClient([page(["a"], 7)])
 

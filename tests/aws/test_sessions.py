@@ -355,6 +355,10 @@ def test_a_role_whose_answer_names_another_account_is_refused_without_asking_aga
         {"Arn": "arn:aws:sts::２２２２２２２２２２２２:assumed-role/ecrrepl/s"},
         {"Arn": "arn:aws:sts::222222222222:user/ecrrepl"},
         {"Arn": "arn:aws:sts::222222222222"},
+        {"Arn": "arn::sts::222222222222:assumed-role/ecrrepl/s"},
+        {"Arn": "arn:aws:sts::222222222222:assumed-role/"},
+        {"Arn": "arn:aws:sts::222222222222:assumed-role/ecrrepl/s\n"},
+        {"Arn": "arn:aws:sts::222222222222:assumed-role/ecrrepl/s/extra"},
     ],
     ids=[
         "absent",
@@ -365,6 +369,10 @@ def test_a_role_whose_answer_names_another_account_is_refused_without_asking_aga
         "full-width digits",
         "not an assumed role",
         "no resource",
+        "no partition",
+        "no role",
+        "a line break",
+        "more than role and session",
     ],
 )
 def test_an_answer_that_does_not_plainly_name_the_account_is_checked_by_asking(

@@ -5,9 +5,12 @@ environment, would otherwise read or overwrite the wrong registries. Before ecrr
 touches an account it asks STS who the credentials are, once per account and run,
 and refuses the whole run on the first mismatch. For a role that ecrrepl assumes,
 STS has already said so: AssumeRole's answer names the account of the credentials it
-issues (session.assumed_role_account), and asking again would cost a call per account; the
-others (the base credentials, a profile, an answer that does not say it plainly) are
-asked with GetCallerIdentity.
+issues (session.assumed_role_account), and asking the same STS again would cost a call
+per account and a round trip before the reads. The others (the base credentials, a
+profile, an answer that does not name the account plainly) are asked with
+GetCallerIdentity. So the first calls signed with a role's credentials are its reads,
+and their answers must name the registry asked about where AWS gives it (`registryId`,
+aws/reader.py).
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ checked 2026-12-02). Asking for the largest page the model allows reads a regist
 The loop is written here rather than with botocore's Paginator: a paginator calls the
 client method it was made with through a private attribute (`Paginator._method`), which
 a client shared by accounts (aws/acting.py) would have to replace, and its per-page work
-is more than a page needs. Like botocore's paginator, which refuses "the same next token
-received twice" (botocore/paginate.py, PageIterator), a token that comes back stops the
-read rather than looping for ever.
+is more than a page needs. botocore's paginator refuses "the same next token received
+twice" in a row (botocore/paginate.py, PageIterator); here any token that comes back, after
+however many pages, stops the read rather than looping for ever.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ LARGEST_PAGE = {
     "describe_replication_backfill_results": 1000,
     "list_replication_backfills": 50,
 }
+# A token is opaque and may be long: a message shows its start only.
+TOKEN_SHOWN = 40
 
 
 def pages(client: Any, operation: str, **parameters: Any) -> Iterator[Node]:
@@ -47,6 +49,7 @@ def pages(client: Any, operation: str, **parameters: Any) -> Iterator[Node]:
         if token is None:
             return
         if token in seen:
-            raise AnswerProblem(f"nextToken {token!r} was answered twice")
+            shown = token if len(token) <= TOKEN_SHOWN else token[:TOKEN_SHOWN] + "..."
+            raise AnswerProblem(f"nextToken {shown!r} was answered twice")
         seen.add(token)
         request["nextToken"] = token

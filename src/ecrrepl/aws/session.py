@@ -27,6 +27,7 @@ repeated: the role, hence the account, is the same.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -106,6 +107,15 @@ def _temporary_credentials(answer: Node) -> dict[str, str]:
     }
 
 
+# Partition, account, role name and session name (IAM role names and STS session names
+# use [\w+=,.@-]: IAM user guide, IAM identifiers; STS API reference, AssumeRole,
+# RoleSessionName; checked 2026-12-02).
+ASSUMED_ROLE_ARN = re.compile(
+    r"arn:[a-z][a-z0-9-]*:sts::(?P<account>[0-9]{12}):assumed-role/[\w+=,.@-]+/[\w+=,.@-]+",
+    re.ASCII,
+)
+
+
 def assumed_role_account(answer: Node) -> str | None:
     """The account AssumeRole says its credentials are in, or None when it does not say so
     plainly (then GetCallerIdentity is asked, aws/identity.py).
@@ -119,15 +129,8 @@ def assumed_role_account(answer: Node) -> str | None:
     """
     user = answer.value.get("AssumedRoleUser") if isinstance(answer.value, dict) else None
     arn = user.get("Arn") if isinstance(user, dict) else None
-    if not isinstance(arn, str):
-        return None
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2:4] != ["sts", ""]:
-        return None
-    account, resource = parts[4], parts[5]
-    if len(account) != 12 or not account.isascii() or not account.isdigit():
-        return None
-    return account if resource.startswith("assumed-role/") else None
+    found = ASSUMED_ROLE_ARN.fullmatch(arn) if isinstance(arn, str) else None
+    return found.group("account") if found else None
 
 
 class SharedSession(botocore.session.Session):

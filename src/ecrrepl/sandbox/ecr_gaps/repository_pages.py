@@ -64,7 +64,10 @@ def handle_describe_repositories(self: ECRResponse) -> ActionResult:
     if names:
         return ActionResult({"repositories": repositories, "failures": []})
     listed = sorted(repositories, key=_name)
-    page, next_token = page_after_key(listed, _name, LISTING, size, token)
+    # A token continues the listing of the registry it came from, in its region only.
+    registry = registry_id or self.ecr_backend.account_id
+    listing = f"{LISTING}/{registry}/{self.region}"
+    page, next_token = page_after_key(listed, _name, listing, size, token)
     answer: dict[str, object] = {"repositories": page, "failures": []}
     if next_token is not None:
         answer["nextToken"] = next_token
