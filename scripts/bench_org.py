@@ -52,6 +52,7 @@ marginal 27.3 / 9.6 (0.35); peak RSS at 400 202 / 70 MiB.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -72,6 +73,7 @@ ACCOUNT_COUNTS = (5, 25, 50)
 RUNS = 3
 BASE_ACCOUNT = "123456789012"  # moto's account for the fake base credentials
 CHILD_FLAG = "--child"
+FLOOR_FLAG = "--floor-child"
 
 
 def accounts(count: int) -> list[str]:
@@ -125,10 +127,60 @@ def child(arguments: list[str]) -> None:
     sys.stderr.write("\n" + json.dumps(figures) + "\n")
 
 
-def one_run(config_path: str, env: dict[str, str]) -> dict[str, Any]:
+def floor_child(count: int) -> None:
+    """The calls `diff` makes over `count` accounts, made by bare botocore clients (one per
+    region, the base credentials, 32 threads, nothing of ecrrepl): what any Python tool
+    pays botocore for them. Its figures on the last line of stderr, as `child`'s."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import boto3
+    from botocore.config import Config as BotocoreConfig
+
+    config = BotocoreConfig(
+        retries={"mode": "adaptive", "max_attempts": 10}, max_pool_connections=32
+    )
+    session = boto3.Session()
+    sts = session.client("sts", region_name=REGIONS[0], config=config)
+    clients = {r: session.client("ecr", region_name=r, config=config) for r in REGIONS}
+    calls: Counter[str] = Counter()
+
+    def identity(account: str) -> None:
+        if account == BASE_ACCOUNT:
+            sts.get_caller_identity()
+            calls["GetCallerIdentity"] += 1
+        else:
+            role = f"arn:aws:iam::{account}:role/ecrrepl"
+            sts.assume_role(RoleArn=role, RoleSessionName="ecrrepl")
+            calls["AssumeRole"] += 1
+
+    def read(region: str) -> None:
+        client = clients[region]
+        client.describe_registry()
+        with contextlib.suppress(client.exceptions.RegistryPolicyNotFoundException):
+            client.get_registry_policy()
+        client.describe_repositories(maxResults=1000)
+        for operation in ("DescribeRegistry", "GetRegistryPolicy", "DescribeRepositories"):
+            calls[operation] += 1
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(identity, accounts(count)))
+        list(pool.map(read, [region for _ in range(count) for region in REGIONS]))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures = {
+        "code": 0,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mib": usage.ru_maxrss / 1024,
+        "calls": dict(calls),
+    }
+    sys.stderr.write("\n" + json.dumps(figures) + "\n")
+
+
+def one_run(argument: str, env: dict[str, str], *, floor: bool = False) -> dict[str, Any]:
+    """One child: `diff` of the configuration at `argument`, or with `floor` the bare
+    calls for `argument` accounts."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, __file__, CHILD_FLAG, config_path],
+        [sys.executable, __file__, FLOOR_FLAG if floor else CHILD_FLAG, argument],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -207,7 +259,11 @@ def bench_org(
         f" (moto server on 127.0.0.1 that {server}; load average"
         f" {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs)"
     )
-    sides = {"new": None} if old_source is None else {"old": old_source, "new": None}
+    # Each side: the src folder it runs (None: this checkout's), or FLOOR_FLAG for the
+    # same calls without ecrrepl (floor_child).
+    sides: dict[str, str | None] = {"new": None, "floor": FLOOR_FLAG}
+    if old_source is not None:
+        sides = {"old": old_source, **sides}
     rows: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -220,12 +276,20 @@ def bench_org(
             measured: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
             for _ in range(runs):
                 for side, source in sides.items():
+                    if source == FLOOR_FLAG:
+                        measured[side].append(one_run(str(count), env, floor=True))
+                        continue
                     side_env = env if source is None else {**env, "PYTHONPATH": source}
                     measured[side].append(one_run(str(path), side_env))
             for side in sides:
                 rows[side].append(_median_row(measured[side], count * len(REGIONS)))
     for side in sides:
         _print_rows(side, rows[side])
+    for side in sides:
+        if side != "floor":
+            last, floor = rows[side][-1], rows["floor"][-1]
+            ratio = last["cpu"] / floor["cpu"]
+            print(f"  {side} CPU at {last['registries']} registries: {ratio:.2f}x the floor")
     load = os.getloadavg()
     print(f"  load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     last = rows["new"][-1]
@@ -235,6 +299,8 @@ def bench_org(
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == CHILD_FLAG:
         child(sys.argv[2:])
+    elif len(sys.argv) > 2 and sys.argv[1] == FLOOR_FLAG:
+        floor_child(int(sys.argv[2]))
     else:
         import argparse
 
