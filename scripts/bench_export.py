@@ -9,7 +9,7 @@ The export runs in this process against a moto server on 127.0.0.1, with fresh s
 each run. Every client counts its calls and sleeps 100 ms before each HTTP attempt
 (scripts/bench_diff.py's instruments), so calls overlap only as far as export runs them
 concurrently. Printed: the calls against the budget (each once: one GetCallerIdentity
-for the base credentials, then an identity check of the base account, AssumeRole for a role;
+for the base credentials, then per account one identity check, AssumeRole for a role;
 per registry one DescribeRegistry and one template listing; one GetRegistryPolicy per
 cross-account destination), the median wall time of 3 runs against the latencies alone,
 and one run with a single worker. No time budget: export runs once per adoption, and
@@ -37,9 +37,9 @@ ACCOUNTS = [BASE_ACCOUNT, *(f"3333333333{n:02d}" for n in range(1, 50))]
 REGIONS = ["us-west-2", "us-east-1"]
 ADDED_LATENCY = 0.1
 TIMED_RUNS = 3
-# The rounds of calls that depend on each other: the base identity, AssumeRole (whose
-# answer names the role's account), its registries, the destinations' policies.
-DEPENDENT_ROUNDS = 4
+# The rounds of calls that depend on each other: the base identity, AssumeRole, the
+# account's identity, its registries, the destinations' policies.
+DEPENDENT_ROUNDS = 5
 
 
 def next_account(index: int) -> str:
@@ -79,9 +79,7 @@ def arrange_live_state() -> None:
 def expected_calls() -> Counter[str]:
     registries = len(ACCOUNTS) * len(REGIONS)
     return Counter({
-        # The base account's, and the identity check of the one account it reaches
-        # itself; each role's account is named by its AssumeRole answer.
-        "GetCallerIdentity": 2,
+        "GetCallerIdentity": 1 + len(ACCOUNTS),
         "AssumeRole": len(ACCOUNTS) - 1,
         "DescribeRegistry": registries,
         "DescribeRepositoryCreationTemplates": registries,

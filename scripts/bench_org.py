@@ -4,9 +4,8 @@ An organisation: A accounts x 8 regions (A = 5, 25, 50), one account reached wit
 base credentials and every other one by role_arn. Each registry is a source that sends
 `prod/` to the next account in the same region, so every registry is also a
 cross-account destination: one DescribeRegistry, one GetRegistryPolicy and one
-DescribeRepositories per registry, after one AssumeRole per role account (whose answer
-names the account) and one GetCallerIdentity for the base account. The live
-registries are empty: the plan writes everything.
+DescribeRepositories per registry, after one AssumeRole and one GetCallerIdentity per
+account. The live registries are empty: the plan writes everything.
 
 Each run is a fresh `ecrrepl diff` process (the command as a user runs it, start-up
 included) against a moto server on 127.0.0.1 (ecrrepl.sandbox.launcher). The child
@@ -155,13 +154,12 @@ def floor_child(count: int) -> None:
     calls: Counter[str] = Counter()
 
     def identity(account: str) -> None:
-        if account == BASE_ACCOUNT:
-            sts.get_caller_identity()
-            calls["GetCallerIdentity"] += 1
-        else:
+        if account != BASE_ACCOUNT:
             role = f"arn:aws:iam::{account}:role/ecrrepl"
             sts.assume_role(RoleArn=role, RoleSessionName="ecrrepl")
             calls["AssumeRole"] += 1
+        sts.get_caller_identity()
+        calls["GetCallerIdentity"] += 1
 
     def read(region: str) -> None:
         client = clients[region]

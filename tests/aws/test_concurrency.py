@@ -115,14 +115,13 @@ def test_concurrent_checks_of_one_account_ask_sts_once(
 
     sessions = observed_sessions(
         accounts={"222222222222": role("222222222222")},
-        hooks=[("before-send.sts.AssumeRole", slow_answer)],
+        hooks=[("before-send.sts.GetCallerIdentity", slow_answer)],
     )
 
     problems = all_at_once(lambda: sessions.identities.problem_with("222222222222"))
 
     assert problems == [None] * THREADS
-    # The role's account is the one AssumeRole names: no GetCallerIdentity.
-    assert sessions.counts() == {"AssumeRole": 1}
+    assert sessions.counts() == {"AssumeRole": 1, "GetCallerIdentity": 1}
 
 
 def test_a_failed_check_is_remembered_and_refused_again_without_asking(
@@ -140,7 +139,7 @@ def test_a_failed_check_is_remembered_and_refused_again_without_asking(
         "credentials for account 222222222222 belong to account 999999999999 "
         "(via role arn:aws:iam::999999999999:role/ecrrepl); nothing was written"
     ] * 2
-    assert sessions.counts() == {"AssumeRole": 1}
+    assert sessions.counts() == {"AssumeRole": 1, "GetCallerIdentity": 1}
 
 
 def test_model_files_are_read_once_when_threads_need_them_together(
@@ -202,7 +201,7 @@ def test_an_account_is_read_while_another_account_is_still_being_checked(
     sessions = observed_sessions(
         config,
         hooks=[
-            ("before-send.sts.AssumeRole", hold_the_role_check),
+            ("before-send.sts.GetCallerIdentity", hold_the_role_check),
             ("before-send.ecr.DescribeRegistry", note_the_read),
         ],
     )
@@ -213,7 +212,7 @@ def test_an_account_is_read_while_another_account_is_still_being_checked(
     assert list(state.replication) == [RegistryAddress(BASE_ACCOUNT, "us-west-2")]
     assert sessions.counts() == {
         "AssumeRole": 1,
-        "GetCallerIdentity": 1,
+        "GetCallerIdentity": 2,
         "DescribeRegistry": 1,
         "GetRegistryPolicy": 1,
         "DescribeRepositories": 1,
@@ -274,9 +273,9 @@ def test_an_unreachable_account_whose_policy_is_not_managed_is_left_unread(
     }
     assert state.registry_policies == {}
     assert state.immutable_repositories == {}
-    # Checked once, by the AssumeRole answer; nothing read there.
+    # Checked once; nothing read there.
     assert sessions.counts() == {
         "AssumeRole": 1,
-        "GetCallerIdentity": 1,
+        "GetCallerIdentity": 2,
         "DescribeRegistry": 1,
     }

@@ -152,8 +152,8 @@ def test_read_state_keeps_the_call_budget(
     read_state(config, sessions)
 
     assert sessions.counts() == {
-        # one role assumed per account reached; each answer names the role's account,
-        # so no GetCallerIdentity is needed (aws/identity.py)
+        # one per account reached, and one role assumed per account
+        "GetCallerIdentity": 3,
         "AssumeRole": 3,
         # one per source registry
         "DescribeRegistry": 3,
@@ -214,9 +214,7 @@ def test_destinations_only_the_live_rules_use_are_read_where_policies_are_manage
         RegistryAddress("222222222222", "ap-south-1"),
     }
     assert sessions.counts()["GetRegistryPolicy"] == 2
-    # Two accounts are reached, each by its role: checked by the AssumeRole answers.
-    assert sessions.counts()["AssumeRole"] == 2
-    assert sessions.counts()["GetCallerIdentity"] == 0
+    assert sessions.counts()["GetCallerIdentity"] == 2
 
 
 def test_a_registry_policy_that_is_not_json_names_account_and_region(

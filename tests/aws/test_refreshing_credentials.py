@@ -100,7 +100,7 @@ def test_an_assumed_role_is_assumed_again_before_its_credentials_expire(clock: C
     clock.advance(hours=2)
     assert ecr.describe_registry()["registryId"] == ROLE_ACCOUNT
 
-    assert sessions.counts() == {"AssumeRole": 3, "DescribeRegistry": 3}
+    assert sessions.counts() == {"AssumeRole": 3, "GetCallerIdentity": 1, "DescribeRegistry": 3}
     first, second, third = sessions.signed_with
     assert len({first, second, third}) == 3
 

@@ -110,8 +110,7 @@ def test_a_scoped_diff_reads_its_registry_and_what_it_needs_only(
         ("DescribeRepositoryCreationTemplates", *EU),
         ("DescribeRepositories", *EU),
     }
-    # The EU account is reached by its role: AssumeRole's answer names its account.
-    assert {(a, r) for a, r in calls.of("GetCallerIdentity")} == {OREGON}
+    assert {(a, r) for a, r in calls.of("GetCallerIdentity")} == {OREGON, EU}
     assert "+ template prod\n" in result.stdout
     assert "billing" not in result.stdout
     assert "eu-central-1" not in result.stdout

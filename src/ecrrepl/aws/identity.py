@@ -3,14 +3,7 @@
 A profile that points at the wrong account, or a role ARN copied from another
 environment, would otherwise read or overwrite the wrong registries. Before ecrrepl
 touches an account it asks STS who the credentials are, once per account and run,
-and refuses the whole run on the first mismatch. For a role that ecrrepl assumes,
-STS has already said so: AssumeRole's answer names the account of the credentials it
-issues (session.assumed_role_account), and asking the same STS again would cost a call
-per account and a round trip before the reads. The others (the base credentials, a
-profile, an answer that does not name the account plainly) are asked with
-GetCallerIdentity. So the first calls signed with a role's credentials are its reads,
-and their answers must name the registry asked about where AWS gives it (`registryId`,
-aws/reader.py).
+and refuses the whole run on the first mismatch.
 """
 
 from __future__ import annotations
@@ -107,11 +100,9 @@ class IdentityGuard:
         try:
             access = sessions.describe_access(account)
             region = sessions.home_region(account)
-            actual = sessions.issued_to(account)
-            if actual is None:
-                sts = sessions.sts(account)
-                with malformed_answers("GetCallerIdentity", account, region):
-                    actual = Node(sts.get_caller_identity()).text("Account")
+            sts = sessions.sts(account)
+            with malformed_answers("GetCallerIdentity", account, region):
+                actual = Node(sts.get_caller_identity()).text("Account")
         except (MalformedAnswer, UsageError) as error:
             return self._stop(account, error.message)
         except UserError as error:

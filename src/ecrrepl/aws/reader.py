@@ -3,7 +3,7 @@
 The call budget (docs/architecture.md, "Budgets"): one DescribeRegistry per source registry, one
 GetRegistryPolicy per cross-account destination registry, one template listing per
 registry where the file declares templates, one repository listing (DescribeRepositories,
-paginated) per destination registry, after each account's identity check (aws/identity.py).
+paginated) per destination registry, after one GetCallerIdentity per account.
 Reads of different registries run in a bounded thread pool, at most
 MAX_READS_PER_ACCOUNT of one account at once; nothing is read twice. An account's reads
 start as soon as its own identity is confirmed, while the checks of the other accounts

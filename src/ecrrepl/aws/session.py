@@ -27,7 +27,6 @@ repeated: the role, hence the account, is the same.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -107,32 +106,6 @@ def _temporary_credentials(answer: Node) -> dict[str, str]:
     }
 
 
-# Partition, account, role name and session name (IAM role names and STS session names
-# use [\w+=,.@-]: IAM user guide, IAM identifiers; STS API reference, AssumeRole,
-# RoleSessionName; checked 2026-12-02).
-ASSUMED_ROLE_ARN = re.compile(
-    r"arn:[a-z][a-z0-9-]*:sts::(?P<account>[0-9]{12}):assumed-role/[\w+=,.@-]+/[\w+=,.@-]+",
-    re.ASCII,
-)
-
-
-def assumed_role_account(answer: Node) -> str | None:
-    """The account AssumeRole says its credentials are in, or None when it does not say so
-    plainly (then GetCallerIdentity is asked, aws/identity.py).
-
-    `AssumedRoleUser.Arn` is "the ARN of the temporary security credentials that are
-    returned", required in every answer (STS API reference, AssumedRoleUser,
-    https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumedRoleUser.html; botocore
-    STS model, AssumedRoleUser: required Arn and AssumedRoleId; checked 2026-12-02): for
-    a role, arn:<partition>:sts::<account>:assumed-role/<role>/<session>, the ARN that
-    GetCallerIdentity answers for the same credentials.
-    """
-    user = answer.value.get("AssumedRoleUser") if isinstance(answer.value, dict) else None
-    arn = user.get("Arn") if isinstance(user, dict) else None
-    found = ASSUMED_ROLE_ARN.fullmatch(arn) if isinstance(arn, str) else None
-    return found.group("account") if found else None
-
-
 class SharedSession(botocore.session.Session):
     """A botocore session whose clients may act with credentials other than its own.
 
@@ -168,14 +141,12 @@ class SharedSession(botocore.session.Session):
 class ClientSource:
     """Where the clients of an account come from: a session, its name among the sessions
     of the run ("" for the base session, whose clients every assumed role shares) and,
-    for an assumed role, the role's refreshable credentials in place of the session's own
-    and the account STS named when it issued them (None: not known without asking)."""
+    for an assumed role, the role's refreshable credentials in place of the session's own."""
 
     session: boto3.Session
     core: SharedSession
     name: str = ""
     credentials: Credentials | None = None
-    issued_to: str | None = None
 
     def create_client(self, service: str, region: str) -> Any:
         """A client that signs each call as the account the call acts as."""
@@ -312,7 +283,7 @@ class Sessions:
         arguments: dict[str, str] = {"RoleArn": role_arn, "RoleSessionName": ROLE_SESSION_NAME}
         if external_id is not None:
             arguments["ExternalId"] = external_id
-        first, issued_to = self._assumed(account, region, arguments, f"assuming role {role_arn}")
+        first = self._role_credentials(account, region, arguments, f"assuming role {role_arn}")
         renew = partial(
             self._role_credentials,
             account,
@@ -330,25 +301,18 @@ class Sessions:
             time_fetcher=self._clock,
         )
         base = self._base_source()
-        return ClientSource(base.session, base.core, base.name, credentials, issued_to)
+        return ClientSource(base.session, base.core, base.name, credentials)
 
     def _role_credentials(
         self, account: str, region: str, arguments: Mapping[str, str], doing: str
     ) -> dict[str, str]:
         """AssumeRole from the base credentials, in the form botocore's refreshable
         credentials take (`refresh_using` returns it, expiry as ISO 8601 text)."""
-        return self._assumed(account, region, arguments, doing)[0]
-
-    def _assumed(
-        self, account: str, region: str, arguments: Mapping[str, str], doing: str
-    ) -> tuple[dict[str, str], str | None]:
-        """AssumeRole's credentials, and the account its answer says they are in."""
         try:
             sts = self._base_client("sts", region)
             # The answer may be anything (an HTML page from a proxy): read it with checks.
             with malformed_answers(f"AssumeRole of {arguments['RoleArn']}", account, region):
-                answer = Node(sts.assume_role(**arguments))
-                return _temporary_credentials(answer), assumed_role_account(answer)
+                return _temporary_credentials(Node(sts.assume_role(**arguments)))
         except (ClientError, BotoCoreError) as error:
             raise UserError(
                 f"account {account} cannot be reached: {doing} failed "
@@ -415,11 +379,6 @@ class Sessions:
     def ecr(self, address: RegistryAddress) -> ECRClient:
         client: ECRClient = self.client("ecr", address.account, address.region)
         return client
-
-    def issued_to(self, account: str) -> str | None:
-        """The account STS named when it issued the credentials for `account` (an assumed
-        role's, reached on first use), or None when only GetCallerIdentity can tell."""
-        return self._client_source(account).issued_to
 
     def sts(self, account: str) -> STSClient:
         client: STSClient = self.client("sts", account, self.home_region(account))

@@ -174,9 +174,7 @@ def _permission(
 PERMISSIONS: tuple[Permission, ...] = (
     _permission(
         "sts:GetCallerIdentity", Purpose.READ, Scope.ACCOUNT,
-        "every command that reaches AWS (the identity check of an account reached with the "
-        "base credentials or a profile; a role's account is the one AssumeRole names)",
-        STS_IDENTITY,
+        "every command that reaches AWS (the identity check)", STS_IDENTITY,
     ),
     _permission(
         "ecr:DescribeRegistry", Purpose.READ, Scope.SOURCE_REGISTRIES,
