@@ -48,15 +48,15 @@ command also ran with the collector's raised threshold: CPU ms per registry befo
 after at 40 registries 42.9 / 25.4, at 200 30.2 / 12.2, at 400 28.9 / 11.2 (0.39);
 marginal 27.3 / 9.6 (0.35); peak RSS at 400 202 / 70 MiB.
 
-The floor row (floor_child) makes the same 1,250 calls with bare botocore clients and
+The floor row (floor_child) makes the same 1,299 calls with bare botocore clients and
 nothing of ecrrepl: no configuration, plan or output, no per-account signing. Measured
-2026-12-02 (load 0.5 rising to 3.4, median of 3), after reads asked for pages of 1,000
-and a role's account was taken from its AssumeRole answer (1,250 calls, not 1,299), CPU
-ms per registry old / new / floor: at 40 registries 45.0 / 25.5 / 21.2, at 400 29.3 /
-10.4 / 8.6; marginal 27.5 / 8.7 / 7.2; new is 1.20x the floor at 400, old 3.40x. So a
-third of the old code's CPU at 400 registries (9.8 ms) lies 14% above what botocore
-alone costs for these calls: the rest of ecrrepl (imports, validation, plan, output,
-account scoping) fits in that only at the edge of this machine's noise.
+2026-12-02 after reads asked for pages of 1,000 (load 0.9 rising to 4.7, median of 3),
+CPU ms per registry old / new / floor: at 40 registries 46.4 / 27.5 / 23.6, at 400
+30.7 / 11.3 / 10.1 (new 0.37 of old, the floor 0.33); marginal 28.9 / 9.5 / 8.6 (new
+0.33, the floor 0.30). New is 1.11x the floor at 400, old 3.02x. So a third of the old
+code's CPU is what botocore alone costs for these calls, give or take this machine's
+noise: the rest of ecrrepl (imports, validation, plan, output, account scoping) cannot
+fit under it without a cheaper request path than botocore's.
 """
 
 from __future__ import annotations
