@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from moto.ecr.models import ecr_backends
 
 from ecrrepl.sandbox import ecr_gaps
@@ -102,6 +104,30 @@ def test_templates_are_listed_in_pages_and_by_prefix(aws: None) -> None:
     prefixes = [[t["prefix"] for t in page["repositoryCreationTemplates"]] for page in pages]
     assert prefixes == [["ROOT", "a", "b"], ["c"]]
     assert [t["prefix"] for t in chosen["repositoryCreationTemplates"]] == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        ({"nextToken": "garbage"}, "Invalid parameter at 'nextToken'"),
+        ({"nextToken": "99"}, "Invalid parameter at 'nextToken'"),
+        (
+            {"maxResults": 1001},
+            "Invalid parameter at 'maxResults' failed to satisfy constraint: "
+            "'Member must have value less than or equal to 1000'",
+        ),
+    ],
+    ids=["garbage token", "a position past the end", "a page too large"],
+)
+def test_a_template_listing_refuses_a_token_or_page_size_no_page_gives(
+    aws: None, request_: dict[str, Any], expected: str
+) -> None:
+    ecr = boto3.client("ecr", region_name="eu-west-1", config=Config(parameter_validation=False))
+    ecr.create_repository_creation_template(prefix="a", appliedFor=["REPLICATION"])
+
+    message = error_of(lambda: ecr.describe_repository_creation_templates(**request_))
+
+    assert message == f"InvalidParameterException: {expected}"
 
 
 @pytest.mark.parametrize("prefix", ["Prod", "prod//x", "-prod", "prod_"])

@@ -83,9 +83,8 @@ def refresh_backfill(
         else:
             answer = client.describe_replication_backfill_results(maxResults=1, **arguments)
             answers = [Node(answer)]
-        described = backfill_from_api(
-            source, answers[0] if answers else Node({}), target=backfill.target
-        )
+        # pages() yields the first page at least, as the single call does.
+        described = backfill_from_api(source, answers[0], target=backfill.target)
         failed = tuple(
             _failed_image(result)
             for page in answers

@@ -30,7 +30,7 @@ from moto.moto_api._internal import mock_random
 from ecrrepl import limits
 
 from .copying import ImageCopy, copy_image, replication_lock
-from .paging import checked_page_size, invalid_token
+from .paging import checked_page_size, page_at_offset
 from .replication import record_replication
 from .replication_configuration import (
     Destination,
@@ -189,12 +189,7 @@ def _page(
     items: list[Any], response: ECRResponse, sizes: tuple[int, int]
 ) -> tuple[list[Any], str | None]:
     size = checked_page_size(response._get_param("maxResults"), *sizes)
-    token = response._get_param("nextToken")
-    if token is not None and not (token.isdigit() and int(token) <= len(items)):
-        raise invalid_token()
-    start = int(token or 0)
-    end = start + size
-    return items[start:end], (str(end) if end < len(items) else None)
+    return page_at_offset(items, size, response._get_param("nextToken"))
 
 
 def _qualifying_copies(backend: ECRBackend, destination: Destination) -> list[ImageCopy]:

@@ -33,25 +33,37 @@ def checked_page_size(max_results: object, default: int, maximum: int) -> int:
     if max_results is None:
         return default
     if not isinstance(max_results, int) or isinstance(max_results, bool):
-        raise InvalidParameterException(
-            "Invalid parameter at 'maxResults' failed to satisfy constraint: "
-            "'Member must be an integer'"
-        )
+        raise _page_size_refused("must be an integer")
     if max_results < 1:
-        raise InvalidParameterException(
-            "Invalid parameter at 'maxResults' failed to satisfy constraint: "
-            "'Member must have value greater than or equal to 1'"
-        )
+        raise _page_size_refused("must have value greater than or equal to 1")
     if max_results > maximum:
-        raise InvalidParameterException(
-            "Invalid parameter at 'maxResults' failed to satisfy constraint: "
-            f"'Member must have value less than or equal to {maximum}'"
-        )
+        raise _page_size_refused(f"must have value less than or equal to {maximum}")
     return max_results
+
+
+def _page_size_refused(constraint: str) -> InvalidParameterException:
+    return InvalidParameterException(
+        f"Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member {constraint}'"
+    )
 
 
 def invalid_token() -> InvalidParameterException:
     return InvalidParameterException("Invalid parameter at 'nextToken'")
+
+
+def page_at_offset(
+    items: Sequence[Item], size: int, token: object
+) -> tuple[list[Item], str | None]:
+    """The page of `size` items from the position `token` names (the first page without a
+    token), and the token of the next page, None on the last. A token is a position a
+    page gave: anything else is InvalidParameterException."""
+    if token is not None and not (
+        isinstance(token, str) and token.isascii() and token.isdigit() and int(token) <= len(items)
+    ):
+        raise invalid_token()
+    start = int(token or 0)
+    end = start + size
+    return list(items[start:end]), (str(end) if end < len(items) else None)
 
 
 def key_token(listing: str, key: str) -> str:

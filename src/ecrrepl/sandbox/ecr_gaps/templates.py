@@ -15,6 +15,8 @@ from moto.ecr.exceptions import InvalidParameterException
 from moto.ecr.models import ECRBackend
 from moto.ecr.responses import ECRResponse
 
+from .paging import checked_page_size, page_at_offset
+
 _templates_lock = threading.Lock()
 
 
@@ -44,6 +46,7 @@ CLEARABLE_SETTINGS = (
     "customRoleArn",
 )
 DEFAULT_PAGE_SIZE = 100
+MAXIMUM_PAGE_SIZE = 1000
 ROOT_PREFIX = "ROOT"
 # botocore ECR model, UpdateRepositoryCreationTemplateRequest.imageTagMutability: "If
 # this parameter is omitted, the default setting of MUTABLE will be used" (checked
@@ -126,7 +129,11 @@ def create_repository_creation_template(
 def describe_repository_creation_templates(
     self: ECRBackend, prefixes: list[str] | None, next_token: str | None, max_results: int | None
 ) -> dict[str, Any]:
-    """List templates by prefix, in pages of `maxResults` (default 100) with nextToken.
+    """List templates by prefix, in pages of `maxResults` (default 100, at most 1000: botocore
+    ECR model, DescribeRepositoryCreationTemplatesRequest.maxResults) with nextToken. A
+    page size out of range or a token no page gave is refused as paging.py refuses it
+    (the model lists InvalidParameterException and ValidationException; no source says
+    which AWS sends).
 
     Unknown prefixes are left out rather than refused; a prefix finds its template with
     or without the trailing `/` (see namespace).
@@ -140,14 +147,11 @@ def describe_repository_creation_templates(
             for key in sorted(store, key=lambda k: store[k]["prefix"])
             if not wanted or key in wanted
         ]
-    start = int(next_token) if next_token else 0
-    end = start + (max_results or DEFAULT_PAGE_SIZE)
-    answer: dict[str, Any] = {
-        "registryId": self.account_id,
-        "repositoryCreationTemplates": selected[start:end],
-    }
-    if end < len(selected):
-        answer["nextToken"] = str(end)
+    size = checked_page_size(max_results, DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE)
+    page, token = page_at_offset(selected, size, next_token)
+    answer: dict[str, Any] = {"registryId": self.account_id, "repositoryCreationTemplates": page}
+    if token is not None:
+        answer["nextToken"] = token
     return answer
 
 
